@@ -1,0 +1,139 @@
+//! Scoring benchmarks: `cargo bench --bench scoring`.
+//!
+//! Groups and ids (an interface: keep them):
+//! `build/builtin`, `build/synthetic_10000`, `rank/compiled/N` and `rank/reference/N`
+//! (N = 5, 12, 20, 40 findings per patient, built-in rules), `explain/compiled/12`,
+//! `batch/compiled/1000000`, `scale/compiled/D` (D = 7, 100, 1000, 10000 diagnoses).
+//! Every benchmark checks its result through `black_box` so the work cannot be optimised away.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use osteodx::reference::{ReferencePatient, ReferenceScorer};
+use osteodx::simulate::{synthetic_knowledge_base, SplitMix64};
+use osteodx::{KnowledgeBase, Model, Patient, Ranking, ResolvedPatient, RuleSet};
+
+/// `count` patients with `n` clinical findings each, drawn from a diagnosis's rules, plus noise.
+fn patients(model: &Model, n: usize, count: usize, seed: u64) -> Vec<ResolvedPatient> {
+    let kb = model.knowledge_base();
+    let clinical: Vec<&str> = kb
+        .findings()
+        .values()
+        .filter(|f| !f.kind.is_context())
+        .map(|f| f.id.as_str())
+        .collect();
+    let mut rng = SplitMix64::new(seed);
+    (0..count)
+        .map(|_| {
+            let (_, d) = kb.diagnoses().get_index(rng.below(kb.diagnoses().len())).unwrap();
+            let mut ids: Vec<&str> = Vec::new();
+            let mut tries = 0;
+            while ids.len() < n && tries < 10_000 {
+                tries += 1;
+                let id = if rng.unit() < 0.8 && !d.rules.is_empty() {
+                    kb.findings()[d.rules[rng.below(d.rules.len())].finding].id.as_str()
+                } else {
+                    clinical[rng.below(clinical.len())]
+                };
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            let mut p = Patient::new();
+            for id in ids {
+                p = p.present(id);
+            }
+            model.resolve(&p).unwrap()
+        })
+        .collect()
+}
+
+fn build(c: &mut Criterion) {
+    let mut g = c.benchmark_group("build");
+    g.bench_function("builtin", |b| {
+        b.iter(|| {
+            let kb = KnowledgeBase::new(RuleSet::builtin().unwrap()).unwrap();
+            black_box(Model::compile(&kb))
+        })
+    });
+    let kb = synthetic_knowledge_base(10_000, 20_000, 30, 1).unwrap();
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    g.bench_function("synthetic_10000", |b| {
+        b.iter(|| black_box(Model::compile(black_box(&kb))))
+    });
+    g.finish();
+}
+
+fn rank(c: &mut Criterion) {
+    let model = Model::builtin().unwrap();
+    let reference = ReferenceScorer::new(model.knowledge_base(), *model.config());
+    let mut g = c.benchmark_group("rank");
+    for n in [5, 12, 20, 40] {
+        let pool = patients(&model, n, 256, n as u64);
+        let mut ranking = Ranking::new(&model);
+        let mut i = 0;
+        g.bench_with_input(BenchmarkId::new("compiled", n), &n, |b, _| {
+            b.iter(|| {
+                i = (i + 1) % pool.len();
+                model.rank_into(black_box(&pool[i]), &mut ranking);
+                black_box(ranking.entries()[0].posterior)
+            })
+        });
+        let plain: Vec<ReferencePatient> = pool.iter().map(|p| ReferenceScorer::patient_from(&model, p)).collect();
+        let mut j = 0;
+        g.bench_with_input(BenchmarkId::new("reference", n), &n, |b, _| {
+            b.iter(|| {
+                j = (j + 1) % plain.len();
+                black_box(reference.rank(black_box(&plain[j])))
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("explain");
+    let pool = patients(&model, 12, 256, 12);
+    let mut i = 0;
+    g.bench_function("compiled/12", |b| {
+        b.iter(|| {
+            i = (i + 1) % pool.len();
+            black_box(model.diagnose(black_box(&pool[i])))
+        })
+    });
+    g.finish();
+}
+
+fn batch(c: &mut Criterion) {
+    let model = Model::builtin().unwrap();
+    let pool = patients(&model, 12, 1000, 99);
+    let all: Vec<ResolvedPatient> = (0..1_000_000).map(|i| pool[i % pool.len()].clone()).collect();
+    let mut g = c.benchmark_group("batch");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    g.throughput(Throughput::Elements(all.len() as u64));
+    g.bench_function("compiled/1000000", |b| {
+        b.iter(|| black_box(model.rank_batch(black_box(&all), 1)))
+    });
+    g.finish();
+}
+
+fn scale(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scale");
+    for d in [7usize, 100, 1000, 10_000] {
+        let kb = synthetic_knowledge_base(d, (2 * d).clamp(100, 20_000), 30, d as u64).unwrap();
+        let model = Model::compile(&kb);
+        let pool = patients(&model, 15, 128, 7);
+        let mut ranking = Ranking::new(&model);
+        let mut i = 0;
+        g.bench_with_input(BenchmarkId::new("compiled", d), &d, |b, _| {
+            b.iter(|| {
+                i = (i + 1) % pool.len();
+                model.rank_top_into(black_box(&pool[i]), 10, &mut ranking);
+                black_box(ranking.entries()[0].posterior)
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, build, rank, batch, scale);
+criterion_main!(benches);

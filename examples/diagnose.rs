@@ -1,0 +1,213 @@
+//! Rank the differential for one patient.
+//!
+//! ```text
+//! cargo run --example diagnose                              # built-in demo patient
+//! cargo run --example diagnose -- examples/patients/infant.json
+//! cargo run --example diagnose -- --format json --no-genes case.phenopacket.json
+//! ```
+//!
+//! Options: `--format table|json` (default table), `--no-genes` (score phenotype only),
+//! `--phenopacket` / `--patient` (force the input kind; detected otherwise),
+//! `--rules PATH` (a directory or file of rules put over the built-in ones),
+//! `--hpo-obo FILE` (place HPO terms with this ontology instead of the built-in graph),
+//! `--top N` (rows in the table, default all).
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use osteodx::phenopacket::{looks_like_phenopacket, Phenopacket};
+use osteodx::{Differential, KnowledgeBase, Model, Ontology, Patient, RuleSet};
+
+struct Options {
+    json: bool,
+    genes: bool,
+    kind: Option<bool>,
+    rules: Option<String>,
+    obo: Option<String>,
+    top: usize,
+    file: Option<String>,
+}
+
+const USAGE: &str = "usage: diagnose [--format table|json] [--no-genes] [--phenopacket|--patient] [--rules PATH] [--hpo-obo FILE] [--top N] [FILE]";
+
+fn parse_args() -> Result<Options, String> {
+    let mut o = Options {
+        json: false,
+        genes: true,
+        kind: None,
+        rules: None,
+        obo: None,
+        top: usize::MAX,
+        file: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--format" => match args.next().as_deref() {
+                Some("json") => o.json = true,
+                Some("table") => o.json = false,
+                other => return Err(format!("--format takes table or json, not {other:?}")),
+            },
+            "--no-genes" => o.genes = false,
+            "--phenopacket" => o.kind = Some(true),
+            "--patient" => o.kind = Some(false),
+            "--rules" => o.rules = Some(args.next().ok_or("--rules needs a path")?),
+            "--hpo-obo" => o.obo = Some(args.next().ok_or("--hpo-obo needs a file")?),
+            "--top" => o.top = args.next().and_then(|n| n.parse().ok()).ok_or("--top needs a number")?,
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
+            s => o.file = Some(s.to_owned()),
+        }
+    }
+    Ok(o)
+}
+
+/// The demo patient: a newborn as the overview describes malignant infantile osteopetrosis.
+fn demo_patient() -> Patient {
+    Patient::new()
+        .present("macrocephaly")
+        .present("pancytopenia")
+        .present("hepatosplenomegaly")
+        .present("blindness")
+        .present("nystagmus")
+        .present("generalized osteosclerosis")
+        .absent("blue sclerae")
+        .onset_years(0.05)
+        .examined_at_years(0.3)
+        .family(osteodx::FamilyHistory::ParentalConsanguinity)
+}
+
+fn run() -> Result<(), String> {
+    let o = parse_args()?;
+    let mut rules = RuleSet::builtin().map_err(|e| e.to_string())?;
+    if let Some(path) = &o.rules {
+        rules = rules.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
+    }
+    let kb = KnowledgeBase::new(rules).map_err(|e| e.to_string())?;
+    let mut model = Model::compile(&kb);
+    if let Some(obo) = &o.obo {
+        model = model.with_ontology(Arc::new(Ontology::from_obo(obo).map_err(|e| e.to_string())?));
+    }
+    let patient = match &o.file {
+        None => demo_patient(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let is_packet = o.kind.unwrap_or_else(|| looks_like_phenopacket(&text));
+            if is_packet {
+                Phenopacket::from_json(&text)
+                    .and_then(|p| p.to_patient(o.genes))
+                    .map_err(|e| format!("{path}: {e}"))?
+            } else {
+                Patient::from_json(&text).map_err(|e| format!("{path}: {e}"))?
+            }
+        }
+    };
+    let patient = if o.genes { patient } else { patient.without_genetics() };
+    let resolved = model.resolve(&patient).map_err(|e| e.to_string())?;
+    let differential = model.diagnose(&resolved);
+    if o.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&differential).map_err(|e| e.to_string())?
+        );
+    } else {
+        print!("{}", table(&differential, o.top));
+    }
+    Ok(())
+}
+
+fn table(d: &Differential, top: usize) -> String {
+    let mut s = String::new();
+    s += &format!(
+        "{:<4} {:<26} {:>7}  {:<20} {:>8}  {}\n",
+        "rank", "diagnosis", "prob", "", "log10LR", "top findings for (+) and against (-)"
+    );
+    let mut rows: Vec<(String, f64, Option<&osteodx::DiagnosisResult>)> = d
+        .diagnoses
+        .iter()
+        .map(|r| (r.id.clone(), r.posterior, Some(r)))
+        .collect();
+    rows.insert(
+        d.none_of_these_rank - 1,
+        ("(none of these)".to_owned(), d.none_of_these, None),
+    );
+    for (i, (id, p, r)) in rows.iter().enumerate().take(top) {
+        let bar = "#".repeat((p * 20.0).round() as usize);
+        let (lr, why) = match r {
+            Some(r) => {
+                let plus: Vec<String> = r
+                    .explanation
+                    .for_
+                    .iter()
+                    .take(3)
+                    .map(|c| format!("+{} {:.2}", c.evidence, c.log10_lr))
+                    .collect();
+                let minus: Vec<String> = r
+                    .explanation
+                    .against
+                    .iter()
+                    .take(2)
+                    .map(|c| format!("-{} {:.2}", c.evidence, c.log10_lr))
+                    .collect();
+                (format!("{:8.2}", r.log10_lr), [plus, minus].concat().join(", "))
+            }
+            None => ("       -".to_owned(), "findings the rules explain poorly".to_owned()),
+        };
+        s += &format!(
+            "{:<4} {:<26} {:>6.1}%  {:<20} {}  {}\n",
+            i + 1,
+            id,
+            p * 100.0,
+            bar,
+            lr,
+            why
+        );
+    }
+    s += &format!("\n{}\n", d.normalisation);
+    let n = &d.notes;
+    for u in &n.unknown {
+        s += &format!(
+            "unknown finding `{}` (not scored); did you mean: {}\n",
+            u.name,
+            u.suggestions.join(", ")
+        );
+    }
+    for p in &n.placed {
+        s += &format!("HPO term {} placed on {}\n", p.term, p.findings.join(", "));
+    }
+    if !n.unplaced.is_empty() {
+        s += &format!(
+            "HPO terms outside the vocabulary (scored as unrelated findings): {}\n",
+            n.unplaced.join(", ")
+        );
+    }
+    if !n.unused_absent.is_empty() {
+        s += &format!("absent terms not used: {}\n", n.unused_absent.join(", "));
+    }
+    if !n.unknown_genes.is_empty() {
+        s += &format!("genes no rule names: {}\n", n.unknown_genes.join(", "));
+    }
+    if let Some(top) = d.diagnoses.first() {
+        if !top.explanation.not_examined.is_empty() {
+            let list: Vec<String> = top
+                .explanation
+                .not_examined
+                .iter()
+                .take(6)
+                .map(|e| format!("{} ({:.0}%)", e.label, e.frequency * 100.0))
+                .collect();
+            s += &format!("{} also expects, not examined: {}\n", top.id, list.join(", "));
+        }
+    }
+    s
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("diagnose: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

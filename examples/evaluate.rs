@@ -1,0 +1,205 @@
+//! Evaluate the rules on a folder of GA4GH phenopackets.
+//!
+//! ```text
+//! cargo run --release --example evaluate -- examples/patients
+//! cargo run --release --example evaluate -- --format json --rules my-rules/ cases/
+//! ```
+//!
+//! Every `*.json` file under the directory (recursively) that is a phenopacket is a case; its
+//! true diagnosis comes from its disease ids through the disease map (`--mapping FILE`, default
+//! the built-in `data/disease-map.tsv`); a packet whose diseases map to none of the diagnoses is
+//! a case of another condition ("none of these" is then the right answer). Each configuration
+//! is evaluated with and without genetic evidence: the built-in rules, and with `--rules PATH`
+//! the user's rules put over them. `--hpo-obo FILE` places HPO terms with that ontology.
+//! `--plot DIR` writes SVG figures (confusion matrix, reliability diagram).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use osteodx::evaluate::{DiseaseMap, Evaluation, Report};
+use osteodx::phenopacket::Phenopacket;
+use osteodx::{KnowledgeBase, Model, Ontology, RuleSet};
+
+#[path = "support/plot.rs"]
+mod plot;
+
+const USAGE: &str =
+    "usage: evaluate [--format text|json] [--mapping FILE] [--rules PATH] [--hpo-obo FILE] [--plot DIR] DIR";
+
+struct Options {
+    json: bool,
+    mapping: Option<String>,
+    rules: Option<String>,
+    obo: Option<String>,
+    plot: Option<String>,
+    dir: String,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut o = Options {
+        json: false,
+        mapping: None,
+        rules: None,
+        obo: None,
+        plot: None,
+        dir: String::new(),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--format" => match args.next().as_deref() {
+                Some("json") => o.json = true,
+                Some("text") | Some("table") => o.json = false,
+                other => return Err(format!("--format takes text or json, not {other:?}")),
+            },
+            "--mapping" => o.mapping = Some(args.next().ok_or("--mapping needs a file")?),
+            "--rules" => o.rules = Some(args.next().ok_or("--rules needs a path")?),
+            "--hpo-obo" => o.obo = Some(args.next().ok_or("--hpo-obo needs a file")?),
+            "--plot" => o.plot = Some(args.next().ok_or("--plot needs a directory")?),
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
+            s => o.dir = s.to_owned(),
+        }
+    }
+    if o.dir.is_empty() {
+        return Err(USAGE.to_owned());
+    }
+    Ok(o)
+}
+
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            json_files(&path, out)?;
+        } else if path.extension().is_some_and(|x| x == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+struct Case {
+    truth: Option<String>,
+    packet: Phenopacket,
+}
+
+fn progress(done: usize, total: usize) {
+    if total >= 50 && (done % (total / 50).max(1) == 0 || done == total) {
+        let filled = done * 30 / total.max(1);
+        eprint!("\r[{}{}] {done}/{total}", "#".repeat(filled), " ".repeat(30 - filled));
+        if done == total {
+            eprintln!();
+        }
+    }
+}
+
+fn evaluate(model: &Model, cases: &[Case], genes: bool) -> Result<Report, String> {
+    let mut eval = Evaluation::new(model);
+    for (i, case) in cases.iter().enumerate() {
+        let patient = case
+            .packet
+            .to_patient(genes)
+            .map_err(|e| format!("{}: {e}", case.packet.id))?;
+        match model.resolve(&patient) {
+            Ok(resolved) => eval.add(case.truth.as_deref(), &model.diagnose(&resolved)),
+            Err(e) => eprintln!("skipping {}: {e}", case.packet.id),
+        }
+        progress(i + 1, cases.len());
+    }
+    Ok(eval.report())
+}
+
+fn run() -> Result<(), String> {
+    let o = parse_args()?;
+    let map = match &o.mapping {
+        Some(path) => DiseaseMap::from_path(path).map_err(|e| e.to_string())?,
+        None => DiseaseMap::builtin(),
+    };
+    let mut files = Vec::new();
+    json_files(Path::new(&o.dir), &mut files)?;
+    files.sort();
+    let mut cases = Vec::new();
+    let mut skipped = 0;
+    for path in &files {
+        match Phenopacket::from_path(path) {
+            Ok(packet) if !packet.phenotypic_features.is_empty() => {
+                let ids = packet.disease_ids();
+                let truth = map.diagnosis_of(&ids).map(str::to_owned);
+                cases.push(Case { truth, packet });
+            }
+            Ok(_) => skipped += 1,
+            Err(e) => {
+                eprintln!("skipping {}: {e}", path.display());
+                skipped += 1;
+            }
+        }
+    }
+    if skipped > 0 {
+        eprintln!("{skipped} file(s) skipped (not phenopackets with phenotypic features)");
+    }
+    let ontology = match &o.obo {
+        Some(path) => Some(Arc::new(Ontology::from_obo(path).map_err(|e| e.to_string())?)),
+        None => None,
+    };
+    let compile = |kb: &KnowledgeBase| {
+        let m = Model::compile(kb);
+        match &ontology {
+            Some(ont) => m.with_ontology(ont.clone()),
+            None => m,
+        }
+    };
+    let mut configurations: Vec<(String, Model)> = vec![(
+        "builtin".to_owned(),
+        compile(&KnowledgeBase::builtin().map_err(|e| e.to_string())?),
+    )];
+    if let Some(path) = &o.rules {
+        let user = RuleSet::builtin()
+            .map_err(|e| e.to_string())?
+            .overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
+        configurations.push((
+            format!("rules:{path}"),
+            compile(&KnowledgeBase::new(user).map_err(|e| e.to_string())?),
+        ));
+    }
+    let mut results = Vec::new();
+    for (name, model) in &configurations {
+        for genes in [true, false] {
+            let label = format!("{name} {}", if genes { "with genes" } else { "phenotype only" });
+            results.push((label, evaluate(model, &cases, genes)?));
+        }
+    }
+    if o.json {
+        let json: Vec<serde_json::Value> = results
+            .iter()
+            .map(|(name, r)| serde_json::json!({ "configuration": name, "report": r }))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
+    } else {
+        for (name, r) in &results {
+            println!("== {name}\n{}", r.to_text());
+        }
+    }
+    if let Some(dir) = &o.plot {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
+        for (name, r) in &results {
+            let stem = name.replace([' ', ':', '/'], "_");
+            plot::confusion(r, &Path::new(dir).join(format!("{stem}-confusion.svg")), name)?;
+            plot::reliability(r, &Path::new(dir).join(format!("{stem}-reliability.svg")), name)?;
+        }
+        eprintln!("figures written to {dir}");
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("evaluate: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

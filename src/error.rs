@@ -1,0 +1,236 @@
+//! Errors: one crate-level [`Error`], with a variant per phase.
+//!
+//! Rule files fail with [`Error::Rules`], which lists every [`Problem`] found (not only the
+//! first), each with its file, line and column. Patients fail with [`Error::Patient`] and
+//! phenopackets with [`Error::Phenopacket`].
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Everything that can go wrong in osteodx.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The rule files hold one or more problems; nothing was loaded.
+    #[error("{0}")]
+    Rules(RuleErrors),
+    /// A patient could not be resolved against the knowledge base.
+    #[error("invalid patient: {0}")]
+    Patient(#[from] PatientError),
+    /// A phenopacket could not be read.
+    #[error("invalid phenopacket: {0}")]
+    Phenopacket(String),
+    /// An ontology file could not be read.
+    #[error("{path}:{line}: {message}")]
+    Ontology {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read {path}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Every problem found in a set of rule files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleErrors {
+    /// The problems, in file order.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for RuleErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(f, "{n} problem{} in the rules", if n == 1 { "" } else { "s" })?;
+        for p in &self.problems {
+            write!(f, "\n  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a problem is: a file and, when known, a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// The file (`<builtin>/name.toml` for built-in rules, `<string>` for text).
+    pub path: PathBuf,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column, 0 when unknown.
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem in the rule files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Where it is.
+    pub location: Location,
+    /// What it is.
+    pub kind: ProblemKind,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.kind)
+    }
+}
+
+/// The kinds of problem a rule file can have.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// The file could not be read.
+    #[error("cannot read file: {0}")]
+    Io(String),
+    /// The file is not valid TOML or does not fit the format.
+    #[error("syntax: {0}")]
+    Syntax(String),
+    /// A rule or parent names a finding that is not defined.
+    #[error("unknown finding `{id}`{}", did_you_mean(.suggestions))]
+    UnknownFinding {
+        /// The id as written.
+        id: String,
+        /// The nearest known ids.
+        suggestions: Vec<String>,
+    },
+    /// Two findings share an id.
+    #[error("duplicate finding id `{id}` (first defined at {first})")]
+    DuplicateFinding {
+        /// The id.
+        id: String,
+        /// Where it was first defined.
+        first: Location,
+    },
+    /// Two findings share an HPO id.
+    #[error("HPO id {hpo} is used by findings `{first}` and `{second}`")]
+    DuplicateHpo {
+        /// The HPO id.
+        hpo: String,
+        /// The first finding.
+        first: String,
+        /// The second finding.
+        second: String,
+    },
+    /// Two diagnoses share an id.
+    #[error("duplicate diagnosis id `{id}` (first defined at {first})")]
+    DuplicateDiagnosis {
+        /// The id.
+        id: String,
+        /// Where it was first defined.
+        first: Location,
+    },
+    /// A diagnosis has two rules on one finding.
+    #[error("diagnosis `{diagnosis}` has two rules on finding `{finding}`")]
+    DuplicateRule {
+        /// The diagnosis.
+        diagnosis: String,
+        /// The finding.
+        finding: String,
+    },
+    /// A diagnosis lists a gene twice with one zygosity.
+    #[error("diagnosis `{diagnosis}` lists gene {gene} twice")]
+    DuplicateGene {
+        /// The diagnosis.
+        diagnosis: String,
+        /// The gene.
+        gene: String,
+    },
+    /// An id is not snake_case.
+    #[error("id `{0}` is not snake_case (a lowercase letter, then lowercase letters, digits or _)")]
+    BadId(String),
+    /// An HPO id is malformed.
+    #[error("malformed HPO id `{0}` (expected HP: and seven digits)")]
+    MalformedHpoId(String),
+    /// A frequency lies outside [0, 1].
+    #[error("frequency {0} is outside [0, 1]")]
+    FrequencyOutOfRange(f64),
+    /// A frequency is neither a number nor a known class.
+    #[error("frequency `{0}` is not a number nor an HPO frequency class (obligate, very_frequent, frequent, occasional, very_rare, excluded or HP:004028x)")]
+    FrequencyNotANumber(String),
+    /// A probability or figure lies outside its range.
+    #[error("{what} {value} is outside {range}")]
+    OutOfRange {
+        /// Which field.
+        what: &'static str,
+        /// The value.
+        value: f64,
+        /// The allowed range, in words.
+        range: &'static str,
+    },
+    /// Parent links form a cycle.
+    #[error("parent cycle: {}", .0.join(" -> "))]
+    ParentCycle(Vec<String>),
+    /// A diagnosis has no rules.
+    #[error("diagnosis `{0}` has no rules")]
+    NoRules(String),
+    /// Rules or genes without a `[diagnosis]` table.
+    #[error("[[rule]] or [[gene]] tables without a [diagnosis] table")]
+    RulesWithoutDiagnosis,
+    /// A gene symbol is malformed.
+    #[error("malformed gene symbol `{0}`")]
+    BadGene(String),
+}
+
+fn did_you_mean(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", suggestions.join(", "))
+    }
+}
+
+/// Why a patient could not be resolved.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PatientError {
+    /// A finding was given both present and absent.
+    #[error("finding `{0}` is given both present and absent")]
+    PresentAndAbsent(String),
+    /// A finding is not known (only in strict resolution).
+    #[error("unknown finding `{name}`{}", did_you_mean(.suggestions))]
+    UnknownFinding {
+        /// The name as given.
+        name: String,
+        /// The nearest known names.
+        suggestions: Vec<String>,
+    },
+    /// A number (age, lab value) is not finite or out of range.
+    #[error("{what} {value} is not a valid value")]
+    BadValue {
+        /// Which value.
+        what: String,
+        /// The value.
+        value: f64,
+    },
+    /// A lab value has a unit the engine does not know.
+    #[error("unit `{unit}` is not known for {analyte}")]
+    UnknownUnit {
+        /// The analyte.
+        analyte: String,
+        /// The unit.
+        unit: String,
+    },
+    /// The patient JSON could not be parsed.
+    #[error("{0}")]
+    Json(String),
+}

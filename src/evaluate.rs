@@ -1,0 +1,374 @@
+//! Measuring how well a rule set ranks a collection of cases: top-1 / top-3 accuracy, mean
+//! reciprocal rank, per-diagnosis recall, a confusion matrix, and calibration (Brier score,
+//! expected calibration error and a reliability table).
+//!
+//! ```
+//! use osteodx::{evaluate::Evaluation, Model, Patient};
+//! let model = Model::builtin()?;
+//! let mut eval = Evaluation::new(&model);
+//! let p = model.resolve(&Patient::new().present("blue sclerae").present("recurrent fractures"))?;
+//! eval.add(Some("osteogenesis_imperfecta"), &model.diagnose(&p));
+//! let report = eval.report();
+//! assert_eq!(report.top1, 1.0);
+//! # Ok::<(), osteodx::Error>(())
+//! ```
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::explain::Differential;
+use crate::model::Model;
+
+/// The label used for "none of these" in confusion matrices.
+pub const NONE: &str = "none_of_these";
+/// The label used for cases of conditions outside the knowledge base.
+pub const OTHER: &str = "other";
+
+#[derive(Debug, Clone)]
+struct Case {
+    truth: Option<usize>,
+    /// Posterior per label (diagnoses in knowledge-base order), then "none of these".
+    probs: Vec<f64>,
+    /// 1-based rank of the truth among the diagnoses.
+    rank: Option<usize>,
+}
+
+/// Collects cases and computes the report.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    labels: Vec<String>,
+    cases: Vec<Case>,
+}
+
+/// Recall of one diagnosis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recall {
+    /// Cases of this diagnosis.
+    pub cases: usize,
+    /// Share ranked first.
+    pub top1: f64,
+    /// Share ranked in the first three.
+    pub top3: f64,
+}
+
+/// One bin of the reliability table (top-label confidence).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReliabilityBin {
+    /// Lower bound of predicted probability.
+    pub from: f64,
+    /// Upper bound.
+    pub to: f64,
+    /// Cases whose top prediction falls here.
+    pub cases: usize,
+    /// Mean predicted probability.
+    pub predicted: f64,
+    /// Share of those top predictions that were right.
+    pub observed: f64,
+}
+
+/// The evaluation report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// All cases.
+    pub cases: usize,
+    /// Cases whose truth is one of the diagnoses.
+    pub cases_in_knowledge_base: usize,
+    /// Share of those ranked first (among the diagnoses).
+    pub top1: f64,
+    /// Share ranked in the first three.
+    pub top3: f64,
+    /// Mean reciprocal rank.
+    pub mrr: f64,
+    /// Per diagnosis.
+    pub recall: IndexMap<String, Recall>,
+    /// Row labels: the diagnoses, then `other`.
+    pub confusion_rows: Vec<String>,
+    /// Column labels: the diagnoses, then `none_of_these`.
+    pub confusion_columns: Vec<String>,
+    /// Counts: truth row × top prediction column (argmax including "none of these").
+    pub confusion: Vec<Vec<usize>>,
+    /// Multi-class Brier score over the diagnoses plus "none of these" (0 is perfect, 2 worst).
+    pub brier: f64,
+    /// Expected calibration error of the top prediction (10 bins).
+    pub ece: f64,
+    /// The reliability table.
+    pub reliability: Vec<ReliabilityBin>,
+    /// Cases of conditions outside the knowledge base.
+    pub other_cases: usize,
+    /// Share of those where "none of these" came first.
+    pub none_first_for_other: f64,
+    /// Share of in-knowledge-base cases where "none of these" came first.
+    pub none_first_for_known: f64,
+}
+
+impl Evaluation {
+    /// An empty evaluation over the model's diagnoses.
+    pub fn new(model: &Model) -> Self {
+        Self {
+            labels: model.knowledge_base().diagnoses().keys().cloned().collect(),
+            cases: Vec::new(),
+        }
+    }
+
+    /// Add a case: its true diagnosis id (`None`, or an id not in the model, for a condition
+    /// outside the knowledge base) and the model's differential.
+    pub fn add(&mut self, truth: Option<&str>, differential: &Differential) {
+        let truth = truth.and_then(|t| self.labels.iter().position(|l| l == t));
+        let mut probs = vec![0.0; self.labels.len() + 1];
+        let mut rank = None;
+        for d in &differential.diagnoses {
+            if let Some(i) = self.labels.iter().position(|l| *l == d.id) {
+                probs[i] = d.posterior;
+                if Some(i) == truth {
+                    rank = Some(d.rank);
+                }
+            }
+        }
+        probs[self.labels.len()] = differential.none_of_these;
+        self.cases.push(Case { truth, probs, rank });
+    }
+
+    /// Number of cases added.
+    pub fn len(&self) -> usize {
+        self.cases.len()
+    }
+
+    /// True when no case was added.
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty()
+    }
+
+    /// Compute the report.
+    pub fn report(&self) -> Report {
+        let k = self.labels.len();
+        let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        let known: Vec<&Case> = self.cases.iter().filter(|c| c.truth.is_some()).collect();
+        let top_n = |cases: &[&Case], n: usize| cases.iter().filter(|c| c.rank.is_some_and(|r| r <= n)).count();
+        let mrr = if known.is_empty() {
+            0.0
+        } else {
+            known
+                .iter()
+                .map(|c| c.rank.map_or(0.0, |r| 1.0 / r as f64))
+                .sum::<f64>()
+                / known.len() as f64
+        };
+        let mut recall = IndexMap::new();
+        for (i, label) in self.labels.iter().enumerate() {
+            let of: Vec<&Case> = known.iter().copied().filter(|c| c.truth == Some(i)).collect();
+            recall.insert(
+                label.clone(),
+                Recall {
+                    cases: of.len(),
+                    top1: ratio(top_n(&of, 1), of.len()),
+                    top3: ratio(top_n(&of, 3), of.len()),
+                },
+            );
+        }
+        let argmax = |p: &[f64]| {
+            let mut best = 0;
+            for (i, &x) in p.iter().enumerate() {
+                if x > p[best] {
+                    best = i;
+                }
+            }
+            best
+        };
+        let mut confusion = vec![vec![0usize; k + 1]; k + 1];
+        let mut brier = 0.0;
+        let mut bins = vec![(0usize, 0.0f64, 0usize); 10];
+        let (mut none_other, mut none_known) = (0, 0);
+        for c in &self.cases {
+            let truth_col = c.truth.unwrap_or(k);
+            let top = argmax(&c.probs);
+            confusion[truth_col][top] += 1;
+            brier += c
+                .probs
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| (p - if i == truth_col { 1.0 } else { 0.0 }).powi(2))
+                .sum::<f64>();
+            let conf = c.probs[top];
+            let b = ((conf * 10.0) as usize).min(9);
+            bins[b].0 += 1;
+            bins[b].1 += conf;
+            bins[b].2 += usize::from(top == truth_col);
+            if top == k {
+                if c.truth.is_some() {
+                    none_known += 1;
+                } else {
+                    none_other += 1;
+                }
+            }
+        }
+        let n = self.cases.len();
+        let mut ece = 0.0;
+        let reliability = bins
+            .iter()
+            .enumerate()
+            .map(|(i, &(count, sum, right))| {
+                let predicted = if count == 0 { 0.0 } else { sum / count as f64 };
+                let observed = ratio(right, count);
+                ece += ratio(count, n) * (predicted - observed).abs();
+                ReliabilityBin {
+                    from: i as f64 / 10.0,
+                    to: (i + 1) as f64 / 10.0,
+                    cases: count,
+                    predicted,
+                    observed,
+                }
+            })
+            .collect();
+        let mut rows = self.labels.clone();
+        rows.push(OTHER.to_owned());
+        let mut columns = self.labels.clone();
+        columns.push(NONE.to_owned());
+        let other = n - known.len();
+        Report {
+            cases: n,
+            cases_in_knowledge_base: known.len(),
+            top1: ratio(top_n(&known, 1), known.len()),
+            top3: ratio(top_n(&known, 3), known.len()),
+            mrr,
+            recall,
+            confusion_rows: rows,
+            confusion_columns: columns,
+            confusion,
+            brier: if n == 0 { 0.0 } else { brier / n as f64 },
+            ece,
+            reliability,
+            other_cases: other,
+            none_first_for_other: ratio(none_other, other),
+            none_first_for_known: ratio(none_known, known.len()),
+        }
+    }
+}
+
+impl Report {
+    /// A plain-text rendering of the report.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let pct = |x: f64| format!("{:5.1}%", 100.0 * x);
+        s += &format!(
+            "cases: {} ({} of the knowledge base's diagnoses, {} other)\n",
+            self.cases, self.cases_in_knowledge_base, self.other_cases
+        );
+        s += &format!(
+            "top-1 {}   top-3 {}   MRR {:.3}\n",
+            pct(self.top1),
+            pct(self.top3),
+            self.mrr
+        );
+        s += &format!("Brier {:.3}   ECE {:.3}\n", self.brier, self.ece);
+        s += &format!(
+            "'none of these' first: {} of other-condition cases, {} of known cases\n",
+            pct(self.none_first_for_other),
+            pct(self.none_first_for_known)
+        );
+        s += "\nrecall by diagnosis:\n";
+        for (label, r) in &self.recall {
+            s += &format!(
+                "  {label:<26} n={:<4} top-1 {}  top-3 {}\n",
+                r.cases,
+                pct(r.top1),
+                pct(r.top3)
+            );
+        }
+        s += "\nconfusion (rows: truth, columns: top prediction):\n";
+        let short = |l: &str| l.chars().take(6).collect::<String>();
+        s += &format!("  {:<26}", "");
+        for c in &self.confusion_columns {
+            s += &format!("{:>7}", short(c));
+        }
+        s += "\n";
+        for (row, counts) in self.confusion_rows.iter().zip(&self.confusion) {
+            s += &format!("  {row:<26}");
+            for c in counts {
+                s += &format!("{c:>7}");
+            }
+            s += "\n";
+        }
+        s += "\nreliability (top prediction):\n  bin          n   predicted  observed\n";
+        for b in self.reliability.iter().filter(|b| b.cases > 0) {
+            s += &format!(
+                "  {:.1}-{:.1} {:>6}   {:>8.3}  {:>8.3}\n",
+                b.from, b.to, b.cases, b.predicted, b.observed
+            );
+        }
+        s
+    }
+}
+
+/// A mapping from OMIM / Orphanet disease ids to diagnosis ids, to know the true class of a
+/// phenopacket. The built-in one (`data/disease-map.tsv`) covers the entries of the HPO
+/// annotations that make up the seven diagnoses; lines are `DB:ID<TAB>diagnosis_id[<TAB>name]`.
+///
+/// ```
+/// let map = osteodx::evaluate::DiseaseMap::builtin();
+/// assert_eq!(map.diagnosis_of(&["OMIM:259700".to_owned()]), Some("infantile"));
+/// assert_eq!(map.diagnosis_of(&["OMIM:259775".to_owned()]), None);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DiseaseMap {
+    map: IndexMap<String, String>,
+}
+
+impl DiseaseMap {
+    /// The mapping shipped with the crate.
+    pub fn builtin() -> Self {
+        Self::parse(include_str!("../data/disease-map.tsv")).unwrap_or_default()
+    }
+
+    /// Parse the TSV form; `#` lines are comments.
+    ///
+    /// # Errors
+    /// [`Error::Ontology`](crate::Error::Ontology) naming the line of an entry without a diagnosis.
+    pub fn parse(text: &str) -> Result<Self, crate::Error> {
+        let mut map = IndexMap::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let (Some(id), Some(diagnosis)) = (cols.next(), cols.next()) else {
+                return Err(crate::Error::Ontology {
+                    path: "disease map".into(),
+                    line: i + 1,
+                    message: "expected DB:ID<TAB>diagnosis".to_owned(),
+                });
+            };
+            map.insert(id.trim().to_owned(), diagnosis.trim().to_owned());
+        }
+        Ok(Self { map })
+    }
+
+    /// Read a mapping file.
+    ///
+    /// # Errors
+    /// [`Error::Io`](crate::Error::Io) or a parse error.
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self, crate::Error> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text)
+    }
+
+    /// The diagnosis of the first disease id that maps.
+    pub fn diagnosis_of(&self, disease_ids: &[String]) -> Option<&str> {
+        disease_ids
+            .iter()
+            .find_map(|id| self.map.get(id.trim()).map(String::as_str))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}

@@ -1,0 +1,228 @@
+//! Loading rule files: the built-in set, a directory, a file or a string, parsed into
+//! [`RuleFile`]s that keep their path and text so that later problems can name a line.
+//!
+//! Loading only parses. [`KnowledgeBase::new`](crate::KnowledgeBase::new) validates.
+//! Rule sets can be layered: [`RuleSet::overlay`] puts a user's files over the built-in ones,
+//! so that their findings and diagnoses add to or replace the built-in ones with the same id.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Location, Problem, ProblemKind, RuleErrors};
+use crate::rule_file::RuleFile;
+
+/// The built-in rule files, in load order: the vocabulary first, then one file per diagnosis.
+pub const BUILTIN_FILES: [(&str, &str); 8] = [
+    ("findings.toml", include_str!("../rules/findings.toml")),
+    ("infantile.toml", include_str!("../rules/infantile.toml")),
+    ("adult.toml", include_str!("../rules/adult.toml")),
+    ("intermediate.toml", include_str!("../rules/intermediate.toml")),
+    ("x_linked.toml", include_str!("../rules/x_linked.toml")),
+    ("melorheostosis.toml", include_str!("../rules/melorheostosis.toml")),
+    ("osteopoikilosis.toml", include_str!("../rules/osteopoikilosis.toml")),
+    (
+        "osteogenesis_imperfecta.toml",
+        include_str!("../rules/osteogenesis_imperfecta.toml"),
+    ),
+];
+
+/// One parsed rule file with where it came from.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path (`<builtin>/findings.toml` for built-in files).
+    pub path: PathBuf,
+    /// The text, kept to turn byte offsets into lines and columns.
+    pub text: String,
+    /// The parsed content.
+    pub rules: RuleFile,
+    /// The layer: files of a higher layer override ids of a lower one.
+    pub layer: u32,
+}
+
+impl SourceFile {
+    /// The location of a byte offset in this file.
+    pub fn locate(&self, offset: usize) -> Location {
+        locate(&self.path, &self.text, offset)
+    }
+}
+
+/// Turn a byte offset in `text` into a 1-based line and column (in characters).
+pub(crate) fn locate(path: &Path, text: &str, offset: usize) -> Location {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    Location {
+        path: path.to_path_buf(),
+        line,
+        column,
+    }
+}
+
+/// A set of parsed rule files, not yet validated.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    /// The files, in load order.
+    pub files: Vec<SourceFile>,
+}
+
+impl RuleSet {
+    /// The rules compiled into the crate.
+    ///
+    /// # Errors
+    /// Only if the built-in files were edited into invalid TOML (a test guards against it).
+    ///
+    /// ```
+    /// let rules = osteodx::RuleSet::builtin()?;
+    /// assert_eq!(rules.files.len(), 8);
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    pub fn builtin() -> Result<Self, Error> {
+        let mut set = Self::default();
+        let mut problems = Vec::new();
+        for (name, text) in BUILTIN_FILES {
+            let path = Path::new("<builtin>").join(name);
+            set.push_text(path, text.to_owned(), 0, &mut problems);
+        }
+        finish(set, problems)
+    }
+
+    /// Parse rules from a string; `name` is used in error messages.
+    ///
+    /// # Errors
+    /// [`Error::Rules`] with a [`ProblemKind::Syntax`] problem, with line and column.
+    ///
+    /// ```
+    /// let err = osteodx::RuleSet::from_text("bad.toml", "[[finding]]\nid = ").unwrap_err();
+    /// assert!(err.to_string().contains("bad.toml:2:"));
+    /// ```
+    pub fn from_text(name: &str, text: &str) -> Result<Self, Error> {
+        let mut set = Self::default();
+        let mut problems = Vec::new();
+        set.push_text(PathBuf::from(name), text.to_owned(), 0, &mut problems);
+        finish(set, problems)
+    }
+
+    /// Parse one rule file.
+    ///
+    /// # Errors
+    /// [`Error::Rules`] naming the file when it cannot be read or parsed.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let mut set = Self::default();
+        let mut problems = Vec::new();
+        set.push_path(path.as_ref(), 0, &mut problems);
+        finish(set, problems)
+    }
+
+    /// Parse every `*.toml` file of a directory (not recursive), in file-name order.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the directory cannot be listed; [`Error::Rules`] listing every file
+    /// that cannot be read or parsed.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Self, Error> {
+        let dir = dir.as_ref();
+        let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        let mut set = Self::default();
+        let mut problems = Vec::new();
+        for path in &paths {
+            set.push_path(path, 0, &mut problems);
+        }
+        finish(set, problems)
+    }
+
+    /// Parse a directory or a single file, whichever `path` is.
+    ///
+    /// # Errors
+    /// As [`RuleSet::from_dir`] and [`RuleSet::from_file`].
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        if path.is_dir() {
+            Self::from_dir(path)
+        } else {
+            Self::from_file(path)
+        }
+    }
+
+    /// Put `user` over `self`: its findings and diagnoses are added, and replace those of
+    /// `self` that have the same id.
+    ///
+    /// ```
+    /// use osteodx::{KnowledgeBase, RuleSet};
+    /// let user = RuleSet::from_text("mine.toml", r#"
+    /// [diagnosis]
+    /// id = "pycnodysostosis"
+    /// name = "Pycnodysostosis"
+    /// inheritance = "autosomal_recessive"
+    /// prevalence = 1e-6
+    /// [[rule]]
+    /// finding = "osteosclerosis"
+    /// frequency = "very_frequent"
+    /// "#)?;
+    /// let kb = KnowledgeBase::new(RuleSet::builtin()?.overlay(user))?;
+    /// assert_eq!(kb.diagnoses().len(), 8);
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    pub fn overlay(mut self, user: RuleSet) -> RuleSet {
+        let layer = self.files.iter().map(|f| f.layer + 1).max().unwrap_or(0);
+        self.files.extend(user.files.into_iter().map(|mut f| {
+            f.layer += layer;
+            f
+        }));
+        self
+    }
+
+    fn push_path(&mut self, path: &Path, layer: u32, problems: &mut Vec<Problem>) {
+        match std::fs::read_to_string(path) {
+            Ok(text) => self.push_text(path.to_path_buf(), text, layer, problems),
+            Err(e) => problems.push(Problem {
+                location: Location {
+                    path: path.to_path_buf(),
+                    line: 0,
+                    column: 0,
+                },
+                kind: ProblemKind::Io(e.to_string()),
+            }),
+        }
+    }
+
+    fn push_text(&mut self, path: PathBuf, text: String, layer: u32, problems: &mut Vec<Problem>) {
+        match toml::from_str::<RuleFile>(&text) {
+            Ok(rules) => self.files.push(SourceFile {
+                path,
+                text,
+                rules,
+                layer,
+            }),
+            Err(e) => {
+                let location = match e.span() {
+                    Some(span) => locate(&path, &text, span.start),
+                    None => Location {
+                        path,
+                        line: 0,
+                        column: 0,
+                    },
+                };
+                problems.push(Problem {
+                    location,
+                    kind: ProblemKind::Syntax(e.message().trim().to_owned()),
+                });
+            }
+        }
+    }
+}
+
+fn finish(set: RuleSet, problems: Vec<Problem>) -> Result<RuleSet, Error> {
+    if problems.is_empty() {
+        Ok(set)
+    } else {
+        Err(Error::Rules(RuleErrors { problems }))
+    }
+}

@@ -1,0 +1,174 @@
+//! The compiled model: flat scoring tables plus the name indexes used to resolve patients.
+//!
+//! A [`Model`] is immutable, `Send + Sync`, and cheap to share (`Arc`). Scoring is in
+//! [`score`](crate::score); resolving a patient into evidence ids is in
+//! [`resolve`](crate::resolve).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::compile::{compile, ScoringConfig, Tables};
+use crate::id::{DiagnosisId, FindingId};
+use crate::knowledge::KnowledgeBase;
+use crate::names::normalize;
+use crate::ontology::Ontology;
+
+/// A compiled knowledge base, ready to score patients.
+///
+/// ```
+/// use osteodx::{KnowledgeBase, Model, Patient};
+/// let model = Model::compile(&KnowledgeBase::builtin()?);
+/// let patient = model.resolve(&Patient::new().present("macrocephaly").present("pancytopenia"))?;
+/// let differential = model.diagnose(&patient);
+/// assert_eq!(differential.diagnoses[0].id, "infantile");
+/// # Ok::<(), osteodx::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub(crate) kb: Arc<KnowledgeBase>,
+    pub(crate) config: ScoringConfig,
+    pub(crate) tables: Tables,
+    /// log10 of each diagnosis's prevalence.
+    pub(crate) log_prior: Vec<f64>,
+    /// Each diagnosis's prevalence.
+    pub(crate) prevalence: Vec<f64>,
+    /// Diagnoses by prevalence, highest first, ties by index: the untouched ones rank this way.
+    pub(crate) prior_order: Vec<u32>,
+    pub(crate) total_prevalence: f64,
+    pub(crate) log_prior_none: f64,
+    /// Normalised name (id, label, synonym) → finding.
+    pub(crate) names: HashMap<String, u32>,
+    /// HPO id → finding.
+    pub(crate) hpo: HashMap<String, u32>,
+    /// Gene symbol → gene row index.
+    pub(crate) genes: HashMap<String, u32>,
+    pub(crate) ontology: Option<Arc<Ontology>>,
+}
+
+impl Model {
+    /// Compile a knowledge base with the default [`ScoringConfig`].
+    pub fn compile(kb: &KnowledgeBase) -> Self {
+        Self::compile_with(kb, ScoringConfig::default())
+    }
+
+    /// Compile a knowledge base with the given constants.
+    pub fn compile_with(kb: &KnowledgeBase, config: ScoringConfig) -> Self {
+        let tables = compile(kb, &config);
+        let prevalence: Vec<f64> = kb.diagnoses().values().map(|d| d.prevalence).collect();
+        let log_prior = prevalence.iter().map(|p| p.log10()).collect();
+        let mut prior_order: Vec<u32> = (0..prevalence.len() as u32).collect();
+        prior_order.sort_by(|&a, &b| {
+            prevalence[b as usize]
+                .total_cmp(&prevalence[a as usize])
+                .then(a.cmp(&b))
+        });
+        let total_prevalence: f64 = prevalence.iter().sum();
+        let log_prior_none = (config.none_prior_ratio * total_prevalence).log10();
+        let mut names = HashMap::new();
+        let mut hpo = HashMap::new();
+        for (i, f) in kb.findings().values().enumerate() {
+            let i = i as u32;
+            for name in std::iter::once(&f.id)
+                .chain(std::iter::once(&f.label))
+                .chain(f.synonyms.iter())
+            {
+                names.entry(normalize(name)).or_insert(i);
+            }
+            if let Some(h) = &f.hpo {
+                hpo.insert(h.clone(), i);
+            }
+        }
+        let genes = tables
+            .gene_symbols
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i as u32))
+            .collect();
+        Self {
+            kb: Arc::new(kb.clone()),
+            config,
+            tables,
+            log_prior,
+            prevalence,
+            prior_order,
+            total_prevalence,
+            log_prior_none,
+            names,
+            hpo,
+            genes,
+            ontology: None,
+        }
+    }
+
+    /// The built-in rules, compiled.
+    ///
+    /// # Errors
+    /// Only if the built-in rules were edited into an invalid state (a test guards against it).
+    pub fn builtin() -> Result<Self, crate::Error> {
+        Ok(Self::compile(&KnowledgeBase::builtin()?))
+    }
+
+    /// Use this ontology (instead of the built-in HPO graph) to place HPO terms that are not in
+    /// the vocabulary.
+    pub fn with_ontology(mut self, ontology: Arc<Ontology>) -> Self {
+        self.ontology = Some(ontology);
+        self
+    }
+
+    /// The ontology used to place HPO terms: the one given, or the built-in HPO graph.
+    pub fn ontology(&self) -> &Ontology {
+        match &self.ontology {
+            Some(o) => o,
+            None => Ontology::builtin(),
+        }
+    }
+
+    /// The knowledge base this model was compiled from.
+    pub fn knowledge_base(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    /// The constants it was compiled with.
+    pub fn config(&self) -> &ScoringConfig {
+        &self.config
+    }
+
+    /// Number of diagnoses.
+    pub fn n_diagnoses(&self) -> usize {
+        self.prevalence.len()
+    }
+
+    /// A diagnosis's id string.
+    pub fn diagnosis_id(&self, d: DiagnosisId) -> &str {
+        self.kb.diagnoses().get_index(d.index()).map_or("", |(k, _)| k.as_str())
+    }
+
+    /// A finding's id string.
+    pub fn finding_id(&self, f: FindingId) -> &str {
+        self.kb
+            .findings()
+            .get_index(f.0 as usize)
+            .map_or("", |(k, _)| k.as_str())
+    }
+
+    /// Look a finding up by id, HPO id, label or synonym (case-insensitive).
+    ///
+    /// ```
+    /// let model = osteodx::Model::builtin()?;
+    /// assert_eq!(model.lookup("HP:0000256"), model.lookup("Overly large head"));
+    /// assert!(model.lookup("macrocephaly").is_some());
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    pub fn lookup(&self, name: &str) -> Option<FindingId> {
+        let trimmed = name.trim();
+        if let Some(&i) = self.hpo.get(trimmed) {
+            return Some(FindingId(i));
+        }
+        self.names.get(&normalize(trimmed)).map(|&i| FindingId(i))
+    }
+
+    /// Bytes held by the scoring tables and priors (not the names and labels).
+    pub fn table_bytes(&self) -> usize {
+        self.tables.bytes() + 8 * (self.log_prior.len() + self.prevalence.len()) + 4 * self.prior_order.len()
+    }
+}

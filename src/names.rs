@@ -1,0 +1,86 @@
+//! Name matching: normalisation of names, and "did you mean" suggestions by edit distance.
+
+/// Normalise a name for lookup: lowercase, `_`, `-` and runs of white space folded to one space,
+/// British/American spellings of common words folded (anaemia/anemia, oedema/edema).
+///
+/// ```
+/// assert_eq!(osteodx::names::normalize("  Blue_Sclerae "), "blue sclerae");
+/// assert_eq!(osteodx::names::normalize("Anaemia"), "anemia");
+/// ```
+pub fn normalize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for word in name
+        .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word.to_lowercase());
+    }
+    for (uk, us) in [
+        ("anaemia", "anemia"),
+        ("oedema", "edema"),
+        ("haem", "hem"),
+        ("paediatric", "pediatric"),
+        ("oesophag", "esophag"),
+    ] {
+        if out.contains(uk) {
+            out = out.replace(uk, us);
+        }
+    }
+    out
+}
+
+/// Levenshtein distance between two strings, in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(cur).min(row[j]) };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The up to three candidates nearest to `name`: close by edit distance, or containing it.
+/// Ties are broken by the candidates' order.
+///
+/// ```
+/// let known = ["macrocephaly", "microcephaly", "hydrocephalus"];
+/// assert_eq!(osteodx::names::nearest("macrocefaly", known.iter().copied()), vec!["macrocephaly", "microcephaly"]);
+/// ```
+pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let query = normalize(name);
+    let limit = (query.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, usize, &str)> = candidates
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let norm = normalize(c);
+            let d = edit_distance(&query, &norm);
+            if d <= limit {
+                Some((d, i, c))
+            } else if query.len() >= 4 && norm.contains(&query) {
+                Some((limit + 1, i, c))
+            } else {
+                None
+            }
+        })
+        .collect();
+    scored.sort();
+    let mut out: Vec<String> = Vec::new();
+    for (_, _, c) in scored {
+        if !out.iter().any(|o| o == c) {
+            out.push(c.to_owned());
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out
+}

@@ -1,0 +1,219 @@
+//! The HPO `is_a` graph, used to place HPO terms that are not in the vocabulary.
+//!
+//! The crate ships the graph of HPO release 2025-01-16 as `data/hp-is-a.tsv` (generated from
+//! `hp.obo` by `tools/gen_rules.py`), so it works offline; [`Ontology::from_obo`] reads a full
+//! `hp.obo` of another release instead.
+//!
+//! ```
+//! let hpo = osteodx::Ontology::builtin();
+//! let optic_atrophy = hpo.canonical("HP:0000648").unwrap();
+//! assert!(!hpo.parents(optic_atrophy).is_empty());
+//! ```
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use crate::error::Error;
+
+const BUILTIN: &str = include_str!("../data/hp-is-a.tsv");
+
+/// An HPO `is_a` graph over numeric term ids (`HP:0000648` is 648).
+#[derive(Debug, Clone, Default)]
+pub struct Ontology {
+    parents: HashMap<u32, Vec<u32>>,
+    alt: HashMap<u32, u32>,
+}
+
+/// Format a numeric HPO id as `HP:0000648`.
+pub fn format_hpo(id: u32) -> String {
+    format!("HP:{id:07}")
+}
+
+fn parse_hpo(s: &str) -> Option<u32> {
+    let digits = s.trim().strip_prefix("HP:").or_else(|| s.trim().strip_prefix("HP_"))?;
+    if digits.len() == 7 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse().ok()
+    } else {
+        None
+    }
+}
+
+impl Ontology {
+    /// The graph shipped with the crate (parsed once, on first use).
+    pub fn builtin() -> &'static Ontology {
+        static ONCE: OnceLock<Ontology> = OnceLock::new();
+        ONCE.get_or_init(|| Self::from_tsv(Path::new("<builtin>/hp-is-a.tsv"), BUILTIN).unwrap_or_default())
+    }
+
+    /// Parse the shipped TSV form: `HP:id<TAB>parent,parent` and `alt<TAB>HP:old<TAB>HP:new`.
+    ///
+    /// # Errors
+    /// [`Error::Ontology`] naming the line of a malformed entry.
+    pub fn from_tsv(path: &Path, text: &str) -> Result<Self, Error> {
+        let mut o = Self::default();
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let bad = |message: &str| Error::Ontology {
+                path: path.to_path_buf(),
+                line: i + 1,
+                message: message.to_owned(),
+            };
+            let mut cols = line.split('\t');
+            let first = cols.next().unwrap_or_default();
+            if first == "alt" {
+                let old = cols.next().and_then(parse_hpo).ok_or_else(|| bad("malformed alt id"))?;
+                let new = cols
+                    .next()
+                    .and_then(parse_hpo)
+                    .ok_or_else(|| bad("malformed replacement id"))?;
+                o.alt.insert(old, new);
+                continue;
+            }
+            let id = parse_hpo(first).ok_or_else(|| bad("malformed HPO id"))?;
+            let mut parents = Vec::new();
+            for p in cols.next().unwrap_or_default().split(',').filter(|p| !p.is_empty()) {
+                parents.push(parse_hpo(p).ok_or_else(|| bad("malformed parent id"))?);
+            }
+            o.parents.insert(id, parents);
+        }
+        Ok(o)
+    }
+
+    /// Read an `hp.obo` file (terms, `is_a`, `alt_id`, obsolete terms' `replaced_by`).
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be read; [`Error::Ontology`] if it holds no HPO term.
+    pub fn from_obo(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut o = Self::default();
+        let mut current: Option<u32> = None;
+        let mut obsolete = false;
+        let mut replaced: Option<u32> = None;
+        let flush = |o: &mut Self, current: Option<u32>, obsolete: bool, replaced: Option<u32>| {
+            if let (Some(id), true, Some(new)) = (current, obsolete, replaced) {
+                o.parents.remove(&id);
+                o.alt.insert(id, new);
+            } else if let (Some(id), true) = (current, obsolete) {
+                o.parents.remove(&id);
+            }
+        };
+        for line in text.lines() {
+            let line = line.trim();
+            if line.starts_with('[') {
+                flush(&mut o, current, obsolete, replaced);
+                current = None;
+                obsolete = false;
+                replaced = None;
+                if line == "[Term]" {
+                    current = Some(u32::MAX);
+                }
+            } else if let Some(rest) = line.strip_prefix("id: ") {
+                if current.is_some() {
+                    current = parse_hpo(rest);
+                    if let Some(id) = current {
+                        o.parents.entry(id).or_default();
+                    }
+                }
+            } else if let (Some(id), Some(rest)) = (current, line.strip_prefix("is_a: ")) {
+                if let Some(p) = parse_hpo(rest.split_whitespace().next().unwrap_or_default()) {
+                    o.parents.entry(id).or_default().push(p);
+                }
+            } else if let (Some(id), Some(rest)) = (current, line.strip_prefix("alt_id: ")) {
+                if let Some(a) = parse_hpo(rest) {
+                    o.alt.insert(a, id);
+                }
+            } else if line == "is_obsolete: true" {
+                obsolete = true;
+            } else if let Some(rest) = line.strip_prefix("replaced_by: ") {
+                replaced = parse_hpo(rest);
+            }
+        }
+        flush(&mut o, current, obsolete, replaced);
+        if o.parents.is_empty() {
+            return Err(Error::Ontology {
+                path: path.to_path_buf(),
+                line: 0,
+                message: "no HPO term found".to_owned(),
+            });
+        }
+        Ok(o)
+    }
+
+    /// Number of terms.
+    pub fn len(&self) -> usize {
+        self.parents.len()
+    }
+
+    /// True when the graph holds no term.
+    pub fn is_empty(&self) -> bool {
+        self.parents.is_empty()
+    }
+
+    /// The current id of a term: itself, or the term an alternative or obsolete id stands for.
+    pub fn canonical(&self, term: &str) -> Option<u32> {
+        let mut id = parse_hpo(term)?;
+        for _ in 0..8 {
+            if self.parents.contains_key(&id) {
+                return Some(id);
+            }
+            id = *self.alt.get(&id)?;
+        }
+        None
+    }
+
+    /// The direct parents of a term.
+    pub fn parents(&self, id: u32) -> &[u32] {
+        self.parents.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The nearest ancestors of `id` (itself excluded) for which `wanted` holds: the search goes
+    /// up every path and stops at the first wanted term on it. Terms that are ancestors of another
+    /// found term are dropped. Sorted.
+    pub fn nearest_ancestors(&self, id: u32, wanted: impl Fn(u32) -> bool) -> Vec<u32> {
+        let mut found = Vec::new();
+        let mut seen = vec![id];
+        let mut stack: Vec<u32> = self.parents(id).to_vec();
+        while let Some(t) = stack.pop() {
+            if seen.contains(&t) {
+                continue;
+            }
+            seen.push(t);
+            if wanted(t) {
+                found.push(t);
+            } else {
+                stack.extend_from_slice(self.parents(t));
+            }
+        }
+        let keep: Vec<u32> = found
+            .iter()
+            .copied()
+            .filter(|&a| !found.iter().any(|&b| b != a && self.is_ancestor(a, b)))
+            .collect();
+        let mut keep = keep;
+        keep.sort_unstable();
+        keep
+    }
+
+    /// True when `a` is a (transitive) ancestor of `b`.
+    pub fn is_ancestor(&self, a: u32, b: u32) -> bool {
+        let mut stack = self.parents(b).to_vec();
+        let mut seen = Vec::new();
+        while let Some(t) = stack.pop() {
+            if t == a {
+                return true;
+            }
+            if !seen.contains(&t) {
+                seen.push(t);
+                stack.extend_from_slice(self.parents(t));
+            }
+        }
+        false
+    }
+}

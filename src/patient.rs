@@ -1,0 +1,212 @@
+//! The patient as the caller describes it: findings by name, context, lab values, genetics.
+//!
+//! A [`Patient`] is plain data (serde, with a builder). It is turned into evidence ids once,
+//! by [`Model::resolve`](crate::Model::resolve); scoring then never looks at a string.
+//!
+//! ```
+//! use osteodx::{Patient, Sex, FamilyHistory, Analyte, Zygosity};
+//! let p = Patient::new()
+//!     .present("macrocephaly")
+//!     .present("HP:0001433")            // hepatosplenomegaly, by HPO id
+//!     .absent("blue sclerae")           // by label or synonym, any case
+//!     .sex(Sex::Male)
+//!     .onset_years(0.1)
+//!     .examined_at_years(0.4)
+//!     .family(FamilyHistory::ParentalConsanguinity)
+//!     .lab(Analyte::Hemoglobin, 7.2, "g/dL")
+//!     .variant("TCIRG1", Zygosity::Biallelic);
+//! let json = serde_json::to_string(&p).unwrap();
+//! let back: Patient = serde_json::from_str(&json).unwrap();
+//! assert_eq!(back, p);
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::rule_file::Zygosity;
+
+/// The patient's sex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    /// Male.
+    Male,
+    /// Female.
+    Female,
+}
+
+/// Family history items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FamilyHistory {
+    /// A parent is affected.
+    AffectedParent,
+    /// The parents are related by blood.
+    ParentalConsanguinity,
+    /// A sibling is affected.
+    AffectedSibling,
+    /// A maternal uncle, a brother or another male relative on the mother's side is affected.
+    AffectedMaternalMaleRelative,
+}
+
+impl FamilyHistory {
+    /// The finding id this item resolves to.
+    pub fn finding_id(self) -> &'static str {
+        match self {
+            Self::AffectedParent => "family_history_affected_parent",
+            Self::ParentalConsanguinity => "parental_consanguinity",
+            Self::AffectedSibling => "family_history_affected_sibling",
+            Self::AffectedMaternalMaleRelative => "family_history_affected_maternal_male_relative",
+        }
+    }
+}
+
+/// Laboratory analytes the engine can turn into findings (see [`labs`](crate::labs)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Analyte {
+    /// Haemoglobin.
+    #[serde(alias = "haemoglobin")]
+    Hemoglobin,
+    /// Platelet count.
+    Platelets,
+    /// White cell count.
+    WhiteCells,
+    /// Creatine kinase BB isoenzyme.
+    CreatineKinaseBb,
+    /// Tartrate-resistant acid phosphatase (TRAP, TRACP-5b).
+    Trap,
+}
+
+/// A laboratory value with its unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabValue {
+    /// What was measured.
+    pub analyte: Analyte,
+    /// The value.
+    pub value: f64,
+    /// The unit (UCUM-like: `g/dL`, `g/L`, `10^9/L`, `U/L`, …).
+    pub unit: String,
+}
+
+/// A pathogenic or likely pathogenic variant found in a gene.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeneticResult {
+    /// HGNC symbol.
+    pub gene: String,
+    /// Zygosity, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zygosity: Option<Zygosity>,
+}
+
+/// A patient, as described by the caller.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patient {
+    /// An optional identifier, echoed in outputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Findings observed present: finding id, HPO id, label or synonym.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub present: Vec<String>,
+    /// Findings explicitly observed absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<String>,
+    /// Sex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Sex>,
+    /// Age at onset in years (0 = at birth; negative = before birth).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_at_onset_years: Option<f64>,
+    /// Age at examination in years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_at_examination_years: Option<f64>,
+    /// Family history.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub family_history: Vec<FamilyHistory>,
+    /// Laboratory values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labs: Vec<LabValue>,
+    /// Genetic results.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub genetics: Vec<GeneticResult>,
+}
+
+impl Patient {
+    /// An empty patient.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a finding observed present.
+    pub fn present(mut self, name: impl Into<String>) -> Self {
+        self.present.push(name.into());
+        self
+    }
+
+    /// Add a finding observed absent.
+    pub fn absent(mut self, name: impl Into<String>) -> Self {
+        self.absent.push(name.into());
+        self
+    }
+
+    /// Set the sex.
+    pub fn sex(mut self, sex: Sex) -> Self {
+        self.sex = Some(sex);
+        self
+    }
+
+    /// Set the age at onset, in years.
+    pub fn onset_years(mut self, years: f64) -> Self {
+        self.age_at_onset_years = Some(years);
+        self
+    }
+
+    /// Set the age at examination, in years.
+    pub fn examined_at_years(mut self, years: f64) -> Self {
+        self.age_at_examination_years = Some(years);
+        self
+    }
+
+    /// Add a family-history item.
+    pub fn family(mut self, item: FamilyHistory) -> Self {
+        self.family_history.push(item);
+        self
+    }
+
+    /// Add a laboratory value.
+    pub fn lab(mut self, analyte: Analyte, value: f64, unit: impl Into<String>) -> Self {
+        self.labs.push(LabValue {
+            analyte,
+            value,
+            unit: unit.into(),
+        });
+        self
+    }
+
+    /// Add a pathogenic variant in a gene.
+    pub fn variant(mut self, gene: impl Into<String>, zygosity: Zygosity) -> Self {
+        self.genetics.push(GeneticResult {
+            gene: gene.into(),
+            zygosity: Some(zygosity),
+        });
+        self
+    }
+
+    /// The same patient without genetic results (to score on phenotype alone).
+    pub fn without_genetics(&self) -> Self {
+        Self {
+            genetics: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// Parse a patient from the crate's JSON form.
+    ///
+    /// # Errors
+    /// [`PatientError::Json`](crate::PatientError::Json) with line and column.
+    pub fn from_json(text: &str) -> Result<Self, crate::Error> {
+        serde_json::from_str(text).map_err(|e| crate::PatientError::Json(e.to_string()).into())
+    }
+}

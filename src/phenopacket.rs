@@ -1,0 +1,563 @@
+//! GA4GH Phenopacket (schema v2, JSON) import.
+//!
+//! Reads the parts of a phenopacket that are evidence: `phenotypicFeatures` (HPO ids;
+//! `excluded: true` means observed absent; `onset` as an ISO 8601 age or an HPO onset class),
+//! `subject.sex`, `subject.timeAtLastEncounter`, `measurements` that map to the lab analytes
+//! (by LOINC code or assay label), and the genes of causative or pathogenic variants in
+//! `interpretations[].diagnosis.genomicInterpretations[]`, with their zygosity (GENO).
+//! Unknown fields are ignored, as the schema allows; wrong types, non-JSON, oversize documents
+//! and nesting deeper than serde_json's limit are errors, never panics.
+//!
+//! ```
+//! use osteodx::phenopacket::Phenopacket;
+//! let packet = Phenopacket::from_json(r#"{
+//!   "id": "p1",
+//!   "subject": {"id": "s1", "sex": "MALE", "timeAtLastEncounter": {"age": {"iso8601duration": "P5M"}}},
+//!   "phenotypicFeatures": [
+//!     {"type": {"id": "HP:0000256"}, "onset": {"age": {"iso8601duration": "P2M"}}},
+//!     {"type": {"id": "HP:0000592"}, "excluded": true}
+//!   ]
+//! }"#)?;
+//! let patient = packet.to_patient(true)?;
+//! assert_eq!(patient.present, vec!["HP:0000256"]);
+//! assert_eq!(patient.absent, vec!["HP:0000592"]);
+//! assert_eq!(patient.sex, Some(osteodx::Sex::Male));
+//! # Ok::<(), osteodx::Error>(())
+//! ```
+
+use std::io::Read;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::patient::{Analyte, GeneticResult, LabValue, Patient, Sex, Zygosity};
+
+/// Largest document read, in bytes (64 MiB).
+pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why a phenopacket could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PhenopacketError {
+    /// Not JSON, or a field of the wrong type.
+    #[error("{line}:{column}: {message}")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What serde_json said.
+        message: String,
+    },
+    /// Larger than [`MAX_BYTES`].
+    #[error("document of {bytes} bytes is larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// Size.
+        bytes: u64,
+        /// Limit.
+        limit: u64,
+    },
+    /// A term without an id.
+    #[error("{0} has no id")]
+    MissingId(String),
+    /// An ISO 8601 duration that cannot be read.
+    #[error("cannot read ISO 8601 duration `{0}`")]
+    BadDuration(String),
+}
+
+impl From<PhenopacketError> for Error {
+    fn from(e: PhenopacketError) -> Self {
+        Error::Phenopacket(e.to_string())
+    }
+}
+
+/// An ontology class (`{"id": "HP:0000256", "label": "Macrocephaly"}`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OntologyClass {
+    /// Term id.
+    #[serde(default)]
+    pub id: String,
+    /// Label.
+    #[serde(default)]
+    pub label: String,
+}
+
+/// An age (`{"iso8601duration": "P5M"}`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Age {
+    /// ISO 8601 duration.
+    #[serde(default)]
+    pub iso8601duration: String,
+}
+
+/// An age range.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AgeRange {
+    /// Start.
+    #[serde(default)]
+    pub start: Option<Age>,
+}
+
+/// A time element: an age, an age range or an onset class.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimeElement {
+    /// Age.
+    #[serde(default)]
+    pub age: Option<Age>,
+    /// Age range.
+    #[serde(default)]
+    pub age_range: Option<AgeRange>,
+    /// Onset class.
+    #[serde(default)]
+    pub ontology_class: Option<OntologyClass>,
+}
+
+/// The subject.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subject {
+    /// Id.
+    #[serde(default)]
+    pub id: String,
+    /// `MALE`, `FEMALE`, `OTHER_SEX` or `UNKNOWN_SEX`.
+    #[serde(default)]
+    pub sex: String,
+    /// Age at last encounter.
+    #[serde(default)]
+    pub time_at_last_encounter: Option<TimeElement>,
+}
+
+/// A phenotypic feature.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhenotypicFeature {
+    /// The HPO term.
+    #[serde(rename = "type")]
+    pub term: Option<OntologyClass>,
+    /// Observed absent.
+    #[serde(default)]
+    pub excluded: bool,
+    /// Onset.
+    #[serde(default)]
+    pub onset: Option<TimeElement>,
+}
+
+/// A quantity.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Quantity {
+    /// Unit.
+    #[serde(default)]
+    pub unit: OntologyClass,
+    /// Value.
+    #[serde(default)]
+    pub value: Option<f64>,
+}
+
+/// A measurement value.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MeasurementValue {
+    /// Quantity.
+    #[serde(default)]
+    pub quantity: Option<Quantity>,
+}
+
+/// A measurement.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Measurement {
+    /// What was measured.
+    #[serde(default)]
+    pub assay: OntologyClass,
+    /// Its value.
+    #[serde(default)]
+    pub value: Option<MeasurementValue>,
+}
+
+/// Gene context.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeneDescriptor {
+    /// HGNC symbol.
+    #[serde(default)]
+    pub symbol: String,
+}
+
+/// Variation descriptor.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariationDescriptor {
+    /// Gene.
+    #[serde(default)]
+    pub gene_context: Option<GeneDescriptor>,
+    /// Zygosity (GENO).
+    #[serde(default)]
+    pub allelic_state: Option<OntologyClass>,
+}
+
+/// Variant interpretation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantInterpretation {
+    /// ACMG class.
+    #[serde(default)]
+    pub acmg_pathogenicity_classification: String,
+    /// The variant.
+    #[serde(default)]
+    pub variation_descriptor: Option<VariationDescriptor>,
+}
+
+/// A genomic interpretation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GenomicInterpretation {
+    /// `CAUSATIVE`, `CONTRIBUTORY`, `REJECTED`, …
+    #[serde(default)]
+    pub interpretation_status: String,
+    /// A gene given directly.
+    #[serde(default)]
+    pub gene: Option<GeneDescriptor>,
+    /// A variant.
+    #[serde(default)]
+    pub variant_interpretation: Option<VariantInterpretation>,
+}
+
+/// A diagnosis.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnosis {
+    /// The disease.
+    #[serde(default)]
+    pub disease: Option<OntologyClass>,
+    /// Its genomic interpretations.
+    #[serde(default)]
+    pub genomic_interpretations: Vec<GenomicInterpretation>,
+}
+
+/// An interpretation.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Interpretation {
+    /// The diagnosis.
+    #[serde(default)]
+    pub diagnosis: Option<Diagnosis>,
+}
+
+/// A disease entry.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Disease {
+    /// The disease term.
+    #[serde(default)]
+    pub term: Option<OntologyClass>,
+    /// Excluded.
+    #[serde(default)]
+    pub excluded: bool,
+    /// Onset.
+    #[serde(default)]
+    pub onset: Option<TimeElement>,
+}
+
+/// The parts of a phenopacket osteodx reads.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Phenopacket {
+    /// Id.
+    #[serde(default)]
+    pub id: String,
+    /// Subject.
+    #[serde(default)]
+    pub subject: Option<Subject>,
+    /// Features.
+    #[serde(default)]
+    pub phenotypic_features: Vec<PhenotypicFeature>,
+    /// Measurements.
+    #[serde(default)]
+    pub measurements: Vec<Measurement>,
+    /// Interpretations.
+    #[serde(default)]
+    pub interpretations: Vec<Interpretation>,
+    /// Diseases.
+    #[serde(default)]
+    pub diseases: Vec<Disease>,
+}
+
+/// True when a JSON document looks like a phenopacket rather than the crate's patient JSON.
+pub fn looks_like_phenopacket(text: &str) -> bool {
+    text.contains("\"phenotypicFeatures\"") || text.contains("\"metaData\"") || text.contains("\"subject\"")
+}
+
+/// Years in an ISO 8601 duration such as `P1Y2M`, `P3W`, `P10D` or `PT12H`.
+///
+/// ```
+/// use osteodx::phenopacket::iso8601_years;
+/// assert_eq!(iso8601_years("P1Y6M").unwrap(), 1.5);
+/// assert!(iso8601_years("five months").is_err());
+/// ```
+///
+/// # Errors
+/// [`PhenopacketError::BadDuration`].
+pub fn iso8601_years(text: &str) -> Result<f64, PhenopacketError> {
+    let bad = || PhenopacketError::BadDuration(text.to_owned());
+    let rest = text.trim().strip_prefix('P').ok_or_else(bad)?;
+    let mut years = 0.0;
+    let mut number = String::new();
+    let mut in_time = false;
+    let mut any = false;
+    for c in rest.chars() {
+        match c {
+            'T' => in_time = true,
+            '0'..='9' | '.' | ',' => number.push(if c == ',' { '.' } else { c }),
+            _ => {
+                let v: f64 = number.parse().map_err(|_| bad())?;
+                number.clear();
+                any = true;
+                years += match (c, in_time) {
+                    ('Y', false) => v,
+                    ('M', false) => v / 12.0,
+                    ('W', false) => v * 7.0 / 365.25,
+                    ('D', false) => v / 365.25,
+                    ('H', true) => v / (24.0 * 365.25),
+                    ('M', true) => v / (60.0 * 24.0 * 365.25),
+                    ('S', true) => v / (3600.0 * 24.0 * 365.25),
+                    _ => return Err(bad()),
+                };
+            }
+        }
+    }
+    if !number.is_empty() || !any || !years.is_finite() || years > 200.0 {
+        return Err(bad());
+    }
+    Ok(years)
+}
+
+/// A representative age in years for an HPO onset class (`None` for classes too broad to place).
+pub fn onset_class_years(id: &str) -> Option<f64> {
+    Some(match id {
+        "HP:0011460" => -0.6, // embryonal
+        "HP:0011461" => -0.3, // fetal
+        "HP:0030674" => -0.2, // antenatal
+        "HP:0003577" => 0.0,  // congenital
+        "HP:0003623" => 0.03, // neonatal
+        "HP:0003593" => 0.5,  // infantile
+        "HP:0011463" => 3.0,  // childhood
+        "HP:0003621" => 10.0, // juvenile
+        "HP:0011462" => 25.0, // young adult
+        "HP:0003581" => 30.0, // adult
+        "HP:0003596" => 50.0, // middle age
+        "HP:0003584" => 70.0, // late
+        _ => return None,
+    })
+}
+
+fn time_years(t: &TimeElement) -> Result<Option<f64>, PhenopacketError> {
+    if let Some(age) = &t.age {
+        return iso8601_years(&age.iso8601duration).map(Some);
+    }
+    if let Some(start) = t.age_range.as_ref().and_then(|r| r.start.as_ref()) {
+        return iso8601_years(&start.iso8601duration).map(Some);
+    }
+    Ok(t.ontology_class.as_ref().and_then(|c| onset_class_years(&c.id)))
+}
+
+fn analyte_of(assay: &OntologyClass) -> Option<Analyte> {
+    let label = assay.label.to_ascii_lowercase();
+    let code = assay.id.trim_start_matches("LOINC:");
+    match code {
+        "718-7" | "20509-6" | "30313-1" | "30350-3" | "59260-0" => return Some(Analyte::Hemoglobin),
+        "777-3" | "26515-7" | "49497-1" => return Some(Analyte::Platelets),
+        "6690-2" | "26464-8" | "804-5" => return Some(Analyte::WhiteCells),
+        _ => {}
+    }
+    if label.contains("tartrate") {
+        Some(Analyte::Trap)
+    } else if label.contains("creatine kinase") && label.contains("bb") {
+        Some(Analyte::CreatineKinaseBb)
+    } else if label.starts_with("hemoglobin") || label.starts_with("haemoglobin") {
+        Some(Analyte::Hemoglobin)
+    } else if label.starts_with("platelets") {
+        Some(Analyte::Platelets)
+    } else if label.starts_with("leukocytes") || label.contains("white blood cell") {
+        Some(Analyte::WhiteCells)
+    } else {
+        None
+    }
+}
+
+fn zygosity_of(state: Option<&OntologyClass>) -> Option<Zygosity> {
+    let state = state?;
+    let label = state.label.to_ascii_lowercase();
+    match state.id.as_str() {
+        "GENO:0000135" => Some(Zygosity::Heterozygous),
+        "GENO:0000136" | "GENO:0000402" => Some(Zygosity::Biallelic),
+        "GENO:0000134" => Some(Zygosity::Hemizygous),
+        _ if label.contains("compound") || label.contains("homozygous") => Some(Zygosity::Biallelic),
+        _ if label.contains("hemizygous") => Some(Zygosity::Hemizygous),
+        _ if label.contains("heterozygous") => Some(Zygosity::Heterozygous),
+        _ => None,
+    }
+}
+
+impl Phenopacket {
+    /// Parse a phenopacket from JSON text.
+    ///
+    /// # Errors
+    /// [`Error::Phenopacket`] for non-JSON, wrong types, oversize or too deeply nested input.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        Ok(Self::parse(text)?)
+    }
+
+    /// Parse, with the typed error.
+    ///
+    /// # Errors
+    /// As [`Phenopacket::from_json`].
+    pub fn parse(text: &str) -> Result<Self, PhenopacketError> {
+        if text.len() as u64 > MAX_BYTES {
+            return Err(PhenopacketError::TooLarge {
+                bytes: text.len() as u64,
+                limit: MAX_BYTES,
+            });
+        }
+        serde_json::from_str(text).map_err(|e| PhenopacketError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Read a phenopacket file, refusing files over [`MAX_BYTES`] before reading them.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if it cannot be read; [`Error::Phenopacket`] otherwise.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        if len > MAX_BYTES {
+            return Err(PhenopacketError::TooLarge {
+                bytes: len,
+                limit: MAX_BYTES,
+            }
+            .into());
+        }
+        let mut text = String::new();
+        file.take(MAX_BYTES + 1).read_to_string(&mut text).map_err(io)?;
+        Self::from_json(&text)
+    }
+
+    /// The disease ids the packet names (`diseases[].term.id`, then interpretation diagnoses),
+    /// without repeats, excluded diseases left out.
+    pub fn disease_ids(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let from_diseases = self
+            .diseases
+            .iter()
+            .filter(|d| !d.excluded)
+            .filter_map(|d| d.term.as_ref());
+        let from_interpretations = self
+            .interpretations
+            .iter()
+            .filter_map(|i| i.diagnosis.as_ref()?.disease.as_ref());
+        for term in from_diseases.chain(from_interpretations) {
+            if !term.id.is_empty() && !out.contains(&term.id) {
+                out.push(term.id.clone());
+            }
+        }
+        out
+    }
+
+    /// Turn the packet into a [`Patient`]; `genes = false` leaves genetic results out.
+    ///
+    /// # Errors
+    /// [`Error::Phenopacket`] for a feature without an id or an unreadable ISO 8601 age.
+    pub fn to_patient(&self, genes: bool) -> Result<Patient, Error> {
+        let mut p = Patient {
+            id: (!self.id.is_empty()).then(|| self.id.clone()),
+            ..Patient::default()
+        };
+        let mut onset: Option<f64> = None;
+        let mut earliest = |v: Option<f64>| {
+            if let Some(v) = v {
+                onset = Some(onset.map_or(v, |o: f64| o.min(v)));
+            }
+        };
+        for (i, f) in self.phenotypic_features.iter().enumerate() {
+            let term = f.term.as_ref().filter(|t| !t.id.trim().is_empty());
+            let term = term.ok_or_else(|| PhenopacketError::MissingId(format!("phenotypicFeatures[{i}].type")))?;
+            if f.excluded {
+                p.absent.push(term.id.trim().to_owned());
+            } else {
+                p.present.push(term.id.trim().to_owned());
+                if let Some(t) = &f.onset {
+                    earliest(time_years(t)?);
+                }
+            }
+        }
+        for d in self.diseases.iter().filter(|d| !d.excluded) {
+            if let Some(t) = &d.onset {
+                earliest(time_years(t)?);
+            }
+        }
+        p.age_at_onset_years = onset;
+        if let Some(s) = &self.subject {
+            p.sex = match s.sex.as_str() {
+                "MALE" => Some(Sex::Male),
+                "FEMALE" => Some(Sex::Female),
+                _ => None,
+            };
+            if let Some(t) = &s.time_at_last_encounter {
+                p.age_at_examination_years = time_years(t)?;
+            }
+        }
+        for m in &self.measurements {
+            let (Some(analyte), Some(q)) = (analyte_of(&m.assay), m.value.as_ref().and_then(|v| v.quantity.as_ref()))
+            else {
+                continue;
+            };
+            let Some(value) = q.value else { continue };
+            let unit = q.unit.id.trim_start_matches("UCUM:").to_owned();
+            p.labs.push(LabValue {
+                analyte,
+                value,
+                unit: if unit.is_empty() { q.unit.label.clone() } else { unit },
+            });
+        }
+        if genes {
+            for gi in self
+                .interpretations
+                .iter()
+                .filter_map(|i| i.diagnosis.as_ref())
+                .flat_map(|d| &d.genomic_interpretations)
+            {
+                let status = gi.interpretation_status.as_str();
+                if matches!(status, "REJECTED" | "CANDIDATE_REJECTED") {
+                    continue;
+                }
+                let vi = gi.variant_interpretation.as_ref();
+                if vi
+                    .is_some_and(|v| matches!(v.acmg_pathogenicity_classification.as_str(), "BENIGN" | "LIKELY_BENIGN"))
+                {
+                    continue;
+                }
+                let vd = vi.and_then(|v| v.variation_descriptor.as_ref());
+                let symbol = vd
+                    .and_then(|d| d.gene_context.as_ref())
+                    .or(gi.gene.as_ref())
+                    .map(|g| g.symbol.trim())
+                    .unwrap_or_default();
+                if symbol.is_empty() {
+                    continue;
+                }
+                p.genetics.push(GeneticResult {
+                    gene: symbol.to_owned(),
+                    zygosity: zygosity_of(vd.and_then(|d| d.allelic_state.as_ref())),
+                });
+            }
+        }
+        Ok(p)
+    }
+}

@@ -1,0 +1,288 @@
+//! The rule-file format: serde structs that mirror the TOML files in `rules/` one to one.
+//!
+//! This module is the format reference. A rule file is TOML and may hold any of:
+//!
+//! * `[[finding]]` tables: the vocabulary (what can be observed in a patient);
+//! * one `[diagnosis]` table with its `[[gene]]` and `[[rule]]` tables.
+//!
+//! The built-in knowledge base keeps the vocabulary in `rules/findings.toml` and one file per
+//! diagnosis (`rules/infantile.toml`, …). Unknown keys are errors (`deny_unknown_fields`), so a
+//! misspelt key is reported instead of being ignored.
+//!
+//! ```toml
+//! [[finding]]
+//! id = "macrocephaly"                 # snake_case, unique
+//! label = "Macrocephaly"
+//! hpo = "HP:0000256"                  # optional HPO term id
+//! kind = "phenotype"                  # phenotype (default) | laboratory | imaging | onset | age | sex | history
+//! synonyms = ["overly large head"]    # optional, matched case-insensitively
+//! parents = ["abnormal_skull_size"]   # optional, more general findings
+//! background = 0.041                  # P(finding | some other skeletal disorder); default 0.05
+//! background_source = "HPO 2025-01-16 annotations"
+//!
+//! [diagnosis]
+//! id = "infantile"
+//! name = "Infantile malignant osteopetrosis"
+//! synonyms = ["malignant infantile osteopetrosis"]
+//! inheritance = "autosomal_recessive"
+//! onset = "birth to first year"
+//! prevalence = 4.0e-6
+//! prevalence_source = "overview: 1 in 250,000 births"
+//! omim = ["OMIM:259700"]
+//! orphanet = ["ORPHA:667"]
+//!
+//! [[gene]]
+//! symbol = "TCIRG1"
+//! zygosity = "biallelic"              # biallelic | heterozygous | hemizygous | any
+//! fraction = 0.5                      # share of this diagnosis's cases caused by the gene
+//! source = "overview"
+//!
+//! [[rule]]
+//! finding = "macrocephaly"
+//! frequency = "frequent"              # number in [0, 1], HPO class id, or class name
+//! source = "HPO ORPHA:667"
+//! # lr = 20.0                         # explicit positive likelihood ratio (evoking strength)
+//! # against = true                    # the finding argues against the diagnosis
+//! ```
+//!
+//! The same text, parsed:
+//!
+//! ```
+//! use osteodx::rule_file::RuleFile;
+//! let file: RuleFile = toml::from_str(r#"
+//! [[finding]]
+//! id = "macrocephaly"
+//! label = "Macrocephaly"
+//! hpo = "HP:0000256"
+//! "#).unwrap();
+//! assert_eq!(file.finding[0].id.get_ref(), "macrocephaly");
+//! ```
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// One rule file, as written.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// Findings defined in this file (the vocabulary).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub finding: Vec<FindingDef>,
+    /// The diagnosis this file describes, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<DiagnosisDef>,
+    /// Genes whose variants cause the diagnosis.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gene: Vec<GeneDef>,
+    /// The weighted finding rules of the diagnosis.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rule: Vec<RuleDef>,
+}
+
+/// What kind of evidence a finding is; it decides what a diagnosis without a rule on it means.
+///
+/// For clinical kinds (`phenotype`, `laboratory`, `imaging`) a diagnosis without a rule explains
+/// the finding only as a false positive; for context kinds (`onset`, `age`, `sex`, `history`) a
+/// missing rule is neutral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// A clinical sign or symptom.
+    #[default]
+    Phenotype,
+    /// A laboratory result.
+    Laboratory,
+    /// A radiological or other imaging sign.
+    Imaging,
+    /// An age-of-onset class.
+    Onset,
+    /// An age-at-examination band.
+    Age,
+    /// The patient's sex.
+    Sex,
+    /// Family history.
+    History,
+}
+
+impl FindingKind {
+    /// True for the kinds whose absence from a diagnosis's rules is neutral.
+    pub fn is_context(self) -> bool {
+        matches!(self, Self::Onset | Self::Age | Self::Sex | Self::History)
+    }
+}
+
+/// A finding of the vocabulary (`[[finding]]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingDef {
+    /// Stable snake_case id.
+    pub id: Spanned<String>,
+    /// Human-readable label.
+    pub label: String,
+    /// HPO term id (`HP:` and seven digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hpo: Option<Spanned<String>>,
+    /// Kind of evidence; `phenotype` when omitted.
+    #[serde(default, skip_serializing_if = "is_default_kind")]
+    pub kind: FindingKind,
+    /// Other names, matched case-insensitively.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub synonyms: Vec<String>,
+    /// Ids of more general findings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parents: Vec<Spanned<String>>,
+    /// P(finding | patient has some other skeletal disorder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<Spanned<f64>>,
+    /// Where the background figure comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background_source: Option<String>,
+}
+
+fn is_default_kind(kind: &FindingKind) -> bool {
+    *kind == FindingKind::Phenotype
+}
+
+/// Mode of inheritance of a diagnosis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Inheritance {
+    /// Autosomal dominant.
+    AutosomalDominant,
+    /// Autosomal recessive.
+    AutosomalRecessive,
+    /// X-linked recessive.
+    XLinkedRecessive,
+    /// X-linked dominant.
+    XLinkedDominant,
+    /// Sporadic (somatic or de novo).
+    Sporadic,
+    /// Several modes.
+    Mixed,
+}
+
+/// A diagnosis (`[diagnosis]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiagnosisDef {
+    /// Stable snake_case id.
+    pub id: Spanned<String>,
+    /// Display name.
+    pub name: String,
+    /// Other names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub synonyms: Vec<String>,
+    /// Mode of inheritance.
+    pub inheritance: Inheritance,
+    /// Typical age of onset, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onset: Option<String>,
+    /// Prevalence per person, in (0, 1): the prior.
+    pub prevalence: Spanned<f64>,
+    /// Where the prevalence comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prevalence_source: Option<String>,
+    /// OMIM ids (`OMIM:259700`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub omim: Vec<String>,
+    /// Orphanet ids (`ORPHA:667`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orphanet: Vec<String>,
+}
+
+/// Zygosity of a causal variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Zygosity {
+    /// One allele (heterozygous).
+    Heterozygous,
+    /// Both alleles (homozygous or compound heterozygous).
+    Biallelic,
+    /// The single X of a male.
+    Hemizygous,
+    /// Any zygosity (rules), or unknown (patients).
+    Any,
+}
+
+/// A gene whose variants cause a diagnosis (`[[gene]]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeneDef {
+    /// HGNC symbol.
+    pub symbol: Spanned<String>,
+    /// Zygosity that causes the diagnosis.
+    #[serde(default = "any_zygosity")]
+    pub zygosity: Zygosity,
+    /// Share of the diagnosis's cases caused by this gene, in (0, 1].
+    pub fraction: Spanned<f64>,
+    /// Where the figure comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+fn any_zygosity() -> Zygosity {
+    Zygosity::Any
+}
+
+/// A frequency as written: a number in [0, 1] or an HPO frequency class.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Frequency {
+    /// A number in [0, 1].
+    Number(f64),
+    /// An HPO frequency class id (`HP:0040282`) or name (`frequent`).
+    Class(String),
+}
+
+/// The HPO frequency classes, their names and the value used for each (the class midpoint).
+pub const FREQUENCY_CLASSES: [(&str, &str, f64); 6] = [
+    ("HP:0040280", "obligate", 1.0),
+    ("HP:0040281", "very_frequent", 0.9),
+    ("HP:0040282", "frequent", 0.55),
+    ("HP:0040283", "occasional", 0.17),
+    ("HP:0040284", "very_rare", 0.025),
+    ("HP:0040285", "excluded", 0.0),
+];
+
+impl Frequency {
+    /// The numeric value, or `None` for an unknown class name.
+    ///
+    /// ```
+    /// use osteodx::rule_file::Frequency;
+    /// assert_eq!(Frequency::Class("HP:0040281".into()).value(), Some(0.9));
+    /// assert_eq!(Frequency::Class("Very frequent".into()).value(), Some(0.9));
+    /// assert_eq!(Frequency::Number(0.3).value(), Some(0.3));
+    /// assert_eq!(Frequency::Class("often".into()).value(), None);
+    /// ```
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Self::Number(x) => Some(*x),
+            Self::Class(text) => {
+                let norm = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+                FREQUENCY_CLASSES
+                    .iter()
+                    .find(|(id, name, _)| id.eq_ignore_ascii_case(text.trim()) || *name == norm)
+                    .map(|(_, _, v)| *v)
+            }
+        }
+    }
+}
+
+/// A weighted finding-to-diagnosis rule (`[[rule]]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    /// The finding id.
+    pub finding: Spanned<String>,
+    /// How often the finding occurs in the diagnosis.
+    pub frequency: Spanned<Frequency>,
+    /// An explicit positive likelihood ratio (evoking strength), overriding frequency/background.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lr: Option<Spanned<f64>>,
+    /// The finding argues against the diagnosis.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub against: bool,
+    /// Where the weight comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}

@@ -1,0 +1,260 @@
+//! The hot path: scoring resolved patients into a ranking, with no hashing, no strings and no
+//! allocation once the [`Ranking`] buffer has been made.
+//!
+//! For each evidence id the scorer adds the row's `base` to a running sum and each posting's
+//! delta to its diagnosis. Diagnoses no posting touched share the running sum, so their
+//! posterior mass is summed in one step from their priors; the cost grows with the patient's
+//! evidence and its postings, not with the number of diagnoses. Top-k takes the touched
+//! diagnoses plus the best untouched ones by prior.
+//!
+//! **Order.** Diagnoses are ranked by posterior, highest first; equal posteriors are ordered
+//! by diagnosis index (file order of the knowledge base), lowest first.
+
+use serde::Serialize;
+
+use crate::compile::LOG_SCALE;
+use crate::id::{DiagnosisId, EvidenceId};
+use crate::model::Model;
+use crate::resolve::ResolvedPatient;
+
+/// One ranked diagnosis.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RankEntry {
+    /// The diagnosis.
+    pub diagnosis: DiagnosisId,
+    /// Total log10 likelihood ratio against the background.
+    pub log10_lr: f64,
+    /// Posterior probability over the diagnoses plus "none of these".
+    pub posterior: f64,
+}
+
+/// A reusable ranking buffer: the ranked entries plus the scorer's scratch space.
+///
+/// ```
+/// use osteodx::{Model, Patient, Ranking};
+/// let model = Model::builtin()?;
+/// let patient = model.resolve(&Patient::new().present("blue sclerae").present("recurrent fractures"))?;
+/// let mut ranking = Ranking::new(&model);
+/// model.rank_into(&patient, &mut ranking);
+/// assert_eq!(model.diagnosis_id(ranking.entries()[0].diagnosis), "osteogenesis_imperfecta");
+/// # Ok::<(), osteodx::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Ranking {
+    entries: Vec<RankEntry>,
+    none_posterior: f64,
+    delta: Vec<i64>,
+    mark: Vec<bool>,
+    touched: Vec<u32>,
+    candidates: Vec<(f64, u32)>,
+}
+
+impl Ranking {
+    /// A buffer sized for `model`: scoring into it never allocates.
+    pub fn new(model: &Model) -> Self {
+        let n = model.n_diagnoses();
+        Self {
+            entries: Vec::with_capacity(n),
+            none_posterior: 0.0,
+            delta: vec![0; n],
+            mark: vec![false; n],
+            touched: Vec::with_capacity(n),
+            candidates: Vec::with_capacity(n),
+        }
+    }
+
+    /// The ranked diagnoses, best first.
+    pub fn entries(&self) -> &[RankEntry] {
+        &self.entries
+    }
+
+    /// Posterior probability of "none of these".
+    pub fn none_posterior(&self) -> f64 {
+        self.none_posterior
+    }
+
+    fn fit(&mut self, n: usize) {
+        if self.delta.len() != n {
+            *self = Self {
+                entries: Vec::with_capacity(n),
+                none_posterior: 0.0,
+                delta: vec![0; n],
+                mark: vec![false; n],
+                touched: Vec::with_capacity(n),
+                candidates: Vec::with_capacity(n),
+            };
+        }
+    }
+}
+
+impl Model {
+    /// Rank every diagnosis for a resolved patient.
+    pub fn rank_into(&self, patient: &ResolvedPatient, out: &mut Ranking) {
+        self.rank_evidence_into(&patient.evidence, self.n_diagnoses(), out);
+    }
+
+    /// Rank the `k` best diagnoses for a resolved patient (posteriors still over all of them).
+    pub fn rank_top_into(&self, patient: &ResolvedPatient, k: usize, out: &mut Ranking) {
+        self.rank_evidence_into(&patient.evidence, k, out);
+    }
+
+    /// Rank and return a new buffer (allocates; prefer [`Model::rank_into`] in loops).
+    pub fn rank(&self, patient: &ResolvedPatient) -> Ranking {
+        let mut out = Ranking::new(self);
+        self.rank_into(patient, &mut out);
+        out
+    }
+
+    /// The scorer itself, on raw evidence ids (ids beyond the table are ignored).
+    pub fn rank_evidence_into(&self, evidence: &[EvidenceId], k: usize, out: &mut Ranking) {
+        let n = self.n_diagnoses();
+        out.fit(n);
+        let t = &self.tables;
+        let mut base_sum: i64 = 0;
+        for &e in evidence {
+            let row = e.index();
+            let Some(&b) = t.base.get(row) else { continue };
+            base_sum += i64::from(b);
+            let (lo, hi) = (t.offsets[row] as usize, t.offsets[row + 1] as usize);
+            for (&d, &v) in t.post_diag[lo..hi].iter().zip(&t.post_delta[lo..hi]) {
+                let d = d as usize;
+                if !out.mark[d] {
+                    out.mark[d] = true;
+                    out.touched.push(d as u32);
+                }
+                out.delta[d] += i64::from(v);
+            }
+        }
+        let shared = base_sum as f64 / LOG_SCALE;
+
+        // Scores in log10: prior + LR; the max anchors the normalisation.
+        out.candidates.clear();
+        let mut touched_prevalence = 0.0;
+        for &d in &out.touched {
+            let d = d as usize;
+            touched_prevalence += self.prevalence[d];
+            let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE;
+            out.candidates.push((s, d as u32));
+        }
+        let k = k.min(n);
+        let mut untouched_added = 0;
+        for &d in &self.prior_order {
+            if untouched_added >= k {
+                break;
+            }
+            if !out.mark[d as usize] {
+                out.candidates.push((self.log_prior[d as usize] + shared, d));
+                untouched_added += 1;
+            }
+        }
+        let mut max = self.log_prior_none;
+        for &(s, _) in &out.candidates {
+            max = max.max(s);
+        }
+        let untouched_mass = (self.total_prevalence - touched_prevalence).max(0.0);
+        let mut z = pow10(self.log_prior_none - max) + untouched_mass * pow10(shared - max);
+        for &d in &out.touched {
+            let d = d as usize;
+            let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE;
+            z += pow10(s - max);
+        }
+
+        let by_rank = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if k < out.candidates.len() && k > 0 {
+            out.candidates.select_nth_unstable_by(k - 1, by_rank);
+            out.candidates.truncate(k);
+        }
+        out.candidates.sort_unstable_by(by_rank);
+        out.candidates.truncate(k);
+
+        out.entries.clear();
+        for &(s, d) in &out.candidates {
+            let lr = (base_sum + out.delta[d as usize]) as f64 / LOG_SCALE;
+            out.entries.push(RankEntry {
+                diagnosis: DiagnosisId(d),
+                log10_lr: lr,
+                posterior: pow10(s - max) / z,
+            });
+        }
+        out.none_posterior = pow10(self.log_prior_none - max) / z;
+
+        for &d in &out.touched {
+            out.delta[d as usize] = 0;
+            out.mark[d as usize] = false;
+        }
+        out.touched.clear();
+    }
+}
+
+#[inline]
+fn pow10(x: f64) -> f64 {
+    (x * std::f64::consts::LN_10).exp()
+}
+
+/// Results of [`Model::rank_batch`]: the top `k` entries of each patient, flat, and each
+/// patient's "none of these" posterior.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BatchRanking {
+    /// Entries kept per patient.
+    pub k: usize,
+    /// `k` entries per patient, patient after patient.
+    pub entries: Vec<RankEntry>,
+    /// Posterior of "none of these", per patient.
+    pub none_posterior: Vec<f64>,
+}
+
+impl BatchRanking {
+    /// The top entries of patient `i`.
+    pub fn patient(&self, i: usize) -> &[RankEntry] {
+        &self.entries[i * self.k..(i + 1) * self.k]
+    }
+}
+
+impl Model {
+    /// Rank many patients, keeping the top `k` of each. With the `rayon` feature the work is
+    /// spread over all cores; the results are the same as [`Model::rank_top_into`] one by one.
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// let model = Model::builtin()?;
+    /// let p = model.resolve(&Patient::new().present("osteopoikilosis"))?;
+    /// let batch = model.rank_batch(&[p.clone(), p], 3);
+    /// assert_eq!(batch.patient(0), batch.patient(1));
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    pub fn rank_batch(&self, patients: &[ResolvedPatient], k: usize) -> BatchRanking {
+        let k = k.clamp(1, self.n_diagnoses().max(1));
+        let filler = RankEntry {
+            diagnosis: DiagnosisId(0),
+            log10_lr: 0.0,
+            posterior: 0.0,
+        };
+        let mut entries = vec![filler; patients.len() * k];
+        let mut none = vec![0.0; patients.len()];
+        let work = |patients: &[ResolvedPatient], entries: &mut [RankEntry], none: &mut [f64]| {
+            let mut r = Ranking::new(self);
+            for (i, p) in patients.iter().enumerate() {
+                self.rank_top_into(p, k, &mut r);
+                entries[i * k..(i + 1) * k].copy_from_slice(&r.entries()[..k]);
+                none[i] = r.none_posterior();
+            }
+        };
+        #[cfg(feature = "rayon")]
+        {
+            use rayon::prelude::*;
+            const CHUNK: usize = 4096;
+            patients
+                .par_chunks(CHUNK)
+                .zip(entries.par_chunks_mut(CHUNK * k))
+                .zip(none.par_chunks_mut(CHUNK))
+                .for_each(|((p, e), z)| work(p, e, z));
+        }
+        #[cfg(not(feature = "rayon"))]
+        work(patients, &mut entries, &mut none);
+        BatchRanking {
+            k,
+            entries,
+            none_posterior: none,
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The public API as an outside user sees it.
+
+use osteodx::{Error, KnowledgeBase, Model, Patient, PatientError};
+
+#[test]
+fn main_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Model>();
+    check::<KnowledgeBase>();
+    check::<osteodx::Ranking>();
+    check::<osteodx::Differential>();
+    check::<Error>();
+}
+
+#[test]
+fn present_and_absent_is_an_error() {
+    let model = Model::builtin().unwrap();
+    let err = model
+        .resolve(&Patient::new().present("macrocephaly").absent("HP:0000256"))
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Patient(PatientError::PresentAndAbsent(_))),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_findings_are_reported_not_dropped() {
+    let model = Model::builtin().unwrap();
+    let p = model
+        .resolve(&Patient::new().present("macrocefaly").present("pancytopenia"))
+        .unwrap();
+    assert_eq!(p.notes.unknown.len(), 1);
+    assert_eq!(p.notes.unknown[0].name, "macrocefaly");
+    assert!(p.notes.unknown[0]
+        .suggestions
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case("macrocephaly")));
+    let d = model.diagnose(&p);
+    assert_eq!(d.notes.unknown.len(), 1, "the differential carries the notes");
+    let strict = model
+        .resolve_strict(&Patient::new().present("macrocefaly"))
+        .unwrap_err();
+    assert!(strict.to_string().contains("did you mean"), "{strict}");
+}
+
+#[test]
+fn names_resolve_by_id_hpo_label_and_synonym_in_any_case() {
+    let model = Model::builtin().unwrap();
+    let a = model.lookup("macrocephaly");
+    assert!(a.is_some());
+    assert_eq!(model.lookup("HP:0000256"), a);
+    assert_eq!(model.lookup("MACROCEPHALY"), a);
+    assert_eq!(model.lookup("overly large head"), a);
+}
+
+#[test]
+fn hpo_terms_outside_the_vocabulary_are_placed_on_ancestors() {
+    let model = Model::builtin().unwrap();
+    // Every vocabulary term's children are placed on it (or on a nearer vocabulary term).
+    let ontology = model.ontology();
+    assert!(
+        ontology.len() > 15_000,
+        "the built-in HPO graph has {} terms",
+        ontology.len()
+    );
+    let p = model.resolve(&Patient::new().present("HP:0000001")).unwrap();
+    assert!(p.notes.unplaced.contains(&"HP:0000001".to_owned()), "{:?}", p.notes);
+}
+
+#[test]
+fn bad_values_are_errors_not_panics() {
+    let model = Model::builtin().unwrap();
+    let err = model.resolve(&Patient::new().onset_years(f64::NAN)).unwrap_err();
+    assert!(matches!(err, Error::Patient(PatientError::BadValue { .. })));
+    let err = model
+        .resolve(&Patient::new().lab(osteodx::Analyte::Hemoglobin, 7.0, "furlongs"))
+        .unwrap_err();
+    assert!(matches!(err, Error::Patient(PatientError::UnknownUnit { .. })), "{err}");
+    let err = Patient::from_json("{\"present\": [\"a\"], \"colour\": 1}").unwrap_err();
+    assert!(err.to_string().contains("colour"), "{err}");
+}
+
+#[test]
+fn lab_values_become_findings() {
+    let model = Model::builtin().unwrap();
+    let p = Patient::new()
+        .examined_at_years(0.5)
+        .lab(osteodx::Analyte::Hemoglobin, 72.0, "g/L")
+        .lab(osteodx::Analyte::Platelets, 40.0, "10^9/L")
+        .lab(osteodx::Analyte::WhiteCells, 2.0, "10*9/L");
+    let r = model.resolve(&p).unwrap();
+    let derived = r.notes.derived.join("; ");
+    assert!(derived.contains("pancytopenia"), "{derived}");
+    assert!(r.notes.not_expressible.is_empty(), "{:?}", r.notes.not_expressible);
+    let normal = model
+        .resolve(&Patient::new().lab(osteodx::Analyte::Platelets, 250.0, "10^9/L"))
+        .unwrap();
+    assert!(normal.notes.derived[0].contains("-> no "), "{:?}", normal.notes.derived);
+}
+
+#[test]
+fn same_input_same_output_byte_for_byte() {
+    let model = Model::builtin().unwrap();
+    let p = Patient::new()
+        .present("fracture")
+        .present("anemia")
+        .present("osteosclerosis");
+    let a = serde_json::to_string(&model.diagnose(&model.resolve(&p).unwrap())).unwrap();
+    let again = Model::builtin().unwrap();
+    let b = serde_json::to_string(&again.diagnose(&again.resolve(&p).unwrap())).unwrap();
+    assert_eq!(a, b);
+}

@@ -1,0 +1,193 @@
+//! Properties of the scorer, checked with proptest on random patients over the built-in rules.
+
+use std::sync::OnceLock;
+
+use osteodx::reference::ReferenceScorer;
+use osteodx::rule_file::FindingKind;
+use osteodx::{KnowledgeBase, Model, Patient, Ranking, ResolvedPatient, RuleSet, Sex};
+use proptest::prelude::*;
+
+fn model() -> &'static Model {
+    static M: OnceLock<Model> = OnceLock::new();
+    M.get_or_init(|| Model::builtin().expect("built-in rules"))
+}
+
+fn clinical_ids() -> &'static Vec<String> {
+    static IDS: OnceLock<Vec<String>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        model()
+            .knowledge_base()
+            .findings()
+            .values()
+            .filter(|f| !f.kind.is_context())
+            .map(|f| f.id.clone())
+            .collect()
+    })
+}
+
+/// A random patient: up to 12 present and 4 absent clinical findings (disjoint), maybe sex,
+/// maybe an onset age, maybe a gene.
+fn patient() -> impl Strategy<Value = Patient> {
+    let n = clinical_ids().len();
+    (
+        proptest::collection::btree_set(0..n, 0..12),
+        proptest::collection::btree_set(0..n, 0..4),
+        proptest::option::of(prop_oneof![Just(Sex::Male), Just(Sex::Female)]),
+        proptest::option::of(0.0f64..60.0),
+        proptest::option::of(prop_oneof![Just("TCIRG1"), Just("CLCN7"), Just("COL1A1"), Just("CTSK")]),
+    )
+        .prop_map(|(present, absent, sex, onset, gene)| {
+            let ids = clinical_ids();
+            let mut p = Patient::new();
+            for &i in &present {
+                p = p.present(ids[i].clone());
+            }
+            for i in absent.difference(&present) {
+                p = p.absent(ids[*i].clone());
+            }
+            p.sex = sex;
+            p.age_at_onset_years = onset;
+            if let Some(g) = gene {
+                p = p.variant(g, osteodx::Zygosity::Heterozygous);
+            }
+            p
+        })
+}
+
+fn resolve(p: &Patient) -> ResolvedPatient {
+    model().resolve(p).expect("random patients are valid")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn finding_order_never_matters(p in patient(), seed in any::<u64>()) {
+        let mut shuffled = p.clone();
+        let k = shuffled.present.len().max(1);
+        shuffled.present.rotate_left((seed as usize) % k);
+        shuffled.present.reverse();
+        shuffled.absent.reverse();
+        let a = model().diagnose(&resolve(&p));
+        let b = model().diagnose(&resolve(&shuffled));
+        prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    }
+
+    #[test]
+    fn probabilities_are_finite_and_sum_to_one(p in patient()) {
+        let d = model().diagnose(&resolve(&p));
+        let mut sum = d.none_of_these;
+        prop_assert!(d.none_of_these.is_finite() && d.none_of_these >= 0.0);
+        for r in &d.diagnoses {
+            prop_assert!(r.posterior.is_finite() && r.posterior >= 0.0 && r.log10_lr.is_finite());
+            sum += r.posterior;
+        }
+        prop_assert!((sum - 1.0).abs() < 1e-9, "sum {}", sum);
+        for w in d.diagnoses.windows(2) {
+            prop_assert!(w[0].posterior >= w[1].posterior);
+        }
+    }
+
+    #[test]
+    fn an_expected_finding_never_lowers_the_likelihood_ratio(p in patient(), pick in any::<prop::sample::Index>(), rule in any::<prop::sample::Index>()) {
+        let kb = model().knowledge_base();
+        let (_, d) = kb.diagnoses().get_index(pick.index(kb.diagnoses().len())).unwrap();
+        let r = rule.get(&d.rules);
+        let f = &kb.findings()[r.finding];
+        prop_assume!(!r.against && r.frequency > f.background);
+        prop_assume!(!p.present.contains(&f.id) && !p.absent.contains(&f.id));
+        prop_assume!(!f.kind.is_context() || !p.present.iter().any(|x| kb.findings()[x.as_str()].kind == f.kind));
+        let before = model().diagnose(&resolve(&p));
+        let after = model().diagnose(&resolve(&p.clone().present(f.id.clone())));
+        let lr = |x: &osteodx::Differential| x.diagnoses.iter().find(|e| e.id == d.id).unwrap().units;
+        prop_assert!(lr(&after) >= lr(&before), "{} on {}: {} -> {}", f.id, d.id, lr(&before), lr(&after));
+    }
+
+    #[test]
+    fn contributions_add_up_exactly(p in patient()) {
+        let d = model().diagnose(&resolve(&p));
+        for r in &d.diagnoses {
+            let sum: i64 = r.explanation.all().map(|c| c.units).sum();
+            prop_assert_eq!(sum, r.units);
+            prop_assert_eq!(r.units as f64 / 1e6, r.log10_lr);
+        }
+    }
+
+    #[test]
+    fn compiled_model_agrees_with_the_reference_scorer(p in patient()) {
+        let m = model();
+        let resolved = resolve(&p);
+        let reference = ReferenceScorer::new(m.knowledge_base(), *m.config());
+        let plain = reference.rank(&ReferenceScorer::patient_from(m, &resolved));
+        let fast = m.rank(&resolved);
+        for (e, (id, lr, post)) in fast.entries().iter().zip(&plain) {
+            prop_assert_eq!(m.diagnosis_id(e.diagnosis), id.as_str());
+            prop_assert_eq!(e.log10_lr, *lr);
+            prop_assert!((e.posterior - post).abs() < 1e-9);
+        }
+        prop_assert!((fast.none_posterior() - plain.last().unwrap().2).abs() < 1e-9);
+    }
+
+    #[test]
+    fn top_k_is_a_prefix_of_the_full_ranking(p in patient(), k in 1usize..7) {
+        let resolved = resolve(&p);
+        let full = model().rank(&resolved);
+        let mut top = Ranking::new(model());
+        model().rank_top_into(&resolved, k, &mut top);
+        prop_assert_eq!(top.entries(), &full.entries()[..k]);
+        prop_assert_eq!(top.none_posterior(), full.none_posterior());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    #[test]
+    fn reloading_the_knowledge_base_gives_identical_scores(patients in proptest::collection::vec(patient(), 1..8)) {
+        static RELOADED: OnceLock<Model> = OnceLock::new();
+        let reloaded = RELOADED.get_or_init(|| {
+            let mut set = RuleSet::default();
+            for (name, text) in model().knowledge_base().to_rule_files() {
+                set = set.overlay(RuleSet::from_text(&name, &text).unwrap());
+            }
+            Model::compile(&KnowledgeBase::new(set).unwrap())
+        });
+        for p in &patients {
+            let a = model().rank(&resolve(p));
+            let b = reloaded.rank(&reloaded.resolve(p).unwrap());
+            prop_assert_eq!(a.entries(), b.entries());
+        }
+    }
+
+    #[test]
+    fn batch_scoring_matches_one_by_one(patients in proptest::collection::vec(patient(), 1..30)) {
+        let resolved: Vec<ResolvedPatient> = patients.iter().map(resolve).collect();
+        let batch = model().rank_batch(&resolved, 3);
+        let mut r = Ranking::new(model());
+        for (i, p) in resolved.iter().enumerate() {
+            model().rank_top_into(p, 3, &mut r);
+            prop_assert_eq!(batch.patient(i), r.entries());
+            prop_assert_eq!(batch.none_posterior[i], r.none_posterior());
+        }
+    }
+
+    #[test]
+    fn an_obligate_finding_observed_absent_lowers_the_posterior(p in patient(), pick in any::<prop::sample::Index>()) {
+        // A test diagnosis with one obligate finding, over the built-in rules.
+        let kb = model().knowledge_base();
+        let clinical: Vec<_> = kb.findings().values().filter(|f| f.kind == FindingKind::Phenotype).collect();
+        let f = pick.get(&clinical);
+        prop_assume!(!p.present.contains(&f.id) && !p.absent.contains(&f.id));
+        static BASE: OnceLock<RuleSet> = OnceLock::new();
+        let base = BASE.get_or_init(|| RuleSet::builtin().unwrap()).clone();
+        let text = format!(
+            "[diagnosis]\nid = \"obligate_test\"\nname = \"Test\"\ninheritance = \"mixed\"\nprevalence = 1e-5\n[[rule]]\nfinding = \"{}\"\nfrequency = \"obligate\"\n",
+            f.id
+        );
+        let m = Model::compile(&KnowledgeBase::new(base.overlay(RuleSet::from_text("t.toml", &text).unwrap())).unwrap());
+        let post = |q: &Patient| m.diagnose(&m.resolve(q).unwrap()).diagnoses.iter().find(|d| d.id == "obligate_test").unwrap().posterior;
+        let before = post(&p);
+        let after = post(&p.clone().absent(f.id.clone()));
+        prop_assert!(after < before, "{}: {} -> {}", f.id, before, after);
+    }
+}
