@@ -104,8 +104,15 @@ pub struct Report {
 impl Evaluation {
     /// An empty evaluation over the model's diagnoses.
     pub fn new(model: &Model) -> Self {
+        let labels = model
+            .knowledge_base()
+            .diagnoses()
+            .values()
+            .filter(|d| !d.lookalike)
+            .map(|d| d.id.clone())
+            .collect();
         Self {
-            labels: model.knowledge_base().diagnoses().keys().cloned().collect(),
+            labels,
             cases: Vec::new(),
         }
     }

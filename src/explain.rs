@@ -24,10 +24,24 @@ pub struct Differential {
     pub none_of_these: f64,
     /// 1-based rank "none of these" would take among the diagnoses.
     pub none_of_these_rank: usize,
+    /// What "none of these" is made of: the modelled look-alikes, most likely first, then
+    /// `other` (some other skeletal disorder: the background).
+    pub none_of_these_breakdown: Vec<NoneComponent>,
     /// What the posteriors are normalised over.
     pub normalisation: String,
     /// What resolution did with the patient's names.
     pub notes: ResolutionNotes,
+}
+
+/// A part of "none of these".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NoneComponent {
+    /// A look-alike's id, or `other`.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its posterior probability.
+    pub posterior: f64,
 }
 
 /// One diagnosis in the differential.
@@ -141,13 +155,39 @@ impl Model {
                 explanation,
             });
         }
+        let mut breakdown = Vec::new();
+        if let (Some(top), Some(first)) = (ranking.entries().first(), diagnoses.first()) {
+            let s_top = first.log10_prior + first.log10_lr;
+            let mut lookalike_mass = 0.0;
+            for (d, diag) in self.kb.diagnoses().values().enumerate() {
+                if diag.lookalike {
+                    let (_, units) = self.explain(patient, DiagnosisId(d as u32));
+                    let s = self.log_prior[d] + units as f64 / LOG_SCALE;
+                    let posterior = top.posterior * (std::f64::consts::LN_10 * (s - s_top)).exp();
+                    lookalike_mass += posterior;
+                    breakdown.push(NoneComponent {
+                        id: diag.id.clone(),
+                        name: diag.name.clone(),
+                        posterior,
+                    });
+                }
+            }
+            breakdown.sort_by(|a, b| b.posterior.total_cmp(&a.posterior).then_with(|| a.id.cmp(&b.id)));
+            breakdown.push(NoneComponent {
+                id: "other".to_owned(),
+                name: "some other skeletal disorder (background)".to_owned(),
+                posterior: (none - lookalike_mass).max(0.0),
+            });
+        }
         Differential {
             diagnoses,
             none_of_these: none,
             none_of_these_rank: none_rank,
+            none_of_these_breakdown: breakdown,
             normalisation: format!(
-                "posterior over the {} diagnoses of the knowledge base plus \"none of these\"",
-                self.n_diagnoses()
+                "posterior over the {} diagnoses of the knowledge base plus \"none of these\" ({} modelled look-alikes and the background)",
+                self.n_ranked(),
+                self.n_diagnoses() - self.n_ranked()
             ),
             notes: patient.notes.clone(),
         }

@@ -76,6 +76,8 @@ pub struct Diagnosis {
     pub synonyms: Vec<String>,
     /// Inheritance.
     pub inheritance: Inheritance,
+    /// A look-alike: its posterior counts towards "none of these".
+    pub lookalike: bool,
     /// Typical onset, in words.
     pub onset: Option<String>,
     /// Prevalence (the prior).
@@ -322,6 +324,7 @@ impl KnowledgeBase {
                     name: def.name.clone(),
                     synonyms: def.synonyms.clone(),
                     inheritance: def.inheritance,
+                    lookalike: def.lookalike,
                     onset: def.onset.clone(),
                     prevalence,
                     omim: def.omim.clone(),

@@ -38,7 +38,7 @@ pub fn finding_names(analyte: Analyte) -> &'static [&'static str] {
             "HP:0003236",
         ],
         Analyte::Trap => &[
-            "increased_tartrate_resistant_acid_phosphatase",
+            "elevated_tartrate_resistant_acid_phosphatase",
             "raised tartrate-resistant acid phosphatase",
             "tartrate-resistant acid phosphatase",
             "HP:0003148",

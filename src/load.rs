@@ -163,7 +163,7 @@ impl RuleSet {
     /// inheritance = "autosomal_recessive"
     /// prevalence = 1e-6
     /// [[rule]]
-    /// finding = "osteosclerosis"
+    /// finding = "increased_bone_mineral_density"
     /// frequency = "very_frequent"
     /// "#)?;
     /// let kb = KnowledgeBase::new(RuleSet::builtin()?.overlay(user))?;

@@ -34,7 +34,14 @@ pub struct Model {
     pub(crate) prevalence: Vec<f64>,
     /// Diagnoses by prevalence, highest first, ties by index: the untouched ones rank this way.
     pub(crate) prior_order: Vec<u32>,
+    /// Summed prevalence of the diagnoses of the differential (not the look-alikes).
     pub(crate) total_prevalence: f64,
+    /// Summed prevalence of the look-alikes.
+    pub(crate) total_lookalike_prevalence: f64,
+    /// log10 of the summed prevalence of all diagnoses: bounds the untouched diagnoses' mass.
+    pub(crate) log_total_prevalence: f64,
+    /// Which diagnoses are look-alikes (their posterior counts towards "none of these").
+    pub(crate) lookalike: Vec<bool>,
     pub(crate) log_prior_none: f64,
     /// Normalised name (id, label, synonym) → finding.
     pub(crate) names: HashMap<String, u32>,
@@ -56,13 +63,17 @@ impl Model {
         let tables = compile(kb, &config);
         let prevalence: Vec<f64> = kb.diagnoses().values().map(|d| d.prevalence).collect();
         let log_prior = prevalence.iter().map(|p| p.log10()).collect();
-        let mut prior_order: Vec<u32> = (0..prevalence.len() as u32).collect();
+        let lookalike: Vec<bool> = kb.diagnoses().values().map(|d| d.lookalike).collect();
+        let mut prior_order: Vec<u32> = (0..prevalence.len() as u32)
+            .filter(|&d| !lookalike[d as usize])
+            .collect();
         prior_order.sort_by(|&a, &b| {
             prevalence[b as usize]
                 .total_cmp(&prevalence[a as usize])
                 .then(a.cmp(&b))
         });
-        let total_prevalence: f64 = prevalence.iter().sum();
+        let total_prevalence: f64 = prior_order.iter().map(|&d| prevalence[d as usize]).sum();
+        let total_lookalike_prevalence: f64 = prevalence.iter().sum::<f64>() - total_prevalence;
         let log_prior_none = (config.none_prior_ratio * total_prevalence).log10();
         let mut names = HashMap::new();
         let mut hpo = HashMap::new();
@@ -92,6 +103,9 @@ impl Model {
             prevalence,
             prior_order,
             total_prevalence,
+            total_lookalike_prevalence,
+            log_total_prevalence: (total_prevalence + total_lookalike_prevalence).log10(),
+            lookalike,
             log_prior_none,
             names,
             hpo,
@@ -133,9 +147,20 @@ impl Model {
         &self.config
     }
 
-    /// Number of diagnoses.
+    /// Number of diagnoses, look-alikes included.
     pub fn n_diagnoses(&self) -> usize {
         self.prevalence.len()
+    }
+
+    /// Number of diagnoses of the differential (look-alikes excluded): the length of a full
+    /// ranking.
+    pub fn n_ranked(&self) -> usize {
+        self.prior_order.len()
+    }
+
+    /// True when the diagnosis is a look-alike whose posterior counts towards "none of these".
+    pub fn is_lookalike(&self, d: DiagnosisId) -> bool {
+        self.lookalike.get(d.index()).copied().unwrap_or(false)
     }
 
     /// A diagnosis's id string.

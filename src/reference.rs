@@ -45,6 +45,7 @@ struct RuleInfo {
 pub struct ReferenceScorer {
     config: ScoringConfig,
     diagnoses: Vec<String>,
+    lookalike: HashMap<String, bool>,
     prevalence: HashMap<String, f64>,
     rules: HashMap<String, Vec<(String, RuleInfo)>>,
     genes: HashMap<String, Vec<(String, Zygosity, f64)>>,
@@ -60,6 +61,7 @@ impl ReferenceScorer {
         let mut s = Self {
             config,
             diagnoses: kb.diagnoses().keys().cloned().collect(),
+            lookalike: kb.diagnoses().values().map(|d| (d.id.clone(), d.lookalike)).collect(),
             prevalence: HashMap::new(),
             rules: HashMap::new(),
             genes: HashMap::new(),
@@ -240,16 +242,29 @@ impl ReferenceScorer {
             let s = self.prevalence[d].log10() + units as f64 / LOG_SCALE;
             scored.push((i, d.clone(), units, s));
         }
-        let total: f64 = self.prevalence.values().sum();
+        // Look-alikes count towards "none of these", whose prior is set by the others.
+        let total: f64 = self
+            .diagnoses
+            .iter()
+            .filter(|d| !self.lookalike[*d])
+            .map(|d| self.prevalence[d])
+            .sum();
         let none = (self.config.none_prior_ratio * total).log10();
         let max = scored.iter().map(|x| x.3).fold(none, f64::max);
         let z: f64 = scored.iter().map(|x| 10f64.powf(x.3 - max)).sum::<f64>() + 10f64.powf(none - max);
+        let none_mass: f64 = scored
+            .iter()
+            .filter(|x| self.lookalike[&x.1])
+            .map(|x| 10f64.powf(x.3 - max))
+            .sum::<f64>()
+            + 10f64.powf(none - max);
+        scored.retain(|x| !self.lookalike[&x.1]);
         scored.sort_by(|a, b| b.3.total_cmp(&a.3).then(a.0.cmp(&b.0)));
         let mut out: Vec<(String, f64, f64)> = scored
             .into_iter()
             .map(|(_, d, units, s)| (d, units as f64 / LOG_SCALE, 10f64.powf(s - max) / z))
             .collect();
-        out.push(("none_of_these".to_owned(), 0.0, 10f64.powf(none - max) / z));
+        out.push(("none_of_these".to_owned(), 0.0, none_mass / z));
         out
     }
 }

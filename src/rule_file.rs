@@ -25,6 +25,7 @@
 //! name = "Infantile malignant osteopetrosis"
 //! synonyms = ["malignant infantile osteopetrosis"]
 //! inheritance = "autosomal_recessive"
+//! # lookalike = true                # a condition outside the differential ("none of these")
 //! onset = "birth to first year"
 //! prevalence = 4.0e-6
 //! prevalence_source = "overview: 1 in 250,000 births"
@@ -174,6 +175,10 @@ pub struct DiagnosisDef {
     pub synonyms: Vec<String>,
     /// Mode of inheritance.
     pub inheritance: Inheritance,
+    /// A look-alike condition outside the differential: scored like any diagnosis, but its
+    /// posterior counts towards "none of these".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lookalike: bool,
     /// Typical age of onset, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onset: Option<String>,

@@ -127,16 +127,24 @@ impl Model {
         }
         let shared = base_sum as f64 / LOG_SCALE;
 
-        // Scores in log10: prior + LR; the max anchors the normalisation.
+        // Scores in log10: prior + LR; the max anchors the normalisation. Look-alikes take part
+        // in the normalisation but not in the ranking: their mass goes to "none of these".
         out.candidates.clear();
         let mut touched_prevalence = 0.0;
+        let mut touched_lookalike_prevalence = 0.0;
+        let mut max = self.log_prior_none.max(shared + self.log_total_prevalence);
         for &d in &out.touched {
             let d = d as usize;
-            touched_prevalence += self.prevalence[d];
             let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE;
-            out.candidates.push((s, d as u32));
+            max = max.max(s);
+            if self.lookalike[d] {
+                touched_lookalike_prevalence += self.prevalence[d];
+            } else {
+                touched_prevalence += self.prevalence[d];
+                out.candidates.push((s, d as u32));
+            }
         }
-        let k = k.min(n);
+        let k = k.min(self.prior_order.len());
         let mut untouched_added = 0;
         for &d in &self.prior_order {
             if untouched_added >= k {
@@ -147,17 +155,20 @@ impl Model {
                 untouched_added += 1;
             }
         }
-        let mut max = self.log_prior_none;
-        for &(s, _) in &out.candidates {
-            max = max.max(s);
-        }
         let untouched_mass = (self.total_prevalence - touched_prevalence).max(0.0);
-        let mut z = pow10(self.log_prior_none - max) + untouched_mass * pow10(shared - max);
+        let untouched_lookalikes = (self.total_lookalike_prevalence - touched_lookalike_prevalence).max(0.0);
+        let mut none = pow10(self.log_prior_none - max) + untouched_lookalikes * pow10(shared - max);
+        let mut z = untouched_mass * pow10(shared - max);
         for &d in &out.touched {
             let d = d as usize;
-            let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE;
-            z += pow10(s - max);
+            let w = pow10(self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE - max);
+            if self.lookalike[d] {
+                none += w;
+            } else {
+                z += w;
+            }
         }
+        z += none;
 
         let by_rank = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if k < out.candidates.len() && k > 0 {
@@ -176,7 +187,7 @@ impl Model {
                 posterior: pow10(s - max) / z,
             });
         }
-        out.none_posterior = pow10(self.log_prior_none - max) / z;
+        out.none_posterior = none / z;
 
         for &d in &out.touched {
             out.delta[d as usize] = 0;
@@ -223,7 +234,7 @@ impl Model {
     /// # Ok::<(), osteodx::Error>(())
     /// ```
     pub fn rank_batch(&self, patients: &[ResolvedPatient], k: usize) -> BatchRanking {
-        let k = k.clamp(1, self.n_diagnoses().max(1));
+        let k = k.clamp(1, self.n_ranked().max(1));
         let filler = RankEntry {
             diagnosis: DiagnosisId(0),
             log10_lr: 0.0,

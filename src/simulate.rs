@@ -1,6 +1,6 @@
 //! Synthetic patients sampled from a knowledge base, for sensitivity studies.
 //!
-//! For each patient a diagnosis is drawn uniformly. Each of its clinical rules (not `against`)
+//! For each patient a diagnosis of the differential (not a look-alike) is drawn uniformly. Each of its clinical rules (not `against`)
 //! is then kept with probability equal to its frequency; one value is drawn per context kind
 //! (onset, age, sex, history) in proportion to the frequencies of that kind's rules. Then the
 //! documented noise: each kept clinical finding is dropped with probability `drop`, or replaced
@@ -101,7 +101,7 @@ pub fn simulate(kb: &KnowledgeBase, n: usize, config: &SimulationConfig) -> Vec<
     let clinical: Vec<usize> = (0..findings.len())
         .filter(|&i| !findings[i].kind.is_context())
         .collect();
-    let diagnoses: Vec<_> = kb.diagnoses().values().collect();
+    let diagnoses: Vec<_> = kb.diagnoses().values().filter(|d| !d.lookalike).collect();
     let mut out = Vec::with_capacity(n);
     if diagnoses.is_empty() {
         return out;
@@ -253,6 +253,7 @@ pub fn synthetic_knowledge_base(
                 name: format!("Diagnosis {d}"),
                 synonyms: Vec::new(),
                 inheritance: Inheritance::Mixed,
+                lookalike: false,
                 onset: None,
                 prevalence: Spanned::new(0..0, 1e-7 + 1e-4 * rng.unit()),
                 prevalence_source: None,
