@@ -7,6 +7,8 @@
 //! or above [`ScoringConfig::expected_threshold`](crate::ScoringConfig::expected_threshold)) that
 //! the patient was not examined for.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::compile::{MatchKind, LOG_SCALE, NO_VIA};
@@ -14,6 +16,20 @@ use crate::id::{DiagnosisId, EvidenceId};
 use crate::model::Model;
 use crate::resolve::{ResolutionNotes, ResolvedPatient};
 use crate::score::Ranking;
+
+/// Shared names for explanations (cheap to clone into results).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ExplainNames {
+    evidence: Vec<Arc<str>>,
+    finding_ids: Vec<Arc<str>>,
+    finding_labels: Vec<Arc<str>>,
+    /// Per diagnosis: its clinical, non-against rules at or above the expected threshold,
+    /// most frequent first (file order for ties).
+    expected: Vec<Vec<(u32, f64)>>,
+}
+
+/// The most "expected, not examined" findings listed per diagnosis (the most frequent ones).
+pub const MAX_NOT_EXAMINED: usize = 10;
 
 /// The ranked differential for one patient.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,7 +106,7 @@ impl Explanation {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contribution {
     /// What was observed, e.g. `macrocephaly`, `no blue_sclerae`, `TCIRG1 (biallelic)`.
-    pub evidence: String,
+    pub evidence: Arc<str>,
     /// log10 likelihood ratio.
     pub log10_lr: f64,
     /// The same in millionths of a log10 unit.
@@ -99,16 +115,16 @@ pub struct Contribution {
     pub matched: MatchKind,
     /// The rule's finding (or gene) behind it, when not the evidence itself.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
+    pub rule: Option<Arc<str>>,
 }
 
 /// A finding a diagnosis expects that the patient was not examined for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Expected {
     /// Finding id.
-    pub finding: String,
+    pub finding: Arc<str>,
     /// Label.
-    pub label: String,
+    pub label: Arc<str>,
     /// Frequency in the diagnosis.
     pub frequency: f64,
 }
@@ -161,7 +177,7 @@ impl Model {
             let mut lookalike_mass = 0.0;
             for (d, diag) in self.kb.diagnoses().values().enumerate() {
                 if diag.lookalike {
-                    let (_, units) = self.explain(patient, DiagnosisId(d as u32));
+                    let units = self.units(patient, DiagnosisId(d as u32));
                     let s = self.log_prior[d] + units as f64 / LOG_SCALE;
                     let posterior = top.posterior * (std::f64::consts::LN_10 * (s - s_top)).exp();
                     lookalike_mass += posterior;
@@ -196,9 +212,14 @@ impl Model {
     /// The explanation of one diagnosis and its total in units.
     pub fn explain(&self, patient: &ResolvedPatient, d: DiagnosisId) -> (Explanation, i64) {
         let t = &self.tables;
-        let mut out = Explanation::default();
+        let names = self.names();
+        let n = patient.evidence.len();
+        let mut out = Explanation {
+            for_: Vec::with_capacity(n),
+            ..Explanation::default()
+        };
         let mut total: i64 = 0;
-        let mut covered: Vec<u32> = Vec::new();
+        let mut covered: Vec<u32> = Vec::with_capacity(2 * n);
         for &e in &patient.evidence {
             let row = e.index();
             let Some(&b) = t.base.get(row) else { continue };
@@ -221,14 +242,12 @@ impl Model {
                 }
             }
             let rule = match matched {
-                MatchKind::Gene if via != NO_VIA => t.gene_symbols.get(via as usize).cloned(),
-                _ if via != NO_VIA && via as usize != row / 2 => {
-                    Some(self.finding_id(crate::id::FindingId(via)).to_owned())
-                }
+                MatchKind::Gene => None,
+                _ if via != NO_VIA && via as usize != row / 2 => names.finding_ids.get(via as usize).cloned(),
                 _ => None,
             };
             let c = Contribution {
-                evidence: self.describe(e),
+                evidence: names.evidence.get(row).cloned().unwrap_or_else(|| Arc::from("?")),
                 log10_lr: units as f64 / LOG_SCALE,
                 units,
                 matched,
@@ -244,28 +263,78 @@ impl Model {
             .sort_by(|a, b| b.units.cmp(&a.units).then_with(|| a.evidence.cmp(&b.evidence)));
         out.against
             .sort_by(|a, b| a.units.cmp(&b.units).then_with(|| a.evidence.cmp(&b.evidence)));
-        if let Some(diag) = self.kb.diagnoses().get_index(d.index()).map(|(_, v)| v) {
-            for r in &diag.rules {
-                let f = &self.kb.findings()[r.finding];
-                if !r.against
-                    && !f.kind.is_context()
-                    && r.frequency >= self.config.expected_threshold
-                    && !covered.contains(&(r.finding as u32))
-                {
-                    out.not_examined.push(Expected {
-                        finding: f.id.clone(),
-                        label: f.label.clone(),
-                        frequency: r.frequency,
-                    });
-                }
-            }
-            out.not_examined.sort_by(|a, b| b.frequency.total_cmp(&a.frequency));
+        if let Some(expected) = names.expected.get(d.index()) {
+            covered.sort_unstable();
+            // Most frequent first, file order for ties; at most MAX_NOT_EXAMINED.
+            out.not_examined = expected
+                .iter()
+                .filter(|&&(i, _)| covered.binary_search(&i).is_err())
+                .take(MAX_NOT_EXAMINED)
+                .map(|&(i, frequency)| Expected {
+                    finding: names.finding_ids[i as usize].clone(),
+                    label: names.finding_labels[i as usize].clone(),
+                    frequency,
+                })
+                .collect();
         }
         (out, total)
     }
 
+    /// The total of one diagnosis in units, without building the explanation.
+    pub fn units(&self, patient: &ResolvedPatient, d: DiagnosisId) -> i64 {
+        let t = &self.tables;
+        let mut total = 0i64;
+        for &e in &patient.evidence {
+            let row = e.index();
+            let Some(&b) = t.base.get(row) else { continue };
+            let (lo, hi) = (t.offsets[row] as usize, t.offsets[row + 1] as usize);
+            let delta = (lo..hi)
+                .find(|&i| t.post_diag[i] as usize == d.index())
+                .map_or(0, |i| t.post_delta[i]);
+            total += i64::from(b) + i64::from(delta);
+        }
+        total
+    }
+
     /// A readable name for an evidence id.
-    pub fn describe(&self, e: EvidenceId) -> String {
+    pub fn describe(&self, e: EvidenceId) -> Arc<str> {
+        let names = self.names();
+        names.evidence.get(e.index()).cloned().unwrap_or_else(|| Arc::from("?"))
+    }
+
+    /// Names used by explanations, made once on first use.
+    pub(crate) fn names(&self) -> &ExplainNames {
+        self.explain_names.get_or_init(|| {
+            let kb = &self.kb;
+            ExplainNames {
+                evidence: (0..self.tables.base.len())
+                    .map(|r| Arc::from(self.describe_row(EvidenceId(r as u32))))
+                    .collect(),
+                finding_ids: kb.findings().values().map(|f| Arc::from(f.id.as_str())).collect(),
+                finding_labels: kb.findings().values().map(|f| Arc::from(f.label.as_str())).collect(),
+                expected: kb
+                    .diagnoses()
+                    .values()
+                    .map(|d| {
+                        let mut e: Vec<(u32, f64)> = d
+                            .rules
+                            .iter()
+                            .filter(|r| {
+                                !r.against
+                                    && r.frequency >= self.config.expected_threshold
+                                    && !kb.findings()[r.finding].kind.is_context()
+                            })
+                            .map(|r| (r.finding as u32, r.frequency))
+                            .collect();
+                        e.sort_by(|a, b| b.1.total_cmp(&a.1));
+                        e
+                    })
+                    .collect(),
+            }
+        })
+    }
+
+    fn describe_row(&self, e: EvidenceId) -> String {
         let t = &self.tables;
         let row = e.index();
         if row < 2 * t.n_findings {

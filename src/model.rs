@@ -50,6 +50,8 @@ pub struct Model {
     /// Gene symbol → gene row index.
     pub(crate) genes: HashMap<String, u32>,
     pub(crate) ontology: Option<Arc<Ontology>>,
+    /// Names for explanations, made on first use.
+    pub(crate) explain_names: std::sync::OnceLock<crate::explain::ExplainNames>,
 }
 
 impl Model {
@@ -111,6 +113,7 @@ impl Model {
             hpo,
             genes,
             ontology: None,
+            explain_names: std::sync::OnceLock::new(),
         }
     }
 
