@@ -10,7 +10,7 @@
 //!
 //! The maths is in `DESIGN.md`; the constants are in [`ScoringConfig`].
 
-use crate::id::EvidenceId;
+use crate::id::{EvidenceId, ROWS_PER_FINDING};
 use crate::knowledge::KnowledgeBase;
 use crate::rule_file::Zygosity;
 
@@ -127,11 +127,11 @@ pub(crate) struct Tables {
 impl Tables {
     pub fn gene_row(&self, gene: usize, zygosity: Zygosity) -> EvidenceId {
         let z = ZYGOSITIES.iter().position(|&x| x == zygosity).unwrap_or(3);
-        EvidenceId((2 * self.n_findings + 4 * gene + z) as u32)
+        EvidenceId((ROWS_PER_FINDING * self.n_findings + 4 * gene + z) as u32)
     }
 
     pub fn other_gene_row(&self) -> EvidenceId {
-        EvidenceId((2 * self.n_findings + 4 * self.gene_symbols.len()) as u32)
+        EvidenceId((ROWS_PER_FINDING * self.n_findings + 4 * self.gene_symbols.len()) as u32)
     }
 
     pub fn unplaced_row(&self) -> EvidenceId {
@@ -256,14 +256,17 @@ pub(crate) fn compile(kb: &KnowledgeBase, cfg: &ScoringConfig) -> Tables {
     let log_alpha = cfg.false_positive_share.log10();
 
     let mut gene_symbols: Vec<String> = Vec::new();
+    let mut seen_genes = std::collections::HashSet::new();
     for d in kb.diagnoses().values() {
         for g in &d.genes {
-            if !gene_symbols.contains(&g.symbol) {
+            if seen_genes.insert(g.symbol.as_str()) {
                 gene_symbols.push(g.symbol.clone());
             }
         }
     }
-    let n_rows = 2 * n + 4 * gene_symbols.len() + 2;
+    let gene_index: std::collections::HashMap<&str, usize> =
+        gene_symbols.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+    let n_rows = ROWS_PER_FINDING * n + 4 * gene_symbols.len() + 2;
     let mut base = vec![0i32; n_rows];
     let base_present: Vec<f64> = (0..n).map(|f| if context[f] { 0.0 } else { log_alpha }).collect();
     let base_absent: Vec<f64> = (0..n)
@@ -276,11 +279,16 @@ pub(crate) fn compile(kb: &KnowledgeBase, cfg: &ScoringConfig) -> Tables {
         })
         .collect();
     for f in 0..n {
-        base[2 * f] = fixed(base_present[f]);
-        base[2 * f + 1] = fixed(base_absent[f]);
+        base[3 * f] = fixed(base_present[f]);
+        base[3 * f + 1] = fixed(base_absent[f]);
+        base[3 * f + 2] = fixed(base_present[f]);
     }
     let gene_base = (cfg.gene_false_positive / cfg.gene_background).log10();
-    for row in base.iter_mut().skip(2 * n).take(4 * gene_symbols.len() + 1) {
+    for row in base
+        .iter_mut()
+        .skip(ROWS_PER_FINDING * n)
+        .take(4 * gene_symbols.len() + 1)
+    {
         *row = fixed(gene_base);
     }
     base[n_rows - 1] = fixed(log_alpha);
@@ -364,12 +372,22 @@ pub(crate) fn compile(kb: &KnowledgeBase, cfg: &ScoringConfig) -> Tables {
                 let value = fixed(slot.llr) - fixed(base_present[f]);
                 if value != 0 {
                     postings.push(Posting {
-                        row: 2 * f as u32,
+                        row: 3 * f as u32,
                         diag: d as u32,
                         value,
                         kind: slot.kind,
                         via: slot.via,
                     });
+                    // Implied by a more specific term outside the vocabulary: no partial match.
+                    if slot.priority >= 2 {
+                        postings.push(Posting {
+                            row: 3 * f as u32 + 2,
+                            diag: d as u32,
+                            value,
+                            kind: MatchKind::MoreSpecific,
+                            via: slot.via,
+                        });
+                    }
                 }
             }
             if slot.absent_p >= 0.0 {
@@ -382,7 +400,7 @@ pub(crate) fn compile(kb: &KnowledgeBase, cfg: &ScoringConfig) -> Tables {
                         MatchKind::MoreGeneral
                     };
                     postings.push(Posting {
-                        row: 2 * f as u32 + 1,
+                        row: 3 * f as u32 + 1,
                         diag: d as u32,
                         value,
                         kind,
@@ -391,8 +409,16 @@ pub(crate) fn compile(kb: &KnowledgeBase, cfg: &ScoringConfig) -> Tables {
                 }
             }
         }
-        // Genes: one row per symbol and patient zygosity.
-        for (g, symbol) in gene_symbols.iter().enumerate() {
+        // Genes: one row per symbol and patient zygosity (only the diagnosis's own symbols).
+        let mut own: Vec<usize> = diag
+            .genes
+            .iter()
+            .filter_map(|x| gene_index.get(x.symbol.as_str()).copied())
+            .collect();
+        own.sort_unstable();
+        own.dedup();
+        for g in own {
+            let symbol = &gene_symbols[g];
             for (z, &patient_z) in ZYGOSITIES.iter().enumerate() {
                 let p: f64 = diag
                     .genes
@@ -404,7 +430,7 @@ pub(crate) fn compile(kb: &KnowledgeBase, cfg: &ScoringConfig) -> Tables {
                     let llr = (p.min(1.0).max(cfg.gene_false_positive) / cfg.gene_background).log10();
                     let value = fixed(llr) - fixed(gene_base);
                     if value != 0 {
-                        let row = (2 * n + 4 * g + z) as u32;
+                        let row = (ROWS_PER_FINDING * n + 4 * g + z) as u32;
                         postings.push(Posting {
                             row,
                             diag: d as u32,

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::compile::{MatchKind, LOG_SCALE, NO_VIA};
-use crate::id::{DiagnosisId, EvidenceId};
+use crate::id::{DiagnosisId, EvidenceId, ROWS_PER_FINDING};
 use crate::model::Model;
 use crate::resolve::{ResolutionNotes, ResolvedPatient};
 use crate::score::Ranking;
@@ -231,19 +231,21 @@ impl Model {
                     MatchKind::from_code(t.post_kind[i]),
                     t.post_via[i],
                 ),
-                None if row >= 2 * t.n_findings => (i64::from(b), MatchKind::Gene, NO_VIA),
+                None if row >= ROWS_PER_FINDING * t.n_findings => (i64::from(b), MatchKind::Gene, NO_VIA),
                 None => (i64::from(b), MatchKind::Unrelated, NO_VIA),
             };
             total += units;
-            if row < 2 * t.n_findings {
-                covered.push((row / 2) as u32);
+            if row < ROWS_PER_FINDING * t.n_findings {
+                covered.push((row / ROWS_PER_FINDING) as u32);
                 if via != NO_VIA {
                     covered.push(via);
                 }
             }
             let rule = match matched {
                 MatchKind::Gene => None,
-                _ if via != NO_VIA && via as usize != row / 2 => names.finding_ids.get(via as usize).cloned(),
+                _ if via != NO_VIA && via as usize != row / ROWS_PER_FINDING => {
+                    names.finding_ids.get(via as usize).cloned()
+                }
                 _ => None,
             };
             let c = Contribution {
@@ -337,20 +339,20 @@ impl Model {
     fn describe_row(&self, e: EvidenceId) -> String {
         let t = &self.tables;
         let row = e.index();
-        if row < 2 * t.n_findings {
-            let id = self.finding_id(crate::id::FindingId((row / 2) as u32));
-            if row % 2 == 0 {
-                id.to_owned()
-            } else {
-                format!("no {id}")
+        if row < ROWS_PER_FINDING * t.n_findings {
+            let id = self.finding_id(crate::id::FindingId((row / ROWS_PER_FINDING) as u32));
+            match row % ROWS_PER_FINDING {
+                0 => id.to_owned(),
+                1 => format!("no {id}"),
+                _ => format!("{id} (by a more specific term)"),
             }
         } else if e == t.other_gene_row() {
             "variant in a gene no rule names".to_owned()
         } else if e == t.unplaced_row() {
             "HPO term outside the vocabulary".to_owned()
         } else {
-            let g = (row - 2 * t.n_findings) / 4;
-            let z = crate::compile::ZYGOSITIES[(row - 2 * t.n_findings) % 4];
+            let g = (row - ROWS_PER_FINDING * t.n_findings) / 4;
+            let z = crate::compile::ZYGOSITIES[(row - ROWS_PER_FINDING * t.n_findings) % 4];
             let symbol = t.gene_symbols.get(g).map_or("?", String::as_str);
             format!("{symbol} ({})", format!("{z:?}").to_lowercase())
         }

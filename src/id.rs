@@ -2,8 +2,9 @@
 //!
 //! A compiled [`Model`](crate::Model) numbers its findings and diagnoses by their position in the
 //! [`KnowledgeBase`](crate::KnowledgeBase) (file order). Evidence ids number what the scorer
-//! reads: finding `f` observed present is evidence `2f`, observed absent `2f + 1`; genetic
-//! results and unplaced HPO terms follow after the findings.
+//! reads: finding `f` observed present is evidence `3f`, observed absent `3f + 1`, implied by a
+//! more specific HPO term outside the vocabulary `3f + 2`; genetic results and unplaced HPO terms
+//! follow after the findings.
 
 use serde::Serialize;
 
@@ -19,15 +20,25 @@ pub struct FindingId(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct EvidenceId(pub u32);
 
+/// Evidence rows per finding: present, absent, implied.
+pub const ROWS_PER_FINDING: usize = 3;
+
 impl FindingId {
     /// The evidence id of this finding observed present.
     pub fn present(self) -> EvidenceId {
-        EvidenceId(self.0 * 2)
+        EvidenceId(self.0 * 3)
     }
 
     /// The evidence id of this finding observed absent.
     pub fn absent(self) -> EvidenceId {
-        EvidenceId(self.0 * 2 + 1)
+        EvidenceId(self.0 * 3 + 1)
+    }
+
+    /// The evidence id of this finding implied by a more specific HPO term that is not in the
+    /// vocabulary: it matches rules on this finding and its ancestors, but not, partially, rules
+    /// on its descendants (the patient's term is not one of them).
+    pub fn implied(self) -> EvidenceId {
+        EvidenceId(self.0 * 3 + 2)
     }
 }
 

@@ -71,6 +71,11 @@ pub mod score;
 pub mod simulate;
 
 pub use compile::{MatchKind, ScoringConfig};
+
+/// The README's examples, compiled and run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 pub use error::{Error, PatientError, Problem, ProblemKind, RuleErrors};
 pub use explain::{Contribution, DiagnosisResult, Differential, Explanation};
 pub use id::{DiagnosisId, EvidenceId, FindingId};

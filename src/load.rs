@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Location, Problem, ProblemKind, RuleErrors};
 use crate::rule_file::RuleFile;
 
-/// The built-in rule files, in load order: the vocabulary first, then one file per diagnosis.
-pub const BUILTIN_FILES: [(&str, &str); 8] = [
+/// The built-in rule files, in load order: the vocabulary first, then one file per diagnosis of
+/// the differential, then the look-alikes (whose posterior counts towards "none of these").
+pub const BUILTIN_FILES: [(&str, &str); 20] = [
     ("findings.toml", include_str!("../rules/findings.toml")),
     ("infantile.toml", include_str!("../rules/infantile.toml")),
     ("adult.toml", include_str!("../rules/adult.toml")),
@@ -22,6 +23,48 @@ pub const BUILTIN_FILES: [(&str, &str); 8] = [
     (
         "osteogenesis_imperfecta.toml",
         include_str!("../rules/osteogenesis_imperfecta.toml"),
+    ),
+    (
+        "lookalike_pycnodysostosis.toml",
+        include_str!("../rules/lookalike_pycnodysostosis.toml"),
+    ),
+    (
+        "lookalike_camurati_engelmann.toml",
+        include_str!("../rules/lookalike_camurati_engelmann.toml"),
+    ),
+    (
+        "lookalike_sclerosteosis.toml",
+        include_str!("../rules/lookalike_sclerosteosis.toml"),
+    ),
+    (
+        "lookalike_van_buchem.toml",
+        include_str!("../rules/lookalike_van_buchem.toml"),
+    ),
+    (
+        "lookalike_dysosteosclerosis.toml",
+        include_str!("../rules/lookalike_dysosteosclerosis.toml"),
+    ),
+    (
+        "lookalike_craniometaphyseal_dysplasia.toml",
+        include_str!("../rules/lookalike_craniometaphyseal_dysplasia.toml"),
+    ),
+    ("lookalike_caffey.toml", include_str!("../rules/lookalike_caffey.toml")),
+    ("lookalike_paget.toml", include_str!("../rules/lookalike_paget.toml")),
+    (
+        "lookalike_rickets.toml",
+        include_str!("../rules/lookalike_rickets.toml"),
+    ),
+    (
+        "lookalike_lenz_majewski.toml",
+        include_str!("../rules/lookalike_lenz_majewski.toml"),
+    ),
+    (
+        "lookalike_osteopathia_striata_cranial_sclerosis.toml",
+        include_str!("../rules/lookalike_osteopathia_striata_cranial_sclerosis.toml"),
+    ),
+    (
+        "lookalike_hyperostosis_cranialis_interna.toml",
+        include_str!("../rules/lookalike_hyperostosis_cranialis_interna.toml"),
     ),
 ];
 
@@ -74,7 +117,7 @@ impl RuleSet {
     ///
     /// ```
     /// let rules = osteodx::RuleSet::builtin()?;
-    /// assert_eq!(rules.files.len(), 8);
+    /// assert_eq!(rules.files.len(), osteodx::load::BUILTIN_FILES.len());
     /// # Ok::<(), osteodx::Error>(())
     /// ```
     pub fn builtin() -> Result<Self, Error> {
@@ -158,16 +201,17 @@ impl RuleSet {
     /// use osteodx::{KnowledgeBase, RuleSet};
     /// let user = RuleSet::from_text("mine.toml", r#"
     /// [diagnosis]
-    /// id = "pycnodysostosis"
-    /// name = "Pycnodysostosis"
+    /// id = "my_sclerosing_dysplasia"
+    /// name = "A sclerosing dysplasia of my own"
     /// inheritance = "autosomal_recessive"
     /// prevalence = 1e-6
     /// [[rule]]
     /// finding = "increased_bone_mineral_density"
     /// frequency = "very_frequent"
     /// "#)?;
+    /// let builtin = KnowledgeBase::builtin()?;
     /// let kb = KnowledgeBase::new(RuleSet::builtin()?.overlay(user))?;
-    /// assert_eq!(kb.diagnoses().len(), 8);
+    /// assert_eq!(kb.diagnoses().len(), builtin.diagnoses().len() + 1);
     /// # Ok::<(), osteodx::Error>(())
     /// ```
     pub fn overlay(mut self, user: RuleSet) -> RuleSet {

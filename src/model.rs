@@ -18,7 +18,8 @@ use crate::ontology::Ontology;
 /// ```
 /// use osteodx::{KnowledgeBase, Model, Patient};
 /// let model = Model::compile(&KnowledgeBase::builtin()?);
-/// let patient = model.resolve(&Patient::new().present("macrocephaly").present("pancytopenia"))?;
+/// let patient = Patient::new().present("macrocephaly").present("pancytopenia").onset_years(0.1);
+/// let patient = model.resolve(&patient)?;
 /// let differential = model.diagnose(&patient);
 /// assert_eq!(differential.diagnoses[0].id, "infantile");
 /// # Ok::<(), osteodx::Error>(())

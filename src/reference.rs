@@ -17,6 +17,7 @@
 use std::collections::HashMap;
 
 use crate::compile::{ScoringConfig, LOG_SCALE, ZYGOSITIES};
+use crate::id::ROWS_PER_FINDING;
 use crate::knowledge::KnowledgeBase;
 use crate::model::Model;
 use crate::resolve::ResolvedPatient;
@@ -29,6 +30,8 @@ pub struct ReferencePatient {
     pub present: Vec<String>,
     /// Finding ids observed absent.
     pub absent: Vec<String>,
+    /// Finding ids implied by a more specific HPO term outside the vocabulary.
+    pub implied: Vec<String>,
     /// Genes with a variant; `None` for a gene no rule names.
     pub genes: Vec<(Option<String>, Zygosity)>,
     /// HPO terms outside the vocabulary.
@@ -109,19 +112,21 @@ impl ReferenceScorer {
         let mut out = ReferencePatient::default();
         for &e in patient.evidence() {
             let row = e.index();
-            if row < 2 * t.n_findings {
-                let id = model.finding_id(crate::id::FindingId((row / 2) as u32)).to_owned();
-                if row % 2 == 0 {
-                    out.present.push(id);
-                } else {
-                    out.absent.push(id);
+            if row < ROWS_PER_FINDING * t.n_findings {
+                let id = model
+                    .finding_id(crate::id::FindingId((row / ROWS_PER_FINDING) as u32))
+                    .to_owned();
+                match row % ROWS_PER_FINDING {
+                    0 => out.present.push(id),
+                    1 => out.absent.push(id),
+                    _ => out.implied.push(id),
                 }
             } else if e == t.unplaced_row() {
                 out.unplaced += 1;
             } else if e == t.other_gene_row() {
                 out.genes.push((None, Zygosity::Any));
             } else {
-                let k = row - 2 * t.n_findings;
+                let k = row - ROWS_PER_FINDING * t.n_findings;
                 out.genes.push((t.gene_symbols.get(k / 4).cloned(), ZYGOSITIES[k % 4]));
             }
         }
@@ -150,7 +155,7 @@ impl ReferenceScorer {
         llr
     }
 
-    fn present_llr(&self, diag: &str, f: &str) -> f64 {
+    fn present_llr(&self, diag: &str, f: &str, partial: bool) -> f64 {
         let rules = &self.rules[diag];
         if let Some((_, r)) = rules.iter().find(|(rf, _)| rf == f) {
             return self.rule_llr(f, r);
@@ -170,6 +175,9 @@ impl ReferenceScorer {
         } else {
             self.config.false_positive_share.log10()
         };
+        if !partial {
+            return base;
+        }
         let mut miss = 1.0;
         for (rf, r) in rules {
             if !r.against && !self.context[rf] && self.is_ancestor(f, rf) {
@@ -230,7 +238,10 @@ impl ReferenceScorer {
         for (i, d) in self.diagnoses.iter().enumerate() {
             let mut units = 0i64;
             for f in &patient.present {
-                units += fixed(self.present_llr(d, f));
+                units += fixed(self.present_llr(d, f, true));
+            }
+            for f in &patient.implied {
+                units += fixed(self.present_llr(d, f, false));
             }
             for f in &patient.absent {
                 units += fixed(self.absent_llr(d, f));

@@ -221,7 +221,7 @@ impl Model {
                     term: trimmed.to_owned(),
                     findings: placed.iter().map(|&f| self.finding_id(f).to_owned()).collect(),
                 });
-                b.present.extend(placed.into_iter().map(|f| (f, name.to_owned())));
+                b.extra.extend(placed.into_iter().map(|f| f.implied()));
             } else {
                 // "No optic atrophy" says nothing about visual impairment in general.
                 b.notes.unused_absent.push(trimmed.to_owned());

@@ -41,7 +41,16 @@ fn one(text: &str) -> (String, ProblemKind) {
 #[test]
 fn builtin_rules_load() {
     let kb = KnowledgeBase::builtin().expect("built-in rules are valid");
-    let ids: Vec<&str> = kb.diagnoses().keys().map(String::as_str).collect();
+    let ids: Vec<&str> = kb
+        .diagnoses()
+        .values()
+        .filter(|d| !d.lookalike)
+        .map(|d| d.id.as_str())
+        .collect();
+    assert!(
+        kb.diagnoses().values().filter(|d| d.lookalike).count() >= 5,
+        "the look-alikes are modelled"
+    );
     assert_eq!(
         ids,
         [
@@ -171,7 +180,10 @@ frequency = 0.5
     )
     .unwrap();
     let kb = KnowledgeBase::new(RuleSet::builtin().unwrap().overlay(user)).unwrap();
-    assert_eq!(kb.diagnoses().len(), 7);
+    assert_eq!(
+        kb.diagnoses().len(),
+        KnowledgeBase::builtin().unwrap().diagnoses().len()
+    );
     assert_eq!(kb.diagnoses()["adult"].name, "My adult osteopetrosis");
     assert_eq!(kb.diagnoses()["adult"].rules.len(), 1);
     assert_eq!(
@@ -424,4 +436,62 @@ fn missing_directory_is_an_io_error() {
     let err = KnowledgeBase::load("/nonexistent/osteodx/rules").unwrap_err();
     assert!(matches!(err, Error::Io { .. } | Error::Rules(_)), "{err}");
     assert!(err.to_string().contains("/nonexistent/osteodx/rules"));
+}
+
+#[test]
+fn the_readme_rule_example_loads_over_the_builtin_rules() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("## The rule format").expect("section")..];
+    let start = section.find("```toml\n").expect("toml block") + 8;
+    let text = &section[start..start + section[start..].find("```").unwrap()];
+    let kb = KnowledgeBase::new(
+        RuleSet::builtin()
+            .unwrap()
+            .overlay(RuleSet::from_text("README.md", text).unwrap()),
+    )
+    .expect("the README example is valid");
+    let model = osteodx::Model::compile(&kb);
+    let p = osteodx::Patient::new()
+        .present("acro-osteolysis of the fingers")
+        .present("increased bone mineral density")
+        .variant("CTSK", osteodx::Zygosity::Biallelic);
+    let d = model.diagnose(&model.resolve(&p).unwrap());
+    assert_eq!(d.diagnoses[0].id, "my_pycnodysostosis");
+    // And the README's error example is what a misspelt finding gives.
+    let bad = text.replace(
+        "finding = \"terminal_phalanx_resorption\"",
+        "finding = \"terminal_phalanx_resorbtion\"",
+    );
+    let err = KnowledgeBase::new(
+        RuleSet::builtin()
+            .unwrap()
+            .overlay(RuleSet::from_text("my-rules/pycno.toml", &bad).unwrap()),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("unknown finding `terminal_phalanx_resorbtion`; did you mean terminal_phalanx_resorption?"),
+        "{err}"
+    );
+    assert!(
+        readme.contains(err.lines().nth(1).unwrap().trim()),
+        "README shows: {}",
+        err.lines().nth(1).unwrap()
+    );
+}
+
+#[test]
+fn every_rule_file_on_disk_is_compiled_in() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    on_disk.sort();
+    let mut built_in: Vec<String> = osteodx::load::BUILTIN_FILES
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    built_in.sort();
+    assert_eq!(on_disk, built_in);
 }

@@ -785,17 +785,27 @@ def _curated_rules():
                    "intermediate type; compromise: low frequency 0.08 (estimate), not against"})
     # -- explicit LRs for near-pathognomonic signs
     R["melorheostosis"] += [
-        {"finding": "melorheostosis", "frequency": 0.95, "lr": 40.0, "mode": "override",
+        {"finding": "melorheostosis", "frequency": 0.95, "mode": "override",
          "source": "defining radiological sign (flowing 'candle-wax' hyperostosis; Orphanet ORPHA:2485 definition); "
-                   "lr 40 (moderate cap)"},
+                   "no explicit lr: frequency against the background already makes it decisive"},
         {"finding": "osteopoikilosis", "frequency": 0.1, "mode": "add",
          "source": "melorheostosis with osteopoikilosis (ORPHA:1879), share 0.1: estimate"},
     ]
     R["osteopoikilosis"] += [
-        {"finding": "osteopoikilosis", "frequency": 0.95, "lr": 40.0, "mode": "override",
+        {"finding": "osteopoikilosis", "frequency": 0.95, "mode": "override",
          "source": "defining radiological sign (multiple symmetric periarticular sclerotic foci; ORPHA:166119); "
-                   "lr 40 (moderate cap)"},
+                   "no explicit lr: frequency against the background already makes it decisive"},
+        {"finding": "melorheostosis", "frequency": 0.05, "mode": "override",
+         "source": "OMIM:166700 lists melorheostosis without a frequency (0.5 by the default would make it the "
+                   "usual form); it occurs in a minority of LEMD3 carriers, and melorheostosis with osteopoikilosis "
+                   "is classed with melorheostosis (ORPHA:1879): estimate 0.05"},
     ]
+    # -- focal sclerosis (spots, flowing hyperostosis) argues against the generalised osteopetroses and OI
+    for did in _OSTEOPETROSES + ("osteogenesis_imperfecta",):
+        for fid in ("melorheostosis", "osteopoikilosis"):
+            R[did].append({"finding": fid, "frequency": 0.01, "against": True, "mode": "override",
+                           "source": "against: melorheostosis and osteopoikilosis are focal sclerosing dysplasias, the "
+                                     "osteopetroses generalised and OI osteopenic (classes.md); estimate 0.01"})
     R["osteogenesis_imperfecta"] += [
         {"finding": "blue_sclerae", "frequency": 0.55, "lr": 20.0, "mode": "note",
          "source": "lr 20: blue sclerae strongly suggest OI among skeletal disorders (classes.md); moderate cap"},
@@ -950,3 +960,478 @@ def _curated_rules():
 
 
 CURATED_RULES = _curated_rules()
+
+
+# ----------------------------------------------------------------------------- look-alikes
+# Conditions that resemble the seven diagnoses and are none of them (classes.md: "Conditions that resemble
+# these and are none of them"). Each becomes rules/lookalike_<id>.toml with `lookalike = true`: the engine
+# scores it like a diagnosis and adds its posterior to "none of these". Same structure and method as
+# DIAGNOSES (group entry first, else subtype shares; NOT rows -> against; floor 0.02). Entries were found by
+# name in phenotype.hpoa (HPO 2025-01-16); genes from genes_to_phenotype.txt. A look-alike with fewer than
+# LOOKALIKE_MIN_TERMS usable annotated terms is skipped by the generator.
+# Prevalence priors are capped at LOOKALIKE_MAX_PREVALENCE: the engine's population is patients in a work-up
+# for a sclerosing or fragile-bone disorder, not the general population.
+
+LOOKALIKE_MIN_TERMS = 5
+LOOKALIKE_MAX_PREVALENCE = 1.0e-4
+
+LOOKALIKES = {
+    "pycnodysostosis": {
+        "name": "Pycnodysostosis",
+        "synonyms": ["pyknodysostosis", "Maroteaux-Lamy pycnodysostosis", "Toulouse-Lautrec disease",
+                     "cathepsin K deficiency"],
+        "inheritance": "autosomal_recessive",
+        "onset": "infancy or childhood (short stature, open anterior fontanelle, fractures); estimate, HPO gives no onset",
+        "prevalence": 1.35e-6,
+        "prevalence_source": "estimate: 1 to 1.7 per 1,000,000 births as commonly quoted (project brief); midpoint 1.35e-6",
+        "group": "ORPHA:763",
+        "entries": ["ORPHA:763", "OMIM:265800"],
+        "shares": {
+            "OMIM:265800": (1.0, "the only OMIM entry (CTSK)"),
+        },
+        "genes": [
+            {"symbol": "CTSK", "zygosity": "biallelic", "fraction": 1.0,
+             "source": "HPO genes_to_phenotype OMIM:265800 and ORPHA:763 (autosomal recessive); the only known gene"},
+        ],
+    },
+    "camurati_engelmann": {
+        "name": "Camurati-Engelmann disease",
+        "synonyms": ["progressive diaphyseal dysplasia", "Engelmann disease", "Camurati-Engelmann syndrome", "CED"],
+        "inheritance": "autosomal_dominant",
+        "onset": "childhood (leg pain, waddling gait, muscle weakness); HPO OMIM:131300 juvenile onset",
+        "prevalence": 1.0e-6,
+        "prevalence_source": "estimate: about 1 per 1,000,000 (project brief); not from a cited population study",
+        "group": "ORPHA:1328",
+        "entries": ["ORPHA:1328", "OMIM:131300", "OMIM:606631"],
+        "shares": {
+            "OMIM:131300": (0.9, "CED type 1, TGFB1: most cases; estimate"),
+            "OMIM:606631": (0.1, "CED type 2, without a TGFB1 variant: estimate"),
+        },
+        "genes": [
+            {"symbol": "TGFB1", "zygosity": "heterozygous", "fraction": 0.9,
+             "source": "HPO genes_to_phenotype OMIM:131300 and ORPHA:1328; OMIM:606631 (type 2) has no gene; share estimate"},
+        ],
+    },
+    "sclerosteosis": {
+        "name": "Sclerosteosis",
+        "synonyms": ["sclerosteosis 1", "sclerosteosis 2", "cortical hyperostosis with syndactyly"],
+        "inheritance": "autosomal_recessive",
+        "onset": "early childhood (syndactyly at birth, overgrowth and facial palsy in childhood): estimate; "
+                 "HPO OMIM:269500 gives intermediate young adult onset for one sign",
+        "prevalence": 5.0e-7,
+        "prevalence_source": "estimate: under 1 per 1,000,000 (project brief); most patients from a founder population; "
+                             "5e-7 taken",
+        "group": "ORPHA:3152",
+        "entries": ["ORPHA:3152", "OMIM:269500", "OMIM:614305"],
+        "shares": {
+            "OMIM:269500": (0.85, "sclerosteosis 1, SOST: most cases; estimate"),
+            "OMIM:614305": (0.15, "sclerosteosis 2, LRP4: estimate"),
+        },
+        "genes": [
+            {"symbol": "SOST", "zygosity": "biallelic", "fraction": 0.85,
+             "source": "HPO genes_to_phenotype OMIM:269500 and ORPHA:3152; share estimate"},
+            {"symbol": "LRP4", "zygosity": "any", "fraction": 0.15,
+             "source": "HPO genes_to_phenotype OMIM:614305 and ORPHA:3152; HPO annotates both recessive and dominant "
+                       "inheritance for OMIM:614305, hence zygosity any; share estimate"},
+        ],
+    },
+    "van_buchem": {
+        "name": "Van Buchem disease (hyperostosis corticalis generalisata)",
+        "synonyms": ["hyperostosis corticalis generalisata", "endosteal hyperostosis, van Buchem type",
+                     "van Buchem disease type 2", "endosteal hyperostosis, Worth type", "Worth disease"],
+        "inheritance": "autosomal_recessive",
+        "onset": "childhood or adolescence (facial palsy, enlarging jaw), often diagnosed in adults: estimate",
+        "prevalence": 5.0e-7,
+        "prevalence_source": "estimate: under 1 per 1,000,000 (project brief); most patients from one founder population; "
+                             "5e-7 taken",
+        "group": "ORPHA:3416",
+        "entries": ["ORPHA:3416", "OMIM:239100", "OMIM:144750", "ORPHA:2790"],
+        "shares": {
+            "OMIM:239100": (0.85, "van Buchem disease, homozygous SOST downstream regulatory deletion: estimate"),
+            "OMIM:144750": (0.075, "endosteal hyperostosis (van Buchem type 2 / Worth type, LRP5, dominant): "
+                                   "0.15 split with ORPHA:2790 (same disease); estimate"),
+            "ORPHA:2790": (0.075, "endosteal hyperostosis, Worth type (LRP5): see OMIM:144750; estimate"),
+        },
+        "notes": [
+            "ORPHA:3416 (hyperostosis corticalis generalisata) is Orphanet's van Buchem entry (genes SOST and LRP5 in",
+            "genes_to_phenotype); the dominant LRP5 endosteal hyperostosis (Worth type, OMIM:144750 / ORPHA:2790) is",
+            "grouped here as van Buchem type 2. LRP5 high bone mass OPTA1 (OMIM:607634) stays under adult.",
+        ],
+        "genes": [
+            {"symbol": "SOST", "zygosity": "biallelic", "fraction": 0.85,
+             "source": "homozygous 52-kb deletion downstream of SOST (regulatory; project brief); HPO genes_to_phenotype "
+                       "ORPHA:3416 (OMIM:239100 has no gene row); share estimate"},
+            {"symbol": "LRP5", "zygosity": "heterozygous", "fraction": 0.15,
+             "source": "HPO genes_to_phenotype OMIM:144750, ORPHA:2790 and ORPHA:3416 (dominant Worth type); share estimate"},
+        ],
+    },
+    "dysosteosclerosis": {
+        "name": "Dysosteosclerosis",
+        "synonyms": ["DOS", "brain abnormalities, neurodegeneration, and dysosteosclerosis", "BANDDOS"],
+        "inheritance": "autosomal_recessive",
+        "onset": "infancy or early childhood (fractures, dental and cranial nerve signs, developmental regression): "
+                 "estimate; HPO OMIM:618476 congenital, childhood and juvenile onset",
+        "prevalence": 1.0e-7,
+        "prevalence_source": "estimate: a few dozen reported patients; far under 1 per 1,000,000",
+        "group": "ORPHA:1782",
+        "entries": ["ORPHA:1782", "OMIM:224300", "OMIM:618476"],
+        "shares": {
+            "OMIM:224300": (0.6, "dysosteosclerosis (SLC29A3 and unsolved cases): estimate"),
+            "OMIM:618476": (0.3, "BANDDOS, biallelic CSF1R: estimate"),
+        },
+        "genes": [
+            {"symbol": "SLC29A3", "zygosity": "biallelic", "fraction": 0.4,
+             "source": "HPO genes_to_phenotype ORPHA:1782; share estimate"},
+            {"symbol": "CSF1R", "zygosity": "biallelic", "fraction": 0.3,
+             "source": "HPO genes_to_phenotype OMIM:618476 (BANDDOS, autosomal recessive); share estimate"},
+            {"symbol": "TNFRSF11A", "zygosity": "biallelic", "fraction": 0.05,
+             "source": "HPO genes_to_phenotype ORPHA:1782; share estimate"},
+            {"symbol": "TCIRG1", "zygosity": "biallelic", "fraction": 0.05,
+             "source": "HPO genes_to_phenotype ORPHA:1782; share estimate (TCIRG1 mostly causes infantile osteopetrosis)"},
+        ],
+    },
+    "craniometaphyseal_dysplasia": {
+        "name": "Craniometaphyseal dysplasia",
+        "synonyms": ["CMD", "craniometaphyseal dysplasia, autosomal dominant",
+                     "craniometaphyseal dysplasia, autosomal recessive"],
+        "inheritance": "mixed",
+        "onset": "infancy or early childhood (HPO OMIM:123000: congenital 1/3, infantile 2/5, childhood 2/5)",
+        "prevalence": 5.0e-7,
+        "prevalence_source": "estimate: under 1 per 1,000,000 (project brief); 5e-7 taken",
+        "group": "ORPHA:1522",
+        "entries": ["ORPHA:1522", "OMIM:123000", "OMIM:218400"],
+        "shares": {
+            "OMIM:123000": (0.85, "autosomal dominant CMD, ANKH: most cases; estimate"),
+            "OMIM:218400": (0.15, "autosomal recessive CMD, GJA1: estimate"),
+        },
+        "genes": [
+            {"symbol": "ANKH", "zygosity": "heterozygous", "fraction": 0.8,
+             "source": "HPO genes_to_phenotype OMIM:123000 and ORPHA:1522; share estimate"},
+            {"symbol": "GJA1", "zygosity": "biallelic", "fraction": 0.1,
+             "source": "HPO genes_to_phenotype OMIM:218400 (autosomal recessive) and ORPHA:1522; share estimate"},
+        ],
+    },
+    "caffey": {
+        "name": "Caffey disease (infantile cortical hyperostosis)",
+        "synonyms": ["infantile cortical hyperostosis", "Caffey-Silverman syndrome", "Caffey syndrome"],
+        "inheritance": "autosomal_dominant",
+        "onset": "first months of life (HPO OMIM:114000: infantile onset of the hyperostosis, congenital bowing); "
+                 "usually resolves in early childhood: estimate",
+        "prevalence": 1.0e-5,
+        "prevalence_source": "estimate: about 1e-5 (project brief); the condition has become rare",
+        "group": "ORPHA:1310",
+        "entries": ["ORPHA:1310", "OMIM:114000"],
+        "shares": {
+            "OMIM:114000": (1.0, "the only OMIM entry (COL1A1)"),
+        },
+        "genes": [
+            {"symbol": "COL1A1", "zygosity": "heterozygous", "fraction": 0.8,
+             "source": "HPO genes_to_phenotype OMIM:114000 and ORPHA:1310 (autosomal dominant, incomplete penetrance); "
+                       "sporadic cases are not all explained: share estimate"},
+        ],
+    },
+    "paget": {
+        "name": "Paget disease of bone (including juvenile Paget disease)",
+        "synonyms": ["Paget's disease of bone", "osteitis deformans", "PDB", "juvenile Paget disease",
+                     "hyperphosphatasia with osteoectasia", "idiopathic hyperphosphatasia"],
+        "inheritance": "mixed",
+        "onset": "adults, usually after 50 (classical PDB; HPO OMIM:616833 adult onset); juvenile Paget disease in "
+                 "infancy (HPO OMIM:239000 infantile onset)",
+        "prevalence": 1.0e-4,
+        "prevalence_source": "estimate, capped at 1e-4: classical Paget disease of bone is common in older adults "
+                             "(a few per cent over 55 in some populations), but the engine's population is patients "
+                             "in a work-up for a sclerosing or fragile-bone disorder, where the population prevalence "
+                             "would overstate it and swamp the rare diagnoses",
+        "group": None,
+        "entries": ["OMIM:167250", "OMIM:602080", "OMIM:606263", "OMIM:616833", "OMIM:239000", "ORPHA:2801"],
+        "shares": {
+            "OMIM:167250": (0.8, "PDB3 (SQSTM1) stands for classical late-onset PDB with or without an SQSTM1 variant: "
+                                 "estimate"),
+            "OMIM:606263": (0.05, "PDB4 (5q31 locus): estimate"),
+            "OMIM:616833": (0.05, "PDB6 (ZNF687, with giant cell tumour): estimate"),
+            "OMIM:602080": (0.03, "PDB2, early-onset (TNFRSF11A): estimate"),
+            "OMIM:239000": (0.02, "PDB5, juvenile Paget disease (TNFRSF11B): 0.04 split with ORPHA:2801; estimate"),
+            "ORPHA:2801": (0.02, "juvenile Paget disease: see OMIM:239000; estimate"),
+        },
+        "notes": [
+            "No Orphanet group entry for classical Paget disease of bone in HPO 2025-01-16, so subtype shares are used.",
+            "Not grouped: inclusion body myopathy with early-onset Paget disease (OMIM:167320, 615422, 615424;",
+            "multisystem proteinopathy) and spastic paraplegia-Paget disease (ORPHA:329475): the bone disease is one",
+            "part of a neuromuscular syndrome. Hyperphosphatasia with mental retardation (PIGV etc.) is a different",
+            "(GPI-anchor) disorder and is not grouped either.",
+        ],
+        "genes": [
+            {"symbol": "SQSTM1", "zygosity": "heterozygous", "fraction": 0.15,
+             "source": "HPO genes_to_phenotype OMIM:167250; SQSTM1 variants in a minority of PDB, more often familial: "
+                       "share estimate"},
+            {"symbol": "TNFRSF11B", "zygosity": "biallelic", "fraction": 0.02,
+             "source": "HPO genes_to_phenotype OMIM:239000 and ORPHA:2801 (juvenile Paget, autosomal recessive); "
+                       "share estimate"},
+            {"symbol": "TNFRSF11A", "zygosity": "heterozygous", "fraction": 0.01,
+             "source": "HPO genes_to_phenotype OMIM:602080 (PDB2, dominant) and ORPHA:2801; share estimate"},
+            {"symbol": "ZNF687", "zygosity": "heterozygous", "fraction": 0.01,
+             "source": "HPO genes_to_phenotype OMIM:616833 (PDB6); share estimate"},
+        ],
+    },
+    "rickets": {
+        "name": "Heritable rickets (hypophosphatemic and vitamin D-dependent)",
+        "synonyms": ["X-linked hypophosphatemia", "XLH", "hypophosphatemic rickets", "vitamin D-dependent rickets",
+                     "vitamin D-resistant rickets", "ADHR", "ARHR", "HHRH", "VDDR"],
+        "inheritance": "mixed",
+        "onset": "infancy or early childhood (bowed legs, delayed walking; HPO: infantile onset for XLH, "
+                 "VDDR1A/1B/2A, HHRH); nutritional rickets is not modelled",
+        "prevalence": 5.0e-5,
+        "prevalence_source": "estimate: X-linked hypophosphatemia about 1 in 20,000 (project brief); the other heritable "
+                             "forms are much rarer; nutritional rickets is not modelled; 5e-5 taken",
+        "group": None,
+        "entries": ["OMIM:307800", "ORPHA:89936", "OMIM:193100", "ORPHA:89937", "OMIM:241520", "OMIM:613312",
+                    "ORPHA:289176", "OMIM:241530", "ORPHA:157215", "OMIM:300554", "OMIM:612089", "OMIM:264700",
+                    "OMIM:600081", "ORPHA:289157", "OMIM:277440", "OMIM:600785", "ORPHA:93160", "OMIM:619073"],
+        "shares": {
+            "OMIM:307800": (0.35, "XLH (PHEX), most heritable rickets: 0.7 split with ORPHA:89936; rough share, estimate"),
+            "ORPHA:89936": (0.35, "X-linked hypophosphatemia: see OMIM:307800; estimate"),
+            "OMIM:193100": (0.02, "ADHR (FGF23): 0.04 split with ORPHA:89937; estimate"),
+            "ORPHA:89937": (0.02, "ADHR: see OMIM:193100; estimate"),
+            "OMIM:241520": (0.015, "ARHR1 (DMP1): 0.06 with ARHR2 and ORPHA:289176; estimate"),
+            "OMIM:613312": (0.015, "ARHR2 (ENPP1): estimate"),
+            "ORPHA:289176": (0.03, "autosomal recessive hypophosphatemic rickets (DMP1, ENPP1): estimate"),
+            "OMIM:241530": (0.02, "HHRH (SLC34A3): 0.04 split with ORPHA:157215; estimate"),
+            "ORPHA:157215": (0.02, "HHRH: see OMIM:241530; estimate"),
+            "OMIM:300554": (0.01, "X-linked recessive hypophosphatemic rickets (CLCN5): estimate"),
+            "OMIM:612089": (0.005, "hypophosphatemic rickets and hyperparathyroidism (KL): estimate"),
+            "OMIM:264700": (0.02, "VDDR1A (CYP27B1): 0.06 with VDDR1B and ORPHA:289157; estimate"),
+            "OMIM:600081": (0.01, "VDDR1B (CYP2R1): estimate"),
+            "ORPHA:289157": (0.03, "hypocalcemic vitamin D-dependent rickets (VDDR1): estimate"),
+            "OMIM:277440": (0.02, "VDDR2A (VDR): 0.05 with VDDR2B and ORPHA:93160; estimate"),
+            "OMIM:600785": (0.005, "VDDR2B (normal VDR): estimate"),
+            "ORPHA:93160": (0.025, "hypocalcemic vitamin D-resistant rickets (VDDR2): estimate"),
+            "OMIM:619073": (0.005, "VDDR3 (CYP3A4 gain of function): estimate"),
+        },
+        "notes": [
+            "One diagnosis combining the heritable hypophosphatemic rickets and the vitamin D-dependent rickets; the",
+            "shares are rough estimates (XLH dominates). Hypophosphatasia (ALPL) is a different disorder, not grouped.",
+        ],
+        "genes": [
+            {"symbol": "PHEX", "zygosity": "any", "fraction": 0.7,
+             "source": "HPO genes_to_phenotype OMIM:307800 and ORPHA:89936; X-linked dominant (heterozygous females, "
+                       "hemizygous males), hence zygosity any; share estimate"},
+            {"symbol": "FGF23", "zygosity": "heterozygous", "fraction": 0.04,
+             "source": "HPO genes_to_phenotype OMIM:193100 and ORPHA:89937; share estimate"},
+            {"symbol": "ENPP1", "zygosity": "biallelic", "fraction": 0.03,
+             "source": "HPO genes_to_phenotype OMIM:613312 and ORPHA:289176; share estimate"},
+            {"symbol": "DMP1", "zygosity": "biallelic", "fraction": 0.03,
+             "source": "HPO genes_to_phenotype OMIM:241520 and ORPHA:289176; share estimate"},
+            {"symbol": "SLC34A3", "zygosity": "biallelic", "fraction": 0.035,
+             "source": "HPO genes_to_phenotype OMIM:241530 and ORPHA:157215; share estimate"},
+            {"symbol": "SLC34A1", "zygosity": "any", "fraction": 0.005,
+             "source": "HPO genes_to_phenotype ORPHA:157215; share estimate"},
+            {"symbol": "CLCN5", "zygosity": "hemizygous", "fraction": 0.01,
+             "source": "HPO genes_to_phenotype OMIM:300554 (X-linked recessive); share estimate"},
+            {"symbol": "CYP27B1", "zygosity": "biallelic", "fraction": 0.045,
+             "source": "HPO genes_to_phenotype OMIM:264700 and ORPHA:289157; share estimate"},
+            {"symbol": "CYP2R1", "zygosity": "any", "fraction": 0.015,
+             "source": "HPO genes_to_phenotype OMIM:600081 and ORPHA:289157; heterozygotes can be mildly affected, hence "
+                       "zygosity any; share estimate"},
+            {"symbol": "VDR", "zygosity": "biallelic", "fraction": 0.045,
+             "source": "HPO genes_to_phenotype OMIM:277440 and ORPHA:93160; share estimate"},
+            {"symbol": "CYP3A4", "zygosity": "heterozygous", "fraction": 0.005,
+             "source": "HPO genes_to_phenotype OMIM:619073 (VDDR3, dominant gain of function); share estimate"},
+        ],
+    },
+    "lenz_majewski": {
+        "name": "Lenz-Majewski hyperostotic dwarfism",
+        "synonyms": ["Lenz-Majewski syndrome", "Lenz-Majewski hyperostotic dysplasia", "hyperostotic dwarfism"],
+        "inheritance": "autosomal_dominant",
+        "onset": "congenital (syndactyly, cutis laxa, large fontanelle) with progressive sclerosis in childhood: estimate",
+        "prevalence": 1.0e-7,
+        "prevalence_source": "estimate: a few dozen reported patients at most (de novo dominant); far under 1 per 1,000,000",
+        "group": "ORPHA:2658",
+        "entries": ["ORPHA:2658", "OMIM:151050"],
+        "shares": {
+            "OMIM:151050": (1.0, "the only OMIM entry (PTDSS1)"),
+        },
+        "genes": [
+            {"symbol": "PTDSS1", "zygosity": "heterozygous", "fraction": 1.0,
+             "source": "HPO genes_to_phenotype OMIM:151050 and ORPHA:2658 (de novo heterozygous; HPO: autosomal dominant, "
+                       "sporadic); the only known gene"},
+        ],
+    },
+    "osteopathia_striata_cranial_sclerosis": {
+        "name": "Osteopathia striata with cranial sclerosis",
+        "synonyms": ["OSCS", "osteopathia striata-cranial sclerosis syndrome", "Horan-Beighton syndrome"],
+        "inheritance": "x_linked_dominant",
+        "onset": "congenital or infancy (macrocephaly, cleft palate); striations seen on radiographs later: estimate",
+        "prevalence": 2.0e-7,
+        "prevalence_source": "estimate: under 1 per 1,000,000; a few hundred reported patients at most",
+        "group": "ORPHA:2780",
+        "entries": ["ORPHA:2780", "OMIM:300373"],
+        "shares": {
+            "OMIM:300373": (1.0, "the only OMIM entry (AMER1)"),
+        },
+        "genes": [
+            {"symbol": "AMER1", "zygosity": "any", "fraction": 1.0,
+             "source": "HPO genes_to_phenotype OMIM:300373 and ORPHA:2780; X-linked dominant (heterozygous females, "
+                       "hemizygous or mosaic males), hence zygosity any; the only known gene"},
+        ],
+    },
+    "hyperostosis_cranialis_interna": {
+        "name": "Hyperostosis cranialis interna",
+        "synonyms": ["HCI"],
+        "inheritance": "autosomal_dominant",
+        "onset": "adolescence or young adulthood (HPO OMIM:144755 juvenile and young adult onset)",
+        "prevalence": 1.0e-7,
+        "prevalence_source": "estimate: very few families reported; far under 1 per 1,000,000",
+        "group": None,
+        "entries": ["OMIM:144755"],
+        "shares": {
+            "OMIM:144755": (1.0, "the only entry (SLC39A14); no Orphanet entry in HPO"),
+        },
+        "genes": [
+            {"symbol": "SLC39A14", "zygosity": "heterozygous", "fraction": 1.0,
+             "source": "HPO genes_to_phenotype OMIM:144755 (autosomal dominant); the only known gene"},
+        ],
+    },
+}
+
+
+def _lookalike_rules():
+    """Curated look-alike rules. HPO findings are named by `hpo` (the generator maps them to finding ids and
+    adds the terms to the vocabulary); context findings by `finding`. Modes as in CURATED_RULES."""
+    R = {d: [] for d in LOOKALIKES}
+
+    def h(did, hpo, freq, why, mode="add"):
+        # mode add: when HPO gives a larger frequency (or the group entry gives one) the HPO rule stays and
+        # only `note` is appended to its source
+        R[did].append({"hpo": hpo, "frequency": freq, "source": f"{why}: estimate {freq}", "mode": mode,
+                       "note": f"{why} (curated estimate {freq}; HPO frequency kept)"})
+
+    # -- signs classes.md / the brief name as characteristic (HPO frequency wins when the group entry gives one)
+    h("pycnodysostosis", "HP:0009839", 0.8,
+      "classes.md look-alike; acro-osteolysis of the distal phalanges is characteristic")
+    h("pycnodysostosis", "HP:0004474", 0.8,
+      "classes.md look-alike; persistent open anterior fontanelle is characteristic")
+    h("camurati_engelmann", "HP:0003034", 0.9,
+      "diaphyseal sclerosis is the defining sign of progressive diaphyseal dysplasia (HPO annotation OMIM:131300 "
+      "without frequency)")
+    h("camurati_engelmann", "HP:0012514", 0.7,
+      "leg pain is the usual presenting complaint (HPO annotation OMIM:131300 lower limb pain 4/4, limb pain 63/92)")
+    h("camurati_engelmann", "HP:0002515", 0.5,
+      "waddling gait (HPO annotation OMIM:131300 54/102)")
+    h("sclerosteosis", "HP:0001159", 0.8,
+      "syndactyly distinguishes sclerosteosis from van Buchem disease (HPO annotation ORPHA:3152 finger syndactyly "
+      "very frequent)")
+    h("sclerosteosis", "HP:0000098", 0.8,
+      "tall stature / overgrowth (HPO annotation ORPHA:3152 very frequent)")
+    h("craniometaphyseal_dysplasia", "HP:0003015", 0.9,
+      "metaphyseal flaring (Erlenmeyer-like) is defining (HPO annotation OMIM:123000 flared metaphysis 5/5)")
+    h("caffey", "HP:0100774", 0.9,
+      "cortical hyperostosis in infancy is the defining sign (classes.md: infantile cortical hyperostosis)")
+    h("caffey", "HP:0005791", 0.55,
+      "cortical hyperostosis of the long-bone diaphyses is the defining sign (classes.md; HPO OMIM:114000 periosteal "
+      "thickening of long tubular bones 3/3, subperiosteal bone formation 3/3); ORPHA:1310 'occasional' judged too "
+      "low", mode="override")
+    h("caffey", "HP:6000937", 0.6,
+      "mandible is the bone most often involved (HPO annotation OMIM:114000 thickened cortex of the mandible, "
+      "no frequency)")
+    h("paget", "HP:0003155", 0.8,
+      "raised total alkaline phosphatase is the usual marker of active Paget disease (HPO annotation in every PDB "
+      "entry, mostly without frequency)")
+    h("paget", "HP:0002653", 0.6,
+      "bone pain is the commonest symptom of Paget disease (HPO annotation OMIM:167250 etc., no frequency)")
+
+    # rickets combines subtypes: a NOT row of one small subtype must not argue against the whole group
+    h("rickets", "HP:0001250", 0.05,
+      "vitamin D-dependent forms (shares about 0.11) have hypocalcemic seizures (HPO OMIM:264700, OMIM:277440; "
+      "ORPHA:289157 occasional); ORPHA:289176 (recessive hypophosphatemic, share 0.03) says NOT seizure, so no "
+      "against rule", mode="override")
+    h("rickets", "HP:0003472", 0.08,
+      "vitamin D-dependent forms (shares about 0.11) have hypocalcaemia and tetany (HPO ORPHA:289157 tetany very "
+      "frequent, hypocalcemia obligate); ORPHA:289176 (share 0.03) says NOT hypocalcemic tetany, so no against rule",
+      mode="override")
+
+    # -- context: onset (HPO onset column / aspect C where given, classes.md otherwise); all estimates
+    def onset(did, table, why):
+        R[did] += [{"finding": f, "frequency": v, "mode": "override", "source": f"onset distribution, estimate ({why})",
+                    **({"against": True} if a else {})} for f, v, a in table]
+
+    onset("pycnodysostosis", [
+        ("onset_congenital", 0.1, False), ("onset_infantile", 0.25, False), ("onset_childhood", 0.45, False),
+        ("onset_juvenile", 0.12, False), ("onset_adult", 0.08, False)],
+        "HPO gives no onset; short stature and open fontanelle from infancy, diagnosis mostly in childhood")
+    onset("camurati_engelmann", [
+        ("onset_infantile", 0.05, False), ("onset_childhood", 0.4, False), ("onset_juvenile", 0.35, False),
+        ("onset_adult", 0.2, False)], "HPO OMIM:131300 juvenile onset; symptoms usually begin in childhood")
+    onset("sclerosteosis", [
+        ("onset_congenital", 0.2, False), ("onset_infantile", 0.1, False), ("onset_childhood", 0.45, False),
+        ("onset_juvenile", 0.15, False), ("onset_adult", 0.1, False)],
+        "syndactyly at birth, overgrowth and facial palsy in childhood; HPO OMIM:269500 young adult onset for one sign")
+    onset("van_buchem", [
+        ("onset_infantile", 0.05, False), ("onset_childhood", 0.35, False), ("onset_juvenile", 0.3, False),
+        ("onset_adult", 0.3, False)], "facial palsy and jaw enlargement from childhood or puberty; often found in adults")
+    onset("dysosteosclerosis", [
+        ("onset_congenital", 0.1, False), ("onset_infantile", 0.4, False), ("onset_childhood", 0.42, False),
+        ("onset_juvenile", 0.06, False), ("onset_adult", 0.02, False)],
+        "HPO OMIM:618476 congenital, childhood and juvenile onset; fractures and developmental signs in early childhood")
+    onset("craniometaphyseal_dysplasia", [
+        ("onset_congenital", 0.15, False), ("onset_infantile", 0.4, False), ("onset_childhood", 0.35, False),
+        ("onset_juvenile", 0.08, False), ("onset_adult", 0.02, False)],
+        "HPO OMIM:123000: congenital 1/3, infantile 2/5, childhood 2/5, juvenile 1/1")
+    onset("caffey", [
+        ("onset_antenatal", 0.05, False), ("onset_congenital", 0.1, False), ("onset_neonatal", 0.2, False),
+        ("onset_infantile", 0.63, False), ("onset_childhood", 0.02, True), ("onset_juvenile", 0.01, True),
+        ("onset_adult", 0.01, True)],
+        "HPO OMIM:114000 infantile onset of the hyperostosis, congenital bowing; classically before 5 months; a rare "
+        "prenatal lethal form")
+    onset("paget", [
+        ("onset_congenital", 0.005, True), ("onset_infantile", 0.02, False), ("onset_childhood", 0.02, False),
+        ("onset_juvenile", 0.03, False), ("onset_adult", 0.92, False)],
+        "classical PDB after 50 (HPO OMIM:616833 adult onset); juvenile Paget in infancy (HPO OMIM:239000), PDB2 in "
+        "childhood (HPO OMIM:602080)")
+    onset("rickets", [
+        ("onset_congenital", 0.03, False), ("onset_neonatal", 0.02, False), ("onset_infantile", 0.45, False),
+        ("onset_childhood", 0.4, False), ("onset_juvenile", 0.05, False), ("onset_adult", 0.05, False)],
+        "HPO infantile onset for XLH, HHRH and VDDR1A/1B/2A, childhood for ARHR2/VDDR1/VDDR3; late-onset ADHR")
+    onset("lenz_majewski", [
+        ("onset_congenital", 0.6, False), ("onset_neonatal", 0.1, False), ("onset_infantile", 0.25, False),
+        ("onset_childhood", 0.05, False), ("onset_adult", 0.01, True)],
+        "syndactyly, cutis laxa and wide fontanelle at birth; sclerosis progresses in childhood")
+    onset("osteopathia_striata_cranial_sclerosis", [
+        ("onset_congenital", 0.5, False), ("onset_infantile", 0.2, False), ("onset_childhood", 0.2, False),
+        ("onset_juvenile", 0.05, False), ("onset_adult", 0.05, False)],
+        "macrocephaly and cleft palate from birth; often diagnosed later from the radiographs")
+    onset("hyperostosis_cranialis_interna", [
+        ("onset_childhood", 0.1, False), ("onset_juvenile", 0.4, False), ("onset_adult", 0.5, False)],
+        "HPO OMIM:144755 juvenile onset and young adult onset (anosmia, headache)")
+
+    # -- context: age at examination; all estimates
+    for did, (inf, ch, ado, adu), why in (
+        ("pycnodysostosis", (0.05, 0.45, 0.2, 0.3), "mostly diagnosed in childhood; adults with fractures"),
+        ("camurati_engelmann", (0.02, 0.35, 0.3, 0.33), "childhood onset, slow course, diagnosis often delayed"),
+        ("sclerosteosis", (0.05, 0.4, 0.25, 0.3), "childhood onset, progressive"),
+        ("van_buchem", (0.01, 0.2, 0.3, 0.49), "often diagnosed in adults"),
+        ("dysosteosclerosis", (0.2, 0.6, 0.15, 0.05), "early childhood; neurodegeneration in the CSF1R form"),
+        ("craniometaphyseal_dysplasia", (0.3, 0.45, 0.15, 0.1), "infancy and early childhood"),
+        ("caffey", (0.95, 0.04, 0.005, 0.005), "infants; usually resolves by age two"),
+        ("paget", (0.005, 0.02, 0.02, 0.955), "classical PDB in older adults; juvenile Paget in children"),
+        ("rickets", (0.2, 0.5, 0.15, 0.15), "infancy and childhood; adults with XLH complications"),
+        ("lenz_majewski", (0.5, 0.45, 0.04, 0.01), "severe, diagnosed in infancy"),
+        ("osteopathia_striata_cranial_sclerosis", (0.3, 0.4, 0.15, 0.15), "infancy to adulthood"),
+        ("hyperostosis_cranialis_interna", (0.005, 0.05, 0.25, 0.695), "adolescence and adulthood"),
+    ):
+        rows = [("age_at_examination_infant", inf), ("age_at_examination_child", ch),
+                ("age_at_examination_adolescent", ado), ("age_at_examination_adult", adu)]
+        R[did] += [{"finding": f, "frequency": v, "mode": "override",
+                    "source": f"estimate of the age at examination: {why}",
+                    **({"against": True} if v <= 0.03 else {})} for f, v in rows]
+    # -- context: sex (X-linked dominant, males often lethal)
+    R["osteopathia_striata_cranial_sclerosis"] += [
+        {"finding": "sex_female", "frequency": 0.8, "mode": "override",
+         "source": "X-linked dominant; most reported patients are female (affected males are often severe or mosaic): "
+                   "estimate 0.8"},
+        {"finding": "sex_male", "frequency": 0.2, "mode": "override",
+         "source": "X-linked dominant; affected males fewer: estimate 0.2"},
+    ]
+    return R
+
+
+LOOKALIKE_RULES = _lookalike_rules()

@@ -10,8 +10,9 @@ parent of this script's directory). The script writes:
 
     rules/findings.toml               the finding vocabulary
     rules/<diagnosis>.toml            one file per diagnosis (7)
+    rules/lookalike_<id>.toml         one file per look-alike condition (`lookalike = true`)
     data/hp-is-a.tsv                  the HPO is_a graph, alt ids and obsolete replacements
-    data/disease-map.tsv              OMIM/ORPHA entry -> diagnosis id
+    data/disease-map.tsv              OMIM/ORPHA entry -> diagnosis id (look-alikes -> none_of_these)
     tests/fixtures/overview-symptoms.toml   the overview's lists mapped to findings
 
 Everything hand-curated lives in `tools/curated.py` (read by this script), each piece with its
@@ -21,8 +22,8 @@ formatting with 4 significant digits), so re-running on the same inputs gives id
 Method (see also the comments in tools/curated.py):
 
 * Vocabulary: every HPO term annotated (aspect P, with or without NOT) to any of the diseases
-  mapped to the seven diagnoses, the curated HPO terms, and their is_a ancestors up to two
-  steps; only terms in the Phenotypic abnormality branch (HP:0000118) with a minimum depth >= 3
+  mapped to the seven diagnoses or to the look-alikes, the curated HPO terms, and their is_a
+  ancestors up to two steps; only terms in the Phenotypic abnormality branch (HP:0000118) with a minimum depth >= 3
   from HP:0000001; plus the onset classes and the curated non-HPO findings and context
   findings. `parents` = the nearest vocabulary ancestors in the is_a graph.
 * Background: P(f | other skeletal disorder) = (sum over background diseases of the max
@@ -36,6 +37,12 @@ Method (see also the comments in tools/curated.py):
   an annotation without frequency counts 0.5),
   floored at 0.02. NOT rows become `against = true` rules with frequency 0.02. Curated rules
   then add or override (overview symptoms, against rules, explicit LRs, context findings).
+* Look-alikes (curated.LOOKALIKES): conditions that resemble the seven and are none of them
+  (classes.md). Same rule method; written with `lookalike = true` so that the engine adds their
+  posterior to "none of these"; mapped to `none_of_these` in data/disease-map.tsv. They do not
+  change the background disease set (only the seven diagnoses' diseases are excluded), and the
+  ids of the findings of the seven are assigned before any look-alike-only term, so adding them
+  leaves the seven diagnosis files byte-identical.
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import curated as C  # noqa: E402
 
 RELEASE = "2025-01-16"
+NONE_OF_THESE = "none_of_these"
 ROOT_TERM = "HP:0000001"
 PHENO_ROOT = "HP:0000118"
 SKELETAL = "HP:0000924"
@@ -311,6 +319,16 @@ def main(argv):
     for e in diag_of:
         if e not in ann.rows:
             raise SystemExit(f"{e} has no annotation in phenotype.hpoa")
+    la_of = {}
+    for lid, d in C.LOOKALIKES.items():
+        assert lid not in C.DIAGNOSES, lid
+        assert 0 < d["prevalence"] <= C.LOOKALIKE_MAX_PREVALENCE, lid
+        for e in d["entries"]:
+            if e not in ann.rows:
+                raise SystemExit(f"{e} ({lid}) has no annotation in phenotype.hpoa")
+            if e in diag_of or e in la_of:
+                raise SystemExit(f"{e} ({lid}) is already mapped to {diag_of.get(e) or la_of.get(e)}")
+            la_of[e] = lid
 
     # ---- vocabulary
     onset_ids = {c["hpo"] for c in C.CONTEXT if c.get("kind") == "onset" and c.get("hpo")}
@@ -325,18 +343,32 @@ def main(argv):
             tid = onto.resolve(f["hpo"])
             assert tid == f["hpo"], f"curated {f['hpo']} is not a current term"
             curated_hpo.add(tid)
-    seeds = annotated | curated_hpo
-    cand = set(seeds)
-    for t in seeds:
-        frontier = {t}
-        for _ in range(2):
-            frontier = {p for x in frontier for p in onto.parents.get(x, [])}
-            cand |= frontier
+    la_seeds = set()
+    for e in la_of:
+        for r in ann.rows[e]:
+            if r["aspect"] == "P":
+                la_seeds.add(r["hpo_id"])
+    for rules in C.LOOKALIKE_RULES.values():
+        for cr in rules:
+            if cr.get("hpo"):
+                assert onto.resolve(cr["hpo"]) == cr["hpo"], f"curated look-alike {cr['hpo']} is not a current term"
+                la_seeds.add(cr["hpo"])
+
+    def expand(seeds):
+        cand = set(seeds)
+        for t in seeds:
+            frontier = {t}
+            for _ in range(2):
+                frontier = {p for x in frontier for p in onto.parents.get(x, [])}
+                cand |= frontier
+        return cand
 
     def eligible(t):
         return onto.is_under(t, PHENO_ROOT) and onto.depth.get(t, 0) >= 3
 
-    vocab_hpo = {t for t in cand if eligible(t)} | onset_ids
+    seeds = annotated | curated_hpo
+    vocab_base = {t for t in expand(seeds) if eligible(t)} | onset_ids
+    vocab_hpo = vocab_base | {t for t in expand(la_seeds) if eligible(t)}
     dropped_annotated = sorted(t for t in annotated if t not in vocab_hpo)
 
     # ---- background disease set
@@ -467,29 +499,36 @@ def main(argv):
             f["background"], f["background_source"] = cf["background"], cf["background_source"]
         add_finding(f)
 
-    # 3. the remaining HPO vocabulary by id
+    # 3. the remaining HPO vocabulary by id; ids of the seven diagnoses' vocabulary are assigned before
+    # those of look-alike-only terms, so that the look-alikes cannot change an existing id
+    hpo_id_of = {}
+    for t in sorted(vocab_base - set(by_hpo)) + sorted(vocab_hpo - vocab_base - set(by_hpo)):
+        hpo_id_of[t] = id_for(t)
     for t in sorted(vocab_hpo):
         if t in by_hpo:
             continue
-        f = {"id": id_for(t), "label": onto.name[t], "hpo": t, "kind": kind_of(onto, t),
+        f = {"id": hpo_id_of[t], "label": onto.name[t], "hpo": t, "kind": kind_of(onto, t),
              "synonyms": hpo_synonyms(t)}
         f["background"], f["background_source"] = background(t)
         add_finding(f)
 
-    # de-duplicate synonyms (case-insensitive) across the vocabulary; labels win
-    for f in findings:
-        used_names.setdefault(f["label"].lower(), f["id"])
-    for f in findings:
-        keep = []
-        for s in f.get("synonyms", []):
-            k = s.lower()
-            if k == f["label"].lower() or (k in used_names and used_names[k] != f["id"]):
-                continue
-            if any(k == x.lower() for x in keep):
-                continue
-            used_names[k] = f["id"]
-            keep.append(s)
-        f["synonyms"] = keep
+    # de-duplicate synonyms (case-insensitive) across the vocabulary; labels win. The vocabulary of the seven
+    # diagnoses first, then the look-alike-only terms (which so cannot take a name from an existing finding)
+    la_only_ids = {hpo_id_of[t] for t in vocab_hpo - vocab_base if t in hpo_id_of}
+    for part in ([f for f in findings if f["id"] not in la_only_ids], [f for f in findings if f["id"] in la_only_ids]):
+        for f in part:
+            used_names.setdefault(f["label"].lower(), f["id"])
+        for f in part:
+            keep = []
+            for s in f.get("synonyms", []):
+                k = s.lower()
+                if k == f["label"].lower() or (k in used_names and used_names[k] != f["id"]):
+                    continue
+                if any(k == x.lower() for x in keep):
+                    continue
+                used_names[k] = f["id"]
+                keep.append(s)
+            f["synonyms"] = keep
 
     # parents: nearest vocabulary ancestors (HPO findings); curated hints for non-HPO findings
     for f in findings:
@@ -511,6 +550,23 @@ def main(argv):
     for did, d in C.DIAGNOSES.items():
         rules = build_rules(did, d, ann, onto, by_hpo, by_id, notes)
         diag_rules[did] = rules
+    la_rules = {}
+    skipped = []
+    for lid, d in C.LOOKALIKES.items():
+        usable = {r["hpo_id"] for e in d["entries"] for r in ann.rows[e]
+                  if r["aspect"] == "P" and r["qualifier"] != "NOT" and r["hpo_id"] in by_hpo}
+        if len(usable) < C.LOOKALIKE_MIN_TERMS:
+            skipped.append(f"{lid}: {len(usable)} usable annotated terms (< {C.LOOKALIKE_MIN_TERMS})")
+            continue
+        curated = []
+        for cr in C.LOOKALIKE_RULES.get(lid, []):
+            cr = dict(cr)
+            if cr.get("hpo"):
+                cr["finding"] = by_hpo[cr.pop("hpo")]
+            curated.append(cr)
+        la_rules[lid] = build_rules(lid, d, ann, onto, by_hpo, by_id, notes, curated=curated)
+    for e in [e for e, lid in la_of.items() if lid not in la_rules]:
+        del la_of[e]
 
     # ---- write
     os.makedirs(os.path.join(out_dir, "rules"), exist_ok=True)
@@ -520,14 +576,22 @@ def main(argv):
     for did, d in C.DIAGNOSES.items():
         check_genes(did, d, g2p)
         write_diagnosis(os.path.join(out_dir, "rules", f"{did}.toml"), did, d, diag_rules[did], ann)
+    for lid in la_rules:
+        d = C.LOOKALIKES[lid]
+        check_genes(lid, d, g2p)
+        write_diagnosis(os.path.join(out_dir, "rules", f"lookalike_{lid}.toml"), lid, d, la_rules[lid], ann)
     write_isa(os.path.join(out_dir, "data", "hp-is-a.tsv"), onto)
-    write_disease_map(os.path.join(out_dir, "data", "disease-map.tsv"), diag_of, ann)
+    write_disease_map(os.path.join(out_dir, "data", "disease-map.tsv"),
+                      {**diag_of, **{e: NONE_OF_THESE for e in la_of}}, ann)
     write_fixture(os.path.join(out_dir, "tests", "fixtures", "overview-symptoms.toml"))
 
     # ---- validate
-    validate(out_dir, onto)
+    validate(out_dir, onto, sorted(la_rules))
     print(f"findings: {len(findings)} (background diseases N={nbg}); "
           + ", ".join(f"{k}: {len(v)} rules" for k, v in diag_rules.items()))
+    print("look-alikes: " + ", ".join(f"{k}: {len(v)} rules" for k, v in la_rules.items()))
+    for s in skipped:
+        print("skipped look-alike:", s)
     if dropped_annotated:
         print("annotated terms left out of the vocabulary (too general, depth < 3 or outside HP:0000118): "
               + ", ".join(f"{t} {onto.name[t]}" for t in dropped_annotated))
@@ -611,7 +675,7 @@ def nearest_vocab_ancestors(onto, t, by_hpo):
     return sorted(by_hpo[p] for p in nearest)
 
 
-def build_rules(did, d, ann, onto, by_hpo, by_id, notes):
+def build_rules(did, d, ann, onto, by_hpo, by_id, notes, curated=None):
     group = d.get("group")
     shares = d["shares"]  # entry -> (weight, why)
     per_entry = {}
@@ -676,7 +740,7 @@ def build_rules(did, d, ann, onto, by_hpo, by_id, notes):
         rules[fid] = {"finding": fid, "frequency": AGAINST_FREQ, "against": True, "_hpo": True,
                       "source": f"HPO {', '.join(es)} NOT (qualifier); against with {num(AGAINST_FREQ)}"}
     # curated rules
-    for cr in C.CURATED_RULES.get(did, []):
+    for cr in (C.CURATED_RULES.get(did, []) if curated is None else curated):
         fid = cr["finding"]
         assert fid in by_id, (did, fid)
         mode = cr.get("mode", "add")
@@ -759,8 +823,9 @@ CONTEXT_KINDS = ("onset", "age", "sex", "history")
 
 def write_diagnosis(path, did, d, rules, ann):
     from_ctx = set(C.CONTEXT_IDS)
+    what = "look-alike" if did in C.LOOKALIKES else "diagnosis"
     L = [
-        f"# osteodx diagnosis '{did}'. GENERATED by tools/gen_rules.py from HPO release 2025-01-16",
+        f"# osteodx {what} '{did}'. GENERATED by tools/gen_rules.py from HPO release 2025-01-16",
         "# (hpo.jax.org: phenotype.hpoa) and the curated knowledge in tools/curated.py. Do not edit by hand.",
         "# Subtype shares used to weight the OMIM/Orphanet entries when the Orphanet group entry gives no frequency:",
     ]
@@ -770,10 +835,14 @@ def write_diagnosis(path, did, d, rules, ann):
         L.append(f"# Orphanet group entry: {d['group']} ({ann.names.get(d['group'], '?')})")
     for n in d.get("notes", []):
         L.append(f"# {n}")
+    if did in C.LOOKALIKES:
+        L.append("# A look-alike (classes.md): scored like a diagnosis, its posterior counts towards 'none of these'.")
     L += ["", "[diagnosis]", f"id = {tstr(did)}", f"name = {tstr(d['name'])}"]
     if d.get("synonyms"):
         L.append(f"synonyms = {tarr(d['synonyms'])}")
     L.append(f"inheritance = {tstr(d['inheritance'])}")
+    if did in C.LOOKALIKES:
+        L.append("lookalike = true")
     L.append(f"onset = {tstr(d['onset'])}")
     L.append(f"prevalence = {num(d['prevalence'])}")
     L.append(f"prevalence_source = {tstr(d['prevalence_source'])}")
@@ -827,6 +896,7 @@ def write_isa(path, onto):
 def write_disease_map(path, diag_of, ann):
     L = [f"# OMIM / Orphanet entries of HPO release {RELEASE} (phenotype.hpoa) and the osteodx diagnosis each belongs to.",
          "# Generated by tools/gen_rules.py; the grouping and its reasons are in tools/curated.py.",
+         f"# Look-alike entries (tools/curated.py LOOKALIKES, rules/lookalike_*.toml) map to {NONE_OF_THESE}.",
          "# database_id<TAB>diagnosis_id<TAB>name"]
 
     def key(e):
@@ -870,7 +940,7 @@ def write_fixture(path):
 
 # ----------------------------------------------------------------------------- validation
 
-def validate(out_dir, onto):
+def validate(out_dir, onto, lookalikes=()):
     with open(os.path.join(out_dir, "rules", "findings.toml"), "rb") as fh:
         fdoc = tomllib.load(fh)
     assert set(fdoc) == {"finding"}
@@ -905,16 +975,26 @@ def validate(out_dir, onto):
     sys.setrecursionlimit(10000)
     for i in ids:
         visit(i)
-    dkeys = {"id", "name", "synonyms", "inheritance", "onset", "prevalence", "prevalence_source", "omim", "orphanet"}
+    dkeys = {"id", "name", "synonyms", "inheritance", "lookalike", "onset", "prevalence", "prevalence_source", "omim",
+             "orphanet"}
     rkeys = {"finding", "frequency", "lr", "against", "source"}
     gkeys = {"symbol", "zygosity", "fraction", "source"}
     rules_of = {}
-    for did in C.DIAGNOSES:
-        with open(os.path.join(out_dir, "rules", f"{did}.toml"), "rb") as fh:
+    files = [(did, f"{did}.toml") for did in C.DIAGNOSES] + [(lid, f"lookalike_{lid}.toml") for lid in lookalikes]
+    diag_ids = set()
+    for did, fname in files:
+        with open(os.path.join(out_dir, "rules", fname), "rb") as fh:
             doc = tomllib.load(fh)
         assert set(doc) <= {"diagnosis", "gene", "rule"}
         assert set(doc["diagnosis"]) <= dkeys and doc["diagnosis"]["id"] == did
+        assert did not in diag_ids, did
+        diag_ids.add(did)
+        assert doc["diagnosis"].get("lookalike", False) is (did in lookalikes), did
+        assert doc["diagnosis"]["inheritance"] in ("autosomal_dominant", "autosomal_recessive", "x_linked_recessive",
+                                                   "x_linked_dominant", "sporadic", "mixed"), did
         assert 0 < doc["diagnosis"]["prevalence"] < 1
+        if did in lookalikes:
+            assert doc["diagnosis"]["prevalence"] <= C.LOOKALIKE_MAX_PREVALENCE, did
         syms = set()
         for g in doc.get("gene", []):
             assert set(g) <= gkeys and 0 < g["fraction"] <= 1 and g["symbol"] not in syms, g

@@ -74,7 +74,11 @@ def ancestors_up(t, steps):
 
 os.makedirs(out, exist_ok=True)
 n = 0
-for disease in sorted(targets) + lookalikes:
+# the seven diagnoses' entries, the classes.md look-alikes, then the other look-alike entries of the map
+# (diagnosis none_of_these; see rules/lookalike_*.toml); this order keeps the packets of the first two groups
+# as they were before the map listed look-alikes
+extra = sorted(d for d, c in targets.items() if c == "none_of_these" and d not in lookalikes)
+for disease in sorted(d for d, c in targets.items() if c != "none_of_these") + lookalikes + extra:
     terms = ann.get(disease, [])
     if len(terms) < 5:
         continue

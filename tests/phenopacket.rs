@@ -1,0 +1,118 @@
+//! Phenopacket import: the example packet, malformed documents, the examples on disk.
+
+use osteodx::phenopacket::{iso8601_years, Phenopacket, MAX_BYTES};
+use osteodx::{Error, Model, Zygosity};
+
+#[test]
+fn the_reference_example_packet_reads_fully() {
+    // The made-up example of shared/reference, copied into the fixtures.
+    let packet = Phenopacket::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/example-phenopacket.json"
+    ))
+    .unwrap();
+    let p = packet.to_patient(true).unwrap();
+    assert!(p.present.contains(&"HP:0000256".to_owned()));
+    assert!(!p.absent.is_empty());
+    assert!(p.age_at_examination_years.is_some());
+    assert!(p.age_at_onset_years.is_some_and(|a| a < 1.0));
+    assert_eq!(p.genetics.len(), 1);
+    assert_eq!(p.genetics[0].zygosity, Some(Zygosity::Biallelic));
+    assert!(
+        packet.to_patient(false).unwrap().genetics.is_empty(),
+        "genes can be switched off"
+    );
+    let model = Model::builtin().unwrap();
+    let d = model.diagnose(&model.resolve(&p).unwrap());
+    assert_eq!(d.diagnoses[0].id, "infantile");
+}
+
+#[test]
+fn labs_and_onset_classes_are_read() {
+    let text = r#"{"id": "x", "subject": {"sex": "FEMALE", "timeAtLastEncounter": {"age": {"iso8601duration": "P5M"}}},
+      "phenotypicFeatures": [{"type": {"id": "HP:0001433"}, "onset": {"ontologyClass": {"id": "HP:0003623"}}}],
+      "measurements": [{"assay": {"id": "LOINC:718-7", "label": "Hemoglobin"}, "value": {"quantity": {"unit": {"id": "UCUM:g/dL"}, "value": 7.2}}}]}"#;
+    let p = Phenopacket::from_json(text).unwrap().to_patient(true).unwrap();
+    assert_eq!(p.labs.len(), 1);
+    assert_eq!(p.labs[0].unit, "g/dL");
+    assert!(p.age_at_onset_years.unwrap() < 0.1);
+    let model = Model::builtin().unwrap();
+    let r = model.resolve(&p).unwrap();
+    assert!(
+        r.notes.derived.iter().any(|d| d.contains("anemia")),
+        "{:?}",
+        r.notes.derived
+    );
+}
+
+fn rejects(text: &str) -> String {
+    match Phenopacket::from_json(text).and_then(|p| p.to_patient(true)) {
+        Err(e @ Error::Phenopacket(_)) => e.to_string(),
+        Err(other) => panic!("wrong error kind: {other}"),
+        Ok(_) => panic!("accepted: {}", text.chars().take(200).collect::<String>()),
+    }
+}
+
+#[test]
+fn malformed_documents_are_typed_errors() {
+    assert!(rejects("not json").contains("1:"));
+    assert!(rejects(r#"{"phenotypicFeatures": "none"}"#).contains("invalid type"));
+    assert!(rejects(r#"{"phenotypicFeatures": [{"excluded": true}]}"#).contains("has no id"));
+    assert!(rejects(r#"{"phenotypicFeatures": [{"type": {"id": ""}}]}"#).contains("has no id"));
+    assert!(
+        rejects(r#"{"subject": {"timeAtLastEncounter": {"age": {"iso8601duration": "five"}}}}"#).contains("ISO 8601")
+    );
+    assert!(rejects(r#"{"subject": {"sex": 3}}"#).contains("invalid type"));
+    // Deeply nested junk: a type error where a field is known, skipped (without recursion, so
+    // without a stack overflow) where it is not.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(rejects(&format!(r#"{{"subject": {{"id": {deep}}}}}"#)).contains("invalid type"));
+    let unknown = Phenopacket::from_json(&format!(r#"{{"extra": {deep}, "id": "x"}}"#)).unwrap();
+    assert_eq!(unknown.id, "x");
+    let big = " ".repeat(MAX_BYTES as usize + 1);
+    assert!(rejects(&big).contains("larger than the limit"));
+}
+
+#[test]
+fn durations() {
+    assert_eq!(iso8601_years("P2Y").unwrap(), 2.0);
+    assert_eq!(iso8601_years("P6M").unwrap(), 0.5);
+    assert!((iso8601_years("P14D").unwrap() - 14.0 / 365.25).abs() < 1e-12);
+    assert!(iso8601_years("P").is_err());
+    assert!(iso8601_years("2Y").is_err());
+    assert!(iso8601_years("P1X").is_err());
+}
+
+#[test]
+fn every_example_patient_ranks_its_diagnosis_first() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/patients");
+    let map = osteodx::evaluate::DiseaseMap::builtin();
+    let model = Model::builtin().unwrap();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if !osteodx::phenopacket::looks_like_phenopacket(&text) {
+            continue;
+        }
+        let packet = Phenopacket::from_json(&text).unwrap();
+        let truth = map.diagnosis_of(&packet.disease_ids());
+        for genes in [true, false] {
+            let d = model.diagnose(&model.resolve(&packet.to_patient(genes).unwrap()).unwrap());
+            match truth {
+                Some(t) if t != "none_of_these" => {
+                    assert_eq!(d.diagnoses[0].id, t, "{} (genes {genes})", path.display())
+                }
+                _ if genes => assert_eq!(
+                    d.none_of_these_rank,
+                    1,
+                    "{}: none of these should come first",
+                    path.display()
+                ),
+                _ => {}
+            }
+        }
+        seen += 1;
+    }
+    assert!(seen >= 8, "only {seen} example phenopackets");
+}
