@@ -139,6 +139,7 @@ fn table(d: &Differential, top: usize) -> String {
                     .explanation
                     .for_
                     .iter()
+                    .filter(|c| c.log10_lr >= 0.005)
                     .take(3)
                     .map(|c| format!("+{} {:.2}", c.evidence, c.log10_lr))
                     .collect();
@@ -151,7 +152,23 @@ fn table(d: &Differential, top: usize) -> String {
                     .collect();
                 (format!("{:8.2}", r.log10_lr), [plus, minus].concat().join(", "))
             }
-            None => ("       -".to_owned(), "findings the rules explain poorly".to_owned()),
+            None => {
+                let parts: Vec<String> = d
+                    .none_of_these_breakdown
+                    .iter()
+                    .filter(|c| c.posterior >= 0.0005)
+                    .take(3)
+                    .map(|c| format!("{} {:.1}%", c.id, 100.0 * c.posterior))
+                    .collect();
+                (
+                    "       -".to_owned(),
+                    if parts.is_empty() {
+                        String::new()
+                    } else {
+                        format!("= {}", parts.join(" + "))
+                    },
+                )
+            }
         };
         s += &format!(
             "{:<4} {:<26} {:>6.1}%  {:<20} {}  {}\n",

@@ -122,6 +122,10 @@ pub(crate) struct Tables {
     pub post_via: Vec<u32>,
     pub n_findings: usize,
     pub gene_symbols: Vec<String>,
+    /// Dense mode: per row, its index into `dense` (u32::MAX: no postings); empty otherwise.
+    pub dense_index: Vec<u32>,
+    /// Dense mode: one row of deltas per diagnosis for each row with postings.
+    pub dense: Vec<i32>,
 }
 
 impl Tables {
@@ -139,15 +143,24 @@ impl Tables {
     }
 
     pub fn bytes(&self) -> usize {
-        4 * (self.base.len() + self.offsets.len() + self.post_diag.len() + self.post_delta.len() + self.post_via.len())
+        4 * (self.base.len()
+            + self.offsets.len()
+            + self.post_diag.len()
+            + self.post_delta.len()
+            + self.post_via.len()
+            + self.dense_index.len()
+            + self.dense.len())
             + self.post_kind.len()
     }
 }
 
+/// Largest magnitude of one table value: 2^24 units, 16.7 log10 units (an LR of 10^16.7).
+pub(crate) const MAX_UNITS: i32 = 1 << 24;
+
 fn fixed(log10: f64) -> i32 {
     (log10 * LOG_SCALE)
         .round()
-        .clamp(i32::MIN as f64 / 4.0, i32::MAX as f64 / 4.0) as i32
+        .clamp(-f64::from(MAX_UNITS), f64::from(MAX_UNITS)) as i32
 }
 
 struct Posting {
@@ -467,6 +480,25 @@ pub(crate) fn compile(kb: &KnowledgeBase, cfg: &ScoringConfig) -> Tables {
         post_kind[i] = p.kind.code();
         post_via[i] = p.via;
     }
+    // Small knowledge bases (the built-in one) also get dense rows: adding a row of all
+    // diagnoses' deltas vectorises, and beats walking postings when most rows touch most
+    // diagnoses. Only rows with postings are stored.
+    let n_diag = kb.diagnoses().len();
+    let (mut dense_index, mut dense) = (Vec::new(), Vec::new());
+    if n_diag <= DENSE_MAX_DIAGNOSES {
+        dense_index = vec![u32::MAX; n_rows];
+        for row in 0..n_rows {
+            let (lo, hi) = (offsets[row] as usize, offsets[row + 1] as usize);
+            if lo < hi {
+                dense_index[row] = (dense.len() / n_diag) as u32;
+                let start = dense.len();
+                dense.resize(start + n_diag, 0);
+                for i in lo..hi {
+                    dense[start + post_diag[i] as usize] = post_delta[i];
+                }
+            }
+        }
+    }
     Tables {
         base,
         offsets,
@@ -476,8 +508,13 @@ pub(crate) fn compile(kb: &KnowledgeBase, cfg: &ScoringConfig) -> Tables {
         post_via,
         n_findings: n,
         gene_symbols,
+        dense_index,
+        dense,
     }
 }
+
+/// Knowledge bases with at most this many diagnoses get dense rows as well.
+pub const DENSE_MAX_DIAGNOSES: usize = 64;
 
 fn zygosity_factor(rule: Zygosity, patient: Zygosity, cfg: &ScoringConfig) -> f64 {
     use Zygosity::*;

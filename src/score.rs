@@ -46,19 +46,26 @@ pub struct Ranking {
     delta: Vec<i64>,
     mark: Vec<bool>,
     touched: Vec<u32>,
-    candidates: Vec<(f64, u32)>,
+    /// Dense mode: i32 partial sums.
+    acc32: Vec<i32>,
+    /// (log10 score, diagnosis, weight 10^(score − max)).
+    candidates: Vec<(f64, u32, f64)>,
 }
 
 impl Ranking {
     /// A buffer sized for `model`: scoring into it never allocates.
     pub fn new(model: &Model) -> Self {
-        let n = model.n_diagnoses();
+        Self::with_size(model.n_diagnoses())
+    }
+
+    fn with_size(n: usize) -> Self {
         Self {
             entries: Vec::with_capacity(n),
             none_posterior: 0.0,
             delta: vec![0; n],
             mark: vec![false; n],
             touched: Vec::with_capacity(n),
+            acc32: Vec::with_capacity(n),
             candidates: Vec::with_capacity(n),
         }
     }
@@ -75,14 +82,7 @@ impl Ranking {
 
     fn fit(&mut self, n: usize) {
         if self.delta.len() != n {
-            *self = Self {
-                entries: Vec::with_capacity(n),
-                none_posterior: 0.0,
-                delta: vec![0; n],
-                mark: vec![false; n],
-                touched: Vec::with_capacity(n),
-                candidates: Vec::with_capacity(n),
-            };
+            *self = Self::with_size(n);
         }
     }
 }
@@ -111,18 +111,48 @@ impl Model {
         out.fit(n);
         let t = &self.tables;
         let mut base_sum: i64 = 0;
-        for &e in evidence {
-            let row = e.index();
-            let Some(&b) = t.base.get(row) else { continue };
-            base_sum += i64::from(b);
-            let (lo, hi) = (t.offsets[row] as usize, t.offsets[row + 1] as usize);
-            for (&d, &v) in t.post_diag[lo..hi].iter().zip(&t.post_delta[lo..hi]) {
-                let d = d as usize;
-                if !out.mark[d] {
-                    out.mark[d] = true;
-                    out.touched.push(d as u32);
+        if t.dense.is_empty() {
+            for &e in evidence {
+                let row = e.index();
+                let Some(&b) = t.base.get(row) else { continue };
+                base_sum += i64::from(b);
+                let (lo, hi) = (t.offsets[row] as usize, t.offsets[row + 1] as usize);
+                for (&d, &v) in t.post_diag[lo..hi].iter().zip(&t.post_delta[lo..hi]) {
+                    let d = d as usize;
+                    if !out.mark[d] {
+                        out.mark[d] = true;
+                        out.touched.push(d as u32);
+                    }
+                    out.delta[d] += i64::from(v);
                 }
-                out.delta[d] += i64::from(v);
+            }
+        } else {
+            // Dense mode: every diagnosis counts as touched; rows add as vectors.
+            for d in 0..n {
+                out.mark[d] = true;
+                out.touched.push(d as u32);
+            }
+            // i32 lanes add 4 (SSE2) or 8 (AVX2) at a time; they are flushed into the i64 totals
+            // every DENSE_CHUNK rows: each delta is below 2^25 in magnitude, so 32 of them fit.
+            const DENSE_CHUNK: usize = 32;
+            for chunk in evidence.chunks(DENSE_CHUNK) {
+                out.acc32.clear();
+                out.acc32.resize(n, 0);
+                for &e in chunk {
+                    let row = e.index();
+                    let Some(&b) = t.base.get(row) else { continue };
+                    base_sum += i64::from(b);
+                    let index = t.dense_index[row];
+                    if index != u32::MAX {
+                        let start = index as usize * n;
+                        for (acc, &v) in out.acc32.iter_mut().zip(&t.dense[start..start + n]) {
+                            *acc = acc.wrapping_add(v);
+                        }
+                    }
+                }
+                for (total, &part) in out.delta.iter_mut().zip(&out.acc32) {
+                    *total += i64::from(part);
+                }
             }
         }
         let shared = base_sum as f64 / LOG_SCALE;
@@ -141,9 +171,30 @@ impl Model {
                 touched_lookalike_prevalence += self.prevalence[d];
             } else {
                 touched_prevalence += self.prevalence[d];
-                out.candidates.push((s, d as u32));
+                out.candidates.push((s, d as u32, 0.0));
             }
         }
+        // `max` is final here: weights are 10^(s − max), each computed once.
+        let untouched_mass = (self.total_prevalence - touched_prevalence).max(0.0);
+        let untouched_lookalikes = (self.total_lookalike_prevalence - touched_lookalike_prevalence).max(0.0);
+        let shared_weight = pow10(shared - max);
+        let mut none = pow10(self.log_prior_none - max) + untouched_lookalikes * shared_weight;
+        let mut z = untouched_mass * shared_weight;
+        for c in out.candidates.iter_mut() {
+            c.2 = pow10(c.0 - max);
+            z += c.2;
+        }
+        for &d in &out.touched {
+            let d = d as usize;
+            if self.lookalike[d] {
+                let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE - max;
+                // A term below 1e-18 of the largest (which is 1) cannot change the sums.
+                if s > NEGLIGIBLE_LOG10 {
+                    none += pow10(s);
+                }
+            }
+        }
+        z += none;
         let k = k.min(self.prior_order.len());
         let mut untouched_added = 0;
         for &d in &self.prior_order {
@@ -151,26 +202,13 @@ impl Model {
                 break;
             }
             if !out.mark[d as usize] {
-                out.candidates.push((self.log_prior[d as usize] + shared, d));
+                let s = self.log_prior[d as usize] + shared;
+                out.candidates.push((s, d, pow10(s - max)));
                 untouched_added += 1;
             }
         }
-        let untouched_mass = (self.total_prevalence - touched_prevalence).max(0.0);
-        let untouched_lookalikes = (self.total_lookalike_prevalence - touched_lookalike_prevalence).max(0.0);
-        let mut none = pow10(self.log_prior_none - max) + untouched_lookalikes * pow10(shared - max);
-        let mut z = untouched_mass * pow10(shared - max);
-        for &d in &out.touched {
-            let d = d as usize;
-            let w = pow10(self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE - max);
-            if self.lookalike[d] {
-                none += w;
-            } else {
-                z += w;
-            }
-        }
-        z += none;
 
-        let by_rank = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let by_rank = |a: &(f64, u32, f64), b: &(f64, u32, f64)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if k < out.candidates.len() && k > 0 {
             out.candidates.select_nth_unstable_by(k - 1, by_rank);
             out.candidates.truncate(k);
@@ -179,12 +217,12 @@ impl Model {
         out.candidates.truncate(k);
 
         out.entries.clear();
-        for &(s, d) in &out.candidates {
+        for &(_, d, w) in &out.candidates {
             let lr = (base_sum + out.delta[d as usize]) as f64 / LOG_SCALE;
             out.entries.push(RankEntry {
                 diagnosis: DiagnosisId(d),
                 log10_lr: lr,
-                posterior: pow10(s - max) / z,
+                posterior: w / z,
             });
         }
         out.none_posterior = none / z;
@@ -197,11 +235,13 @@ impl Model {
     }
 }
 
+/// log10 of a weight too small to change a sum that holds 1 (the largest weight).
+const NEGLIGIBLE_LOG10: f64 = -18.0;
+
 #[inline]
 fn pow10(x: f64) -> f64 {
     (x * std::f64::consts::LN_10).exp()
 }
-
 /// Results of [`Model::rank_batch`]: the top `k` entries of each patient, flat, and each
 /// patient's "none of these" posterior.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -193,3 +193,36 @@ proptest! {
         prop_assert!(after < before, "{}: {} -> {}", f.id, before, after);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// Both table layouts (dense rows for small knowledge bases, sparse postings for large ones)
+    /// agree with the plain reference scorer, top-k included.
+    #[test]
+    fn dense_and_sparse_layouts_agree_with_the_reference(picks in proptest::collection::vec(0usize..300, 1..20), k in 1usize..12) {
+        static MODELS: OnceLock<Vec<Model>> = OnceLock::new();
+        let models = MODELS.get_or_init(|| {
+            [40usize, 100]
+                .iter()
+                .map(|&d| Model::compile(&osteodx::simulate::synthetic_knowledge_base(d, 300, 10, d as u64).unwrap()))
+                .collect()
+        });
+        for m in models {
+            let mut p = Patient::new();
+            for &i in &picks {
+                p = p.present(format!("f{i}"));
+            }
+            let resolved = m.resolve(&p).unwrap();
+            let reference = ReferenceScorer::new(m.knowledge_base(), *m.config());
+            let plain = reference.rank(&ReferenceScorer::patient_from(m, &resolved));
+            let mut top = Ranking::new(m);
+            m.rank_top_into(&resolved, k, &mut top);
+            for (e, (id, lr, post)) in top.entries().iter().zip(&plain) {
+                prop_assert_eq!(m.diagnosis_id(e.diagnosis), id.as_str());
+                prop_assert_eq!(e.log10_lr, *lr);
+                prop_assert!((e.posterior - post).abs() < 1e-9);
+            }
+        }
+    }
+}
