@@ -487,15 +487,23 @@ pub(crate) fn compile(kb: &KnowledgeBase, cfg: &ScoringConfig) -> Tables {
     let (mut dense_index, mut dense) = (Vec::new(), Vec::new());
     if n_diag <= DENSE_MAX_DIAGNOSES {
         dense_index = vec![u32::MAX; n_rows];
+        // Identical rows (a finding present and implied, siblings with the same rules) share
+        // one copy.
+        let mut seen: std::collections::HashMap<Vec<i32>, u32> = std::collections::HashMap::new();
+        let mut row_values = vec![0i32; n_diag];
         for row in 0..n_rows {
             let (lo, hi) = (offsets[row] as usize, offsets[row + 1] as usize);
             if lo < hi {
-                dense_index[row] = (dense.len() / n_diag) as u32;
-                let start = dense.len();
-                dense.resize(start + n_diag, 0);
+                row_values.iter_mut().for_each(|v| *v = 0);
                 for i in lo..hi {
-                    dense[start + post_diag[i] as usize] = post_delta[i];
+                    row_values[post_diag[i] as usize] = post_delta[i];
                 }
+                let next = (dense.len() / n_diag) as u32;
+                let index = *seen.entry(row_values.clone()).or_insert_with(|| {
+                    dense.extend_from_slice(&row_values);
+                    next
+                });
+                dense_index[row] = index;
             }
         }
     }
