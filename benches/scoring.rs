@@ -54,7 +54,7 @@ fn build(c: &mut Criterion) {
     g.bench_function("builtin", |b| {
         b.iter(|| {
             let kb = KnowledgeBase::new(RuleSet::builtin().unwrap()).unwrap();
-            black_box(Model::compile(&kb))
+            black_box(Model::from_knowledge_base(kb))
         })
     });
     let kb = synthetic_knowledge_base(10_000, 20_000, 30, 1).unwrap();

@@ -5,13 +5,20 @@
 //! [`resolve`](crate::resolve).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::compile::{compile, ScoringConfig, Tables};
 use crate::id::{DiagnosisId, FindingId};
 use crate::knowledge::KnowledgeBase;
 use crate::names::normalize;
 use crate::ontology::Ontology;
+
+/// Normalised name (id, label, synonym) → finding, and HPO id → finding.
+#[derive(Debug, Clone, Default)]
+struct NameIndex {
+    names: HashMap<String, u32>,
+    hpo: HashMap<String, u32>,
+}
 
 /// A compiled knowledge base, ready to score patients.
 ///
@@ -45,9 +52,8 @@ pub struct Model {
     pub(crate) lookalike: Vec<bool>,
     pub(crate) log_prior_none: f64,
     /// Normalised name (id, label, synonym) → finding.
-    pub(crate) names: HashMap<String, u32>,
-    /// HPO id → finding.
-    pub(crate) hpo: HashMap<String, u32>,
+    /// Made on first use (resolution), so that compiling stays cheap.
+    names: OnceLock<NameIndex>,
     /// Gene symbol → gene row index.
     pub(crate) genes: HashMap<String, u32>,
     pub(crate) ontology: Option<Arc<Ontology>>,
@@ -61,9 +67,18 @@ impl Model {
         Self::compile_with(kb, ScoringConfig::default())
     }
 
+    /// Compile a knowledge base, taking it (no copy is made).
+    pub fn from_knowledge_base(kb: KnowledgeBase) -> Self {
+        Self::build(Arc::new(kb), ScoringConfig::default())
+    }
+
     /// Compile a knowledge base with the given constants.
     pub fn compile_with(kb: &KnowledgeBase, config: ScoringConfig) -> Self {
-        let tables = compile(kb, &config);
+        Self::build(Arc::new(kb.clone()), config)
+    }
+
+    fn build(kb: Arc<KnowledgeBase>, config: ScoringConfig) -> Self {
+        let tables = compile(&kb, &config);
         let prevalence: Vec<f64> = kb.diagnoses().values().map(|d| d.prevalence).collect();
         let log_prior = prevalence.iter().map(|p| p.log10()).collect();
         let lookalike: Vec<bool> = kb.diagnoses().values().map(|d| d.lookalike).collect();
@@ -78,20 +93,6 @@ impl Model {
         let total_prevalence: f64 = prior_order.iter().map(|&d| prevalence[d as usize]).sum();
         let total_lookalike_prevalence: f64 = prevalence.iter().sum::<f64>() - total_prevalence;
         let log_prior_none = (config.none_prior_ratio * total_prevalence).log10();
-        let mut names = HashMap::new();
-        let mut hpo = HashMap::new();
-        for (i, f) in kb.findings().values().enumerate() {
-            let i = i as u32;
-            for name in std::iter::once(&f.id)
-                .chain(std::iter::once(&f.label))
-                .chain(f.synonyms.iter())
-            {
-                names.entry(normalize(name)).or_insert(i);
-            }
-            if let Some(h) = &f.hpo {
-                hpo.insert(h.clone(), i);
-            }
-        }
         let genes = tables
             .gene_symbols
             .iter()
@@ -99,7 +100,7 @@ impl Model {
             .map(|(i, s)| (s.clone(), i as u32))
             .collect();
         Self {
-            kb: Arc::new(kb.clone()),
+            kb,
             config,
             tables,
             log_prior,
@@ -110,8 +111,7 @@ impl Model {
             log_total_prevalence: (total_prevalence + total_lookalike_prevalence).log10(),
             lookalike,
             log_prior_none,
-            names,
-            hpo,
+            names: OnceLock::new(),
             genes,
             ontology: None,
             explain_names: std::sync::OnceLock::new(),
@@ -123,7 +123,7 @@ impl Model {
     /// # Errors
     /// Only if the built-in rules were edited into an invalid state (a test guards against it).
     pub fn builtin() -> Result<Self, crate::Error> {
-        Ok(Self::compile(&KnowledgeBase::builtin()?))
+        Ok(Self::from_knowledge_base(KnowledgeBase::builtin()?))
     }
 
     /// Use this ontology (instead of the built-in HPO graph) to place HPO terms that are not in
@@ -190,10 +190,38 @@ impl Model {
     /// ```
     pub fn lookup(&self, name: &str) -> Option<FindingId> {
         let trimmed = name.trim();
-        if let Some(&i) = self.hpo.get(trimmed) {
+        let index = self.name_index();
+        if let Some(&i) = index.hpo.get(trimmed) {
             return Some(FindingId(i));
         }
-        self.names.get(&normalize(trimmed)).map(|&i| FindingId(i))
+        index.names.get(&normalize(trimmed)).map(|&i| FindingId(i))
+    }
+
+    /// The finding with this HPO id, if the vocabulary has it.
+    pub(crate) fn hpo_finding(&self, hpo: &str) -> Option<u32> {
+        self.name_index().hpo.get(hpo).copied()
+    }
+
+    /// The name indexes, made once on first use. A name shared by two findings (a synonym)
+    /// resolves to the first in file order.
+    fn name_index(&self) -> &NameIndex {
+        self.names.get_or_init(|| {
+            let mut names = HashMap::new();
+            let mut hpo = HashMap::new();
+            for (i, f) in self.kb.findings().values().enumerate() {
+                let i = i as u32;
+                for name in std::iter::once(&f.id)
+                    .chain(std::iter::once(&f.label))
+                    .chain(f.synonyms.iter())
+                {
+                    names.entry(normalize(name)).or_insert(i);
+                }
+                if let Some(h) = &f.hpo {
+                    hpo.insert(h.clone(), i);
+                }
+            }
+            NameIndex { names, hpo }
+        })
     }
 
     /// Bytes held by the scoring tables and priors (not the names and labels).

@@ -187,13 +187,13 @@ impl Model {
         let Some(start) = ontology.canonical(term) else {
             return Vec::new();
         };
-        if let Some(&f) = self.hpo.get(&crate::ontology::format_hpo(start)) {
+        if let Some(f) = self.hpo_finding(&crate::ontology::format_hpo(start)) {
             return vec![FindingId(f)];
         }
-        let found = ontology.nearest_ancestors(start, |t| self.hpo.contains_key(&crate::ontology::format_hpo(t)));
+        let found = ontology.nearest_ancestors(start, |t| self.hpo_finding(&crate::ontology::format_hpo(t)).is_some());
         let mut out: Vec<FindingId> = found
             .into_iter()
-            .filter_map(|t| self.hpo.get(&crate::ontology::format_hpo(t)).map(|&f| FindingId(f)))
+            .filter_map(|t| self.hpo_finding(&crate::ontology::format_hpo(t)).map(FindingId))
             .collect();
         out.sort();
         out.dedup();
