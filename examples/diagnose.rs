@@ -116,6 +116,14 @@ fn run() -> Result<(), String> {
     Ok(())
 }
 
+fn percent(p: f64) -> String {
+    if p >= 0.0005 || p == 0.0 {
+        format!("{:.1}%", 100.0 * p)
+    } else {
+        "<0.1%".to_owned()
+    }
+}
+
 fn table(d: &Differential, top: usize) -> String {
     let mut s = String::new();
     s += &format!(
@@ -148,17 +156,20 @@ fn table(d: &Differential, top: usize) -> String {
                     .against
                     .iter()
                     .take(2)
-                    .map(|c| format!("-{} {:.2}", c.evidence, c.log10_lr))
+                    .map(|c| format!("{} {:.2}", c.evidence, c.log10_lr))
                     .collect();
-                (format!("{:8.2}", r.log10_lr), [plus, minus].concat().join(", "))
+                let mut why = [plus, minus].concat().join(", ");
+                if why.chars().count() > 100 {
+                    why = why.chars().take(99).collect::<String>() + "…";
+                }
+                (format!("{:8.2}", r.log10_lr), why)
             }
             None => {
                 let parts: Vec<String> = d
                     .none_of_these_breakdown
                     .iter()
-                    .filter(|c| c.posterior >= 0.0005)
                     .take(3)
-                    .map(|c| format!("{} {:.1}%", c.id, 100.0 * c.posterior))
+                    .map(|c| format!("{} {}", c.id, percent(c.posterior)))
                     .collect();
                 (
                     "       -".to_owned(),
@@ -171,10 +182,10 @@ fn table(d: &Differential, top: usize) -> String {
             }
         };
         s += &format!(
-            "{:<4} {:<26} {:>6.1}%  {:<20} {}  {}\n",
+            "{:<4} {:<26} {:>7}  {:<20} {}  {}\n",
             i + 1,
             id,
-            p * 100.0,
+            percent(*p),
             bar,
             lr,
             why

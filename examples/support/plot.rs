@@ -14,7 +14,7 @@ pub fn confusion(r: &Report, path: &Path, title: &str) -> Result<(), String> {
     let rows = r.confusion_rows.len();
     let cols = r.confusion_columns.len();
     let cell = 56;
-    let (left, top) = (190, 120);
+    let (left, top) = (190, 160);
     let size = ((left + cols * cell + 20) as u32, (top + rows * cell + 20) as u32);
     let root = SVGBackend::new(path, size).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;

@@ -1,0 +1,56 @@
+//! The examples run on the example patients (built by `cargo test` already; run here through
+//! cargo so that the test exercises the same command lines the README gives).
+
+use std::process::Command;
+
+fn run_example(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example"])
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+#[test]
+fn diagnose_runs_on_the_demo_a_patient_and_a_phenopacket() {
+    let demo = run_example(&["diagnose"]);
+    assert!(demo.lines().nth(1).unwrap().contains("infantile"), "{demo}");
+    let adult = run_example(&["diagnose", "--", "examples/patients/adult.json"]);
+    assert!(adult.lines().nth(1).unwrap().contains("adult"), "{adult}");
+    let json = run_example(&[
+        "diagnose",
+        "--",
+        "--format",
+        "json",
+        "--no-genes",
+        "examples/patients/oi-child.json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("--format json prints JSON");
+    assert_eq!(v["diagnoses"][0]["id"], "osteogenesis_imperfecta");
+}
+
+#[test]
+fn evaluate_runs_on_the_example_patients() {
+    let json = run_example(&["evaluate", "--", "--format", "json", "examples/patients"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("--format json prints JSON");
+    assert_eq!(v[0]["configuration"], "builtin with genes");
+    assert_eq!(v[0]["report"]["top1"], 1.0);
+    assert_eq!(v[1]["configuration"], "builtin phenotype only");
+    assert!(v[0]["report"]["cases"].as_u64().unwrap() >= 8);
+}
+
+#[test]
+fn simulate_is_reproducible() {
+    let a = run_example(&["simulate", "--", "200", "--seed", "7", "--format", "json"]);
+    let b = run_example(&["simulate", "--", "200", "--seed", "7", "--format", "json"]);
+    assert_eq!(a, b);
+    let v: serde_json::Value = serde_json::from_str(&a).unwrap();
+    assert!(v["report"]["top1"].as_f64().unwrap() > 0.8);
+}
