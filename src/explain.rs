@@ -105,6 +105,8 @@ impl Explanation {
 /// One piece of evidence's contribution to one diagnosis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contribution {
+    /// The evidence id (finding present/absent/implied, or a gene row).
+    pub evidence_id: EvidenceId,
     /// What was observed, e.g. `macrocephaly`, `no blue_sclerae`, `TCIRG1 (biallelic)`.
     pub evidence: Arc<str>,
     /// log10 likelihood ratio.
@@ -175,9 +177,10 @@ impl Model {
         if let (Some(top), Some(first)) = (ranking.entries().first(), diagnoses.first()) {
             let s_top = first.log10_prior + first.log10_lr;
             let mut lookalike_mass = 0.0;
+            let totals = self.all_units(patient);
             for (d, diag) in self.kb.diagnoses().values().enumerate() {
                 if diag.lookalike {
-                    let units = self.units(patient, DiagnosisId(d as u32));
+                    let units = totals[d];
                     let s = self.log_prior[d] + units as f64 / LOG_SCALE;
                     let posterior = top.posterior * (std::f64::consts::LN_10 * (s - s_top)).exp();
                     lookalike_mass += posterior;
@@ -249,6 +252,7 @@ impl Model {
                 _ => None,
             };
             let c = Contribution {
+                evidence_id: e,
                 evidence: names.evidence.get(row).cloned().unwrap_or_else(|| Arc::from("?")),
                 log10_lr: units as f64 / LOG_SCALE,
                 units,
@@ -261,10 +265,10 @@ impl Model {
                 std::cmp::Ordering::Equal => out.neutral.push(c),
             }
         }
+        // Largest first; equal contributions in evidence-id order.
         out.for_
-            .sort_by(|a, b| b.units.cmp(&a.units).then_with(|| a.evidence.cmp(&b.evidence)));
-        out.against
-            .sort_by(|a, b| a.units.cmp(&b.units).then_with(|| a.evidence.cmp(&b.evidence)));
+            .sort_unstable_by_key(|c| (std::cmp::Reverse(c.units), c.evidence_id));
+        out.against.sort_unstable_by_key(|c| (c.units, c.evidence_id));
         if let Some(expected) = names.expected.get(d.index()) {
             covered.sort_unstable();
             // Most frequent first, file order for ties; at most MAX_NOT_EXAMINED.
@@ -296,6 +300,24 @@ impl Model {
             total += i64::from(b) + i64::from(delta);
         }
         total
+    }
+
+    /// The totals of every diagnosis (look-alikes included) in units, in one pass.
+    pub fn all_units(&self, patient: &ResolvedPatient) -> Vec<i64> {
+        let t = &self.tables;
+        let mut totals = vec![0i64; self.n_diagnoses()];
+        let mut shared = 0i64;
+        for &e in &patient.evidence {
+            let row = e.index();
+            let Some(&b) = t.base.get(row) else { continue };
+            shared += i64::from(b);
+            let (lo, hi) = (t.offsets[row] as usize, t.offsets[row + 1] as usize);
+            for i in lo..hi {
+                totals[t.post_diag[i] as usize] += i64::from(t.post_delta[i]);
+            }
+        }
+        totals.iter_mut().for_each(|x| *x += shared);
+        totals
     }
 
     /// A readable name for an evidence id.
