@@ -141,17 +141,6 @@ impl Tables {
     pub fn unplaced_row(&self) -> EvidenceId {
         EvidenceId(self.other_gene_row().0 + 1)
     }
-
-    pub fn bytes(&self) -> usize {
-        4 * (self.base.len()
-            + self.offsets.len()
-            + self.post_diag.len()
-            + self.post_delta.len()
-            + self.post_via.len()
-            + self.dense_index.len()
-            + self.dense.len())
-            + self.post_kind.len()
-    }
 }
 
 /// Largest magnitude of one table value: 2^24 units, 16.7 log10 units (an LR of 10^16.7).

@@ -19,7 +19,7 @@ pub enum Error {
     Patient(#[from] PatientError),
     /// A phenopacket could not be read.
     #[error("invalid phenopacket: {0}")]
-    Phenopacket(String),
+    Phenopacket(#[from] crate::phenopacket::PhenopacketError),
     /// An ontology file could not be read.
     #[error("{path}:{line}: {message}")]
     Ontology {

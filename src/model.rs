@@ -226,6 +226,27 @@ impl Model {
 
     /// Bytes held by the scoring tables and priors (not the names and labels).
     pub fn table_bytes(&self) -> usize {
-        self.tables.bytes() + 8 * (self.log_prior.len() + self.prevalence.len()) + 4 * self.prior_order.len()
+        self.table_breakdown().iter().map(|(_, b)| b).sum()
+    }
+
+    /// The bytes of each scoring array: which the hot path reads (`base`, `dense_index`,
+    /// `dense` in dense mode; `base`, `offsets`, `post_diag`, `post_delta` in sparse mode) and
+    /// which only explanations read (`post_kind`, `post_via`).
+    pub fn table_breakdown(&self) -> Vec<(&'static str, usize)> {
+        let t = &self.tables;
+        vec![
+            ("base", 4 * t.base.len()),
+            ("offsets", 4 * t.offsets.len()),
+            ("post_diag", 4 * t.post_diag.len()),
+            ("post_delta", 4 * t.post_delta.len()),
+            ("post_kind", t.post_kind.len()),
+            ("post_via", 4 * t.post_via.len()),
+            ("dense_index", 4 * t.dense_index.len()),
+            ("dense", 4 * t.dense.len()),
+            (
+                "priors",
+                8 * (self.log_prior.len() + self.prevalence.len()) + 4 * self.prior_order.len(),
+            ),
+        ]
     }
 }

@@ -66,12 +66,6 @@ pub enum PhenopacketError {
     BadDuration(String),
 }
 
-impl From<PhenopacketError> for Error {
-    fn from(e: PhenopacketError) -> Self {
-        Error::Phenopacket(e.to_string())
-    }
-}
-
 /// An ontology class (`{"id": "HP:0000256", "label": "Macrocephaly"}`).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct OntologyClass {

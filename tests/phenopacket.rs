@@ -71,6 +71,12 @@ fn malformed_documents_are_typed_errors() {
     assert_eq!(unknown.id, "x");
     let big = " ".repeat(MAX_BYTES as usize + 1);
     assert!(rejects(&big).contains("larger than the limit"));
+    assert!(matches!(
+        Phenopacket::from_json(&big),
+        Err(Error::Phenopacket(
+            osteodx::phenopacket::PhenopacketError::TooLarge { .. }
+        ))
+    ));
 }
 
 #[test]
