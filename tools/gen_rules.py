@@ -32,8 +32,8 @@ Method (see also the comments in tools/curated.py):
   diseases. Frequencies: n/m, NN%, HPO class (0040280 1.0, 0040281 0.9, 0040282 0.55,
   0040283 0.17, 0040284 0.025, 0040285 0), blank 0.5.
 * Rule frequency: the Orphanet group entry's frequency when it gives one; otherwise the
-  subtype entries weighted by their share of the diagnosis (sum of share x frequency, not
-  renormalised: a share not covered by any entry, or a subtype without the annotation, counts 0;
+  subtype entries weighted by their share of the diagnosis (sum of share x frequency, divided by
+  the sum of the shares the entries cover; a subtype without the annotation counts 0;
   an annotation without frequency counts 0.5),
   floored at 0.02. NOT rows become `against = true` rules with frequency 0.02. Curated rules
   then add or override (overview symptoms, against rules, explicit LRs, context findings).
@@ -700,12 +700,16 @@ def build_rules(did, d, ann, onto, by_hpo, by_id, notes, curated=None):
         fid = by_hpo[t]
         weighted = 0.0
         parts = []
+        covered = sum(w for w, _ in shares.values()) or 1.0
         for e, (w, _) in sorted(shares.items()):
             if t in per_entry.get(e, {}):
                 fv = parse_freq(per_entry[e][t])
                 fv = 0.5 if fv is None else fv
                 weighted += w * fv
                 parts.append(f"{e} {freq_text(per_entry[e][t])}")
+        # Renormalised over the shares the entries cover: the cases of genes without an entry
+        # are taken to look like the covered ones on average (not to lack every finding).
+        weighted /= covered
         gfreq = per_entry.get(group, {}).get(t) if group else None
         gval = parse_freq(gfreq) if gfreq is not None else None
         if gval is not None:
