@@ -68,211 +68,180 @@ pub enum PhenopacketError {
 
 /// An ontology class (`{"id": "HP:0000256", "label": "Macrocephaly"}`).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct OntologyClass {
     /// Term id.
-    #[serde(default)]
     pub id: String,
     /// Label.
-    #[serde(default)]
     pub label: String,
 }
 
 /// An age (`{"iso8601duration": "P5M"}`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Age {
     /// ISO 8601 duration.
-    #[serde(default)]
     pub iso8601duration: String,
 }
 
 /// An age range.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct AgeRange {
     /// Start.
-    #[serde(default)]
     pub start: Option<Age>,
 }
 
 /// A time element: an age, an age range or an onset class.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct TimeElement {
     /// Age.
-    #[serde(default)]
     pub age: Option<Age>,
     /// Age range.
-    #[serde(default)]
     pub age_range: Option<AgeRange>,
     /// Onset class.
-    #[serde(default)]
     pub ontology_class: Option<OntologyClass>,
 }
 
 /// The subject.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Subject {
     /// Id.
-    #[serde(default)]
     pub id: String,
     /// `MALE`, `FEMALE`, `OTHER_SEX` or `UNKNOWN_SEX`.
-    #[serde(default)]
     pub sex: String,
     /// Age at last encounter.
-    #[serde(default)]
     pub time_at_last_encounter: Option<TimeElement>,
 }
 
 /// A phenotypic feature.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct PhenotypicFeature {
     /// The HPO term.
     #[serde(rename = "type")]
     pub term: Option<OntologyClass>,
     /// Observed absent.
-    #[serde(default)]
     pub excluded: bool,
     /// Onset.
-    #[serde(default)]
     pub onset: Option<TimeElement>,
 }
 
 /// A quantity.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct Quantity {
     /// Unit.
-    #[serde(default)]
     pub unit: OntologyClass,
     /// Value.
-    #[serde(default)]
     pub value: Option<f64>,
 }
 
 /// A measurement value.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct MeasurementValue {
     /// Quantity.
-    #[serde(default)]
     pub quantity: Option<Quantity>,
 }
 
 /// A measurement.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct Measurement {
     /// What was measured.
-    #[serde(default)]
     pub assay: OntologyClass,
     /// Its value.
-    #[serde(default)]
     pub value: Option<MeasurementValue>,
 }
 
 /// Gene context.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct GeneDescriptor {
     /// HGNC symbol.
-    #[serde(default)]
     pub symbol: String,
 }
 
 /// Variation descriptor.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct VariationDescriptor {
     /// Gene.
-    #[serde(default)]
     pub gene_context: Option<GeneDescriptor>,
     /// Zygosity (GENO).
-    #[serde(default)]
     pub allelic_state: Option<OntologyClass>,
 }
 
 /// Variant interpretation.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct VariantInterpretation {
     /// ACMG class.
-    #[serde(default)]
     pub acmg_pathogenicity_classification: String,
     /// The variant.
-    #[serde(default)]
     pub variation_descriptor: Option<VariationDescriptor>,
 }
 
 /// A genomic interpretation.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct GenomicInterpretation {
     /// `CAUSATIVE`, `CONTRIBUTORY`, `REJECTED`, …
-    #[serde(default)]
     pub interpretation_status: String,
     /// A gene given directly.
-    #[serde(default)]
     pub gene: Option<GeneDescriptor>,
     /// A variant.
-    #[serde(default)]
     pub variant_interpretation: Option<VariantInterpretation>,
 }
 
 /// A diagnosis.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Diagnosis {
     /// The disease.
-    #[serde(default)]
     pub disease: Option<OntologyClass>,
     /// Its genomic interpretations.
-    #[serde(default)]
     pub genomic_interpretations: Vec<GenomicInterpretation>,
 }
 
 /// An interpretation.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct Interpretation {
     /// The diagnosis.
-    #[serde(default)]
     pub diagnosis: Option<Diagnosis>,
 }
 
 /// A disease entry.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Disease {
     /// The disease term.
-    #[serde(default)]
     pub term: Option<OntologyClass>,
     /// Excluded.
-    #[serde(default)]
     pub excluded: bool,
     /// Onset.
-    #[serde(default)]
     pub onset: Option<TimeElement>,
 }
 
 /// The parts of a phenopacket osteodx reads.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Phenopacket {
     /// Id.
-    #[serde(default)]
     pub id: String,
     /// Subject.
-    #[serde(default)]
     pub subject: Option<Subject>,
     /// Features.
-    #[serde(default)]
     pub phenotypic_features: Vec<PhenotypicFeature>,
     /// Measurements.
-    #[serde(default)]
     pub measurements: Vec<Measurement>,
     /// Interpretations.
-    #[serde(default)]
     pub interpretations: Vec<Interpretation>,
     /// Diseases.
-    #[serde(default)]
     pub diseases: Vec<Disease>,
 }
 
