@@ -18,6 +18,8 @@ use crate::ontology::Ontology;
 struct NameIndex {
     names: HashMap<String, u32>,
     hpo: HashMap<String, u32>,
+    /// (normalised, original) for every id, label and synonym, in file order: "did you mean".
+    all: Vec<(String, String)>,
 }
 
 /// A compiled knowledge base, ready to score patients.
@@ -197,6 +199,18 @@ impl Model {
         index.names.get(&normalize(trimmed)).map(|&i| FindingId(i))
     }
 
+    /// The up to three known names nearest to `name` (ids, labels and synonyms).
+    ///
+    /// ```
+    /// let model = osteodx::Model::builtin()?;
+    /// assert_eq!(model.suggest("macrocefaly")[0], "macrocephaly");
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    pub fn suggest(&self, name: &str) -> Vec<String> {
+        let all = &self.name_index().all;
+        crate::names::nearest_normalized(name, all.iter().map(|(n, o)| (n.as_str(), o.as_str())))
+    }
+
     /// The finding with this HPO id, if the vocabulary has it.
     pub(crate) fn hpo_finding(&self, hpo: &str) -> Option<u32> {
         self.name_index().hpo.get(hpo).copied()
@@ -208,19 +222,22 @@ impl Model {
         self.names.get_or_init(|| {
             let mut names = HashMap::new();
             let mut hpo = HashMap::new();
+            let mut all = Vec::new();
             for (i, f) in self.kb.findings().values().enumerate() {
                 let i = i as u32;
                 for name in std::iter::once(&f.id)
                     .chain(std::iter::once(&f.label))
                     .chain(f.synonyms.iter())
                 {
-                    names.entry(normalize(name)).or_insert(i);
+                    let norm = normalize(name);
+                    all.push((norm.clone(), name.clone()));
+                    names.entry(norm).or_insert(i);
                 }
                 if let Some(h) = &f.hpo {
                     hpo.insert(h.clone(), i);
                 }
             }
-            NameIndex { names, hpo }
+            NameIndex { names, hpo, all }
         })
     }
 

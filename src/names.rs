@@ -56,20 +56,28 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// assert_eq!(osteodx::names::nearest("macrocefaly", known.iter().copied()), vec!["macrocephaly", "microcephaly"]);
 /// ```
 pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let normalized: Vec<(String, &str)> = candidates.map(|c| (normalize(c), c)).collect();
+    nearest_normalized(name, normalized.iter().map(|(n, c)| (n.as_str(), *c)))
+}
+
+/// As [`nearest`], over candidates given as (normalised form, original) pairs, so that a caller
+/// who asks often can normalise its candidates once.
+pub fn nearest_normalized<'a>(name: &str, candidates: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<String> {
     let query = normalize(name);
-    let limit = (query.chars().count() / 3).max(2);
+    let query_len = query.chars().count();
+    let limit = (query_len / 3).max(2);
     let mut scored: Vec<(usize, usize, &str)> = candidates
         .enumerate()
-        .filter_map(|(i, c)| {
-            let norm = normalize(c);
-            let d = edit_distance(&query, &norm);
-            if d <= limit {
-                Some((d, i, c))
-            } else if query.len() >= 4 && norm.contains(&query) {
-                Some((limit + 1, i, c))
-            } else {
-                None
+        .filter_map(|(i, (norm, c))| {
+            // The edit distance is at least the difference in length: skip what cannot be near.
+            let close_in_length = norm.len().abs_diff(query.len()) <= 4 * limit;
+            if close_in_length && norm.chars().count().abs_diff(query_len) <= limit {
+                let d = edit_distance(&query, norm);
+                if d <= limit {
+                    return Some((d, i, c));
+                }
             }
+            (query.len() >= 4 && norm.contains(&query)).then_some((limit + 1, i, c))
         })
         .collect();
     scored.sort();

@@ -17,7 +17,6 @@ use crate::id::{EvidenceId, FindingId};
 use crate::knowledge::is_hpo_id;
 use crate::labs::{self, PANCYTOPENIA};
 use crate::model::Model;
-use crate::names;
 use crate::patient::{Analyte, Patient, Sex, Zygosity};
 
 /// A patient turned into evidence ids, ready to score.
@@ -228,15 +227,9 @@ impl Model {
             }
             return;
         }
-        let kb = &self.kb;
-        let candidates = kb.findings().values().flat_map(|f| {
-            std::iter::once(f.id.as_str())
-                .chain(std::iter::once(f.label.as_str()))
-                .chain(f.synonyms.iter().map(String::as_str))
-        });
         b.notes.unknown.push(UnknownName {
             name: name.to_owned(),
-            suggestions: names::nearest(name, candidates),
+            suggestions: self.suggest(name),
         });
     }
 

@@ -286,7 +286,10 @@ impl Model {
             let mut r = Ranking::new(self);
             for (i, p) in patients.iter().enumerate() {
                 self.rank_top_into(p, k, &mut r);
-                entries[i * k..(i + 1) * k].copy_from_slice(&r.entries()[..k]);
+                // Fewer than k entries only when the knowledge base ranks fewer than k diagnoses
+                // (e.g. none): the rest keep the filler.
+                let got = r.entries().len().min(k);
+                entries[i * k..i * k + got].copy_from_slice(&r.entries()[..got]);
                 none[i] = r.none_posterior();
             }
         };

@@ -111,3 +111,31 @@ fn same_input_same_output_byte_for_byte() {
     let b = serde_json::to_string(&again.diagnose(&again.resolve(&p).unwrap())).unwrap();
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_knowledge_base_of_look_alikes_only_scores_without_panicking() {
+    let text = r#"
+[[finding]]
+id = "dense_bones"
+label = "Dense bones"
+
+[diagnosis]
+id = "other_thing"
+name = "Other"
+inheritance = "mixed"
+lookalike = true
+prevalence = 1e-5
+
+[[rule]]
+finding = "dense_bones"
+frequency = 0.9
+"#;
+    let kb = KnowledgeBase::new(osteodx::RuleSet::from_text("t.toml", text).unwrap()).unwrap();
+    let model = Model::compile(&kb);
+    let p = model.resolve(&Patient::new().present("dense bones")).unwrap();
+    let d = model.diagnose(&p);
+    assert!(d.diagnoses.is_empty());
+    assert!((d.none_of_these - 1.0).abs() < 1e-12);
+    let batch = model.rank_batch(&[p.clone(), p], 3);
+    assert_eq!(batch.none_posterior.len(), 2);
+}

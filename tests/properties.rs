@@ -226,3 +226,45 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Junk in, an error out: rule files, phenopackets and patients never panic.
+    #[test]
+    fn junk_never_panics(text in "\\PC{0,300}", lines in proptest::collection::vec("[a-z_\\[\\]=\" 0-9.\\-:]{0,40}", 0..12)) {
+        let toml_like = lines.join("\n");
+        for t in [&text, &toml_like] {
+            let _ = RuleSet::from_text("junk.toml", t).and_then(KnowledgeBase::new);
+            let _ = osteodx::phenopacket::Phenopacket::from_json(t).and_then(|p| p.to_patient(true));
+            if let Ok(p) = Patient::from_json(t) {
+                let _ = model().resolve(&p).map(|r| model().diagnose(&r));
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any names, ages, lab values and genes: resolution either works or says why.
+    #[test]
+    fn odd_patients_never_panic(
+        names in proptest::collection::vec("\\PC{0,30}", 0..6),
+        absent in proptest::collection::vec("HP:[0-9]{7}", 0..4),
+        age in proptest::option::of(proptest::num::f64::ANY),
+        value in proptest::num::f64::ANY,
+        unit in prop_oneof![Just("g/dL".to_owned()), Just("10^9/L".to_owned()), "\\PC{0,8}"],
+        gene in "\\PC{0,10}",
+    ) {
+        let mut p = Patient::new().lab(osteodx::Analyte::Platelets, value, unit).variant(gene, osteodx::Zygosity::Any);
+        p.present = names;
+        p.absent = absent;
+        p.age_at_onset_years = age;
+        if let Ok(r) = model().resolve(&p) {
+            let d = model().diagnose(&r);
+            let sum: f64 = d.diagnoses.iter().map(|x| x.posterior).sum::<f64>() + d.none_of_these;
+            prop_assert!((sum - 1.0).abs() < 1e-9);
+        }
+    }
+}
