@@ -139,3 +139,23 @@ frequency = 0.9
     let batch = model.rank_batch(&[p.clone(), p], 3);
     assert_eq!(batch.none_posterior.len(), 2);
 }
+
+#[test]
+fn a_full_hp_obo_can_replace_the_built_in_graph() {
+    let obo = osteodx::Ontology::from_obo(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mini.obo")).unwrap();
+    assert_eq!(obo.len(), 4);
+    assert_eq!(obo.canonical("HP:0099998"), Some(11001), "alt ids map to their term");
+    assert_eq!(
+        obo.canonical("HP:0099991"),
+        Some(99990),
+        "obsolete terms map to their replacement"
+    );
+    assert!(obo.is_ancestor(118, 99990));
+    let model = Model::builtin().unwrap().with_ontology(std::sync::Arc::new(obo));
+    // The made-up term is placed on its vocabulary ancestor through the given graph.
+    let placed = model.place_hpo("HP:0099991");
+    assert_eq!(placed.len(), 1);
+    assert_eq!(model.finding_id(placed[0]), "increased_bone_mineral_density");
+    let err = osteodx::Ontology::from_obo("/nonexistent/hp.obo").unwrap_err();
+    assert!(matches!(err, osteodx::Error::Io { .. }));
+}
