@@ -44,7 +44,7 @@
 //! | explanation | [`explain`] | [`Differential`] |
 //! | HPO graph | [`ontology`] | [`Ontology`] |
 //! | phenopackets | [`phenopacket`] | [`phenopacket::Phenopacket`] |
-//! | evaluation | [`evaluate`], [`simulate`], [`reference`] | [`evaluate::Evaluation`] |
+//! | evaluation | [`evaluate`], [`simulate`], [`reference`](mod@reference) | [`evaluate::Evaluation`] |
 //!
 //! The scoring maths (likelihood ratios against a background, the false-positive model, the
 //! hierarchy, priors and "none of these") is in `DESIGN.md` and in [`compile`].
