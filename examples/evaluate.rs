@@ -127,6 +127,12 @@ fn run() -> Result<(), String> {
         match Phenopacket::from_path(path) {
             Ok(packet) if !packet.phenotypic_features.is_empty() => {
                 let ids = packet.disease_ids();
+                if ids.is_empty() {
+                    // No disease named: the true answer is unknown, so the case cannot be scored.
+                    eprintln!("skipping {}: it names no disease", path.display());
+                    skipped += 1;
+                    continue;
+                }
                 let truth = map.diagnosis_of(&ids).map(str::to_owned);
                 cases.push(Case { truth, packet });
             }
@@ -138,7 +144,7 @@ fn run() -> Result<(), String> {
         }
     }
     if skipped > 0 {
-        eprintln!("{skipped} file(s) skipped (not phenopackets with phenotypic features)");
+        eprintln!("{skipped} file(s) skipped (not phenopackets with phenotypic features and a disease)");
     }
     let ontology = match &o.obo {
         Some(path) => Some(Arc::new(Ontology::from_obo(path).map_err(|e| e.to_string())?)),
