@@ -130,15 +130,9 @@ fn table(d: &Differential, top: usize) -> String {
         "{:<4} {:<26} {:>7}  {:<20} {:>8}  {}\n",
         "rank", "diagnosis", "prob", "", "log10LR", "top findings for (+) and against (-)"
     );
-    let mut rows: Vec<(String, f64, Option<&osteodx::DiagnosisResult>)> = d
-        .diagnoses
-        .iter()
-        .map(|r| (r.id.clone(), r.posterior, Some(r)))
-        .collect();
-    rows.insert(
-        d.none_of_these_rank - 1,
-        ("(none of these)".to_owned(), d.none_of_these, None),
-    );
+    let mut rows: Vec<(&str, f64, Option<&osteodx::DiagnosisResult<'_>>)> =
+        d.diagnoses.iter().map(|r| (r.id, r.posterior, Some(r))).collect();
+    rows.insert(d.none_of_these_rank - 1, ("(none of these)", d.none_of_these, None));
     for (i, (id, p, r)) in rows.iter().enumerate().take(top) {
         let bar = "#".repeat((p * 20.0).round() as usize);
         let (lr, why) = match r {

@@ -7,8 +7,6 @@
 //! or above [`ScoringConfig::expected_threshold`](crate::ScoringConfig::expected_threshold)) that
 //! the patient was not examined for.
 
-use std::sync::Arc;
-
 use serde::Serialize;
 
 use crate::compile::{MatchKind, LOG_SCALE, NO_VIA};
@@ -17,12 +15,10 @@ use crate::model::Model;
 use crate::resolve::{ResolutionNotes, ResolvedPatient};
 use crate::score::Ranking;
 
-/// Shared names for explanations (cheap to clone into results).
+/// Names for explanations, made once per model; results borrow them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ExplainNames {
-    evidence: Vec<Arc<str>>,
-    finding_ids: Vec<Arc<str>>,
-    finding_labels: Vec<Arc<str>>,
+    evidence: Vec<String>,
     /// Per diagnosis: its clinical, non-against rules at or above the expected threshold,
     /// most frequent first (file order for ties).
     expected: Vec<Vec<(u32, f64)>>,
@@ -33,16 +29,16 @@ pub const MAX_NOT_EXAMINED: usize = 10;
 
 /// The ranked differential for one patient.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Differential {
+pub struct Differential<'m> {
     /// The diagnoses, best first (ties: knowledge-base order).
-    pub diagnoses: Vec<DiagnosisResult>,
+    pub diagnoses: Vec<DiagnosisResult<'m>>,
     /// Posterior probability that the patient has none of the diagnoses.
     pub none_of_these: f64,
     /// 1-based rank "none of these" would take among the diagnoses.
     pub none_of_these_rank: usize,
     /// What "none of these" is made of: the modelled look-alikes, most likely first, then
     /// `other` (some other skeletal disorder: the background).
-    pub none_of_these_breakdown: Vec<NoneComponent>,
+    pub none_of_these_breakdown: Vec<NoneComponent<'m>>,
     /// What the posteriors are normalised over.
     pub normalisation: String,
     /// What resolution did with the patient's names.
@@ -51,24 +47,24 @@ pub struct Differential {
 
 /// A part of "none of these".
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct NoneComponent {
+pub struct NoneComponent<'m> {
     /// A look-alike's id, or `other`.
-    pub id: String,
+    pub id: &'m str,
     /// Its name.
-    pub name: String,
+    pub name: &'m str,
     /// Its posterior probability.
     pub posterior: f64,
 }
 
 /// One diagnosis in the differential.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DiagnosisResult {
+pub struct DiagnosisResult<'m> {
     /// 1-based rank.
     pub rank: usize,
     /// Diagnosis id.
-    pub id: String,
+    pub id: &'m str,
     /// Display name.
-    pub name: String,
+    pub name: &'m str,
     /// Posterior probability.
     pub posterior: f64,
     /// Total log10 likelihood ratio.
@@ -78,37 +74,37 @@ pub struct DiagnosisResult {
     /// log10 of the prior (prevalence).
     pub log10_prior: f64,
     /// Why.
-    pub explanation: Explanation,
+    pub explanation: Explanation<'m>,
 }
 
 /// Why a diagnosis scored as it did.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct Explanation {
+pub struct Explanation<'m> {
     /// Evidence that raised the likelihood, largest first.
     #[serde(rename = "for")]
-    pub for_: Vec<Contribution>,
+    pub for_: Vec<Contribution<'m>>,
     /// Evidence that lowered it, largest first.
-    pub against: Vec<Contribution>,
+    pub against: Vec<Contribution<'m>>,
     /// Evidence that changed nothing.
-    pub neutral: Vec<Contribution>,
+    pub neutral: Vec<Contribution<'m>>,
     /// Findings the diagnosis expects that the patient was not examined for.
-    pub not_examined: Vec<Expected>,
+    pub not_examined: Vec<Expected<'m>>,
 }
 
-impl Explanation {
+impl<'m> Explanation<'m> {
     /// Every contribution (for, against, neutral).
-    pub fn all(&self) -> impl Iterator<Item = &Contribution> {
+    pub fn all(&self) -> impl Iterator<Item = &Contribution<'m>> {
         self.for_.iter().chain(&self.against).chain(&self.neutral)
     }
 }
 
 /// One piece of evidence's contribution to one diagnosis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Contribution {
+pub struct Contribution<'m> {
     /// The evidence id (finding present/absent/implied, or a gene row).
     pub evidence_id: EvidenceId,
     /// What was observed, e.g. `macrocephaly`, `no blue_sclerae`, `TCIRG1 (biallelic)`.
-    pub evidence: Arc<str>,
+    pub evidence: &'m str,
     /// log10 likelihood ratio.
     pub log10_lr: f64,
     /// The same in millionths of a log10 unit.
@@ -117,16 +113,16 @@ pub struct Contribution {
     pub matched: MatchKind,
     /// The rule's finding (or gene) behind it, when not the evidence itself.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<Arc<str>>,
+    pub rule: Option<&'m str>,
 }
 
 /// A finding a diagnosis expects that the patient was not examined for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Expected {
+pub struct Expected<'m> {
     /// Finding id.
-    pub finding: Arc<str>,
+    pub finding: &'m str,
     /// Label.
-    pub label: Arc<str>,
+    pub label: &'m str,
     /// Frequency in the diagnosis.
     pub frequency: f64,
 }
@@ -146,17 +142,18 @@ impl Model {
     /// assert_eq!(sum, top.units);
     /// # Ok::<(), osteodx::Error>(())
     /// ```
-    pub fn diagnose(&self, patient: &ResolvedPatient) -> Differential {
+    pub fn diagnose(&self, patient: &ResolvedPatient) -> Differential<'_> {
         let mut ranking = Ranking::new(self);
         self.rank_into(patient, &mut ranking);
         let none = ranking.none_posterior();
         let mut none_rank = ranking.entries().len() + 1;
         let mut diagnoses = Vec::with_capacity(ranking.entries().len());
+        let mut covered = Vec::with_capacity(2 * patient.evidence.len());
         for (i, e) in ranking.entries().iter().enumerate() {
             if none_rank > i + 1 && none > e.posterior {
                 none_rank = i + 1;
             }
-            let (explanation, units) = self.explain(patient, e.diagnosis);
+            let (explanation, units) = self.explain_with(patient, e.diagnosis, &mut covered);
             let (id, diag) = self
                 .kb
                 .diagnoses()
@@ -164,8 +161,8 @@ impl Model {
                 .map_or(("", None), |(k, v)| (k.as_str(), Some(v)));
             diagnoses.push(DiagnosisResult {
                 rank: i + 1,
-                id: id.to_owned(),
-                name: diag.map_or_else(String::new, |d| d.name.clone()),
+                id,
+                name: diag.map_or("", |d| d.name.as_str()),
                 posterior: e.posterior,
                 log10_lr: e.log10_lr,
                 units,
@@ -185,16 +182,16 @@ impl Model {
                     let posterior = top.posterior * (std::f64::consts::LN_10 * (s - s_top)).exp();
                     lookalike_mass += posterior;
                     breakdown.push(NoneComponent {
-                        id: diag.id.clone(),
-                        name: diag.name.clone(),
+                        id: &diag.id,
+                        name: &diag.name,
                         posterior,
                     });
                 }
             }
-            breakdown.sort_by(|a, b| b.posterior.total_cmp(&a.posterior).then_with(|| a.id.cmp(&b.id)));
+            breakdown.sort_by(|a, b| b.posterior.total_cmp(&a.posterior).then_with(|| a.id.cmp(b.id)));
             breakdown.push(NoneComponent {
-                id: "other".to_owned(),
-                name: "some other skeletal disorder (background)".to_owned(),
+                id: "other",
+                name: "some other skeletal disorder (background)",
                 posterior: (none - lookalike_mass).max(0.0),
             });
         }
@@ -213,7 +210,17 @@ impl Model {
     }
 
     /// The explanation of one diagnosis and its total in units.
-    pub fn explain(&self, patient: &ResolvedPatient, d: DiagnosisId) -> (Explanation, i64) {
+    pub fn explain(&self, patient: &ResolvedPatient, d: DiagnosisId) -> (Explanation<'_>, i64) {
+        self.explain_with(patient, d, &mut Vec::new())
+    }
+
+    /// [`Model::explain`] with a scratch vector for the findings the patient was examined for.
+    fn explain_with(
+        &self,
+        patient: &ResolvedPatient,
+        d: DiagnosisId,
+        covered: &mut Vec<u32>,
+    ) -> (Explanation<'_>, i64) {
         let t = &self.tables;
         let names = self.names();
         let n = patient.evidence.len();
@@ -222,12 +229,13 @@ impl Model {
             ..Explanation::default()
         };
         let mut total: i64 = 0;
-        let mut covered: Vec<u32> = Vec::with_capacity(2 * n);
+        covered.clear();
         for &e in &patient.evidence {
             let row = e.index();
             let Some(&b) = t.base.get(row) else { continue };
             let (lo, hi) = (t.offsets[row] as usize, t.offsets[row + 1] as usize);
-            let hit = (lo..hi).find(|&i| t.post_diag[i] as usize == d.index());
+            // Postings of a row are sorted by diagnosis.
+            let hit = t.post_diag[lo..hi].binary_search(&d.0).ok().map(|i| lo + i);
             let (units, matched, via) = match hit {
                 Some(i) => (
                     i64::from(b) + i64::from(t.post_delta[i]),
@@ -247,13 +255,13 @@ impl Model {
             let rule = match matched {
                 MatchKind::Gene => None,
                 _ if via != NO_VIA && via as usize != row / ROWS_PER_FINDING => {
-                    names.finding_ids.get(via as usize).cloned()
+                    self.kb.findings().get_index(via as usize).map(|(k, _)| k.as_str())
                 }
                 _ => None,
             };
             let c = Contribution {
                 evidence_id: e,
-                evidence: names.evidence.get(row).cloned().unwrap_or_else(|| Arc::from("?")),
+                evidence: names.evidence.get(row).map_or("?", String::as_str),
                 log10_lr: units as f64 / LOG_SCALE,
                 units,
                 matched,
@@ -277,8 +285,8 @@ impl Model {
                 .filter(|&&(i, _)| covered.binary_search(&i).is_err())
                 .take(MAX_NOT_EXAMINED)
                 .map(|&(i, frequency)| Expected {
-                    finding: names.finding_ids[i as usize].clone(),
-                    label: names.finding_labels[i as usize].clone(),
+                    finding: &self.kb.findings()[i as usize].id,
+                    label: &self.kb.findings()[i as usize].label,
                     frequency,
                 })
                 .collect();
@@ -294,9 +302,9 @@ impl Model {
             let row = e.index();
             let Some(&b) = t.base.get(row) else { continue };
             let (lo, hi) = (t.offsets[row] as usize, t.offsets[row + 1] as usize);
-            let delta = (lo..hi)
-                .find(|&i| t.post_diag[i] as usize == d.index())
-                .map_or(0, |i| t.post_delta[i]);
+            let delta = t.post_diag[lo..hi]
+                .binary_search(&d.0)
+                .map_or(0, |i| t.post_delta[lo + i]);
             total += i64::from(b) + i64::from(delta);
         }
         total
@@ -321,9 +329,8 @@ impl Model {
     }
 
     /// A readable name for an evidence id.
-    pub fn describe(&self, e: EvidenceId) -> Arc<str> {
-        let names = self.names();
-        names.evidence.get(e.index()).cloned().unwrap_or_else(|| Arc::from("?"))
+    pub fn describe(&self, e: EvidenceId) -> &str {
+        self.names().evidence.get(e.index()).map_or("?", String::as_str)
     }
 
     /// Names used by explanations, made once on first use.
@@ -332,10 +339,8 @@ impl Model {
             let kb = &self.kb;
             ExplainNames {
                 evidence: (0..self.tables.base.len())
-                    .map(|r| Arc::from(self.describe_row(EvidenceId(r as u32))))
+                    .map(|r| self.describe_row(EvidenceId(r as u32)))
                     .collect(),
-                finding_ids: kb.findings().values().map(|f| Arc::from(f.id.as_str())).collect(),
-                finding_labels: kb.findings().values().map(|f| Arc::from(f.label.as_str())).collect(),
                 expected: kb
                     .diagnoses()
                     .values()

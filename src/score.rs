@@ -127,11 +127,7 @@ impl Model {
                 }
             }
         } else {
-            // Dense mode: every diagnosis counts as touched; rows add as vectors.
-            for d in 0..n {
-                out.mark[d] = true;
-                out.touched.push(d as u32);
-            }
+            // Dense mode: every diagnosis counts as touched (no marks needed); rows add as vectors.
             // i32 lanes add 4 (SSE2) or 8 (AVX2) at a time; they are flushed into the i64 totals
             // every DENSE_CHUNK rows: each delta is below 2^25 in magnitude, so 32 of them fit.
             const DENSE_CHUNK: usize = 32;
@@ -163,8 +159,11 @@ impl Model {
         let mut touched_prevalence = 0.0;
         let mut touched_lookalike_prevalence = 0.0;
         let mut max = self.log_prior_none.max(shared + self.log_total_prevalence);
-        for &d in &out.touched {
-            let d = d as usize;
+        let dense = !t.dense.is_empty();
+        let touched_count = if dense { n } else { out.touched.len() };
+        let touched_at = |out: &Ranking, i: usize| if dense { i } else { out.touched[i] as usize };
+        for i in 0..touched_count {
+            let d = touched_at(out, i);
             let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE;
             max = max.max(s);
             if self.lookalike[d] {
@@ -184,8 +183,8 @@ impl Model {
             c.2 = pow10(c.0 - max);
             z += c.2;
         }
-        for &d in &out.touched {
-            let d = d as usize;
+        for i in 0..touched_count {
+            let d = touched_at(out, i);
             if self.lookalike[d] {
                 let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE - max;
                 // A term below 1e-18 of the largest (which is 1) cannot change the sums.
@@ -201,7 +200,7 @@ impl Model {
             if untouched_added >= k {
                 break;
             }
-            if !out.mark[d as usize] {
+            if !dense && !out.mark[d as usize] {
                 let s = self.log_prior[d as usize] + shared;
                 out.candidates.push((s, d, pow10(s - max)));
                 untouched_added += 1;
@@ -227,11 +226,15 @@ impl Model {
         }
         out.none_posterior = none / z;
 
-        for &d in &out.touched {
-            out.delta[d as usize] = 0;
-            out.mark[d as usize] = false;
+        if dense {
+            out.delta.iter_mut().for_each(|x| *x = 0);
+        } else {
+            for &d in &out.touched {
+                out.delta[d as usize] = 0;
+                out.mark[d as usize] = false;
+            }
+            out.touched.clear();
         }
-        out.touched.clear();
     }
 }
 

@@ -9,7 +9,7 @@ fn model() -> &'static Model {
     M.get_or_init(|| Model::builtin().expect("built-in rules"))
 }
 
-fn diagnose(p: &Patient) -> Differential {
+fn diagnose(p: &Patient) -> Differential<'static> {
     let resolved = model().resolve(p).expect("valid patient");
     assert!(
         resolved.notes.unknown.is_empty(),
