@@ -52,6 +52,8 @@ pub struct Model {
     pub(crate) log_total_prevalence: f64,
     /// Which diagnoses are look-alikes (their posterior counts towards "none of these").
     pub(crate) lookalike: Vec<bool>,
+    /// 0..n: the touched list of dense scoring, where every diagnosis is touched.
+    pub(crate) all_diagnoses: Vec<u32>,
     pub(crate) log_prior_none: f64,
     /// Normalised name (id, label, synonym) → finding.
     /// Made on first use (resolution), so that compiling stays cheap.
@@ -111,6 +113,7 @@ impl Model {
             total_prevalence,
             total_lookalike_prevalence,
             log_total_prevalence: (total_prevalence + total_lookalike_prevalence).log10(),
+            all_diagnoses: (0..lookalike.len() as u32).collect(),
             lookalike,
             log_prior_none,
             names: OnceLock::new(),

@@ -160,10 +160,9 @@ impl Model {
         let mut touched_lookalike_prevalence = 0.0;
         let mut max = self.log_prior_none.max(shared + self.log_total_prevalence);
         let dense = !t.dense.is_empty();
-        let touched_count = if dense { n } else { out.touched.len() };
-        let touched_at = |out: &Ranking, i: usize| if dense { i } else { out.touched[i] as usize };
-        for i in 0..touched_count {
-            let d = touched_at(out, i);
+        let touched: &[u32] = if dense { &self.all_diagnoses } else { &out.touched };
+        for &d in touched {
+            let d = d as usize;
             let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE;
             max = max.max(s);
             if self.lookalike[d] {
@@ -183,8 +182,8 @@ impl Model {
             c.2 = pow10(c.0 - max);
             z += c.2;
         }
-        for i in 0..touched_count {
-            let d = touched_at(out, i);
+        for &d in touched {
+            let d = d as usize;
             if self.lookalike[d] {
                 let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE - max;
                 // A term below 1e-18 of the largest (which is 1) cannot change the sums.
