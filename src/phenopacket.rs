@@ -102,6 +102,8 @@ pub struct TimeElement {
     pub age_range: Option<AgeRange>,
     /// Onset class.
     pub ontology_class: Option<OntologyClass>,
+    /// Gestational age (an onset before birth).
+    pub gestational_age: Option<serde_json::Value>,
 }
 
 /// The subject.
@@ -319,6 +321,10 @@ fn time_years(t: &TimeElement) -> Result<Option<f64>, PhenopacketError> {
     }
     if let Some(start) = t.age_range.as_ref().and_then(|r| r.start.as_ref()) {
         return iso8601_years(&start.iso8601duration).map(Some);
+    }
+    if t.gestational_age.is_some() {
+        // Before birth: the antenatal onset class.
+        return Ok(onset_class_years("HP:0030674"));
     }
     Ok(t.ontology_class.as_ref().and_then(|c| onset_class_years(&c.id)))
 }

@@ -122,3 +122,18 @@ fn every_example_patient_ranks_its_diagnosis_first() {
     }
     assert!(seen >= 8, "only {seen} example phenopackets");
 }
+
+#[test]
+fn a_gestational_age_is_an_antenatal_onset() {
+    let text =
+        r#"{"phenotypicFeatures": [{"type": {"id": "HP:0002757"}, "onset": {"gestationalAge": {"weeks": 30}}}]}"#;
+    let p = Phenopacket::from_json(text).unwrap().to_patient(true).unwrap();
+    assert!(p.age_at_onset_years.unwrap() < 0.0);
+    let model = Model::builtin().unwrap();
+    let r = model.resolve(&p).unwrap();
+    assert!(
+        r.notes.derived.iter().any(|d| d.contains("onset_antenatal")),
+        "{:?}",
+        r.notes.derived
+    );
+}
