@@ -159,3 +159,21 @@ fn a_full_hp_obo_can_replace_the_built_in_graph() {
     let err = osteodx::Ontology::from_obo("/nonexistent/hp.obo").unwrap_err();
     assert!(matches!(err, osteodx::Error::Io { .. }));
 }
+
+#[test]
+fn the_disease_map_knows_every_diagnosis_and_the_old_ol_eda_id_entry() {
+    let map = osteodx::evaluate::DiseaseMap::builtin();
+    let kb = KnowledgeBase::builtin().unwrap();
+    for d in kb.diagnoses().values() {
+        for id in d.omim.iter().chain(&d.orphanet) {
+            let expected = if d.lookalike { "none_of_these" } else { d.id.as_str() };
+            assert_eq!(
+                map.diagnosis_of(std::slice::from_ref(id)),
+                Some(expected),
+                "{id} of {}",
+                d.id
+            );
+        }
+    }
+    assert_eq!(map.diagnosis_of(&["OMIM:300301".to_owned()]), Some("x_linked"));
+}

@@ -907,8 +907,18 @@ def write_disease_map(path, diag_of, ann):
         db, n = e.split(":")
         return (db, int(n))
 
+    # Ids that are not (or no longer) HPO entries but that published cases use for these diagnoses.
+    aliases = {
+        "OMIM:300301": ("x_linked", "Ectodermal dysplasia, anhidrotic, with immunodeficiency, osteopetrosis, and lymphedema "
+                        "(OL-EDA-ID; folded into OMIM:300291, classes.md)"),
+    }
+    names = dict(ann.names)
+    for e, (d, name) in aliases.items():
+        if e not in diag_of:
+            diag_of = {**diag_of, e: d}
+            names[e] = name
     for e in sorted(diag_of, key=key):
-        L.append(f"{e}\t{diag_of[e]}\t{ann.names.get(e, '')}")
+        L.append(f"{e}\t{diag_of[e]}\t{names.get(e, '')}")
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("\n".join(L) + "\n")
 
