@@ -11,7 +11,8 @@
 //! a case of another condition ("none of these" is then the right answer). Each configuration
 //! is evaluated with and without genetic evidence: the built-in rules, and with `--rules PATH`
 //! the user's rules put over them. `--hpo-obo FILE` places HPO terms with that ontology.
-//! `--plot DIR` writes SVG figures (confusion matrix, reliability diagram).
+//! `--plot DIR` writes SVG figures (confusion matrix, reliability diagram). `--cases` also lists
+//! every case whose true diagnosis was not ranked first (text), or every case (JSON).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,7 +26,7 @@ use osteodx::{KnowledgeBase, Model, Ontology, RuleSet};
 mod plot;
 
 const USAGE: &str =
-    "usage: evaluate [--format text|json] [--mapping FILE] [--rules PATH] [--hpo-obo FILE] [--plot DIR] DIR";
+    "usage: evaluate [--format text|json] [--mapping FILE] [--rules PATH] [--hpo-obo FILE] [--plot DIR] [--cases] DIR";
 
 struct Options {
     json: bool,
@@ -33,6 +34,7 @@ struct Options {
     rules: Option<String>,
     obo: Option<String>,
     plot: Option<String>,
+    cases: bool,
     dir: String,
 }
 
@@ -43,6 +45,7 @@ fn parse_args() -> Result<Options, String> {
         rules: None,
         obo: None,
         plot: None,
+        cases: false,
         dir: String::new(),
     };
     let mut args = std::env::args().skip(1);
@@ -57,6 +60,7 @@ fn parse_args() -> Result<Options, String> {
             "--rules" => o.rules = Some(args.next().ok_or("--rules needs a path")?),
             "--hpo-obo" => o.obo = Some(args.next().ok_or("--hpo-obo needs a file")?),
             "--plot" => o.plot = Some(args.next().ok_or("--plot needs a directory")?),
+            "--cases" => o.cases = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
             s => o.dir = s.to_owned(),
@@ -96,20 +100,55 @@ fn progress(done: usize, total: usize) {
     }
 }
 
-fn evaluate(model: &Model, cases: &[Case], genes: bool) -> Result<Report, String> {
+/// One case's outcome, for `--cases`.
+#[derive(serde::Serialize)]
+struct Outcome {
+    id: String,
+    truth: String,
+    top: String,
+    /// 1-based rank of the truth among the diagnoses (0: not one of them).
+    rank: usize,
+    top_posterior: f64,
+    none_of_these: f64,
+}
+
+fn evaluate(model: &Model, cases: &[Case], genes: bool) -> Result<(Report, Vec<Outcome>), String> {
     let mut eval = Evaluation::new(model);
+    let mut outcomes = Vec::new();
     for (i, case) in cases.iter().enumerate() {
         let patient = case
             .packet
             .to_patient(genes)
             .map_err(|e| format!("{}: {e}", case.packet.id))?;
         match model.resolve(&patient) {
-            Ok(resolved) => eval.add(case.truth.as_deref(), &model.diagnose(&resolved)),
+            Ok(resolved) => {
+                let d = model.diagnose(&resolved);
+                eval.add(case.truth.as_deref(), &d);
+                // A truth that is not one of the ranked diagnoses is a case for "none of these".
+                let truth = case
+                    .truth
+                    .clone()
+                    .filter(|t| d.diagnoses.iter().any(|r| r.id == t))
+                    .unwrap_or_else(|| "none_of_these".to_owned());
+                let top = if d.none_of_these_rank == 1 {
+                    "none_of_these"
+                } else {
+                    d.diagnoses.first().map_or("none_of_these", |r| r.id)
+                };
+                outcomes.push(Outcome {
+                    id: case.packet.id.clone(),
+                    rank: d.diagnoses.iter().find(|r| r.id == truth).map_or(0, |r| r.rank),
+                    top: top.to_owned(),
+                    top_posterior: d.diagnoses.first().map_or(0.0, |r| r.posterior),
+                    none_of_these: d.none_of_these,
+                    truth,
+                });
+            }
             Err(e) => eprintln!("skipping {}: {e}", case.packet.id),
         }
         progress(i + 1, cases.len());
     }
-    Ok(eval.report())
+    Ok((eval.report(), outcomes))
 }
 
 fn run() -> Result<(), String> {
@@ -180,17 +219,33 @@ fn run() -> Result<(), String> {
     if o.json {
         let json: Vec<serde_json::Value> = results
             .iter()
-            .map(|(name, r)| serde_json::json!({ "configuration": name, "report": r }))
+            .map(|(name, (r, outcomes))| {
+                if o.cases {
+                    serde_json::json!({ "configuration": name, "report": r, "cases": outcomes })
+                } else {
+                    serde_json::json!({ "configuration": name, "report": r })
+                }
+            })
             .collect();
         println!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
     } else {
-        for (name, r) in &results {
+        for (name, (r, outcomes)) in &results {
             println!("== {name}\n{}", r.to_text());
+            if o.cases {
+                println!("cases whose truth is not first:");
+                for c in outcomes.iter().filter(|c| c.top != c.truth) {
+                    println!(
+                        "  {:<40} truth {:<24} top {:<24} rank {}  p(top) {:.3}  p(none) {:.3}",
+                        c.id, c.truth, c.top, c.rank, c.top_posterior, c.none_of_these
+                    );
+                }
+                println!();
+            }
         }
     }
     if let Some(dir) = &o.plot {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
-        for (name, r) in &results {
+        for (name, (r, _)) in &results {
             let stem = name.replace([' ', ':', '/'], "_");
             plot::confusion(r, &Path::new(dir).join(format!("{stem}-confusion.svg")), name)?;
             plot::reliability(r, &Path::new(dir).join(format!("{stem}-reliability.svg")), name)?;
