@@ -4,7 +4,8 @@
 //! (a patient finding more specific than a rule's finding matches it; a more general one matches
 //! it partially), frequencies become log10 likelihood ratios against the background, and the
 //! result is stored as one row per [evidence id](crate::id::EvidenceId): a `base` value for every
-//! diagnosis without an entry, and a sparse list of `(diagnosis, delta)` postings. Values are
+//! diagnosis without an entry, and a sparse list of `(diagnosis, delta)` postings (knowledge bases
+//! of at most [`DENSE_MAX_DIAGNOSES`] diagnoses also get the same deltas as dense rows). Values are
 //! fixed-point integers in millionths of a log10 unit ([`LOG_SCALE`]), so that sums are exact and
 //! the same whatever their order.
 //!
