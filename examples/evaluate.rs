@@ -5,33 +5,41 @@
 //! cargo run --release --example evaluate -- --format json --rules my-rules/ cases/
 //! ```
 //!
-//! Every `*.json` file under the directory (recursively) that is a phenopacket is a case; its
-//! true diagnosis comes from its disease ids through the disease map (`--mapping FILE`, default
-//! the built-in `data/disease-map.tsv`); a packet whose diseases map to none of the diagnoses is
-//! a case of another condition ("none of these" is then the right answer). Each configuration
-//! is evaluated with and without genetic evidence: the built-in rules, and with `--rules PATH`
-//! the user's rules put over them. `--hpo-obo FILE` places HPO terms with that ontology.
-//! `--plot DIR` writes SVG figures (confusion matrix, reliability diagram). `--cases` also lists
-//! every case whose true diagnosis was not ranked first (text), or every case (JSON).
+//! Every `*.json` file under the directory (recursively) that is a phenopacket is a case. Its
+//! true diagnosis comes from the `labels.tsv` of its folder or a folder above (columns `file`,
+//! `class`; class `other` is a condition outside the knowledge base) when one names it, and
+//! otherwise from its disease ids through the disease map (`--mapping FILE`, default the
+//! built-in `data/disease-map.tsv`); a packet whose diseases map to none of the diagnoses is a
+//! case of another condition ("none of these" is then the right answer). Each configuration is
+//! evaluated with and without genetic evidence: the built-in rules (or `--base PATH` instead of
+//! them), and with `--rules PATH` the user's rules put over them. `--set KEY=VALUE` changes a
+//! scoring constant (repeatable; see `ScoringConfig`). `--split` adds the figures of each half
+//! of the cases (alternate cases of each class, in file order). `--hpo-obo FILE` places HPO
+//! terms with that ontology. `--plot DIR` writes SVG figures (confusion matrix, reliability
+//! diagram). `--cases` also lists every case whose true diagnosis was not ranked first (text),
+//! or every case (JSON).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use osteodx::evaluate::Labels;
 use osteodx::evaluate::{DiseaseMap, Evaluation, Report};
 use osteodx::phenopacket::Phenopacket;
-use osteodx::{KnowledgeBase, Model, Ontology, RuleSet};
+use osteodx::{KnowledgeBase, Model, Ontology, Ranking, RuleSet, ScoringConfig};
 
 #[path = "support/plot.rs"]
 mod plot;
 
-const USAGE: &str =
-    "usage: evaluate [--format text|json] [--mapping FILE] [--rules PATH] [--hpo-obo FILE] [--plot DIR] [--cases] DIR";
+const USAGE: &str = "usage: evaluate [--format text|json] [--mapping FILE] [--base PATH] [--rules PATH] [--set KEY=VALUE]... [--split] [--hpo-obo FILE] [--plot DIR] [--cases] DIR";
 
 struct Options {
     json: bool,
     mapping: Option<String>,
+    base: Option<String>,
     rules: Option<String>,
+    config: ScoringConfig,
+    split: bool,
     obo: Option<String>,
     plot: Option<String>,
     cases: bool,
@@ -42,7 +50,10 @@ fn parse_args() -> Result<Options, String> {
     let mut o = Options {
         json: false,
         mapping: None,
+        base: None,
         rules: None,
+        config: ScoringConfig::default(),
+        split: false,
         obo: None,
         plot: None,
         cases: false,
@@ -58,6 +69,9 @@ fn parse_args() -> Result<Options, String> {
             },
             "--mapping" => o.mapping = Some(args.next().ok_or("--mapping needs a file")?),
             "--rules" => o.rules = Some(args.next().ok_or("--rules needs a path")?),
+            "--base" => o.base = Some(args.next().ok_or("--base needs a path")?),
+            "--set" => o.config.set(&args.next().ok_or("--set needs KEY=VALUE")?)?,
+            "--split" => o.split = true,
             "--hpo-obo" => o.obo = Some(args.next().ok_or("--hpo-obo needs a file")?),
             "--plot" => o.plot = Some(args.next().ok_or("--plot needs a directory")?),
             "--cases" => o.cases = true,
@@ -85,7 +99,10 @@ fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
+#[derive(Clone)]
 struct Case {
+    /// The file name without extension.
+    name: String,
     truth: Option<String>,
     packet: Phenopacket,
 }
@@ -106,7 +123,7 @@ struct Outcome {
     id: String,
     truth: String,
     top: String,
-    /// 1-based rank of the truth among the diagnoses (0: not one of them).
+    /// 1-based rank of the truth, "none of these" counted as a candidate.
     rank: usize,
     top_posterior: f64,
     none_of_these: f64,
@@ -115,6 +132,7 @@ struct Outcome {
 fn evaluate(model: &Model, cases: &[Case], genes: bool) -> Result<(Report, Vec<Outcome>), String> {
     let mut eval = Evaluation::new(model);
     let mut outcomes = Vec::new();
+    let mut ranking = Ranking::new(model);
     for (i, case) in cases.iter().enumerate() {
         let patient = case
             .packet
@@ -122,25 +140,45 @@ fn evaluate(model: &Model, cases: &[Case], genes: bool) -> Result<(Report, Vec<O
             .map_err(|e| format!("{}: {e}", case.packet.id))?;
         match model.resolve(&patient) {
             Ok(resolved) => {
-                let d = model.diagnose(&resolved);
-                eval.add(case.truth.as_deref(), &d);
+                model.rank_into(&resolved, &mut ranking);
+                eval.add_ranking(case.truth.as_deref(), model, &ranking);
+                let entries = ranking.entries();
+                let none = ranking.none_posterior();
                 // A truth that is not one of the ranked diagnoses is a case for "none of these".
                 let truth = case
                     .truth
                     .clone()
-                    .filter(|t| d.diagnoses.iter().any(|r| r.id == t))
+                    .filter(|t| entries.iter().any(|e| model.diagnosis_id(e.diagnosis) == t))
                     .unwrap_or_else(|| "none_of_these".to_owned());
-                let top = if d.none_of_these_rank == 1 {
+                let first = entries.first();
+                let none_first = first.is_none_or(|e| none > e.posterior);
+                let top = if none_first {
                     "none_of_these"
                 } else {
-                    d.diagnoses.first().map_or("none_of_these", |r| r.id)
+                    first.map_or("none_of_these", |e| model.diagnosis_id(e.diagnosis))
+                };
+                // Rank with "none of these" counted as a candidate.
+                let rank = if truth == "none_of_these" {
+                    1 + entries.iter().filter(|e| e.posterior >= none).count()
+                } else {
+                    entries
+                        .iter()
+                        .position(|e| model.diagnosis_id(e.diagnosis) == truth)
+                        .map_or(0, |i| {
+                            let p = entries[i].posterior;
+                            i + 1 + usize::from(none >= p)
+                        })
                 };
                 outcomes.push(Outcome {
-                    id: case.packet.id.clone(),
-                    rank: d.diagnoses.iter().find(|r| r.id == truth).map_or(0, |r| r.rank),
+                    id: case.name.clone(),
+                    rank,
                     top: top.to_owned(),
-                    top_posterior: d.diagnoses.first().map_or(0.0, |r| r.posterior),
-                    none_of_these: d.none_of_these,
+                    top_posterior: if none_first {
+                        none
+                    } else {
+                        first.map_or(0.0, |e| e.posterior)
+                    },
+                    none_of_these: none,
                     truth,
                 });
             }
@@ -149,6 +187,22 @@ fn evaluate(model: &Model, cases: &[Case], genes: bool) -> Result<(Report, Vec<O
         progress(i + 1, cases.len());
     }
     Ok((eval.report(), outcomes))
+}
+
+/// Alternate cases of each class into two halves, in file order.
+fn halves(cases: &[Case]) -> (Vec<Case>, Vec<Case>) {
+    let mut seen: std::collections::HashMap<Option<String>, usize> = std::collections::HashMap::new();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for case in cases {
+        let n = seen.entry(case.truth.clone()).or_insert(0);
+        if *n % 2 == 0 {
+            a.push(case.clone());
+        } else {
+            b.push(case.clone());
+        }
+        *n += 1;
+    }
+    (a, b)
 }
 
 fn run() -> Result<(), String> {
@@ -160,20 +214,33 @@ fn run() -> Result<(), String> {
     let mut files = Vec::new();
     json_files(Path::new(&o.dir), &mut files)?;
     files.sort();
+    let labels = Labels::find(&o.dir).map_err(|e| e.to_string())?;
     let mut cases = Vec::new();
     let mut skipped = 0;
     for path in &files {
         match Phenopacket::from_path(path) {
             Ok(packet) if !packet.phenotypic_features.is_empty() => {
-                let ids = packet.disease_ids();
-                if ids.is_empty() {
-                    // No disease named: the true answer is unknown, so the case cannot be scored.
-                    eprintln!("skipping {}: it names no disease", path.display());
-                    skipped += 1;
-                    continue;
-                }
-                let truth = map.diagnosis_of(&ids).map(str::to_owned);
-                cases.push(Case { truth, packet });
+                let name = path
+                    .file_stem()
+                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+                let truth = match labels.class_of(path) {
+                    Some("other") => None,
+                    Some(class) => Some(class.to_owned()),
+                    None => {
+                        let ids = packet.disease_ids();
+                        if ids.is_empty() {
+                            // No disease named: the true answer is unknown, so the case cannot be scored.
+                            eprintln!(
+                                "skipping {}: it names no disease and no labels.tsv names it",
+                                path.display()
+                            );
+                            skipped += 1;
+                            continue;
+                        }
+                        map.diagnosis_of(&ids).map(str::to_owned)
+                    }
+                };
+                cases.push(Case { name, truth, packet });
             }
             Ok(_) => skipped += 1,
             Err(e) => {
@@ -183,37 +250,48 @@ fn run() -> Result<(), String> {
         }
     }
     if skipped > 0 {
-        eprintln!("{skipped} file(s) skipped (not phenopackets with phenotypic features and a disease)");
+        eprintln!("{skipped} file(s) skipped (not phenopackets with phenotypic features and a known truth)");
     }
     let ontology = match &o.obo {
         Some(path) => Some(Arc::new(Ontology::from_obo(path).map_err(|e| e.to_string())?)),
         None => None,
     };
     let compile = |kb: &KnowledgeBase| {
-        let m = Model::compile(kb);
+        let m = Model::compile_with(kb, o.config);
         match &ontology {
             Some(ont) => m.with_ontology(ont.clone()),
             None => m,
         }
     };
+    let base = match &o.base {
+        Some(path) => RuleSet::from_path(path).map_err(|e| e.to_string())?,
+        None => RuleSet::builtin().map_err(|e| e.to_string())?,
+    };
+    let base_name = o
+        .base
+        .as_ref()
+        .map_or_else(|| "builtin".to_owned(), |p| format!("base:{p}"));
     let mut configurations: Vec<(String, Model)> = vec![(
-        "builtin".to_owned(),
-        compile(&KnowledgeBase::builtin().map_err(|e| e.to_string())?),
+        base_name,
+        compile(&KnowledgeBase::new(base.clone()).map_err(|e| e.to_string())?),
     )];
     if let Some(path) = &o.rules {
-        let user = RuleSet::builtin()
-            .map_err(|e| e.to_string())?
-            .overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
+        let user = base.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
         configurations.push((
             format!("rules:{path}"),
             compile(&KnowledgeBase::new(user).map_err(|e| e.to_string())?),
         ));
     }
     let mut results = Vec::new();
+    let (half_a, half_b) = halves(&cases);
     for (name, model) in &configurations {
         for genes in [true, false] {
             let label = format!("{name} {}", if genes { "with genes" } else { "phenotype only" });
-            results.push((label, evaluate(model, &cases, genes)?));
+            results.push((label.clone(), evaluate(model, &cases, genes)?));
+            if o.split {
+                results.push((format!("{label} [half A]"), evaluate(model, &half_a, genes)?));
+                results.push((format!("{label} [half B]"), evaluate(model, &half_b, genes)?));
+            }
         }
     }
     if o.json {
@@ -232,7 +310,7 @@ fn run() -> Result<(), String> {
         for (name, (r, outcomes)) in &results {
             println!("== {name}\n{}", r.to_text());
             if o.cases {
-                println!("cases whose truth is not first:");
+                println!("cases whose truth is not first ('none of these' a candidate):");
                 for c in outcomes.iter().filter(|c| c.top != c.truth) {
                     println!(
                         "  {:<40} truth {:<24} top {:<24} rank {}  p(top) {:.3}  p(none) {:.3}",

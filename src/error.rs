@@ -189,6 +189,45 @@ pub enum ProblemKind {
     /// A gene symbol is malformed.
     #[error("malformed gene symbol `{0}`")]
     BadGene(String),
+    /// A rule has no frequency.
+    #[error("rule on `{0}` has no frequency")]
+    MissingFrequency(String),
+    /// An `[amend]` names a diagnosis that no file defines.
+    #[error("[amend] of unknown diagnosis `{id}`{}", did_you_mean(.suggestions))]
+    UnknownDiagnosis {
+        /// The id as written.
+        id: String,
+        /// The nearest known ids.
+        suggestions: Vec<String>,
+    },
+    /// A `remove = true` entry that matches nothing of the diagnosis.
+    #[error("diagnosis `{diagnosis}` has no {what} to remove")]
+    NothingToRemove {
+        /// The diagnosis.
+        diagnosis: String,
+        /// What was to be removed.
+        what: String,
+    },
+    /// `remove = true` outside an `[amend]` file.
+    #[error("`remove = true` is only meaningful in an [amend] file")]
+    RemoveOutsideAmend,
+    /// A file holds both `[diagnosis]` and `[amend]`.
+    #[error("a file holds either a [diagnosis] or an [amend] table, not both")]
+    DiagnosisAndAmend,
+    /// A subtype id is not `OMIM:` or `ORPHA:` followed by digits.
+    #[error("malformed subtype id `{0}` (expected OMIM:digits or ORPHA:digits)")]
+    BadSubtypeId(String),
+    /// The subtype shares of a diagnosis add up to more than 1.
+    #[error("the subtype shares of diagnosis `{diagnosis}` add up to {total}, more than 1")]
+    SharesExceedOne {
+        /// The diagnosis.
+        diagnosis: String,
+        /// Their sum.
+        total: f64,
+    },
+    /// A gene has two backgrounds in one layer.
+    #[error("gene {0} has two backgrounds")]
+    DuplicateGeneBackground(String),
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {

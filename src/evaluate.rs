@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::explain::Differential;
 use crate::model::Model;
+use crate::score::Ranking;
 
 /// The label used for "none of these" in confusion matrices.
 pub const NONE: &str = "none_of_these";
@@ -29,8 +30,29 @@ struct Case {
     truth: Option<usize>,
     /// Posterior per label (diagnoses in knowledge-base order), then "none of these".
     probs: Vec<f64>,
-    /// 1-based rank of the truth among the diagnoses.
-    rank: Option<usize>,
+}
+
+impl Case {
+    /// 1-based rank of column `c` among all columns (the seven and "none of these"); ties go
+    /// against it.
+    fn rank_of(&self, c: usize) -> usize {
+        1 + self
+            .probs
+            .iter()
+            .enumerate()
+            .filter(|&(i, &p)| i != c && p >= self.probs[c])
+            .count()
+    }
+
+    /// 1-based rank of column `c` among the diagnoses only ("none of these" left out).
+    fn rank_among_diagnoses(&self, c: usize) -> usize {
+        let k = self.probs.len() - 1;
+        1 + self.probs[..k]
+            .iter()
+            .enumerate()
+            .filter(|&(i, &p)| i != c && p >= self.probs[c])
+            .count()
+    }
 }
 
 /// Collects cases and computes the report.
@@ -45,10 +67,12 @@ pub struct Evaluation {
 pub struct Recall {
     /// Cases of this diagnosis.
     pub cases: usize,
-    /// Share ranked first.
+    /// Share ranked first, "none of these" competing.
     pub top1: f64,
-    /// Share ranked in the first three.
+    /// Share ranked in the first three, "none of these" competing.
     pub top3: f64,
+    /// Share ranked first among the diagnoses alone.
+    pub top1_among_diagnoses: f64,
 }
 
 /// One bin of the reliability table (top-label confidence).
@@ -67,17 +91,29 @@ pub struct ReliabilityBin {
 }
 
 /// The evaluation report.
+///
+/// The headline figures (`top1`, `top2`, `top3`) count "none of these" as a candidate: a case of
+/// one of the diagnoses ranked below "none of these" is a miss, and a case of another condition
+/// is right when "none of these" comes first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     /// All cases.
     pub cases: usize,
     /// Cases whose truth is one of the diagnoses.
     pub cases_in_knowledge_base: usize,
-    /// Share of those ranked first (among the diagnoses).
+    /// Share of all cases whose truth (a diagnosis, or "none of these") is ranked first.
     pub top1: f64,
+    /// Share ranked in the first two.
+    pub top2: f64,
     /// Share ranked in the first three.
     pub top3: f64,
-    /// Mean reciprocal rank.
+    /// Cases of the diagnoses: share ranked first, "none of these" competing.
+    pub top1_known: f64,
+    /// Cases of the diagnoses: share ranked first among the diagnoses alone.
+    pub top1_among_diagnoses: f64,
+    /// Cases of the diagnoses: share in the first three among the diagnoses alone.
+    pub top3_among_diagnoses: f64,
+    /// Mean reciprocal rank of the truth among the diagnoses alone (cases of the diagnoses).
     pub mrr: f64,
     /// Per diagnosis.
     pub recall: IndexMap<String, Recall>,
@@ -103,6 +139,7 @@ pub struct Report {
 
 impl Evaluation {
     /// An empty evaluation over the model's diagnoses.
+    #[must_use]
     pub fn new(model: &Model) -> Self {
         let labels = model
             .knowledge_base()
@@ -117,46 +154,66 @@ impl Evaluation {
         }
     }
 
-    /// Add a case: its true diagnosis id (`None`, or an id not in the model, for a condition
-    /// outside the knowledge base) and the model's differential.
+    /// Add a case from its differential: its true diagnosis id (`None`, or an id not in the
+    /// model, for a condition outside the knowledge base).
     pub fn add(&mut self, truth: Option<&str>, differential: &Differential) {
-        let truth = truth.and_then(|t| self.labels.iter().position(|l| l == t));
         let mut probs = vec![0.0; self.labels.len() + 1];
-        let mut rank = None;
         for d in &differential.diagnoses {
             if let Some(i) = self.labels.iter().position(|l| *l == d.id) {
                 probs[i] = d.posterior;
-                if Some(i) == truth {
-                    rank = Some(d.rank);
-                }
             }
         }
         probs[self.labels.len()] = differential.none_of_these;
-        self.cases.push(Case { truth, probs, rank });
+        self.push(truth, probs);
+    }
+
+    /// Add a case from a ranking (the hot path's result; no explanation needed).
+    pub fn add_ranking(&mut self, truth: Option<&str>, model: &Model, ranking: &Ranking) {
+        let mut probs = vec![0.0; self.labels.len() + 1];
+        for e in ranking.entries() {
+            let id = model.diagnosis_id(e.diagnosis);
+            if let Some(i) = self.labels.iter().position(|l| l == id) {
+                probs[i] = e.posterior;
+            }
+        }
+        probs[self.labels.len()] = ranking.none_posterior();
+        self.push(truth, probs);
+    }
+
+    fn push(&mut self, truth: Option<&str>, probs: Vec<f64>) {
+        let truth = truth.and_then(|t| self.labels.iter().position(|l| l == t));
+        self.cases.push(Case { truth, probs });
     }
 
     /// Number of cases added.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.cases.len()
     }
 
     /// True when no case was added.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.cases.is_empty()
     }
 
     /// Compute the report.
+    #[must_use]
     pub fn report(&self) -> Report {
         let k = self.labels.len();
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        let column = |c: &Case| c.truth.unwrap_or(k);
         let known: Vec<&Case> = self.cases.iter().filter(|c| c.truth.is_some()).collect();
-        let top_n = |cases: &[&Case], n: usize| cases.iter().filter(|c| c.rank.is_some_and(|r| r <= n)).count();
+        let within = |cases: &[&Case], n: usize| cases.iter().filter(|c| c.rank_of(column(c)) <= n).count();
+        let within_diagnoses =
+            |cases: &[&Case], n: usize| cases.iter().filter(|c| c.rank_among_diagnoses(column(c)) <= n).count();
+        let all: Vec<&Case> = self.cases.iter().collect();
         let mrr = if known.is_empty() {
             0.0
         } else {
             known
                 .iter()
-                .map(|c| c.rank.map_or(0.0, |r| 1.0 / r as f64))
+                .map(|c| 1.0 / c.rank_among_diagnoses(column(c)) as f64)
                 .sum::<f64>()
                 / known.len() as f64
         };
@@ -167,8 +224,9 @@ impl Evaluation {
                 label.clone(),
                 Recall {
                     cases: of.len(),
-                    top1: ratio(top_n(&of, 1), of.len()),
-                    top3: ratio(top_n(&of, 3), of.len()),
+                    top1: ratio(within(&of, 1), of.len()),
+                    top3: ratio(within(&of, 3), of.len()),
+                    top1_among_diagnoses: ratio(within_diagnoses(&of, 1), of.len()),
                 },
             );
         }
@@ -186,7 +244,7 @@ impl Evaluation {
         let mut bins = vec![(0usize, 0.0f64, 0usize); 10];
         let (mut none_other, mut none_known) = (0, 0);
         for c in &self.cases {
-            let truth_col = c.truth.unwrap_or(k);
+            let truth_col = column(c);
             let top = argmax(&c.probs);
             confusion[truth_col][top] += 1;
             brier += c
@@ -234,8 +292,12 @@ impl Evaluation {
         Report {
             cases: n,
             cases_in_knowledge_base: known.len(),
-            top1: ratio(top_n(&known, 1), known.len()),
-            top3: ratio(top_n(&known, 3), known.len()),
+            top1: ratio(within(&all, 1), n),
+            top2: ratio(within(&all, 2), n),
+            top3: ratio(within(&all, 3), n),
+            top1_known: ratio(within(&known, 1), known.len()),
+            top1_among_diagnoses: ratio(within_diagnoses(&known, 1), known.len()),
+            top3_among_diagnoses: ratio(within_diagnoses(&known, 3), known.len()),
             mrr,
             recall,
             confusion_rows: rows,
@@ -253,6 +315,7 @@ impl Evaluation {
 
 impl Report {
     /// A plain-text rendering of the report.
+    #[must_use]
     pub fn to_text(&self) -> String {
         let mut s = String::new();
         let pct = |x: f64| format!("{:5.1}%", 100.0 * x);
@@ -261,9 +324,16 @@ impl Report {
             self.cases, self.cases_in_knowledge_base, self.other_cases
         );
         s += &format!(
-            "top-1 {}   top-3 {}   MRR {:.3}\n",
+            "top-1 {}   top-2 {}   top-3 {}   (all cases, 'none of these' a candidate)\n",
             pct(self.top1),
-            pct(self.top3),
+            pct(self.top2),
+            pct(self.top3)
+        );
+        s += &format!(
+            "cases of the diagnoses: top-1 {} with 'none of these' competing, {} among the diagnoses alone (top-3 {}, MRR {:.3})\n",
+            pct(self.top1_known),
+            pct(self.top1_among_diagnoses),
+            pct(self.top3_among_diagnoses),
             self.mrr
         );
         s += &format!("Brier {:.3}   ECE {:.3}\n", self.brier, self.ece);
@@ -272,13 +342,14 @@ impl Report {
             pct(self.none_first_for_other),
             pct(self.none_first_for_known)
         );
-        s += "\nrecall by diagnosis:\n";
+        s += "\nrecall by diagnosis ('none of these' competing; among the diagnoses alone):\n";
         for (label, r) in &self.recall {
             s += &format!(
-                "  {label:<26} n={:<4} top-1 {}  top-3 {}\n",
+                "  {label:<26} n={:<4} top-1 {}  top-3 {}  (alone {})\n",
                 r.cases,
                 pct(r.top1),
-                pct(r.top3)
+                pct(r.top3),
+                pct(r.top1_among_diagnoses)
             );
         }
         s += "\nconfusion (rows: truth, columns: top prediction):\n";
@@ -377,5 +448,109 @@ impl DiseaseMap {
     /// True when empty.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
+    }
+}
+
+/// The true classes of cases named by `labels.tsv` files: a tab-separated table with a header
+/// row naming at least the columns `file` (the case file, relative to the table's folder) and
+/// `class` (a diagnosis id, or `other` for a condition outside the knowledge base).
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("osteodx-labels-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("adult"))?;
+/// std::fs::write(dir.join("labels.tsv"), "file\tclass\tnotes\nadult/a.json\tadult\tx\nb.json\tother\t\n")?;
+/// let labels = osteodx::evaluate::Labels::find(&dir)?;
+/// assert_eq!(labels.class_of(&dir.join("adult/a.json")), Some("adult"));
+/// assert_eq!(labels.class_of(&dir.join("b.json")), Some("other"));
+/// assert_eq!(labels.class_of(&dir.join("c.json")), None);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Labels {
+    classes: IndexMap<std::path::PathBuf, String>,
+}
+
+impl Labels {
+    /// Read every `labels.tsv` in `root` and its subfolders.
+    ///
+    /// # Errors
+    /// [`Error::Io`](crate::Error::Io) when a folder or table cannot be read;
+    /// [`Error::Ontology`](crate::Error::Ontology) naming the line of a malformed table.
+    pub fn find(root: impl AsRef<std::path::Path>) -> Result<Self, crate::Error> {
+        let mut out = Self::default();
+        out.scan(root.as_ref())?;
+        Ok(out)
+    }
+
+    fn scan(&mut self, dir: &std::path::Path) -> Result<(), crate::Error> {
+        let io = |source| crate::Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                self.scan(&path)?;
+            } else if path.file_name().is_some_and(|n| n == "labels.tsv") {
+                let text = std::fs::read_to_string(&path).map_err(|source| crate::Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                self.parse(dir, &path, &text)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn parse(&mut self, dir: &std::path::Path, path: &std::path::Path, text: &str) -> Result<(), crate::Error> {
+        let bad = |line: usize, message: &str| crate::Error::Ontology {
+            path: path.to_path_buf(),
+            line,
+            message: message.to_owned(),
+        };
+        let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+        let Some((_, header)) = lines.next() else {
+            return Ok(());
+        };
+        let columns: Vec<&str> = header.split('\t').map(str::trim).collect();
+        let file_col = columns
+            .iter()
+            .position(|c| *c == "file")
+            .ok_or_else(|| bad(1, "no `file` column"))?;
+        let class_col = columns
+            .iter()
+            .position(|c| *c == "class")
+            .ok_or_else(|| bad(1, "no `class` column"))?;
+        for (i, line) in lines {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let (Some(file), Some(class)) = (cols.get(file_col), cols.get(class_col)) else {
+                return Err(bad(i + 1, "fewer columns than the header"));
+            };
+            self.classes.insert(dir.join(file.trim()), class.trim().to_owned());
+        }
+        Ok(())
+    }
+
+    /// The class of a case file, when a table names it.
+    #[must_use]
+    pub fn class_of(&self, file: &std::path::Path) -> Option<&str> {
+        self.classes.get(file).map(String::as_str)
+    }
+
+    /// Number of labelled files.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// True when no table was found.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.classes.is_empty()
     }
 }

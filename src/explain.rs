@@ -7,17 +7,20 @@
 //! or above [`ScoringConfig::expected_threshold`](crate::ScoringConfig::expected_threshold)) that
 //! the patient was not examined for.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
-use crate::compile::{MatchKind, LOG_SCALE, NO_VIA};
-use crate::id::{DiagnosisId, EvidenceId, ROWS_PER_FINDING};
+use crate::id::{DiagnosisId, EvidenceId, FindingId};
 use crate::model::Model;
-use crate::resolve::{ResolutionNotes, ResolvedPatient};
+use crate::resolve::{Observation, ResolutionNotes, ResolvedPatient, ROW_FALLBACK};
 use crate::score::Ranking;
+use crate::tables::{MatchKind, Row, LOG_SCALE, NO_MATCH, NO_VIA};
 
 /// Names for explanations, made once per model; results borrow them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ExplainNames {
+    /// A readable name per evidence row.
     evidence: Vec<String>,
     /// Per diagnosis: its clinical, non-against rules at or above the expected threshold,
     /// most frequent first (file order for ties).
@@ -98,13 +101,17 @@ impl<'m> Explanation<'m> {
     }
 }
 
-/// One piece of evidence's contribution to one diagnosis.
+/// One observation's contribution to one diagnosis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contribution<'m> {
-    /// The evidence id (finding present/absent/implied, or a gene row).
-    pub evidence_id: EvidenceId,
-    /// What was observed, e.g. `macrocephaly`, `no blue_sclerae`, `TCIRG1 (biallelic)`.
-    pub evidence: &'m str,
+    /// The observation's position in the resolved patient (each observation contributes once).
+    pub observation: usize,
+    /// The evidence row that decided the value (`None` when no rule matched any row, or the
+    /// observation has no row).
+    pub evidence_id: Option<EvidenceId>,
+    /// What was observed, e.g. `macrocephaly`, `no blue_sclerae`, `TCIRG1 (biallelic)`, or an
+    /// HPO term outside the vocabulary with the findings it sits under.
+    pub evidence: Cow<'m, str>,
     /// log10 likelihood ratio.
     pub log10_lr: f64,
     /// The same in millionths of a log10 unit.
@@ -142,13 +149,14 @@ impl Model {
     /// assert_eq!(sum, top.units);
     /// # Ok::<(), osteodx::Error>(())
     /// ```
+    #[must_use]
     pub fn diagnose(&self, patient: &ResolvedPatient) -> Differential<'_> {
         let mut ranking = Ranking::new(self);
         self.rank_into(patient, &mut ranking);
         let none = ranking.none_posterior();
         let mut none_rank = ranking.entries().len() + 1;
         let mut diagnoses = Vec::with_capacity(ranking.entries().len());
-        let mut covered = Vec::with_capacity(2 * patient.evidence.len());
+        let mut covered = Vec::with_capacity(2 * patient.rows.len());
         for (i, e) in ranking.entries().iter().enumerate() {
             if none_rank > i + 1 && none > e.posterior {
                 none_rank = i + 1;
@@ -172,13 +180,13 @@ impl Model {
         }
         let mut breakdown = Vec::new();
         if let (Some(top), Some(first)) = (ranking.entries().first(), diagnoses.first()) {
-            let s_top = first.log10_prior + first.log10_lr;
+            let scale = LOG_SCALE * self.config.temperature;
+            let s_top = first.log10_prior + first.units as f64 / scale;
             let mut lookalike_mass = 0.0;
-            let totals = self.all_units(patient);
             for (d, diag) in self.kb.diagnoses().values().enumerate() {
                 if diag.lookalike {
-                    let units = totals[d];
-                    let s = self.log_prior[d] + units as f64 / LOG_SCALE;
+                    let units = self.units(patient, DiagnosisId(d as u32));
+                    let s = self.log_prior[d] + units as f64 / scale;
                     let posterior = top.posterior * (std::f64::consts::LN_10 * (s - s_top)).exp();
                     lookalike_mass += posterior;
                     breakdown.push(NoneComponent {
@@ -210,8 +218,49 @@ impl Model {
     }
 
     /// The explanation of one diagnosis and its total in units.
+    #[must_use]
     pub fn explain(&self, patient: &ResolvedPatient, d: DiagnosisId) -> (Explanation<'_>, i64) {
         self.explain_with(patient, d, &mut Vec::new())
+    }
+
+    /// What one observation contributes to diagnosis `d`: (units, deciding row, match kind,
+    /// rule finding or gene). The maximum over the observation's rows of the tables' value, or
+    /// the fallback when none matches; ties go to the first row.
+    fn contribution(
+        &self,
+        patient: &ResolvedPatient,
+        o: &Observation,
+        d: DiagnosisId,
+    ) -> (i64, Option<EvidenceId>, MatchKind, u32) {
+        let rows = patient.rows_of(o);
+        let mut best: Option<(i32, EvidenceId, MatchKind, u32)> = None;
+        for &e in rows {
+            if let Some(entry) = self.tables.value(e, d) {
+                if best.is_none_or(|b| entry.value > b.0) {
+                    best = Some((entry.value, e, entry.kind, entry.via));
+                }
+            }
+        }
+        let fallback = if o.fallback == ROW_FALLBACK {
+            rows.first()
+                .and_then(|r| self.tables.fallback.get(r.index()))
+                .copied()
+                .unwrap_or(0)
+        } else {
+            o.fallback
+        };
+        let gene = rows
+            .first()
+            .is_some_and(|&e| matches!(self.tables.layout.decode(e), Some(Row::Gene(..))));
+        match best {
+            Some((value, e, kind, via)) if value != NO_MATCH => (i64::from(value), Some(e), kind, via),
+            _ => (
+                i64::from(fallback),
+                None,
+                if gene { MatchKind::Gene } else { MatchKind::Unrelated },
+                NO_VIA,
+            ),
+        }
     }
 
     /// [`Model::explain`] with a scratch vector for the findings the patient was examined for.
@@ -221,47 +270,38 @@ impl Model {
         d: DiagnosisId,
         covered: &mut Vec<u32>,
     ) -> (Explanation<'_>, i64) {
-        let t = &self.tables;
         let names = self.names();
-        let n = patient.evidence.len();
+        let layout = self.tables.layout;
         let mut out = Explanation {
-            for_: Vec::with_capacity(n),
+            for_: Vec::with_capacity(patient.observations.len()),
             ..Explanation::default()
         };
         let mut total: i64 = 0;
         covered.clear();
-        for &e in &patient.evidence {
-            let row = e.index();
-            let Some(&b) = t.base.get(row) else { continue };
-            let (lo, hi) = (t.offsets[row] as usize, t.offsets[row + 1] as usize);
-            // Postings of a row are sorted by diagnosis.
-            let hit = t.post_diag[lo..hi].binary_search(&d.0).ok().map(|i| lo + i);
-            let (units, matched, via) = match hit {
-                Some(i) => (
-                    i64::from(b) + i64::from(t.post_delta[i]),
-                    MatchKind::from_code(t.post_kind[i]),
-                    t.post_via[i],
-                ),
-                None if row >= ROWS_PER_FINDING * t.n_findings => (i64::from(b), MatchKind::Gene, NO_VIA),
-                None => (i64::from(b), MatchKind::Unrelated, NO_VIA),
-            };
+        for (i, o) in patient.observations.iter().enumerate() {
+            let (units, evidence_id, matched, via) = self.contribution(patient, o, d);
             total += units;
-            if row < ROWS_PER_FINDING * t.n_findings {
-                covered.push((row / ROWS_PER_FINDING) as u32);
-                if via != NO_VIA {
-                    covered.push(via);
+            for &e in patient.rows_of(o) {
+                if let Some(Row::Present(f) | Row::Absent(f) | Row::Implied(f)) = layout.decode(e) {
+                    covered.push(f.0);
                 }
             }
+            let row_finding = evidence_id.and_then(|e| match layout.decode(e) {
+                Some(Row::Present(f) | Row::Absent(f) | Row::Implied(f)) => Some(f.0),
+                _ => None,
+            });
             let rule = match matched {
-                MatchKind::Gene => None,
-                _ if via != NO_VIA && via as usize != row / ROWS_PER_FINDING => {
+                MatchKind::Gene | MatchKind::Unrelated => None,
+                _ if via != NO_VIA && Some(via) != row_finding => {
+                    covered.push(via);
                     self.kb.findings().get_index(via as usize).map(|(k, _)| k.as_str())
                 }
                 _ => None,
             };
             let c = Contribution {
-                evidence_id: e,
-                evidence: names.evidence.get(row).map_or("?", String::as_str),
+                observation: i,
+                evidence_id,
+                evidence: self.evidence_name(patient, i, o),
                 log10_lr: units as f64 / LOG_SCALE,
                 units,
                 matched,
@@ -273,10 +313,10 @@ impl Model {
                 std::cmp::Ordering::Equal => out.neutral.push(c),
             }
         }
-        // Largest first; equal contributions in evidence-id order.
+        // Largest first; equal contributions in observation order.
         out.for_
-            .sort_unstable_by_key(|c| (std::cmp::Reverse(c.units), c.evidence_id));
-        out.against.sort_unstable_by_key(|c| (c.units, c.evidence_id));
+            .sort_unstable_by_key(|c| (std::cmp::Reverse(c.units), c.observation));
+        out.against.sort_unstable_by_key(|c| (c.units, c.observation));
         if let Some(expected) = names.expected.get(d.index()) {
             covered.sort_unstable();
             // Most frequent first, file order for ties; at most MAX_NOT_EXAMINED.
@@ -294,41 +334,27 @@ impl Model {
         (out, total)
     }
 
-    /// The total of one diagnosis in units, without building the explanation.
-    pub fn units(&self, patient: &ResolvedPatient, d: DiagnosisId) -> i64 {
-        let t = &self.tables;
-        let mut total = 0i64;
-        for &e in &patient.evidence {
-            let row = e.index();
-            let Some(&b) = t.base.get(row) else { continue };
-            let (lo, hi) = (t.offsets[row] as usize, t.offsets[row + 1] as usize);
-            let delta = t.post_diag[lo..hi]
-                .binary_search(&d.0)
-                .map_or(0, |i| t.post_delta[lo + i]);
-            total += i64::from(b) + i64::from(delta);
+    /// The name of an observation: the model's name of its row when it has one row of a
+    /// vocabulary finding or gene, otherwise the patient's own term.
+    fn evidence_name(&self, patient: &ResolvedPatient, i: usize, o: &Observation) -> Cow<'_, str> {
+        match patient.rows_of(o) {
+            [e] if !matches!(self.tables.layout.decode(*e), Some(Row::Implied(_))) => Cow::Borrowed(self.describe(*e)),
+            _ => Cow::Owned(patient.labels.get(i).cloned().unwrap_or_default()),
         }
-        total
     }
 
-    /// The totals of every diagnosis (look-alikes included) in units, in one pass.
-    pub fn all_units(&self, patient: &ResolvedPatient) -> Vec<i64> {
-        let t = &self.tables;
-        let mut totals = vec![0i64; self.n_diagnoses()];
-        let mut shared = 0i64;
-        for &e in &patient.evidence {
-            let row = e.index();
-            let Some(&b) = t.base.get(row) else { continue };
-            shared += i64::from(b);
-            let (lo, hi) = (t.offsets[row] as usize, t.offsets[row + 1] as usize);
-            for i in lo..hi {
-                totals[t.post_diag[i] as usize] += i64::from(t.post_delta[i]);
-            }
-        }
-        totals.iter_mut().for_each(|x| *x += shared);
-        totals
+    /// The total of one diagnosis in units, without building the explanation.
+    #[must_use]
+    pub fn units(&self, patient: &ResolvedPatient, d: DiagnosisId) -> i64 {
+        patient
+            .observations
+            .iter()
+            .map(|o| self.contribution(patient, o, d).0)
+            .sum()
     }
 
     /// A readable name for an evidence id.
+    #[must_use]
     pub fn describe(&self, e: EvidenceId) -> &str {
         self.names().evidence.get(e.index()).map_or("?", String::as_str)
     }
@@ -338,7 +364,7 @@ impl Model {
         self.explain_names.get_or_init(|| {
             let kb = &self.kb;
             ExplainNames {
-                evidence: (0..self.tables.base.len())
+                evidence: (0..self.tables.layout.rows())
                     .map(|r| self.describe_row(EvidenceId(r as u32)))
                     .collect(),
                 expected: kb
@@ -364,24 +390,16 @@ impl Model {
     }
 
     fn describe_row(&self, e: EvidenceId) -> String {
-        let t = &self.tables;
-        let row = e.index();
-        if row < ROWS_PER_FINDING * t.n_findings {
-            let id = self.finding_id(crate::id::FindingId((row / ROWS_PER_FINDING) as u32));
-            match row % ROWS_PER_FINDING {
-                0 => id.to_owned(),
-                1 => format!("no {id}"),
-                _ => format!("{id} (by a more specific term)"),
+        let id = |f: FindingId| self.finding_id(f).to_owned();
+        match self.tables.layout.decode(e) {
+            Some(Row::Present(f)) => id(f),
+            Some(Row::Absent(f)) => format!("no {}", id(f)),
+            Some(Row::Implied(f)) => format!("{} (by a more specific term)", id(f)),
+            Some(Row::Gene(g, z)) => {
+                let symbol = self.tables.gene_symbols.get(g as usize).map_or("?", String::as_str);
+                format!("{symbol} ({})", format!("{z:?}").to_lowercase())
             }
-        } else if e == t.other_gene_row() {
-            "variant in a gene no rule names".to_owned()
-        } else if e == t.unplaced_row() {
-            "HPO term outside the vocabulary".to_owned()
-        } else {
-            let g = (row - ROWS_PER_FINDING * t.n_findings) / 4;
-            let z = crate::compile::ZYGOSITIES[(row - ROWS_PER_FINDING * t.n_findings) % 4];
-            let symbol = t.gene_symbols.get(g).map_or("?", String::as_str);
-            format!("{symbol} ({})", format!("{z:?}").to_lowercase())
+            None => "?".to_owned(),
         }
     }
 }

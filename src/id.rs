@@ -2,9 +2,8 @@
 //!
 //! A compiled [`Model`](crate::Model) numbers its findings and diagnoses by their position in the
 //! [`KnowledgeBase`](crate::KnowledgeBase) (file order). Evidence ids number what the scorer
-//! reads: finding `f` observed present is evidence `3f`, observed absent `3f + 1`, implied by a
-//! more specific HPO term outside the vocabulary `3f + 2`; genetic results and unplaced HPO terms
-//! follow after the findings.
+//! reads (a finding observed present, absent or implied, a gene result); how they are laid out
+//! is private to the compiled tables.
 
 use serde::Serialize;
 
@@ -20,30 +19,17 @@ pub struct FindingId(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct EvidenceId(pub u32);
 
-/// Evidence rows per finding: present, absent, implied.
-pub const ROWS_PER_FINDING: usize = 3;
-
 impl FindingId {
-    /// The evidence id of this finding observed present.
-    pub fn present(self) -> EvidenceId {
-        EvidenceId(self.0 * 3)
-    }
-
-    /// The evidence id of this finding observed absent.
-    pub fn absent(self) -> EvidenceId {
-        EvidenceId(self.0 * 3 + 1)
-    }
-
-    /// The evidence id of this finding implied by a more specific HPO term that is not in the
-    /// vocabulary: it matches rules on this finding and its ancestors, but not, partially, rules
-    /// on its descendants (the patient's term is not one of them).
-    pub fn implied(self) -> EvidenceId {
-        EvidenceId(self.0 * 3 + 2)
+    /// As an index.
+    #[must_use]
+    pub fn index(self) -> usize {
+        self.0 as usize
     }
 }
 
 impl DiagnosisId {
     /// As an index.
+    #[must_use]
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -51,6 +37,7 @@ impl DiagnosisId {
 
 impl EvidenceId {
     /// As an index.
+    #[must_use]
     pub fn index(self) -> usize {
         self.0 as usize
     }

@@ -1,9 +1,13 @@
 //! The validated knowledge base: findings and diagnoses with their rules, ids resolved to
 //! indices, valid by construction.
 //!
-//! [`KnowledgeBase::new`] checks a [`RuleSet`] and reports every problem it finds (see
-//! [`ProblemKind`] for the list) with its file, line and column. The knowledge base keeps the
-//! definitions as written, so [`KnowledgeBase::to_rule_files`] writes back the same rules.
+//! [`KnowledgeBase::new`] works in two phases. **Merge** puts the layers of a [`RuleSet`] on
+//! top of each other: a finding, gene background or `[diagnosis]` of a higher layer replaces
+//! the one with the same id below it, and an `[amend]` file changes single rules and genes of a
+//! diagnosis defined below (or in the same layer). **Validate** then checks every definition and
+//! reports every problem it finds (see [`ProblemKind`] for the list) with its file, line and
+//! column. The knowledge base keeps the merged definitions as written, so
+//! [`KnowledgeBase::to_rule_files`] writes back the same rules.
 
 use std::collections::HashMap;
 
@@ -14,7 +18,8 @@ use crate::error::{Error, Location, Problem, ProblemKind, RuleErrors};
 use crate::load::{RuleSet, SourceFile};
 use crate::names;
 use crate::rule_file::{
-    DiagnosisDef, FindingDef, FindingKind, Frequency, GeneDef, Inheritance, RuleDef, RuleFile, Zygosity,
+    AmendDef, DiagnosisDef, FindingDef, FindingKind, Frequency, GeneBackgroundDef, GeneDef, Inheritance, RuleDef,
+    RuleFile, SubtypeDef, Zygosity,
 };
 
 /// Background probability used when a finding gives none.
@@ -46,7 +51,7 @@ pub struct Rule {
     pub finding: usize,
     /// P(finding | diagnosis), in [0, 1].
     pub frequency: f64,
-    /// Explicit positive likelihood ratio.
+    /// Explicit likelihood ratio.
     pub lr: Option<f64>,
     /// The finding argues against the diagnosis.
     pub against: bool,
@@ -63,6 +68,15 @@ pub struct Gene {
     pub zygosity: Zygosity,
     /// Share of cases.
     pub fraction: f64,
+}
+
+/// An OMIM / Orphanet entry that is part of a diagnosis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subtype {
+    /// `OMIM:…` or `ORPHA:…`.
+    pub id: String,
+    /// Share of the diagnosis's patients.
+    pub share: f64,
 }
 
 /// A validated diagnosis.
@@ -86,6 +100,8 @@ pub struct Diagnosis {
     pub omim: Vec<String>,
     /// Orphanet ids.
     pub orphanet: Vec<String>,
+    /// The entries that make up the diagnosis.
+    pub subtypes: Vec<Subtype>,
     /// Genes.
     pub genes: Vec<Gene>,
     /// Rules, in file order.
@@ -104,7 +120,9 @@ pub struct Diagnosis {
 pub struct KnowledgeBase {
     findings: IndexMap<String, Finding>,
     diagnoses: IndexMap<String, Diagnosis>,
+    gene_backgrounds: IndexMap<String, f64>,
     finding_defs: Vec<FindingDef>,
+    gene_background_defs: Vec<GeneBackgroundDef>,
     diagnosis_files: Vec<RuleFile>,
 }
 
@@ -112,6 +130,31 @@ pub struct KnowledgeBase {
 struct Located<'a, T> {
     def: &'a T,
     file: &'a SourceFile,
+}
+
+impl<T> Clone for Located<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Located<'_, T> {}
+
+/// A diagnosis after merging: its header and the genes, rules and subtypes of every file that
+/// defined or amended it.
+struct MergedDiagnosis<'a> {
+    header: Located<'a, DiagnosisDef>,
+    prevalence: Option<Located<'a, AmendDef>>,
+    subtypes: Vec<Located<'a, SubtypeDef>>,
+    genes: Vec<Located<'a, GeneDef>>,
+    rules: Vec<Located<'a, RuleDef>>,
+}
+
+/// The layers merged: the definitions that are in force, in file order.
+struct Merged<'a> {
+    findings: IndexMap<String, Located<'a, FindingDef>>,
+    gene_backgrounds: IndexMap<String, Located<'a, GeneBackgroundDef>>,
+    diagnoses: IndexMap<String, MergedDiagnosis<'a>>,
 }
 
 impl KnowledgeBase {
@@ -132,248 +175,71 @@ impl KnowledgeBase {
     }
 
     /// Validate a rule set. Files of a higher layer replace findings and diagnoses of a lower
-    /// one that have the same id; within a layer a repeated id is an error.
+    /// one that have the same id; within a layer a repeated id is an error. `[amend]` files
+    /// change rules and genes of a diagnosis one by one.
     ///
     /// # Errors
     /// [`Error::Rules`] listing every problem found, each with file, line and column.
     pub fn new(rules: RuleSet) -> Result<Self, Error> {
         let mut problems = Vec::new();
-        let finding_defs = merge_findings(&rules, &mut problems);
-        let diagnosis_defs = merge_diagnoses(&rules, &mut problems);
-
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        for (i, f) in finding_defs.values().enumerate() {
-            index.insert(f.def.id.get_ref(), i);
-        }
-        let ids: Vec<&str> = finding_defs.keys().map(String::as_str).collect();
-        let unknown = |id: &Spanned<String>, file: &SourceFile| Problem {
-            location: file.locate(id.span().start),
-            kind: ProblemKind::UnknownFinding {
-                id: id.get_ref().clone(),
-                suggestions: names::nearest(id.get_ref(), ids.iter().copied()),
-            },
+        let finding_files = merge_findings(&rules, &mut problems);
+        let index = FindingIndex::new(&finding_files);
+        let merged = Merged {
+            gene_backgrounds: merge_gene_backgrounds(&rules, &mut problems),
+            diagnoses: merge_diagnoses(&rules, &index, &mut problems),
+            findings: finding_files,
         };
-
-        let mut findings = IndexMap::new();
-        let mut hpo_seen: HashMap<&str, &str> = HashMap::new();
-        for (id, Located { def, file }) in &finding_defs {
-            check_id(&def.id, file, &mut problems);
-            if let Some(hpo) = &def.hpo {
-                if !is_hpo_id(hpo.get_ref()) {
-                    problems.push(at(
-                        file,
-                        hpo.span().start,
-                        ProblemKind::MalformedHpoId(hpo.get_ref().clone()),
-                    ));
-                } else if let Some(first) = hpo_seen.insert(hpo.get_ref(), id) {
-                    problems.push(at(
-                        file,
-                        hpo.span().start,
-                        ProblemKind::DuplicateHpo {
-                            hpo: hpo.get_ref().clone(),
-                            first: first.to_owned(),
-                            second: id.clone(),
-                        },
-                    ));
-                }
-            }
-            let background = match &def.background {
-                Some(b) => {
-                    let v = *b.get_ref();
-                    if !(v > 0.0 && v < 1.0) {
-                        problems.push(at(file, b.span().start, out_of_range("background", v, "(0, 1)")));
-                    }
-                    v
-                }
-                None => DEFAULT_BACKGROUND,
-            };
-            let mut parents = Vec::new();
-            for p in &def.parents {
-                match index.get(p.get_ref().as_str()) {
-                    Some(&i) => parents.push(i),
-                    None => problems.push(unknown(p, file)),
-                }
-            }
-            findings.insert(
-                id.clone(),
-                Finding {
-                    id: id.clone(),
-                    label: def.label.clone(),
-                    hpo: def.hpo.as_ref().map(|h| h.get_ref().clone()),
-                    kind: def.kind,
-                    synonyms: def.synonyms.clone(),
-                    parents,
-                    background,
-                },
-            );
-        }
-        check_cycles(&findings, &finding_defs, &mut problems);
-
+        let findings = validate_findings(&merged.findings, &index, &mut problems);
+        check_cycles(&findings, &merged.findings, &mut problems);
+        let gene_backgrounds = validate_gene_backgrounds(&merged.gene_backgrounds, &mut problems);
         let mut diagnoses = IndexMap::new();
-        for (id, (Located { def, file }, genes, rules)) in &diagnosis_defs {
-            check_id(&def.id, file, &mut problems);
-            let prevalence = *def.prevalence.get_ref();
-            if !(prevalence > 0.0 && prevalence < 1.0) {
-                problems.push(at(
-                    file,
-                    def.prevalence.span().start,
-                    out_of_range("prevalence", prevalence, "(0, 1)"),
-                ));
-            }
-            if rules.is_empty() {
-                problems.push(at(file, def.id.span().start, ProblemKind::NoRules(id.clone())));
-            }
-            let mut checked_genes = Vec::new();
-            for g in genes.iter() {
-                let symbol = g.symbol.get_ref();
-                let valid = !symbol.is_empty()
-                    && symbol.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                    && symbol.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
-                if !valid {
-                    problems.push(at(file, g.symbol.span().start, ProblemKind::BadGene(symbol.clone())));
-                }
-                let fraction = *g.fraction.get_ref();
-                if !(fraction > 0.0 && fraction <= 1.0) {
-                    problems.push(at(
-                        file,
-                        g.fraction.span().start,
-                        out_of_range("gene fraction", fraction, "(0, 1]"),
-                    ));
-                }
-                let symbol = symbol.to_ascii_uppercase();
-                if checked_genes
-                    .iter()
-                    .any(|x: &Gene| x.symbol == symbol && x.zygosity == g.zygosity)
-                {
-                    problems.push(at(
-                        file,
-                        g.symbol.span().start,
-                        ProblemKind::DuplicateGene {
-                            diagnosis: id.clone(),
-                            gene: symbol.clone(),
-                        },
-                    ));
-                }
-                checked_genes.push(Gene {
-                    symbol,
-                    zygosity: g.zygosity,
-                    fraction,
-                });
-            }
-            let mut checked_rules: Vec<Rule> = Vec::new();
-            for r in rules.iter() {
-                let finding = match index.get(r.finding.get_ref().as_str()) {
-                    Some(&i) => i,
-                    None => {
-                        problems.push(unknown(&r.finding, file));
-                        continue;
-                    }
-                };
-                let frequency = match r.frequency.get_ref().value() {
-                    Some(v) if (0.0..=1.0).contains(&v) => v,
-                    Some(v) => {
-                        problems.push(at(file, r.frequency.span().start, ProblemKind::FrequencyOutOfRange(v)));
-                        continue;
-                    }
-                    None => {
-                        let text = match r.frequency.get_ref() {
-                            Frequency::Class(t) => t.clone(),
-                            Frequency::Number(n) => n.to_string(),
-                        };
-                        problems.push(at(
-                            file,
-                            r.frequency.span().start,
-                            ProblemKind::FrequencyNotANumber(text),
-                        ));
-                        continue;
-                    }
-                };
-                let lr = r.lr.as_ref().map(|lr| {
-                    let v = *lr.get_ref();
-                    if !(v > 0.0 && v.is_finite()) {
-                        problems.push(at(
-                            file,
-                            lr.span().start,
-                            out_of_range("likelihood ratio", v, "(0, infinity)"),
-                        ));
-                    }
-                    v
-                });
-                if checked_rules.iter().any(|x| x.finding == finding) {
-                    problems.push(at(
-                        file,
-                        r.finding.span().start,
-                        ProblemKind::DuplicateRule {
-                            diagnosis: id.clone(),
-                            finding: r.finding.get_ref().clone(),
-                        },
-                    ));
-                }
-                checked_rules.push(Rule {
-                    finding,
-                    frequency,
-                    lr,
-                    against: r.against,
-                    source: r.source.clone(),
-                });
-            }
-            diagnoses.insert(
-                id.clone(),
-                Diagnosis {
-                    id: id.clone(),
-                    name: def.name.clone(),
-                    synonyms: def.synonyms.clone(),
-                    inheritance: def.inheritance,
-                    lookalike: def.lookalike,
-                    onset: def.onset.clone(),
-                    prevalence,
-                    omim: def.omim.clone(),
-                    orphanet: def.orphanet.clone(),
-                    genes: checked_genes,
-                    rules: checked_rules,
-                },
-            );
+        for (id, merged) in &merged.diagnoses {
+            diagnoses.insert(id.clone(), validate_diagnosis(id, merged, &index, &mut problems));
         }
-
         if !problems.is_empty() {
             problems.sort_by(|a, b| a.location.cmp(&b.location));
             return Err(Error::Rules(RuleErrors { problems }));
         }
-        let finding_defs = finding_defs.into_values().map(|l| l.def.clone()).collect();
-        let diagnosis_files = diagnosis_defs
-            .into_values()
-            .map(|(d, genes, rules)| RuleFile {
-                finding: Vec::new(),
-                diagnosis: Some(d.def.clone()),
-                gene: genes.into_iter().cloned().collect(),
-                rule: rules.into_iter().cloned().collect(),
-            })
-            .collect();
+        let finding_defs = merged.findings.values().map(|l| l.def.clone()).collect();
+        let gene_background_defs = merged.gene_backgrounds.values().map(|l| l.def.clone()).collect();
+        let diagnosis_files = merged.diagnoses.values().map(as_rule_file).collect();
         Ok(Self {
             findings,
             diagnoses,
+            gene_backgrounds,
             finding_defs,
+            gene_background_defs,
             diagnosis_files,
         })
     }
 
     /// The findings, in file order; a finding's index is its position here.
+    #[must_use]
     pub fn findings(&self) -> &IndexMap<String, Finding> {
         &self.findings
     }
 
     /// The diagnoses, in file order; a diagnosis's index is its position here.
+    #[must_use]
     pub fn diagnoses(&self) -> &IndexMap<String, Diagnosis> {
         &self.diagnoses
     }
 
     /// The index of a finding id.
+    #[must_use]
     pub fn finding_index(&self, id: &str) -> Option<usize> {
         self.findings.get_index_of(id)
     }
 
+    /// The background of a gene result, when the rules give one.
+    #[must_use]
+    pub fn gene_background(&self, symbol: &str) -> Option<f64> {
+        self.gene_backgrounds.get(symbol).copied()
+    }
+
     /// The rules as files again: `findings.toml` first, then `<diagnosis id>.toml` for each
-    /// diagnosis, as TOML text that loads back into an equal knowledge base.
+    /// diagnosis (amendments folded in), as TOML text that loads back into an equal knowledge
+    /// base.
     ///
     /// ```
     /// use osteodx::{KnowledgeBase, RuleSet};
@@ -385,10 +251,12 @@ impl KnowledgeBase {
     /// assert_eq!(KnowledgeBase::new(again)?, kb);
     /// # Ok::<(), osteodx::Error>(())
     /// ```
+    #[must_use]
     pub fn to_rule_files(&self) -> Vec<(String, String)> {
         let mut out = Vec::with_capacity(self.diagnosis_files.len() + 1);
         let vocabulary = RuleFile {
             finding: self.finding_defs.clone(),
+            gene_background: self.gene_background_defs.clone(),
             ..RuleFile::default()
         };
         out.push(("findings.toml".to_owned(), toml_text(&vocabulary)));
@@ -408,7 +276,67 @@ fn toml_text(file: &RuleFile) -> String {
     toml::to_string(file).unwrap_or_default()
 }
 
-type DiagnosisEntry<'a> = (Located<'a, DiagnosisDef>, Vec<&'a GeneDef>, Vec<&'a RuleDef>);
+/// A merged diagnosis as one rule file (what `to_rule_files` writes).
+fn as_rule_file(m: &MergedDiagnosis<'_>) -> RuleFile {
+    let mut header = m.header.def.clone();
+    if let Some(amend) = m.prevalence {
+        if let Some(p) = &amend.def.prevalence {
+            header.prevalence = p.clone();
+            header.prevalence_source.clone_from(&amend.def.prevalence_source);
+        }
+    }
+    RuleFile {
+        diagnosis: Some(header),
+        subtype: m.subtypes.iter().map(|l| l.def.clone()).collect(),
+        gene: m.genes.iter().map(|l| l.def.clone()).collect(),
+        rule: m.rules.iter().map(|l| l.def.clone()).collect(),
+        ..RuleFile::default()
+    }
+}
+
+/// Finding ids and HPO ids → position among the merged findings.
+struct FindingIndex<'a> {
+    by_id: HashMap<&'a str, usize>,
+    by_hpo: HashMap<&'a str, usize>,
+    ids: Vec<&'a str>,
+}
+
+impl<'a> FindingIndex<'a> {
+    fn new(findings: &IndexMap<String, Located<'a, FindingDef>>) -> Self {
+        let mut by_id = HashMap::new();
+        let mut by_hpo = HashMap::new();
+        for (i, l) in findings.values().enumerate() {
+            by_id.insert(l.def.id.get_ref().as_str(), i);
+            if let Some(h) = &l.def.hpo {
+                by_hpo.entry(h.get_ref().as_str()).or_insert(i);
+            }
+        }
+        Self {
+            by_id,
+            by_hpo,
+            ids: findings.values().map(|l| l.def.id.get_ref().as_str()).collect(),
+        }
+    }
+
+    /// A finding by id, or by HPO id.
+    fn get(&self, reference: &str) -> Option<usize> {
+        self.by_id
+            .get(reference)
+            .or_else(|| self.by_hpo.get(reference.trim()))
+            .copied()
+    }
+
+    fn unknown(&self, id: &Spanned<String>, file: &SourceFile) -> Problem {
+        at(
+            file,
+            id.span().start,
+            ProblemKind::UnknownFinding {
+                id: id.get_ref().clone(),
+                suggestions: names::nearest(id.get_ref(), self.ids.iter().copied()),
+            },
+        )
+    }
+}
 
 fn merge_findings<'a>(rules: &'a RuleSet, problems: &mut Vec<Problem>) -> IndexMap<String, Located<'a, FindingDef>> {
     let mut out: IndexMap<String, Located<'a, FindingDef>> = IndexMap::new();
@@ -434,43 +362,446 @@ fn merge_findings<'a>(rules: &'a RuleSet, problems: &mut Vec<Problem>) -> IndexM
     out
 }
 
-fn merge_diagnoses<'a>(rules: &'a RuleSet, problems: &mut Vec<Problem>) -> IndexMap<String, DiagnosisEntry<'a>> {
-    let mut out: IndexMap<String, DiagnosisEntry<'a>> = IndexMap::new();
+fn merge_gene_backgrounds<'a>(
+    rules: &'a RuleSet,
+    problems: &mut Vec<Problem>,
+) -> IndexMap<String, Located<'a, GeneBackgroundDef>> {
+    let mut out: IndexMap<String, Located<'a, GeneBackgroundDef>> = IndexMap::new();
     for file in &rules.files {
-        let r = &file.rules;
-        let Some(def) = &r.diagnosis else {
-            if !r.rule.is_empty() || !r.gene.is_empty() {
-                problems.push(Problem {
-                    location: Location {
-                        path: file.path.clone(),
-                        line: 0,
-                        column: 0,
-                    },
-                    kind: ProblemKind::RulesWithoutDiagnosis,
-                });
+        for def in &file.rules.gene_background {
+            let symbol = def.symbol.get_ref().trim().to_ascii_uppercase();
+            if out.get(&symbol).is_some_and(|prev| prev.file.layer == file.layer) {
+                problems.push(at(
+                    file,
+                    def.symbol.span().start,
+                    ProblemKind::DuplicateGeneBackground(symbol),
+                ));
+                continue;
             }
-            continue;
-        };
-        let id = def.id.get_ref().clone();
-        if let Some((prev, _, _)) = out.get(&id) {
-            if prev.file.layer == file.layer {
+            out.insert(symbol, Located { def, file });
+        }
+    }
+    out
+}
+
+fn merge_diagnoses<'a>(
+    rules: &'a RuleSet,
+    index: &FindingIndex<'_>,
+    problems: &mut Vec<Problem>,
+) -> IndexMap<String, MergedDiagnosis<'a>> {
+    let mut out: IndexMap<String, MergedDiagnosis<'a>> = IndexMap::new();
+    let layers: Vec<u32> = {
+        let mut l: Vec<u32> = rules.files.iter().map(|f| f.layer).collect();
+        l.dedup();
+        l
+    };
+    for layer in layers {
+        let files = || rules.files.iter().filter(move |f| f.layer == layer);
+        // Definitions of the layer first, then its amendments.
+        let mut defined_here: HashMap<String, Location> = HashMap::new();
+        for file in files() {
+            let r = &file.rules;
+            let Some(def) = &r.diagnosis else {
+                if r.amend.is_none() && (!r.rule.is_empty() || !r.gene.is_empty() || !r.subtype.is_empty()) {
+                    problems.push(Problem {
+                        location: Location {
+                            path: file.path.clone(),
+                            line: 0,
+                            column: 0,
+                        },
+                        kind: ProblemKind::RulesWithoutDiagnosis,
+                    });
+                }
+                continue;
+            };
+            if let Some(amend) = &r.amend {
+                problems.push(at(file, amend.diagnosis.span().start, ProblemKind::DiagnosisAndAmend));
+            }
+            let id = def.id.get_ref().clone();
+            let here = file.locate(def.id.span().start);
+            if let Some(first) = defined_here.get(&id) {
                 problems.push(at(
                     file,
                     def.id.span().start,
                     ProblemKind::DuplicateDiagnosis {
                         id: id.clone(),
-                        first: prev.file.locate(prev.def.id.span().start),
+                        first: first.clone(),
                     },
                 ));
                 continue;
             }
+            defined_here.insert(id.clone(), here);
+            for rule in &r.rule {
+                if rule.remove {
+                    problems.push(at(file, rule.finding.span().start, ProblemKind::RemoveOutsideAmend));
+                }
+            }
+            for gene in &r.gene {
+                if gene.remove {
+                    problems.push(at(file, gene.symbol.span().start, ProblemKind::RemoveOutsideAmend));
+                }
+            }
+            let merged = MergedDiagnosis {
+                header: Located { def, file },
+                prevalence: None,
+                subtypes: r.subtype.iter().map(|def| Located { def, file }).collect(),
+                genes: r.gene.iter().map(|def| Located { def, file }).collect(),
+                rules: r.rule.iter().map(|def| Located { def, file }).collect(),
+            };
+            // A definition in a higher layer replaces the whole diagnosis (keeping its place).
+            out.insert(id, merged);
         }
-        out.insert(
-            id,
-            (Located { def, file }, r.gene.iter().collect(), r.rule.iter().collect()),
-        );
+        for file in files() {
+            let r = &file.rules;
+            let (None, Some(amend)) = (&r.diagnosis, &r.amend) else {
+                continue;
+            };
+            let id = amend.diagnosis.get_ref();
+            let Some(target) = out.get_mut(id) else {
+                problems.push(at(
+                    file,
+                    amend.diagnosis.span().start,
+                    ProblemKind::UnknownDiagnosis {
+                        id: id.clone(),
+                        suggestions: names::nearest(
+                            id,
+                            rules
+                                .files
+                                .iter()
+                                .filter_map(|f| f.rules.diagnosis.as_ref().map(|d| d.id.get_ref().as_str())),
+                        ),
+                    },
+                ));
+                continue;
+            };
+            amend_diagnosis(target, file, amend, index, problems);
+        }
     }
     out
+}
+
+/// Apply one `[amend]` file to a merged diagnosis.
+fn amend_diagnosis<'a>(
+    target: &mut MergedDiagnosis<'a>,
+    file: &'a SourceFile,
+    amend: &'a AmendDef,
+    index: &FindingIndex<'_>,
+    problems: &mut Vec<Problem>,
+) {
+    let id = amend.diagnosis.get_ref();
+    if amend.prevalence.is_some() {
+        target.prevalence = Some(Located { def: amend, file });
+    }
+    for def in &file.rules.rule {
+        let finding = index.get(def.finding.get_ref());
+        let existing = target
+            .rules
+            .iter()
+            .position(|l| finding.is_some() && index.get(l.def.finding.get_ref()) == finding);
+        match (existing, def.remove) {
+            (Some(i), true) => {
+                target.rules.remove(i);
+            }
+            (None, true) => problems.push(at(
+                file,
+                def.finding.span().start,
+                ProblemKind::NothingToRemove {
+                    diagnosis: id.clone(),
+                    what: format!("rule on `{}`", def.finding.get_ref()),
+                },
+            )),
+            (Some(i), false) => target.rules[i] = Located { def, file },
+            (None, false) => target.rules.push(Located { def, file }),
+        }
+    }
+    for def in &file.rules.gene {
+        let symbol = def.symbol.get_ref().trim().to_ascii_uppercase();
+        let existing = target.genes.iter().position(|l| {
+            l.def.symbol.get_ref().trim().eq_ignore_ascii_case(&symbol) && l.def.zygosity == def.zygosity
+        });
+        match (existing, def.remove) {
+            (Some(i), true) => {
+                target.genes.remove(i);
+            }
+            (None, true) => problems.push(at(
+                file,
+                def.symbol.span().start,
+                ProblemKind::NothingToRemove {
+                    diagnosis: id.clone(),
+                    what: format!("gene {symbol}"),
+                },
+            )),
+            (Some(i), false) => target.genes[i] = Located { def, file },
+            (None, false) => target.genes.push(Located { def, file }),
+        }
+    }
+    for def in &file.rules.subtype {
+        match target
+            .subtypes
+            .iter()
+            .position(|l| l.def.id.get_ref() == def.id.get_ref())
+        {
+            Some(i) => target.subtypes[i] = Located { def, file },
+            None => target.subtypes.push(Located { def, file }),
+        }
+    }
+}
+
+fn validate_findings(
+    defs: &IndexMap<String, Located<'_, FindingDef>>,
+    index: &FindingIndex<'_>,
+    problems: &mut Vec<Problem>,
+) -> IndexMap<String, Finding> {
+    let mut findings = IndexMap::new();
+    let mut hpo_seen: HashMap<&str, &str> = HashMap::new();
+    for (id, Located { def, file }) in defs {
+        check_id(&def.id, file, problems);
+        if let Some(hpo) = &def.hpo {
+            if !is_hpo_id(hpo.get_ref()) {
+                problems.push(at(
+                    file,
+                    hpo.span().start,
+                    ProblemKind::MalformedHpoId(hpo.get_ref().clone()),
+                ));
+            } else if let Some(first) = hpo_seen.insert(hpo.get_ref(), id) {
+                problems.push(at(
+                    file,
+                    hpo.span().start,
+                    ProblemKind::DuplicateHpo {
+                        hpo: hpo.get_ref().clone(),
+                        first: first.to_owned(),
+                        second: id.clone(),
+                    },
+                ));
+            }
+        }
+        let background = match &def.background {
+            Some(b) => probability(b, "background", file, problems),
+            None => DEFAULT_BACKGROUND,
+        };
+        let mut parents = Vec::new();
+        for p in &def.parents {
+            match index.by_id.get(p.get_ref().as_str()) {
+                Some(&i) => parents.push(i),
+                None => problems.push(index.unknown(p, file)),
+            }
+        }
+        findings.insert(
+            id.clone(),
+            Finding {
+                id: id.clone(),
+                label: def.label.clone(),
+                hpo: def.hpo.as_ref().map(|h| h.get_ref().clone()),
+                kind: def.kind,
+                synonyms: def.synonyms.clone(),
+                parents,
+                background,
+            },
+        );
+    }
+    findings
+}
+
+/// A value that must lie in (0, 1).
+fn probability(value: &Spanned<f64>, what: &'static str, file: &SourceFile, problems: &mut Vec<Problem>) -> f64 {
+    let v = *value.get_ref();
+    if !(v > 0.0 && v < 1.0) {
+        problems.push(at(file, value.span().start, out_of_range(what, v, "(0, 1)")));
+    }
+    v
+}
+
+fn validate_gene_backgrounds(
+    defs: &IndexMap<String, Located<'_, GeneBackgroundDef>>,
+    problems: &mut Vec<Problem>,
+) -> IndexMap<String, f64> {
+    let mut out = IndexMap::new();
+    for (symbol, Located { def, file }) in defs {
+        check_gene_symbol(&def.symbol, file, problems);
+        let v = probability(&def.background, "gene background", file, problems);
+        out.insert(symbol.clone(), v);
+    }
+    out
+}
+
+fn check_gene_symbol(symbol: &Spanned<String>, file: &SourceFile, problems: &mut Vec<Problem>) {
+    let s = symbol.get_ref();
+    let valid = !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    if !valid {
+        problems.push(at(file, symbol.span().start, ProblemKind::BadGene(s.clone())));
+    }
+}
+
+fn validate_diagnosis(
+    id: &str,
+    merged: &MergedDiagnosis<'_>,
+    index: &FindingIndex<'_>,
+    problems: &mut Vec<Problem>,
+) -> Diagnosis {
+    let Located { def, file } = merged.header;
+    check_id(&def.id, file, problems);
+    let prevalence = match merged
+        .prevalence
+        .and_then(|l| l.def.prevalence.as_ref().map(|p| (p, l.file)))
+    {
+        Some((p, amend_file)) => probability(p, "prevalence", amend_file, problems),
+        None => probability(&def.prevalence, "prevalence", file, problems),
+    };
+    if merged.rules.is_empty() {
+        problems.push(at(file, def.id.span().start, ProblemKind::NoRules(id.to_owned())));
+    }
+    Diagnosis {
+        id: id.to_owned(),
+        name: def.name.clone(),
+        synonyms: def.synonyms.clone(),
+        inheritance: def.inheritance,
+        lookalike: def.lookalike,
+        onset: def.onset.clone(),
+        prevalence,
+        omim: def.omim.clone(),
+        orphanet: def.orphanet.clone(),
+        subtypes: validate_subtypes(id, merged, problems),
+        genes: validate_genes(id, merged, problems),
+        rules: validate_rules(id, merged, index, problems),
+    }
+}
+
+fn validate_subtypes(id: &str, merged: &MergedDiagnosis<'_>, problems: &mut Vec<Problem>) -> Vec<Subtype> {
+    let mut out = Vec::new();
+    let mut total = 0.0;
+    for Located { def, file } in &merged.subtypes {
+        let sid = def.id.get_ref();
+        let ok = ["OMIM:", "ORPHA:"].iter().any(|prefix| {
+            sid.strip_prefix(prefix)
+                .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if !ok {
+            problems.push(at(file, def.id.span().start, ProblemKind::BadSubtypeId(sid.clone())));
+        }
+        let share = *def.share.get_ref();
+        if !(0.0..=1.0).contains(&share) {
+            problems.push(at(
+                file,
+                def.share.span().start,
+                out_of_range("subtype share", share, "[0, 1]"),
+            ));
+        }
+        total += share;
+        out.push(Subtype { id: sid.clone(), share });
+    }
+    if total > 1.0 + 1e-9 {
+        let Located { def, file } = merged.header;
+        problems.push(at(
+            file,
+            def.id.span().start,
+            ProblemKind::SharesExceedOne {
+                diagnosis: id.to_owned(),
+                total,
+            },
+        ));
+    }
+    out
+}
+
+fn validate_genes(id: &str, merged: &MergedDiagnosis<'_>, problems: &mut Vec<Problem>) -> Vec<Gene> {
+    let mut checked: Vec<Gene> = Vec::new();
+    for Located { def: g, file } in &merged.genes {
+        check_gene_symbol(&g.symbol, file, problems);
+        let fraction = *g.fraction.get_ref();
+        if !(fraction > 0.0 && fraction <= 1.0) {
+            problems.push(at(
+                file,
+                g.fraction.span().start,
+                out_of_range("gene fraction", fraction, "(0, 1]"),
+            ));
+        }
+        let symbol = g.symbol.get_ref().trim().to_ascii_uppercase();
+        if checked.iter().any(|x| x.symbol == symbol && x.zygosity == g.zygosity) {
+            problems.push(at(
+                file,
+                g.symbol.span().start,
+                ProblemKind::DuplicateGene {
+                    diagnosis: id.to_owned(),
+                    gene: symbol.clone(),
+                },
+            ));
+        }
+        checked.push(Gene {
+            symbol,
+            zygosity: g.zygosity,
+            fraction,
+        });
+    }
+    checked
+}
+
+fn validate_rules(
+    id: &str,
+    merged: &MergedDiagnosis<'_>,
+    index: &FindingIndex<'_>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Rule> {
+    let mut checked: Vec<Rule> = Vec::new();
+    for Located { def: r, file } in &merged.rules {
+        let Some(finding) = index.get(r.finding.get_ref()) else {
+            problems.push(index.unknown(&r.finding, file));
+            continue;
+        };
+        let Some(frequency) = &r.frequency else {
+            problems.push(at(
+                file,
+                r.finding.span().start,
+                ProblemKind::MissingFrequency(r.finding.get_ref().clone()),
+            ));
+            continue;
+        };
+        let frequency = match frequency.get_ref().value() {
+            Some(v) if (0.0..=1.0).contains(&v) => v,
+            Some(v) => {
+                problems.push(at(file, frequency.span().start, ProblemKind::FrequencyOutOfRange(v)));
+                continue;
+            }
+            None => {
+                let text = match frequency.get_ref() {
+                    Frequency::Class(t) => t.clone(),
+                    Frequency::Number(n) => n.to_string(),
+                };
+                problems.push(at(file, frequency.span().start, ProblemKind::FrequencyNotANumber(text)));
+                continue;
+            }
+        };
+        let lr = r.lr.as_ref().map(|lr| {
+            let v = *lr.get_ref();
+            if !(v > 0.0 && v.is_finite()) {
+                problems.push(at(
+                    file,
+                    lr.span().start,
+                    out_of_range("likelihood ratio", v, "(0, infinity)"),
+                ));
+            }
+            v
+        });
+        if checked.iter().any(|x| x.finding == finding) {
+            problems.push(at(
+                file,
+                r.finding.span().start,
+                ProblemKind::DuplicateRule {
+                    diagnosis: id.to_owned(),
+                    finding: r.finding.get_ref().clone(),
+                },
+            ));
+        }
+        checked.push(Rule {
+            finding,
+            frequency,
+            lr,
+            against: r.against,
+            source: r.source.clone(),
+        });
+    }
+    checked
 }
 
 fn check_cycles(

@@ -38,7 +38,7 @@
 //! | file format | [`rule_file`] | [`RuleFile`](rule_file::RuleFile) |
 //! | loading | [`load`] | [`RuleSet`] |
 //! | validation | [`knowledge`] | [`KnowledgeBase`] |
-//! | compilation | [`compile`], [`model`] | [`Model`], [`ScoringConfig`] |
+//! | compilation | `compile`, `tables` (private), [`model`], [`config`] | [`Model`], [`ScoringConfig`] |
 //! | patients | [`patient`], [`labs`], [`resolve`] | [`Patient`], [`ResolvedPatient`] |
 //! | scoring | [`score`] | [`Ranking`], [`BatchRanking`] |
 //! | explanation | [`explain`] | [`Differential`] |
@@ -47,11 +47,12 @@
 //! | evaluation | [`evaluate`], [`simulate`], [`reference`](mod@reference) | [`evaluate::Evaluation`] |
 //!
 //! The scoring maths (likelihood ratios against a background, the false-positive model, the
-//! hierarchy, priors and "none of these") is in `DESIGN.md` and in [`compile`].
+//! hierarchy, priors and "none of these") is in `DESIGN.md` and in [`config`].
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod compile;
+mod compile;
+pub mod config;
 pub mod error;
 pub mod evaluate;
 pub mod explain;
@@ -69,8 +70,10 @@ pub mod resolve;
 pub mod rule_file;
 pub mod score;
 pub mod simulate;
+mod tables;
 
-pub use compile::{MatchKind, ScoringConfig};
+pub use config::ScoringConfig;
+pub use tables::MatchKind;
 
 /// The README's examples, compiled and run as doc tests.
 #[doc = include_str!("../README.md")]

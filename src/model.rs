@@ -7,11 +7,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::compile::{compile, ScoringConfig, Tables};
+use crate::compile::{compile, Hierarchy};
+use crate::config::ScoringConfig;
 use crate::id::{DiagnosisId, FindingId};
 use crate::knowledge::KnowledgeBase;
 use crate::names::normalize;
 use crate::ontology::Ontology;
+use crate::tables::Tables;
 
 /// Normalised name (id, label, synonym) → finding, and HPO id → finding.
 #[derive(Debug, Clone, Default)]
@@ -38,27 +40,30 @@ pub struct Model {
     pub(crate) kb: Arc<KnowledgeBase>,
     pub(crate) config: ScoringConfig,
     pub(crate) tables: Tables,
-    /// log10 of each diagnosis's prevalence.
+    /// The finding hierarchy (transitive closure), used to drop implied observations.
+    pub(crate) hierarchy: Arc<Hierarchy>,
+    /// log10 of each diagnosis's prior weight (prevalence^γ).
     pub(crate) log_prior: Vec<f64>,
-    /// Each diagnosis's prevalence.
-    pub(crate) prevalence: Vec<f64>,
-    /// Diagnoses by prevalence, highest first, ties by index: the untouched ones rank this way.
+    /// Each diagnosis's prior weight.
+    pub(crate) prior: Vec<f64>,
+    /// Diagnoses by prior, highest first, ties by index: the untouched ones rank this way.
     pub(crate) prior_order: Vec<u32>,
-    /// Summed prevalence of the diagnoses of the differential (not the look-alikes).
-    pub(crate) total_prevalence: f64,
-    /// Summed prevalence of the look-alikes.
-    pub(crate) total_lookalike_prevalence: f64,
-    /// log10 of the summed prevalence of all diagnoses: bounds the untouched diagnoses' mass.
-    pub(crate) log_total_prevalence: f64,
+    /// Summed prior of the diagnoses of the differential (not the look-alikes).
+    pub(crate) total_prior: f64,
+    /// Summed prior of the look-alikes.
+    pub(crate) total_lookalike_prior: f64,
+    /// log10 of the summed prior of all diagnoses: bounds the untouched diagnoses' mass.
+    pub(crate) log_total_prior: f64,
     /// Which diagnoses are look-alikes (their posterior counts towards "none of these").
     pub(crate) lookalike: Vec<bool>,
     /// 0..n: the touched list of dense scoring, where every diagnosis is touched.
     pub(crate) all_diagnoses: Vec<u32>,
+    /// log10 of the prior of the background part of "none of these".
     pub(crate) log_prior_none: f64,
     /// Normalised name (id, label, synonym) → finding.
     /// Made on first use (resolution), so that compiling stays cheap.
     names: OnceLock<NameIndex>,
-    /// Gene symbol → gene row index.
+    /// Gene symbol → gene index of the tables.
     pub(crate) genes: HashMap<String, u32>,
     pub(crate) ontology: Option<Arc<Ontology>>,
     /// Names for explanations, made on first use.
@@ -67,36 +72,43 @@ pub struct Model {
 
 impl Model {
     /// Compile a knowledge base with the default [`ScoringConfig`].
+    #[must_use]
     pub fn compile(kb: &KnowledgeBase) -> Self {
         Self::compile_with(kb, ScoringConfig::default())
     }
 
     /// Compile a knowledge base, taking it (no copy is made).
+    #[must_use]
     pub fn from_knowledge_base(kb: KnowledgeBase) -> Self {
         Self::build(Arc::new(kb), ScoringConfig::default())
     }
 
-    /// Compile a knowledge base with the given constants.
+    /// Compile a knowledge base with the given constants (clamped into their valid ranges, see
+    /// [`ScoringConfig::sanitized`]).
+    #[must_use]
     pub fn compile_with(kb: &KnowledgeBase, config: ScoringConfig) -> Self {
         Self::build(Arc::new(kb.clone()), config)
     }
 
+    /// Compile a knowledge base, taking it, with the given constants.
+    #[must_use]
+    pub fn from_knowledge_base_with(kb: KnowledgeBase, config: ScoringConfig) -> Self {
+        Self::build(Arc::new(kb), config)
+    }
+
     fn build(kb: Arc<KnowledgeBase>, config: ScoringConfig) -> Self {
-        let tables = compile(&kb, &config);
-        let prevalence: Vec<f64> = kb.diagnoses().values().map(|d| d.prevalence).collect();
-        let log_prior = prevalence.iter().map(|p| p.log10()).collect();
+        let config = config.sanitized();
+        let hierarchy = Arc::new(Hierarchy::new(&kb));
+        let tables = compile(&kb, &config, &hierarchy);
+        let gamma = config.prior_exponent;
+        let log_prior: Vec<f64> = kb.diagnoses().values().map(|d| gamma * d.prevalence.log10()).collect();
+        let prior: Vec<f64> = log_prior.iter().map(|l| 10f64.powf(*l)).collect();
         let lookalike: Vec<bool> = kb.diagnoses().values().map(|d| d.lookalike).collect();
-        let mut prior_order: Vec<u32> = (0..prevalence.len() as u32)
-            .filter(|&d| !lookalike[d as usize])
-            .collect();
-        prior_order.sort_by(|&a, &b| {
-            prevalence[b as usize]
-                .total_cmp(&prevalence[a as usize])
-                .then(a.cmp(&b))
-        });
-        let total_prevalence: f64 = prior_order.iter().map(|&d| prevalence[d as usize]).sum();
-        let total_lookalike_prevalence: f64 = prevalence.iter().sum::<f64>() - total_prevalence;
-        let log_prior_none = (config.none_prior_ratio * total_prevalence).log10();
+        let mut prior_order: Vec<u32> = (0..prior.len() as u32).filter(|&d| !lookalike[d as usize]).collect();
+        prior_order.sort_by(|&a, &b| prior[b as usize].total_cmp(&prior[a as usize]).then(a.cmp(&b)));
+        let total_prior: f64 = prior_order.iter().map(|&d| prior[d as usize]).sum();
+        let total_lookalike_prior: f64 = prior.iter().sum::<f64>() - total_prior;
+        let log_prior_none = (config.none_prior_ratio * total_prior.max(f64::MIN_POSITIVE)).log10();
         let genes = tables
             .gene_symbols
             .iter()
@@ -107,12 +119,13 @@ impl Model {
             kb,
             config,
             tables,
+            hierarchy,
             log_prior,
-            prevalence,
+            prior,
             prior_order,
-            total_prevalence,
-            total_lookalike_prevalence,
-            log_total_prevalence: (total_prevalence + total_lookalike_prevalence).log10(),
+            total_prior,
+            total_lookalike_prior,
+            log_total_prior: (total_prior + total_lookalike_prior).max(f64::MIN_POSITIVE).log10(),
             all_diagnoses: (0..lookalike.len() as u32).collect(),
             lookalike,
             log_prior_none,
@@ -158,7 +171,7 @@ impl Model {
 
     /// Number of diagnoses, look-alikes included.
     pub fn n_diagnoses(&self) -> usize {
-        self.prevalence.len()
+        self.prior.len()
     }
 
     /// Number of diagnoses of the differential (look-alikes excluded): the length of a full
@@ -245,28 +258,13 @@ impl Model {
     }
 
     /// Bytes held by the scoring tables and priors (not the names and labels).
+    #[must_use]
     pub fn table_bytes(&self) -> usize {
-        self.table_breakdown().iter().map(|(_, b)| b).sum()
-    }
-
-    /// The bytes of each scoring array: which the hot path reads (`base`, `dense_index`,
-    /// `dense` in dense mode; `base`, `offsets`, `post_diag`, `post_delta` in sparse mode) and
-    /// which only explanations read (`post_kind`, `post_via`).
-    pub fn table_breakdown(&self) -> Vec<(&'static str, usize)> {
         let t = &self.tables;
-        vec![
-            ("base", 4 * t.base.len()),
-            ("offsets", 4 * t.offsets.len()),
-            ("post_diag", 4 * t.post_diag.len()),
-            ("post_delta", 4 * t.post_delta.len()),
-            ("post_kind", t.post_kind.len()),
-            ("post_via", 4 * t.post_via.len()),
-            ("dense_index", 4 * t.dense_index.len()),
-            ("dense", 4 * t.dense.len()),
-            (
-                "priors",
-                8 * (self.log_prior.len() + self.prevalence.len()) + 4 * self.prior_order.len(),
-            ),
-        ]
+        4 * (t.default.len() + t.fallback.len() + t.offsets.len() + t.post_diag.len() + t.post_value.len())
+            + t.post_kind.len()
+            + 4 * (t.post_via.len() + t.dense_index.len() + t.dense.len())
+            + 8 * (self.log_prior.len() + self.prior.len())
+            + 4 * self.prior_order.len()
     }
 }

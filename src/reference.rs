@@ -1,7 +1,8 @@
 //! A deliberately plain reference scorer: maps keyed by strings, the hierarchy walked at scoring
-//! time, a full sort. It implements the model of `DESIGN.md` a second time, independently of
-//! [`compile`](crate::compile), so that tests can check the compiled model against it and the
-//! benchmarks can measure the speed-up in one run.
+//! time, a full sort. It implements the model of `DESIGN.md` a second time, from the
+//! [`KnowledgeBase`] and the constants alone, without the compiled tables, so that tests can
+//! check the compiler and the hot path against it and the benchmarks can measure the speed-up in
+//! one run.
 //!
 //! ```
 //! use osteodx::{reference::ReferenceScorer, Model, Patient};
@@ -14,28 +15,35 @@
 //! # Ok::<(), osteodx::Error>(())
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::compile::{ScoringConfig, LOG_SCALE, ZYGOSITIES};
-use crate::id::ROWS_PER_FINDING;
+use crate::config::ScoringConfig;
 use crate::knowledge::KnowledgeBase;
 use crate::model::Model;
 use crate::resolve::ResolvedPatient;
 use crate::rule_file::Zygosity;
+use crate::tables::{Row, LOG_SCALE};
 
-/// A patient as the reference scorer reads it: finding ids and gene symbols as strings.
+/// One observation as the reference scorer reads it: finding ids and gene symbols as strings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReferenceObservation {
+    /// A finding observed present.
+    Present(String),
+    /// A finding observed absent.
+    Absent(String),
+    /// An HPO term outside the vocabulary, placed on these findings.
+    Implied(Vec<String>),
+    /// A variant in a gene (`None`: a gene no rule names).
+    Gene(Option<String>, Zygosity),
+    /// An HPO term with no vocabulary ancestor: one unrelated finding.
+    Unplaced,
+}
+
+/// A patient as the reference scorer reads it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReferencePatient {
-    /// Finding ids observed present.
-    pub present: Vec<String>,
-    /// Finding ids observed absent.
-    pub absent: Vec<String>,
-    /// Finding ids implied by a more specific HPO term outside the vocabulary.
-    pub implied: Vec<String>,
-    /// Genes with a variant; `None` for a gene no rule names.
-    pub genes: Vec<(Option<String>, Zygosity)>,
-    /// HPO terms outside the vocabulary.
-    pub unplaced: usize,
+    /// The observations.
+    pub observations: Vec<ReferenceObservation>,
 }
 
 struct RuleInfo {
@@ -52,14 +60,23 @@ pub struct ReferenceScorer {
     prevalence: HashMap<String, f64>,
     rules: HashMap<String, Vec<(String, RuleInfo)>>,
     genes: HashMap<String, Vec<(String, Zygosity, f64)>>,
+    gene_background: HashMap<String, f64>,
     background: HashMap<String, f64>,
     context: HashMap<String, bool>,
     parents: HashMap<String, Vec<String>>,
 }
 
+/// log10 to units, rounded as the compiled tables round.
+fn units(x: f64) -> i64 {
+    let max = f64::from(1 << 24);
+    (x * LOG_SCALE).round().clamp(-max, max) as i64
+}
+
 impl ReferenceScorer {
     /// Build from a knowledge base.
+    #[must_use]
     pub fn new(kb: &KnowledgeBase, config: ScoringConfig) -> Self {
+        let config = config.sanitized();
         let ids: Vec<String> = kb.findings().keys().cloned().collect();
         let mut s = Self {
             config,
@@ -68,6 +85,7 @@ impl ReferenceScorer {
             prevalence: HashMap::new(),
             rules: HashMap::new(),
             genes: HashMap::new(),
+            gene_background: HashMap::new(),
             background: HashMap::new(),
             context: HashMap::new(),
             parents: HashMap::new(),
@@ -102,33 +120,42 @@ impl ReferenceScorer {
                     .map(|g| (g.symbol.clone(), g.zygosity, g.fraction))
                     .collect(),
             );
+            for g in &d.genes {
+                if let Some(b) = kb.gene_background(&g.symbol) {
+                    s.gene_background.insert(g.symbol.clone(), b);
+                }
+            }
         }
         s
     }
 
     /// Translate a resolved patient into strings.
+    #[must_use]
     pub fn patient_from(model: &Model, patient: &ResolvedPatient) -> ReferencePatient {
-        let t = &model.tables;
+        let layout = model.tables.layout;
         let mut out = ReferencePatient::default();
-        for &e in patient.evidence() {
-            let row = e.index();
-            if row < ROWS_PER_FINDING * t.n_findings {
-                let id = model
-                    .finding_id(crate::id::FindingId((row / ROWS_PER_FINDING) as u32))
-                    .to_owned();
-                match row % ROWS_PER_FINDING {
-                    0 => out.present.push(id),
-                    1 => out.absent.push(id),
-                    _ => out.implied.push(id),
+        for o in &patient.observations {
+            let rows = patient.rows_of(o);
+            let decoded: Vec<Row> = rows.iter().filter_map(|&e| layout.decode(e)).collect();
+            let id = |f: crate::id::FindingId| model.finding_id(f).to_owned();
+            let observation = match decoded.as_slice() {
+                [] if o.gene => ReferenceObservation::Gene(None, Zygosity::Any),
+                [] => ReferenceObservation::Unplaced,
+                [Row::Present(f)] => ReferenceObservation::Present(id(*f)),
+                [Row::Absent(f)] => ReferenceObservation::Absent(id(*f)),
+                [Row::Gene(g, z)] => {
+                    ReferenceObservation::Gene(model.tables.gene_symbols.get(*g as usize).cloned(), *z)
                 }
-            } else if e == t.unplaced_row() {
-                out.unplaced += 1;
-            } else if e == t.other_gene_row() {
-                out.genes.push((None, Zygosity::Any));
-            } else {
-                let k = row - ROWS_PER_FINDING * t.n_findings;
-                out.genes.push((t.gene_symbols.get(k / 4).cloned(), ZYGOSITIES[k % 4]));
-            }
+                many => ReferenceObservation::Implied(
+                    many.iter()
+                        .filter_map(|r| match r {
+                            Row::Implied(f) | Row::Present(f) => Some(id(*f)),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+            };
+            out.observations.push(observation);
         }
         out
     }
@@ -137,68 +164,94 @@ impl ReferenceScorer {
         p.clamp(self.config.min_probability, 1.0 - self.config.min_probability)
     }
 
-    fn is_ancestor(&self, a: &str, b: &str) -> bool {
-        self.parents
-            .get(b)
-            .is_some_and(|ps| ps.iter().any(|p| p == a || self.is_ancestor(a, p)))
+    fn bg(&self, f: &str) -> f64 {
+        self.background[f].clamp(self.config.min_background, 1.0 - self.config.min_probability)
+    }
+
+    /// Strict ancestors of a finding, by walking the parent links.
+    fn ancestors(&self, f: &str) -> HashSet<String> {
+        let mut out = HashSet::new();
+        let mut stack: Vec<&str> = self.parents[f].iter().map(String::as_str).collect();
+        while let Some(p) = stack.pop() {
+            if p != f && out.insert(p.to_owned()) {
+                stack.extend(self.parents[p].iter().map(String::as_str));
+            }
+        }
+        out
+    }
+
+    fn unrelated(&self, f: &str) -> f64 {
+        if self.context[f] {
+            0.0
+        } else {
+            self.config.false_positive_lr(self.bg(f)).log10()
+        }
     }
 
     fn rule_llr(&self, finding: &str, r: &RuleInfo) -> f64 {
-        let bg = self.clamp(self.background[finding]);
-        let mut llr = match r.lr {
+        let p = self.clamp(r.p);
+        match r.lr {
             Some(lr) => lr.log10(),
-            None => (self.clamp(r.p) / bg).log10(),
-        };
-        if !r.against && !self.context[finding] {
-            llr = llr.max(self.config.false_positive_share.log10());
+            None if r.against => (p / self.bg(finding)).min(self.config.against_max_lr).log10(),
+            None => (p / self.bg(finding)).log10(),
         }
-        llr
     }
 
-    fn present_llr(&self, diag: &str, f: &str, partial: bool) -> f64 {
+    /// The value of finding `f` present for diagnosis `diag`, or `None` when no rule matches.
+    fn present_llr(&self, diag: &str, f: &str, partial: bool) -> Option<f64> {
         let rules = &self.rules[diag];
-        if let Some((_, r)) = rules.iter().find(|(rf, _)| rf == f) {
-            return self.rule_llr(f, r);
+        let mut up = self.ancestors(f);
+        up.insert(f.to_owned());
+        let candidates: Vec<&(String, RuleInfo)> = rules.iter().filter(|(rf, _)| up.contains(rf)).collect();
+        // The most specific candidates: those no other candidate lies under.
+        let specific: Vec<&&(String, RuleInfo)> = candidates
+            .iter()
+            .filter(|(rf, _)| {
+                !candidates
+                    .iter()
+                    .any(|(other, _)| other != rf && self.ancestors(other).contains(rf))
+            })
+            .collect();
+        if !specific.is_empty() {
+            let against = specific.iter().any(|(_, r)| r.against);
+            let values = specific
+                .iter()
+                .filter(|(_, r)| r.against || !against)
+                .map(|(rf, r)| self.rule_llr(rf, r));
+            let v = if against {
+                values.fold(f64::INFINITY, f64::min)
+            } else {
+                values.fold(f64::NEG_INFINITY, f64::max)
+            };
+            return Some(if against || self.context[f] {
+                v
+            } else {
+                v.max(self.unrelated(f))
+            });
         }
-        let mut best: Option<f64> = None;
-        for (rf, r) in rules {
-            if self.is_ancestor(rf, f) {
-                let v = self.rule_llr(rf, r);
-                best = Some(best.map_or(v, |b: f64| b.max(v)));
-            }
-        }
-        if let Some(b) = best {
-            return b;
-        }
-        let base = if self.context[f] {
-            0.0
-        } else {
-            self.config.false_positive_share.log10()
-        };
-        if !partial {
-            return base;
+        if !partial || self.context[f] {
+            return None;
         }
         let mut miss = 1.0;
         for (rf, r) in rules {
-            if !r.against && !self.context[rf] && self.is_ancestor(f, rf) {
+            if !r.against && !self.context[rf] && self.ancestors(rf).contains(f) {
                 miss *= 1.0 - self.clamp(r.p);
             }
         }
         if miss < 1.0 {
-            let bg = self.clamp(self.background[f]);
-            let llr = self.config.partial_match_discount * (self.clamp(1.0 - miss) / bg).log10();
-            if llr > base {
-                return llr;
+            let llr = self.config.partial_match_discount * (self.clamp(1.0 - miss) / self.bg(f)).log10();
+            if llr > self.unrelated(f) {
+                return Some(llr);
             }
         }
-        base
+        None
     }
 
     fn absent_llr(&self, diag: &str, f: &str) -> f64 {
-        let bg = self.clamp(self.background[f]);
+        let bg = self.bg(f);
         let mut p: Option<f64> = None;
         for (rf, r) in &self.rules[diag] {
-            if rf == f || self.is_ancestor(f, rf) {
+            if rf == f || self.ancestors(rf).contains(f) {
                 let q = self.clamp(r.p);
                 p = Some(p.map_or(q, |x: f64| x.max(q)));
             }
@@ -206,61 +259,75 @@ impl ReferenceScorer {
         match p {
             Some(p) => ((1.0 - p) / (1.0 - bg)).log10(),
             None if self.context[f] => 0.0,
-            None => ((1.0 - self.config.false_positive_share * bg) / (1.0 - bg)).log10(),
+            None => ((1.0 - self.config.false_positive_lr(bg) * bg) / (1.0 - bg)).log10(),
         }
     }
 
     fn gene_llr(&self, diag: &str, gene: Option<&str>, z: Zygosity) -> f64 {
         let c = &self.config;
+        let floor = c.gene_false_positive.log10();
+        let Some(symbol) = gene else { return floor };
         let mut p = 0.0;
-        if let Some(symbol) = gene {
-            for (s, rz, fraction) in &self.genes[diag] {
-                if s == symbol {
-                    let fits = *rz == Zygosity::Any
-                        || z == Zygosity::Any
-                        || *rz == z
-                        || matches!(
-                            (rz, z),
-                            (Zygosity::Biallelic, Zygosity::Hemizygous) | (Zygosity::Hemizygous, Zygosity::Biallelic)
-                        );
-                    p += fraction * if fits { 1.0 } else { c.zygosity_mismatch };
-                }
+        let mut listed = false;
+        for (s, rz, fraction) in &self.genes[diag] {
+            if s == symbol {
+                listed = true;
+                let fits = *rz == Zygosity::Any
+                    || z == Zygosity::Any
+                    || *rz == z
+                    || matches!(
+                        (rz, z),
+                        (Zygosity::Biallelic, Zygosity::Hemizygous) | (Zygosity::Hemizygous, Zygosity::Biallelic)
+                    );
+                p += fraction * if fits { 1.0 } else { c.zygosity_mismatch };
             }
         }
-        (p.min(1.0).max(c.gene_false_positive) / c.gene_background).log10()
+        if !listed || p <= 0.0 {
+            return floor;
+        }
+        let bg = self
+            .gene_background
+            .get(symbol)
+            .copied()
+            .unwrap_or(c.gene_background)
+            .clamp(1e-9, 1.0);
+        (p.min(1.0) / bg).log10().max(floor)
+    }
+
+    fn observation_units(&self, d: &str, o: &ReferenceObservation) -> i64 {
+        match o {
+            ReferenceObservation::Present(f) => {
+                units(self.present_llr(d, f, true).unwrap_or_else(|| self.unrelated(f)))
+            }
+            ReferenceObservation::Absent(f) => units(self.absent_llr(d, f)),
+            ReferenceObservation::Implied(fs) => {
+                let best = fs.iter().filter_map(|f| self.present_llr(d, f, false)).map(units).max();
+                best.unwrap_or_else(|| fs.iter().map(|f| units(self.unrelated(f))).min().unwrap_or(0))
+            }
+            ReferenceObservation::Gene(g, z) => units(self.gene_llr(d, g.as_deref(), *z)),
+            ReferenceObservation::Unplaced => units(self.config.false_positive_share.log10()),
+        }
     }
 
     /// Rank all diagnoses: `(id, log10 LR, posterior)`, best first, ties by knowledge-base order,
     /// followed by `("none_of_these", 0, posterior)` as the last element.
+    #[must_use]
     pub fn rank(&self, patient: &ReferencePatient) -> Vec<(String, f64, f64)> {
-        let fixed = |x: f64| (x * LOG_SCALE).round() as i64;
+        let c = &self.config;
         let mut scored: Vec<(usize, String, i64, f64)> = Vec::new();
         for (i, d) in self.diagnoses.iter().enumerate() {
-            let mut units = 0i64;
-            for f in &patient.present {
-                units += fixed(self.present_llr(d, f, true));
-            }
-            for f in &patient.implied {
-                units += fixed(self.present_llr(d, f, false));
-            }
-            for f in &patient.absent {
-                units += fixed(self.absent_llr(d, f));
-            }
-            for (g, z) in &patient.genes {
-                units += fixed(self.gene_llr(d, g.as_deref(), *z));
-            }
-            units += patient.unplaced as i64 * fixed(self.config.false_positive_share.log10());
-            let s = self.prevalence[d].log10() + units as f64 / LOG_SCALE;
-            scored.push((i, d.clone(), units, s));
+            let total: i64 = patient.observations.iter().map(|o| self.observation_units(d, o)).sum();
+            let s = c.prior_exponent * self.prevalence[d].log10() + total as f64 / (LOG_SCALE * c.temperature);
+            scored.push((i, d.clone(), total, s));
         }
-        // Look-alikes count towards "none of these", whose prior is set by the others.
+        // Look-alikes count towards "none of these", whose background part is set by the others.
         let total: f64 = self
             .diagnoses
             .iter()
             .filter(|d| !self.lookalike[*d])
-            .map(|d| self.prevalence[d])
+            .map(|d| 10f64.powf(c.prior_exponent * self.prevalence[d].log10()))
             .sum();
-        let none = (self.config.none_prior_ratio * total).log10();
+        let none = (c.none_prior_ratio * total).log10();
         let max = scored.iter().map(|x| x.3).fold(none, f64::max);
         let z: f64 = scored.iter().map(|x| 10f64.powf(x.3 - max)).sum::<f64>() + 10f64.powf(none - max);
         let none_mass: f64 = scored
@@ -273,7 +340,7 @@ impl ReferenceScorer {
         scored.sort_by(|a, b| b.3.total_cmp(&a.3).then(a.0.cmp(&b.0)));
         let mut out: Vec<(String, f64, f64)> = scored
             .into_iter()
-            .map(|(_, d, units, s)| (d, units as f64 / LOG_SCALE, 10f64.powf(s - max) / z))
+            .map(|(_, d, total, s)| (d, total as f64 / LOG_SCALE, 10f64.powf(s - max) / z))
             .collect();
         out.push(("none_of_these".to_owned(), 0.0, none_mass / z));
         out

@@ -18,14 +18,39 @@ use crate::knowledge::is_hpo_id;
 use crate::labs::{self, PANCYTOPENIA};
 use crate::model::Model;
 use crate::patient::{Analyte, Patient, Sex, Zygosity};
+use crate::tables::Row;
 
-/// A patient turned into evidence ids, ready to score.
+/// A patient turned into observations, ready to score.
+///
+/// Each observation is one thing the patient was found to have (or not to have): one or more
+/// evidence rows (several when an HPO term outside the vocabulary sits under several vocabulary
+/// findings) and a fallback value. For each diagnosis an observation contributes the best of its
+/// rows, or its fallback (the false-positive value) when no rule of the diagnosis matches any of
+/// them: one patient term is one piece of evidence.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ResolvedPatient {
-    pub(crate) evidence: Vec<EvidenceId>,
+    /// The rows of all observations, observation after observation.
+    pub(crate) rows: Vec<EvidenceId>,
+    pub(crate) observations: Vec<Observation>,
+    /// What each observation is, in the patient's words (explanations).
+    pub(crate) labels: Vec<String>,
     /// What resolution did with names it could not use directly.
     pub notes: ResolutionNotes,
 }
+
+/// One observation: a slice of [`ResolvedPatient::rows`] and its fallback value in units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub(crate) struct Observation {
+    pub start: u32,
+    pub len: u32,
+    /// The value when no rule matches, or [`ROW_FALLBACK`]: the first row's own fallback.
+    pub fallback: i32,
+    /// A genetic result (with or without a row: a gene no rule names has none).
+    pub gene: bool,
+}
+
+/// "Use the first row's fallback from the tables".
+pub(crate) const ROW_FALLBACK: i32 = i32::MIN;
 
 /// What resolution reports back to the caller.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -44,6 +69,10 @@ pub struct ResolutionNotes {
     pub not_expressible: Vec<String>,
     /// Genes that no rule names: scored as a variant in an unrelated gene.
     pub unknown_genes: Vec<String>,
+    /// Terms dropped because another term of the patient already implies them (an ancestor of
+    /// a term given present, a term outside the vocabulary placed exactly where another one is,
+    /// or an absent term under another absent term).
+    pub subsumed: Vec<String>,
 }
 
 /// A name that matches no finding.
@@ -65,18 +94,59 @@ pub struct PlacedTerm {
 }
 
 impl ResolvedPatient {
-    /// The evidence ids, sorted.
+    /// The evidence ids of all observations, observation after observation.
     pub fn evidence(&self) -> &[EvidenceId] {
-        &self.evidence
+        &self.rows
     }
 
-    /// Build from raw evidence ids (sorted here), for callers that resolve names themselves.
+    /// The number of observations (each scores once per diagnosis).
+    pub fn len(&self) -> usize {
+        self.observations.len()
+    }
+
+    /// True when nothing was observed.
+    pub fn is_empty(&self) -> bool {
+        self.observations.is_empty()
+    }
+
+    /// Build from raw evidence ids, one observation each (sorted, repeats removed), for callers
+    /// that resolve names themselves.
     pub fn from_evidence(mut evidence: Vec<EvidenceId>) -> Self {
         evidence.sort_unstable();
+        evidence.dedup();
+        let observations = (0..evidence.len() as u32)
+            .map(|i| Observation {
+                start: i,
+                len: 1,
+                fallback: ROW_FALLBACK,
+                gene: false,
+            })
+            .collect();
         Self {
-            evidence,
+            labels: evidence.iter().map(|e| format!("evidence {}", e.0)).collect(),
+            rows: evidence,
+            observations,
             notes: ResolutionNotes::default(),
         }
+    }
+
+    /// The rows of observation `i`.
+    pub(crate) fn rows_of(&self, o: &Observation) -> &[EvidenceId] {
+        &self.rows[o.start as usize..(o.start + o.len) as usize]
+    }
+
+    fn push(&mut self, mut rows: Vec<EvidenceId>, fallback: i32, label: String, gene: bool) {
+        rows.sort_unstable();
+        rows.dedup();
+        let start = self.rows.len() as u32;
+        self.observations.push(Observation {
+            start,
+            len: rows.len() as u32,
+            fallback,
+            gene,
+        });
+        self.rows.extend(rows);
+        self.labels.push(label);
     }
 }
 
@@ -117,12 +187,22 @@ pub fn examination_finding(years: f64) -> &'static str {
 struct Builder {
     present: Vec<(FindingId, String)>,
     absent: Vec<(FindingId, String)>,
-    extra: Vec<EvidenceId>,
+    /// HPO terms outside the vocabulary: (numeric id, nearest vocabulary ancestors, name).
+    placed: Vec<(u32, Vec<FindingId>, String)>,
+    /// Observations without rows: (fallback in units, label).
+    bare: Vec<(i32, String)>,
+    /// Genetic results: (rows, label).
+    genes: Vec<(Vec<EvidenceId>, String)>,
     notes: ResolutionNotes,
 }
 
 impl Model {
     /// Resolve a patient. Unknown names are reported in the notes, not scored.
+    ///
+    /// Each patient term is one observation. A term that is an ancestor of another term given
+    /// present adds nothing the other does not already say, and is dropped, as are two terms
+    /// outside the vocabulary that sit on the same vocabulary findings (the second adds no
+    /// evidence the rules can see), and an absent term under another absent term.
     ///
     /// # Errors
     /// [`PatientError`] when a finding is given both present and absent, or an age or lab value
@@ -154,14 +234,109 @@ impl Model {
                 return Err(PatientError::PresentAndAbsent(name.clone()).into());
             }
         }
-        let mut evidence: Vec<EvidenceId> = b.present.iter().map(|x| x.0.present()).collect();
-        evidence.extend(b.absent.iter().map(|x| x.0.absent()));
-        evidence.extend(b.extra);
-        evidence.sort_unstable();
-        Ok(ResolvedPatient {
-            evidence,
+        Ok(self.observations(b))
+    }
+
+    /// Drop what other observations already imply, then lay the rest out in a fixed order.
+    fn observations(&self, mut b: Builder) -> ResolvedPatient {
+        let hier = &self.hierarchy;
+        let ontology = self.ontology();
+        let layout = self.tables.layout;
+        // A present finding under which another present finding or a placed term sits.
+        let implied_by_other = |f: FindingId| {
+            b.present.iter().any(|(g, _)| hier.is_ancestor(f.index(), g.index()))
+                || b.placed
+                    .iter()
+                    .any(|(_, at, _)| at.iter().any(|a| *a == f || hier.is_ancestor(f.index(), a.index())))
+        };
+        let keep: Vec<bool> = b.present.iter().map(|(f, _)| !implied_by_other(*f)).collect();
+        for ((_, name), kept) in b.present.iter().zip(&keep) {
+            if !kept {
+                b.notes.subsumed.push(name.clone());
+            }
+        }
+        let mut present: Vec<(FindingId, String)> = Vec::new();
+        for (x, kept) in b.present.drain(..).zip(keep) {
+            if kept {
+                present.push(x);
+            }
+        }
+        // Placed terms: drop one that is an ancestor of another, or that sits exactly where an
+        // earlier one sits.
+        b.placed.sort_by_key(|a| a.0);
+        let mut placed: Vec<(u32, Vec<FindingId>, String)> = Vec::new();
+        for (i, (t, at, name)) in b.placed.iter().enumerate() {
+            let general = b
+                .placed
+                .iter()
+                .enumerate()
+                .any(|(j, (u, _, _))| j != i && ontology.is_ancestor(*t, *u));
+            let repeated = placed.iter().any(|(_, other, _)| other == at);
+            if general || repeated {
+                b.notes.subsumed.push(name.clone());
+            } else {
+                placed.push((*t, at.clone(), name.clone()));
+            }
+        }
+        // Absent findings under another absent finding are already ruled out by it.
+        let absent_keep: Vec<bool> = b
+            .absent
+            .iter()
+            .map(|(g, _)| !b.absent.iter().any(|(f, _)| hier.is_ancestor(f.index(), g.index())))
+            .collect();
+
+        let mut items: Vec<(Vec<EvidenceId>, i32, String, bool)> = Vec::new();
+        for (f, _) in present {
+            items.push((
+                vec![layout.encode(Row::Present(f))],
+                ROW_FALLBACK,
+                self.finding_id(f).to_owned(),
+                false,
+            ));
+        }
+        for ((f, name), kept) in b.absent.into_iter().zip(absent_keep) {
+            if kept {
+                let label = format!("no {}", self.finding_id(f));
+                items.push((vec![layout.encode(Row::Absent(f))], ROW_FALLBACK, label, false));
+            } else {
+                b.notes.subsumed.push(format!("no {name}"));
+            }
+        }
+        for (_, at, term) in placed {
+            let under: Vec<&str> = at.iter().map(|&f| self.finding_id(f)).collect();
+            let name = format!("{term} (under {})", under.join(", "));
+            let rows: Vec<EvidenceId> = at.iter().map(|&f| layout.encode(Row::Implied(f))).collect();
+            // The most specific placement's false-positive value (the term is at least as
+            // specific as each of them).
+            let fallback = rows
+                .iter()
+                .map(|r| self.tables.fallback[r.index()])
+                .min()
+                .unwrap_or(ROW_FALLBACK);
+            items.push((rows, fallback, name, false));
+        }
+        for (rows, name) in b.genes {
+            items.push((rows, self.gene_fallback(), name, true));
+        }
+        for (fallback, name) in b.bare {
+            items.push((Vec::new(), fallback, name, false));
+        }
+        // Observations in row order (those without rows last, by label): the same patient gives
+        // the same layout whatever the order of its terms.
+        items.sort_by(|a, c| (a.0.is_empty(), &a.0, &a.2).cmp(&(c.0.is_empty(), &c.0, &c.2)));
+        let mut out = ResolvedPatient {
             notes: b.notes,
-        })
+            ..ResolvedPatient::default()
+        };
+        for (rows, fallback, label, gene) in items {
+            out.push(rows, fallback, label, gene);
+        }
+        out
+    }
+
+    /// The fallback of a genetic result in a gene the diagnosis does not list.
+    fn gene_fallback(&self) -> i32 {
+        crate::tables::fixed(self.config.gene_false_positive.log10())
     }
 
     /// Resolve a patient, making any unknown name an error.
@@ -206,26 +381,30 @@ impl Model {
             return;
         }
         let trimmed = name.trim();
-        if is_hpo_id(trimmed) && self.ontology().canonical(trimmed).is_some() {
-            let placed = self.place_hpo(trimmed);
-            if placed.is_empty() {
-                if present {
-                    b.extra.push(self.tables.unplaced_row());
-                    b.notes.unplaced.push(trimmed.to_owned());
+        if is_hpo_id(trimmed) {
+            if let Some(term) = self.ontology().canonical(trimmed) {
+                let placed = self.place_hpo(trimmed);
+                if placed.is_empty() {
+                    if present {
+                        // One unrelated clinical finding of ordinary specificity.
+                        let fallback = crate::tables::fixed(self.config.false_positive_share.log10());
+                        b.bare.push((fallback, trimmed.to_owned()));
+                        b.notes.unplaced.push(trimmed.to_owned());
+                    } else {
+                        b.notes.unused_absent.push(trimmed.to_owned());
+                    }
+                } else if present {
+                    b.notes.placed.push(PlacedTerm {
+                        term: trimmed.to_owned(),
+                        findings: placed.iter().map(|&f| self.finding_id(f).to_owned()).collect(),
+                    });
+                    b.placed.push((term, placed, trimmed.to_owned()));
                 } else {
+                    // "No optic atrophy" says nothing about visual impairment in general.
                     b.notes.unused_absent.push(trimmed.to_owned());
                 }
-            } else if present {
-                b.notes.placed.push(PlacedTerm {
-                    term: trimmed.to_owned(),
-                    findings: placed.iter().map(|&f| self.finding_id(f).to_owned()).collect(),
-                });
-                b.extra.extend(placed.into_iter().map(|f| f.implied()));
-            } else {
-                // "No optic atrophy" says nothing about visual impairment in general.
-                b.notes.unused_absent.push(trimmed.to_owned());
+                return;
             }
-            return;
         }
         b.notes.unknown.push(UnknownName {
             name: name.to_owned(),
@@ -333,13 +512,26 @@ impl Model {
             }
         }
         for (symbol, z) in seen {
+            let label = match z {
+                Zygosity::Any => symbol.clone(),
+                z => format!("{symbol} ({})", zygosity_name(z)),
+            };
             match self.genes.get(&symbol) {
-                Some(&g) => b.extra.push(self.tables.gene_row(g as usize, z)),
+                Some(&g) => b.genes.push((vec![self.tables.layout.encode(Row::Gene(g, z))], label)),
                 None => {
-                    b.extra.push(self.tables.other_gene_row());
+                    b.genes.push((Vec::new(), label));
                     b.notes.unknown_genes.push(symbol);
                 }
             }
         }
+    }
+}
+
+fn zygosity_name(z: Zygosity) -> &'static str {
+    match z {
+        Zygosity::Heterozygous => "heterozygous",
+        Zygosity::Biallelic => "biallelic",
+        Zygosity::Hemizygous => "hemizygous",
+        Zygosity::Any => "zygosity unknown",
     }
 }

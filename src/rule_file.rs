@@ -69,9 +69,20 @@ pub struct RuleFile {
     /// Findings defined in this file (the vocabulary).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub finding: Vec<FindingDef>,
+    /// Backgrounds of gene results (`[[gene_background]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gene_background: Vec<GeneBackgroundDef>,
     /// The diagnosis this file describes, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnosis: Option<DiagnosisDef>,
+    /// Or: an existing diagnosis this file changes (`[amend]`): its rules and genes replace the
+    /// diagnosis's rules on the same finding and genes with the same symbol and zygosity, or add
+    /// to them; `remove = true` takes one away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amend: Option<AmendDef>,
+    /// The OMIM / Orphanet entries that make up the diagnosis, with their shares.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subtype: Vec<SubtypeDef>,
     /// Genes whose variants cause the diagnosis.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gene: Vec<GeneDef>,
@@ -195,6 +206,53 @@ pub struct DiagnosisDef {
     pub orphanet: Vec<String>,
 }
 
+/// A change to an existing diagnosis (`[amend]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmendDef {
+    /// The id of the diagnosis to change.
+    pub diagnosis: Spanned<String>,
+    /// A new prevalence (the prior).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prevalence: Option<Spanned<f64>>,
+    /// Where the new prevalence comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prevalence_source: Option<String>,
+}
+
+/// An OMIM or Orphanet entry that is part of a diagnosis (`[[subtype]]`), with its share of
+/// the diagnosis's patients. `tools/derive_rules.py` weights the entry's HPO annotations by the
+/// share; evaluation maps the entry's id to the diagnosis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubtypeDef {
+    /// `OMIM:` or `ORPHA:` followed by digits.
+    pub id: Spanned<String>,
+    /// The entry's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Share of the diagnosis's patients the entry describes, in [0, 1]; the shares of a
+    /// diagnosis add up to at most 1.
+    pub share: Spanned<f64>,
+    /// Where the share comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The background of a gene result (`[[gene_background]]`): P(a pathogenic variant in this gene
+/// is reported | the patient has some other skeletal disorder).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeneBackgroundDef {
+    /// HGNC symbol.
+    pub symbol: Spanned<String>,
+    /// The probability, in (0, 1).
+    pub background: Spanned<f64>,
+    /// Where the figure comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
 /// Zygosity of a causal variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -223,6 +281,9 @@ pub struct GeneDef {
     /// Where the figure comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// In an `[amend]` file: remove this gene entry instead of setting it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remove: bool,
 }
 
 fn any_zygosity() -> Zygosity {
@@ -277,10 +338,11 @@ impl Frequency {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleDef {
-    /// The finding id.
+    /// The finding: its id, or its HPO id.
     pub finding: Spanned<String>,
-    /// How often the finding occurs in the diagnosis.
-    pub frequency: Spanned<Frequency>,
+    /// How often the finding occurs in the diagnosis (required unless `remove`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<Spanned<Frequency>>,
     /// An explicit positive likelihood ratio (evoking strength), overriding frequency/background.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lr: Option<Spanned<f64>>,
@@ -290,4 +352,7 @@ pub struct RuleDef {
     /// Where the weight comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// In an `[amend]` file: remove the diagnosis's rule on this finding.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remove: bool,
 }

@@ -1,21 +1,24 @@
 //! The hot path: scoring resolved patients into a ranking, with no hashing, no strings and no
 //! allocation once the [`Ranking`] buffer has been made.
 //!
-//! For each evidence id the scorer adds the row's `base` to a running sum and each posting's
-//! delta to its diagnosis. Diagnoses no posting touched share the running sum, so their
-//! posterior mass is summed in one step from their priors; the cost grows with the patient's
-//! evidence and its postings, not with the number of diagnoses. Top-k takes the touched
-//! diagnoses plus the best untouched ones by prior.
+//! Each observation contributes, per diagnosis, the best value among its rows, or its fallback
+//! (the false-positive value) when none of the diagnosis's rules matches. Small knowledge bases
+//! add dense lanes of all diagnoses' values; large ones add a shared value to a running sum and
+//! each posting's difference to its diagnosis, so that diagnoses no posting touched share the
+//! running sum and their posterior mass is summed in one step from their priors (the cost grows
+//! with the patient's evidence and its postings, not with the number of diagnoses). Top-k takes
+//! the touched diagnoses plus the best untouched ones by prior. Posteriors use the prior plus the
+//! total divided by the temperature.
 //!
 //! **Order.** Diagnoses are ranked by posterior, highest first; equal posteriors are ordered
 //! by diagnosis index (file order of the knowledge base), lowest first.
 
 use serde::Serialize;
 
-use crate::compile::LOG_SCALE;
-use crate::id::{DiagnosisId, EvidenceId};
+use crate::id::DiagnosisId;
 use crate::model::Model;
-use crate::resolve::ResolvedPatient;
+use crate::resolve::{Observation, ResolvedPatient, ROW_FALLBACK};
+use crate::tables::{effective, LOG_SCALE, NO_MATCH};
 
 /// One ranked diagnosis.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -48,12 +51,19 @@ pub struct Ranking {
     touched: Vec<u32>,
     /// Dense mode: i32 partial sums.
     acc32: Vec<i32>,
+    /// The best value per diagnosis over the rows of one observation.
+    best: Vec<i32>,
+    /// Sparse mode: which diagnoses `best` holds for the current observation.
+    best_stamp: Vec<u32>,
+    best_list: Vec<u32>,
+    stamp: u32,
     /// (log10 score, diagnosis, weight 10^(score − max)).
     candidates: Vec<(f64, u32, f64)>,
 }
 
 impl Ranking {
     /// A buffer sized for `model`: scoring into it never allocates.
+    #[must_use]
     pub fn new(model: &Model) -> Self {
         Self::with_size(model.n_diagnoses())
     }
@@ -66,16 +76,22 @@ impl Ranking {
             mark: vec![false; n],
             touched: Vec::with_capacity(n),
             acc32: Vec::with_capacity(n),
+            best: vec![NO_MATCH; n],
+            best_stamp: vec![0; n],
+            best_list: Vec::with_capacity(n),
+            stamp: 0,
             candidates: Vec::with_capacity(n),
         }
     }
 
     /// The ranked diagnoses, best first.
+    #[must_use]
     pub fn entries(&self) -> &[RankEntry] {
         &self.entries
     }
 
     /// Posterior probability of "none of these".
+    #[must_use]
     pub fn none_posterior(&self) -> f64 {
         self.none_posterior
     }
@@ -90,59 +106,85 @@ impl Ranking {
 impl Model {
     /// Rank every diagnosis for a resolved patient.
     pub fn rank_into(&self, patient: &ResolvedPatient, out: &mut Ranking) {
-        self.rank_evidence_into(&patient.evidence, self.n_diagnoses(), out);
+        self.rank_observations(patient, self.n_diagnoses(), out);
     }
 
     /// Rank the `k` best diagnoses for a resolved patient (posteriors still over all of them).
     pub fn rank_top_into(&self, patient: &ResolvedPatient, k: usize, out: &mut Ranking) {
-        self.rank_evidence_into(&patient.evidence, k, out);
+        self.rank_observations(patient, k, out);
     }
 
     /// Rank and return a new buffer (allocates; prefer [`Model::rank_into`] in loops).
+    #[must_use]
     pub fn rank(&self, patient: &ResolvedPatient) -> Ranking {
         let mut out = Ranking::new(self);
         self.rank_into(patient, &mut out);
         out
     }
 
-    /// The scorer itself, on raw evidence ids (ids beyond the table are ignored).
-    pub fn rank_evidence_into(&self, evidence: &[EvidenceId], k: usize, out: &mut Ranking) {
-        let n = self.n_diagnoses();
-        out.fit(n);
+    /// The fallback of an observation in units.
+    #[inline]
+    fn fallback_of(&self, patient: &ResolvedPatient, o: &Observation) -> i32 {
+        if o.fallback != ROW_FALLBACK {
+            return o.fallback;
+        }
+        patient
+            .rows_of(o)
+            .first()
+            .and_then(|r| self.tables.fallback.get(r.index()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Sum the observations into per-diagnosis totals: returns the part shared by every
+    /// diagnosis without an entry of its own (all of them are "touched" in dense mode).
+    fn accumulate(&self, patient: &ResolvedPatient, out: &mut Ranking) -> i64 {
         let t = &self.tables;
-        let mut base_sum: i64 = 0;
-        if t.dense.is_empty() {
-            for &e in evidence {
-                let row = e.index();
-                let Some(&b) = t.base.get(row) else { continue };
-                base_sum += i64::from(b);
-                let (lo, hi) = (t.offsets[row] as usize, t.offsets[row + 1] as usize);
-                for (&d, &v) in t.post_diag[lo..hi].iter().zip(&t.post_delta[lo..hi]) {
-                    let d = d as usize;
-                    if !out.mark[d] {
-                        out.mark[d] = true;
-                        out.touched.push(d as u32);
-                    }
-                    out.delta[d] += i64::from(v);
-                }
-            }
-        } else {
-            // Dense mode: every diagnosis counts as touched (no marks needed); rows add as vectors.
-            // i32 lanes add 4 (SSE2) or 8 (AVX2) at a time; they are flushed into the i64 totals
-            // every DENSE_CHUNK rows: each delta is below 2^25 in magnitude, so 32 of them fit.
+        let n = self.n_diagnoses();
+        let mut shared: i64 = 0;
+        if t.is_dense() {
+            // Rows add as lanes of i32 values, flushed into the i64 totals every DENSE_CHUNK
+            // observations: each value is below 2^25 in magnitude, so 32 of them fit.
             const DENSE_CHUNK: usize = 32;
-            for chunk in evidence.chunks(DENSE_CHUNK) {
+            for chunk in patient.observations.chunks(DENSE_CHUNK) {
                 out.acc32.clear();
                 out.acc32.resize(n, 0);
-                for &e in chunk {
-                    let row = e.index();
-                    let Some(&b) = t.base.get(row) else { continue };
-                    base_sum += i64::from(b);
-                    let index = t.dense_index[row];
-                    if index != u32::MAX {
-                        let start = index as usize * n;
-                        for (acc, &v) in out.acc32.iter_mut().zip(&t.dense[start..start + n]) {
-                            *acc = acc.wrapping_add(v);
+                for o in chunk {
+                    let fallback = self.fallback_of(patient, o);
+                    let rows = patient.rows_of(o);
+                    if let [row] = rows {
+                        let row = row.index();
+                        match t.lane(row) {
+                            Some(lane) => {
+                                for (acc, &v) in out.acc32.iter_mut().zip(lane) {
+                                    *acc = acc.wrapping_add(effective(v, fallback));
+                                }
+                            }
+                            None => {
+                                let v = t.default.get(row).copied().unwrap_or(NO_MATCH);
+                                shared += i64::from(effective(v, fallback));
+                            }
+                        }
+                    } else if rows.is_empty() {
+                        shared += i64::from(fallback);
+                    } else {
+                        out.best.iter_mut().for_each(|b| *b = NO_MATCH);
+                        for row in rows {
+                            let row = row.index();
+                            match t.lane(row) {
+                                Some(lane) => {
+                                    for (b, &v) in out.best.iter_mut().zip(lane) {
+                                        *b = (*b).max(v);
+                                    }
+                                }
+                                None => {
+                                    let v = t.default.get(row).copied().unwrap_or(NO_MATCH);
+                                    out.best.iter_mut().for_each(|b| *b = (*b).max(v));
+                                }
+                            }
+                        }
+                        for (acc, &b) in out.acc32.iter_mut().zip(&out.best) {
+                            *acc = acc.wrapping_add(effective(b, fallback));
                         }
                     }
                 }
@@ -150,42 +192,104 @@ impl Model {
                     *total += i64::from(part);
                 }
             }
+        } else {
+            for o in &patient.observations {
+                let fallback = self.fallback_of(patient, o);
+                let rows = patient.rows_of(o);
+                // The value of diagnoses without a posting on any of the rows. Observations of
+                // several rows only hold implied rows, whose default is NO_MATCH.
+                let base_raw = rows
+                    .iter()
+                    .filter_map(|r| t.default.get(r.index()))
+                    .copied()
+                    .max()
+                    .unwrap_or(NO_MATCH);
+                let base = effective(base_raw, fallback);
+                shared += i64::from(base);
+                if let [row] = rows {
+                    if row.index() >= t.default.len() {
+                        continue;
+                    }
+                    let (diags, values) = t.postings(row.index());
+                    for (&d, &v) in diags.iter().zip(values) {
+                        touch(out, d);
+                        out.delta[d as usize] += i64::from(effective(v, fallback)) - i64::from(base);
+                    }
+                } else if rows.len() > 1 {
+                    out.stamp = out.stamp.wrapping_add(1);
+                    if out.stamp == 0 {
+                        out.best_stamp.iter_mut().for_each(|s| *s = 0);
+                        out.stamp = 1;
+                    }
+                    out.best_list.clear();
+                    for row in rows {
+                        if row.index() >= t.default.len() {
+                            continue;
+                        }
+                        let (diags, values) = t.postings(row.index());
+                        for (&d, &v) in diags.iter().zip(values) {
+                            let i = d as usize;
+                            if out.best_stamp[i] != out.stamp {
+                                out.best_stamp[i] = out.stamp;
+                                out.best[i] = NO_MATCH;
+                                out.best_list.push(d);
+                            }
+                            out.best[i] = out.best[i].max(v);
+                        }
+                    }
+                    for k in 0..out.best_list.len() {
+                        let d = out.best_list[k];
+                        let v = effective(out.best[d as usize].max(base_raw), fallback);
+                        touch(out, d);
+                        out.delta[d as usize] += i64::from(v) - i64::from(base);
+                    }
+                }
+            }
         }
-        let shared = base_sum as f64 / LOG_SCALE;
+        shared
+    }
 
-        // Scores in log10: prior + LR; the max anchors the normalisation. Look-alikes take part
-        // in the normalisation but not in the ranking: their mass goes to "none of these".
+    /// The scorer: totals, posteriors (prior + total / T, in log10), top-k.
+    fn rank_observations(&self, patient: &ResolvedPatient, k: usize, out: &mut Ranking) {
+        let n = self.n_diagnoses();
+        out.fit(n);
+        let base_sum = self.accumulate(patient, out);
+        let scale = LOG_SCALE * self.config.temperature;
+        let shared = base_sum as f64 / scale;
+
+        // Scores in log10: prior + LR / T; the max anchors the normalisation. Look-alikes take
+        // part in the normalisation but not in the ranking: their mass goes to "none of these".
         out.candidates.clear();
         let mut touched_prevalence = 0.0;
         let mut touched_lookalike_prevalence = 0.0;
-        let mut max = self.log_prior_none.max(shared + self.log_total_prevalence);
-        let dense = !t.dense.is_empty();
+        let mut max = self.log_prior_none.max(shared + self.log_total_prior);
+        let dense = self.tables.is_dense();
         let touched: &[u32] = if dense { &self.all_diagnoses } else { &out.touched };
         for &d in touched {
             let d = d as usize;
-            let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE;
+            let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / scale;
             max = max.max(s);
             if self.lookalike[d] {
-                touched_lookalike_prevalence += self.prevalence[d];
+                touched_lookalike_prevalence += self.prior[d];
             } else {
-                touched_prevalence += self.prevalence[d];
+                touched_prevalence += self.prior[d];
                 out.candidates.push((s, d as u32, 0.0));
             }
         }
         // `max` is final here: weights are 10^(s − max), each computed once.
-        let untouched_mass = (self.total_prevalence - touched_prevalence).max(0.0);
-        let untouched_lookalikes = (self.total_lookalike_prevalence - touched_lookalike_prevalence).max(0.0);
+        let untouched_mass = (self.total_prior - touched_prevalence).max(0.0);
+        let untouched_lookalikes = (self.total_lookalike_prior - touched_lookalike_prevalence).max(0.0);
         let shared_weight = pow10(shared - max);
         let mut none = pow10(self.log_prior_none - max) + untouched_lookalikes * shared_weight;
         let mut z = untouched_mass * shared_weight;
-        for c in out.candidates.iter_mut() {
+        for c in &mut out.candidates {
             c.2 = pow10(c.0 - max);
             z += c.2;
         }
         for &d in touched {
             let d = d as usize;
             if self.lookalike[d] {
-                let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / LOG_SCALE - max;
+                let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / scale - max;
                 // A term below 1e-18 of the largest (which is 1) cannot change the sums.
                 if s > NEGLIGIBLE_LOG10 {
                     none += pow10(s);
@@ -234,6 +338,15 @@ impl Model {
             }
             out.touched.clear();
         }
+    }
+}
+
+#[inline]
+fn touch(out: &mut Ranking, d: u32) {
+    let i = d as usize;
+    if !out.mark[i] {
+        out.mark[i] = true;
+        out.touched.push(d);
     }
 }
 

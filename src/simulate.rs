@@ -240,14 +240,14 @@ pub fn synthetic_knowledge_base(
             .into_iter()
             .map(|f| RuleDef {
                 finding: s(format!("f{f}")),
-                frequency: Spanned::new(0..0, Frequency::Number(0.05 + 0.9 * rng.unit())),
+                frequency: Some(Spanned::new(0..0, Frequency::Number(0.05 + 0.9 * rng.unit()))),
                 lr: None,
                 against: false,
                 source: None,
+                remove: false,
             })
             .collect();
         let rules = RuleFile {
-            finding: Vec::new(),
             diagnosis: Some(DiagnosisDef {
                 id: s(format!("d{d}")),
                 name: format!("Diagnosis {d}"),
@@ -265,8 +265,10 @@ pub fn synthetic_knowledge_base(
                 zygosity: Zygosity::Any,
                 fraction: Spanned::new(0..0, 0.5),
                 source: None,
+                remove: false,
             }],
             rule,
+            ..RuleFile::default()
         };
         files.push(SourceFile {
             path: format!("synthetic/d{d}.toml").into(),

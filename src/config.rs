@@ -1,0 +1,185 @@
+//! The documented constants of the likelihood-ratio model ([`ScoringConfig`]).
+//!
+//! Each constant is either a modelling choice with its reason written below, or one of the few
+//! constants fitted on the development cases (`temperature`, `prior_exponent`,
+//! `none_prior_ratio`, and the false-positive model `false_positive_share` /
+//! `specificity_exponent`); `DESIGN.md` gives the fit, its split-half check and the figures.
+
+/// The constants of the likelihood-ratio model.
+///
+/// ```
+/// let config = osteodx::ScoringConfig { temperature: 2.0, ..Default::default() };
+/// let model = osteodx::Model::compile_with(&osteodx::KnowledgeBase::builtin()?, config);
+/// assert_eq!(model.config().temperature, 2.0);
+/// # Ok::<(), osteodx::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScoringConfig {
+    /// α: the likelihood ratio of a clinical finding that a diagnosis has no rule for, for a
+    /// finding as common as [`specificity_reference`](Self::specificity_reference) among other
+    /// skeletal disorders. The patient may show it for another reason (a second condition, an
+    /// incidental finding, a coding choice) at α times its background rate.
+    pub false_positive_share: f64,
+    /// κ: how much more an unexplained *specific* finding costs. The false-positive likelihood
+    /// ratio is α · min(1, bg / b_ref)^κ: a finding rarer than b_ref among other skeletal
+    /// disorders is less likely to be an unlisted feature of the diagnosis, so leaving it
+    /// unexplained costs more (κ = 0: every unexplained finding costs log10 α).
+    pub specificity_exponent: f64,
+    /// b_ref: the background at and above which an unexplained finding costs only log10 α.
+    pub specificity_reference: f64,
+    /// The smallest false-positive likelihood ratio (the cost of one unexplained finding is at
+    /// most −log10 of this).
+    pub min_false_positive: f64,
+    /// δ: a patient finding more general than a rule's finding gets δ times the log LR it would
+    /// get from the rule's frequency (noisy-OR over the rules below it) against its own background.
+    pub partial_match_discount: f64,
+    /// Rule frequencies are clamped to [ε, 1 − ε] so that an obligate finding observed absent
+    /// costs a finite amount (log10 ε ≈ −2.3 at 0.005).
+    pub min_probability: f64,
+    /// Backgrounds are clamped to at least this: no finding is rarer than this among the reports
+    /// of other skeletal disorders (coding variation, incidental findings). It bounds the
+    /// likelihood ratio of a rule without an explicit `lr`.
+    pub min_background: f64,
+    /// The largest likelihood ratio an `against` rule without an explicit `lr` can have: an
+    /// against rule whose frequency is not below the background still argues against.
+    pub against_max_lr: f64,
+    /// P(a pathogenic variant reported in a gene | some other skeletal disorder), for genes the
+    /// rules give no `[[gene_background]]` for.
+    pub gene_background: f64,
+    /// φ: the likelihood ratio of a pathogenic variant in a gene that the diagnosis does not
+    /// list (a second diagnosis, a misattributed variant), relative to the gene's background.
+    pub gene_false_positive: f64,
+    /// μ: a causal variant whose zygosity does not fit the rule (one variant in a recessive gene,
+    /// where the second may have been missed; two in a dominant one) counts this share of the
+    /// gene's fraction.
+    pub zygosity_mismatch: f64,
+    /// ρ: prior weight of the background part of "none of these" (some other skeletal disorder
+    /// that no look-alike models), as a multiple of the summed prior of the diagnoses of the
+    /// differential.
+    pub none_prior_ratio: f64,
+    /// γ: priors are prevalence^γ. Published case reports over-represent rare conditions
+    /// (a report is worth writing because the condition is rare), so the case mix of reports is
+    /// flatter than the prevalences: γ = 1 is the population prior, γ = 0 a uniform one.
+    pub prior_exponent: f64,
+    /// T: posteriors use the summed log likelihood ratio divided by T. Findings of one patient
+    /// are not independent (anaemia, pallor and thrombocytopenia; several signs of dense bone),
+    /// so the summed evidence is overconfident by about this factor.
+    pub temperature: f64,
+    /// Rules at or above this frequency are listed as "expected, not examined" in explanations.
+    pub expected_threshold: f64,
+}
+
+impl Default for ScoringConfig {
+    fn default() -> Self {
+        Self {
+            false_positive_share: 0.25,
+            specificity_exponent: 0.0,
+            specificity_reference: 0.01,
+            min_false_positive: 0.05,
+            partial_match_discount: 0.5,
+            min_probability: 0.005,
+            min_background: 0.001,
+            against_max_lr: 0.2,
+            gene_background: 0.001,
+            gene_false_positive: 0.02,
+            zygosity_mismatch: 0.15,
+            none_prior_ratio: 1.0,
+            prior_exponent: 1.0,
+            temperature: 1.0,
+            expected_threshold: 0.3,
+        }
+    }
+}
+
+impl ScoringConfig {
+    /// The false-positive likelihood ratio of a clinical finding with this background:
+    /// α · min(1, bg / b_ref)^κ, at least [`min_false_positive`](Self::min_false_positive).
+    ///
+    /// ```
+    /// let c = osteodx::ScoringConfig { specificity_exponent: 0.5, ..Default::default() };
+    /// assert_eq!(c.false_positive_lr(0.5), c.false_positive_share);
+    /// assert!(c.false_positive_lr(0.0001) < c.false_positive_lr(0.001));
+    /// ```
+    #[must_use]
+    pub fn false_positive_lr(&self, background: f64) -> f64 {
+        let specificity = (background / self.specificity_reference).min(1.0);
+        (self.false_positive_share * specificity.powf(self.specificity_exponent))
+            .max(self.min_false_positive)
+            .min(1.0)
+    }
+
+    /// Set one constant by name (`temperature=1.5`), for experiments from the command line.
+    ///
+    /// # Errors
+    /// A message naming the unknown key or the value that is not a finite number.
+    ///
+    /// ```
+    /// let mut c = osteodx::ScoringConfig::default();
+    /// c.set("temperature=2")?;
+    /// assert_eq!(c.temperature, 2.0);
+    /// assert!(c.set("tempreature=2").is_err());
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn set(&mut self, assignment: &str) -> Result<(), String> {
+        let (key, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| format!("expected KEY=VALUE, not `{assignment}`"))?;
+        let value: f64 = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| format!("`{value}` is not a finite number"))?;
+        let field = match key.trim() {
+            "false_positive_share" => &mut self.false_positive_share,
+            "specificity_exponent" => &mut self.specificity_exponent,
+            "specificity_reference" => &mut self.specificity_reference,
+            "min_false_positive" => &mut self.min_false_positive,
+            "partial_match_discount" => &mut self.partial_match_discount,
+            "min_probability" => &mut self.min_probability,
+            "min_background" => &mut self.min_background,
+            "against_max_lr" => &mut self.against_max_lr,
+            "gene_background" => &mut self.gene_background,
+            "gene_false_positive" => &mut self.gene_false_positive,
+            "zygosity_mismatch" => &mut self.zygosity_mismatch,
+            "none_prior_ratio" => &mut self.none_prior_ratio,
+            "prior_exponent" => &mut self.prior_exponent,
+            "temperature" => &mut self.temperature,
+            "expected_threshold" => &mut self.expected_threshold,
+            other => return Err(format!("unknown constant `{other}`")),
+        };
+        *field = value;
+        Ok(())
+    }
+
+    /// The constants clamped into their valid ranges (probabilities in (0, 1), positive ratios
+    /// and temperature), so that no setting can produce NaN or infinity.
+    #[must_use]
+    pub fn sanitized(mut self) -> Self {
+        let prob = |x: f64, lo: f64, hi: f64, default: f64| {
+            if x.is_finite() {
+                x.clamp(lo, hi)
+            } else {
+                default
+            }
+        };
+        let d = Self::default();
+        self.false_positive_share = prob(self.false_positive_share, 1e-6, 1.0, d.false_positive_share);
+        self.specificity_exponent = prob(self.specificity_exponent, 0.0, 4.0, d.specificity_exponent);
+        self.specificity_reference = prob(self.specificity_reference, 1e-9, 1.0, d.specificity_reference);
+        self.min_false_positive = prob(self.min_false_positive, 1e-9, 1.0, d.min_false_positive);
+        self.partial_match_discount = prob(self.partial_match_discount, 0.0, 1.0, d.partial_match_discount);
+        self.min_probability = prob(self.min_probability, 1e-9, 0.49, d.min_probability);
+        self.min_background = prob(self.min_background, 1e-9, 0.5, d.min_background);
+        self.against_max_lr = prob(self.against_max_lr, 1e-9, 1.0, d.against_max_lr);
+        self.gene_background = prob(self.gene_background, 1e-9, 1.0, d.gene_background);
+        self.gene_false_positive = prob(self.gene_false_positive, 1e-9, 1.0, d.gene_false_positive);
+        self.zygosity_mismatch = prob(self.zygosity_mismatch, 0.0, 1.0, d.zygosity_mismatch);
+        self.none_prior_ratio = prob(self.none_prior_ratio, 1e-12, 1e12, d.none_prior_ratio);
+        self.prior_exponent = prob(self.prior_exponent, 0.0, 2.0, d.prior_exponent);
+        self.temperature = prob(self.temperature, 0.05, 100.0, d.temperature);
+        self.expected_threshold = prob(self.expected_threshold, 0.0, 1.0, d.expected_threshold);
+        self
+    }
+}
