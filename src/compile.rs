@@ -7,7 +7,9 @@
 //!
 //! * **Present** — the most specific rules on the finding or its ancestors decide (a rule on an
 //!   ancestor is superseded by a rule on a descendant that is still an ancestor of the finding);
-//!   several incomparable ones give their maximum, or their minimum when one argues against.
+//!   several incomparable ones give their maximum, or their minimum when one argues against. A
+//!   rule on an ancestor is discounted by the specificity gap (`refinement_exponent`), and does
+//!   not reach a finding below a `specific` one (a sign that names a condition).
 //!   Without any, rules on descendants match partially (noisy-OR, discounted by δ). Without
 //!   those, the row has no value for the diagnosis and the observation's false-positive value
 //!   applies. Rules that do not argue against are floored at that false-positive value.
@@ -132,8 +134,13 @@ struct Prepared<'h> {
     unrelated: Vec<f64>,
     /// The value of an absent row for a diagnosis without a rule on the finding or below it.
     absent_default: Vec<f64>,
+    /// log10 of the clamped backgrounds (the refinement discount).
+    log_bg: Vec<f64>,
+    /// Per finding: the specific findings among it and its ancestors (usually none).
+    specific_above: Vec<Vec<u32>>,
     hier: &'h Hierarchy,
     eps: f64,
+    refinement: f64,
 }
 
 impl<'h> Prepared<'h> {
@@ -161,13 +168,42 @@ impl<'h> Prepared<'h> {
                 }
             })
             .collect();
+        let specific: Vec<bool> = kb.findings().values().map(|f| f.specific).collect();
+        let specific_above = (0..bg.len())
+            .map(|f| {
+                std::iter::once(f as u32)
+                    .chain(hier.ancestors(f).iter().copied())
+                    .filter(|&a| specific[a as usize])
+                    .collect()
+            })
+            .collect();
         Self {
+            log_bg: bg.iter().map(|b| b.log10()).collect(),
             bg,
             context,
             unrelated,
             absent_default,
+            specific_above,
             hier,
             eps,
+            refinement: cfg.refinement_exponent,
+        }
+    }
+
+    /// True when a rule on `r` reaches its descendant `f`: no specific finding lies between
+    /// them (strictly below `r`, at or above `f`).
+    fn reaches(&self, r: usize, f: usize) -> bool {
+        self.specific_above[f]
+            .iter()
+            .all(|&s| s as usize == r || !self.hier.is_ancestor(r, s as usize))
+    }
+
+    /// The refinement discount of a rule on `r` matched by the more specific `f`.
+    fn refinement_discount(&self, r: usize, f: usize) -> f64 {
+        if r == f || self.context[f] {
+            0.0
+        } else {
+            self.refinement * (self.log_bg[f] - self.log_bg[r]).min(0.0)
         }
     }
 
@@ -257,6 +293,9 @@ impl DiagnosisPass {
             };
             for f in std::iter::once(r as u32).chain(prep.hier.descendants(r).iter().copied()) {
                 let f = f as usize;
+                if !prep.reaches(r, f) {
+                    continue;
+                }
                 let head = self.touch(f, stamp).head;
                 let at = self.arena.len() as u32;
                 self.arena.push(Candidate {
@@ -312,6 +351,14 @@ impl DiagnosisPass {
             if superseded {
                 continue;
             }
+            let c = Candidate {
+                llr: if c.against {
+                    c.llr
+                } else {
+                    c.llr + prep.refinement_discount(c.finding as usize, f)
+                },
+                ..c
+            };
             best = Some(match best {
                 None => (c.llr, c.against, c.finding),
                 Some((v, against, via)) => {

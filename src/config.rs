@@ -31,6 +31,11 @@ pub struct ScoringConfig {
     /// The smallest false-positive likelihood ratio (the cost of one unexplained finding is at
     /// most −log10 of this).
     pub min_false_positive: f64,
+    /// κ_r: a patient finding more specific than the rule's finding gets the rule's log LR plus
+    /// κ_r · log10(bg(finding) / bg(rule's finding)): the diagnosis says only that the general
+    /// finding occurs, so the specific variant is assumed rarer in it than among other disorders
+    /// the more specific it is (0: the rule's own LR, the review's S9 defect).
+    pub refinement_exponent: f64,
     /// δ: a patient finding more general than a rule's finding gets δ times the log LR it would
     /// get from the rule's frequency (noisy-OR over the rules below it) against its own background.
     pub partial_match_discount: f64,
@@ -77,6 +82,7 @@ impl Default for ScoringConfig {
             specificity_exponent: 0.0,
             specificity_reference: 0.01,
             min_false_positive: 0.05,
+            refinement_exponent: 0.5,
             partial_match_discount: 0.5,
             min_probability: 0.005,
             min_background: 0.001,
@@ -136,6 +142,7 @@ impl ScoringConfig {
             "specificity_exponent" => &mut self.specificity_exponent,
             "specificity_reference" => &mut self.specificity_reference,
             "min_false_positive" => &mut self.min_false_positive,
+            "refinement_exponent" => &mut self.refinement_exponent,
             "partial_match_discount" => &mut self.partial_match_discount,
             "min_probability" => &mut self.min_probability,
             "min_background" => &mut self.min_background,
@@ -169,6 +176,7 @@ impl ScoringConfig {
         self.specificity_exponent = prob(self.specificity_exponent, 0.0, 4.0, d.specificity_exponent);
         self.specificity_reference = prob(self.specificity_reference, 1e-9, 1.0, d.specificity_reference);
         self.min_false_positive = prob(self.min_false_positive, 1e-9, 1.0, d.min_false_positive);
+        self.refinement_exponent = prob(self.refinement_exponent, 0.0, 4.0, d.refinement_exponent);
         self.partial_match_discount = prob(self.partial_match_discount, 0.0, 1.0, d.partial_match_discount);
         self.min_probability = prob(self.min_probability, 1e-9, 0.49, d.min_probability);
         self.min_background = prob(self.min_background, 1e-9, 0.5, d.min_background);

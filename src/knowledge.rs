@@ -40,6 +40,8 @@ pub struct Finding {
     pub synonyms: Vec<String>,
     /// Indices of the parent findings.
     pub parents: Vec<usize>,
+    /// A sign that names a condition: rules on its ancestors do not match it.
+    pub specific: bool,
     /// P(finding | other skeletal disorder).
     pub background: f64,
 }
@@ -279,6 +281,10 @@ fn toml_text(file: &RuleFile) -> String {
 /// A merged diagnosis as one rule file (what `to_rule_files` writes).
 fn as_rule_file(m: &MergedDiagnosis<'_>) -> RuleFile {
     let mut header = m.header.def.clone();
+    // The merged lists go to the top level; the header keeps none of its own.
+    header.rule.clear();
+    header.gene.clear();
+    header.subtype.clear();
     if let Some(amend) = m.prevalence {
         if let Some(p) = &amend.def.prevalence {
             header.prevalence = p.clone();
@@ -431,12 +437,12 @@ fn merge_diagnoses<'a>(
                 continue;
             }
             defined_here.insert(id.clone(), here);
-            for rule in &r.rule {
+            for rule in r.rule.iter().chain(&def.rule) {
                 if rule.remove {
                     problems.push(at(file, rule.finding.span().start, ProblemKind::RemoveOutsideAmend));
                 }
             }
-            for gene in &r.gene {
+            for gene in r.gene.iter().chain(&def.gene) {
                 if gene.remove {
                     problems.push(at(file, gene.symbol.span().start, ProblemKind::RemoveOutsideAmend));
                 }
@@ -444,9 +450,24 @@ fn merge_diagnoses<'a>(
             let merged = MergedDiagnosis {
                 header: Located { def, file },
                 prevalence: None,
-                subtypes: r.subtype.iter().map(|def| Located { def, file }).collect(),
-                genes: r.gene.iter().map(|def| Located { def, file }).collect(),
-                rules: r.rule.iter().map(|def| Located { def, file }).collect(),
+                subtypes: def
+                    .subtype
+                    .iter()
+                    .chain(&r.subtype)
+                    .map(|def| Located { def, file })
+                    .collect(),
+                genes: def
+                    .gene
+                    .iter()
+                    .chain(&r.gene)
+                    .map(|def| Located { def, file })
+                    .collect(),
+                rules: def
+                    .rule
+                    .iter()
+                    .chain(&r.rule)
+                    .map(|def| Located { def, file })
+                    .collect(),
             };
             // A definition in a higher layer replaces the whole diagnosis (keeping its place).
             out.insert(id, merged);
@@ -492,7 +513,7 @@ fn amend_diagnosis<'a>(
     if amend.prevalence.is_some() {
         target.prevalence = Some(Located { def: amend, file });
     }
-    for def in &file.rules.rule {
+    for def in amend.rule.iter().chain(&file.rules.rule) {
         let finding = index.get(def.finding.get_ref());
         let existing = target
             .rules
@@ -514,7 +535,7 @@ fn amend_diagnosis<'a>(
             (None, false) => target.rules.push(Located { def, file }),
         }
     }
-    for def in &file.rules.gene {
+    for def in amend.gene.iter().chain(&file.rules.gene) {
         let symbol = def.symbol.get_ref().trim().to_ascii_uppercase();
         let existing = target.genes.iter().position(|l| {
             l.def.symbol.get_ref().trim().eq_ignore_ascii_case(&symbol) && l.def.zygosity == def.zygosity
@@ -535,7 +556,7 @@ fn amend_diagnosis<'a>(
             (None, false) => target.genes.push(Located { def, file }),
         }
     }
-    for def in &file.rules.subtype {
+    for def in amend.subtype.iter().chain(&file.rules.subtype) {
         match target
             .subtypes
             .iter()
@@ -581,8 +602,8 @@ fn validate_findings(
         };
         let mut parents = Vec::new();
         for p in &def.parents {
-            match index.by_id.get(p.get_ref().as_str()) {
-                Some(&i) => parents.push(i),
+            match index.get(p.get_ref()) {
+                Some(i) => parents.push(i),
                 None => problems.push(index.unknown(p, file)),
             }
         }
@@ -595,6 +616,7 @@ fn validate_findings(
                 kind: def.kind,
                 synonyms: def.synonyms.clone(),
                 parents,
+                specific: def.specific,
                 background,
             },
         );

@@ -10,63 +10,9 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Location, Problem, ProblemKind, RuleErrors};
 use crate::rule_file::RuleFile;
 
-/// The built-in rule files, in load order: the vocabulary first, then one file per diagnosis of
-/// the differential, then the look-alikes (whose posterior counts towards "none of these").
-pub const BUILTIN_FILES: [(&str, &str); 20] = [
-    ("findings.toml", include_str!("../rules/findings.toml")),
-    ("infantile.toml", include_str!("../rules/infantile.toml")),
-    ("adult.toml", include_str!("../rules/adult.toml")),
-    ("intermediate.toml", include_str!("../rules/intermediate.toml")),
-    ("x_linked.toml", include_str!("../rules/x_linked.toml")),
-    ("melorheostosis.toml", include_str!("../rules/melorheostosis.toml")),
-    ("osteopoikilosis.toml", include_str!("../rules/osteopoikilosis.toml")),
-    (
-        "osteogenesis_imperfecta.toml",
-        include_str!("../rules/osteogenesis_imperfecta.toml"),
-    ),
-    (
-        "lookalike_pycnodysostosis.toml",
-        include_str!("../rules/lookalike_pycnodysostosis.toml"),
-    ),
-    (
-        "lookalike_camurati_engelmann.toml",
-        include_str!("../rules/lookalike_camurati_engelmann.toml"),
-    ),
-    (
-        "lookalike_sclerosteosis.toml",
-        include_str!("../rules/lookalike_sclerosteosis.toml"),
-    ),
-    (
-        "lookalike_van_buchem.toml",
-        include_str!("../rules/lookalike_van_buchem.toml"),
-    ),
-    (
-        "lookalike_dysosteosclerosis.toml",
-        include_str!("../rules/lookalike_dysosteosclerosis.toml"),
-    ),
-    (
-        "lookalike_craniometaphyseal_dysplasia.toml",
-        include_str!("../rules/lookalike_craniometaphyseal_dysplasia.toml"),
-    ),
-    ("lookalike_caffey.toml", include_str!("../rules/lookalike_caffey.toml")),
-    ("lookalike_paget.toml", include_str!("../rules/lookalike_paget.toml")),
-    (
-        "lookalike_rickets.toml",
-        include_str!("../rules/lookalike_rickets.toml"),
-    ),
-    (
-        "lookalike_lenz_majewski.toml",
-        include_str!("../rules/lookalike_lenz_majewski.toml"),
-    ),
-    (
-        "lookalike_osteopathia_striata_cranial_sclerosis.toml",
-        include_str!("../rules/lookalike_osteopathia_striata_cranial_sclerosis.toml"),
-    ),
-    (
-        "lookalike_hyperostosis_cranialis_interna.toml",
-        include_str!("../rules/lookalike_hyperostosis_cranialis_interna.toml"),
-    ),
-];
+// The built-in rule files: every `*.toml` under `rules/` (curated files, then the HPO-derived
+// layer in `rules/derived/`), embedded by `build.rs` in the load order of [`RuleSet::from_dir`].
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// One parsed rule file with where it came from.
 #[derive(Debug, Clone)]
@@ -123,7 +69,7 @@ impl RuleSet {
     pub fn builtin() -> Result<Self, Error> {
         let mut set = Self::default();
         let mut problems = Vec::new();
-        for (name, text) in BUILTIN_FILES {
+        for &(name, text) in BUILTIN_FILES {
             let path = Path::new("<builtin>").join(name);
             set.push_text(path, text.to_owned(), 0, &mut problems);
         }
@@ -157,22 +103,16 @@ impl RuleSet {
         finish(set, problems)
     }
 
-    /// Parse every `*.toml` file of a directory (not recursive), in file-name order.
+    /// Parse every `*.toml` file of a directory and its subdirectories, in the load order of
+    /// the built-in rules: in each folder `findings.toml` first, then the other files by name,
+    /// then the subfolders by name.
     ///
     /// # Errors
-    /// [`Error::Io`] if the directory cannot be listed; [`Error::Rules`] listing every file
+    /// [`Error::Io`] if a directory cannot be listed; [`Error::Rules`] listing every file
     /// that cannot be read or parsed.
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Self, Error> {
-        let dir = dir.as_ref();
-        let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        paths.sort();
+        let mut paths = Vec::new();
+        collect_toml(dir.as_ref(), &mut paths)?;
         let mut set = Self::default();
         let mut problems = Vec::new();
         for path in &paths {
@@ -261,6 +201,36 @@ impl RuleSet {
             }
         }
     }
+}
+
+/// The `*.toml` files of a folder tree in load order (see [`RuleSet::from_dir`]).
+fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|source| Error::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?
+            .path();
+        if path.is_dir() {
+            dirs.push(path);
+        } else if path.extension().is_some_and(|x| x == "toml") {
+            files.push(path);
+        }
+    }
+    files.sort_by_key(|p| (p.file_name().is_none_or(|n| n != "findings.toml"), p.clone()));
+    dirs.sort();
+    out.extend(files);
+    for d in dirs {
+        collect_toml(&d, out)?;
+    }
+    Ok(())
 }
 
 fn finish(set: RuleSet, problems: Vec<Problem>) -> Result<RuleSet, Error> {

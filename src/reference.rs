@@ -63,6 +63,7 @@ pub struct ReferenceScorer {
     gene_background: HashMap<String, f64>,
     background: HashMap<String, f64>,
     context: HashMap<String, bool>,
+    specific: HashMap<String, bool>,
     parents: HashMap<String, Vec<String>>,
 }
 
@@ -88,11 +89,13 @@ impl ReferenceScorer {
             gene_background: HashMap::new(),
             background: HashMap::new(),
             context: HashMap::new(),
+            specific: HashMap::new(),
             parents: HashMap::new(),
         };
         for f in kb.findings().values() {
             s.background.insert(f.id.clone(), f.background);
             s.context.insert(f.id.clone(), f.kind.is_context());
+            s.specific.insert(f.id.clone(), f.specific);
             s.parents
                 .insert(f.id.clone(), f.parents.iter().map(|&p| ids[p].clone()).collect());
         }
@@ -202,7 +205,13 @@ impl ReferenceScorer {
         let rules = &self.rules[diag];
         let mut up = self.ancestors(f);
         up.insert(f.to_owned());
-        let candidates: Vec<&(String, RuleInfo)> = rules.iter().filter(|(rf, _)| up.contains(rf)).collect();
+        // A rule on an ancestor does not reach past a specific finding strictly below it.
+        let blocked = |rf: &str| {
+            up.iter()
+                .any(|s| self.specific[s] && s != rf && self.ancestors(s).contains(rf))
+        };
+        let candidates: Vec<&(String, RuleInfo)> =
+            rules.iter().filter(|(rf, _)| up.contains(rf) && !blocked(rf)).collect();
         // The most specific candidates: those no other candidate lies under.
         let specific: Vec<&&(String, RuleInfo)> = candidates
             .iter()
@@ -214,10 +223,18 @@ impl ReferenceScorer {
             .collect();
         if !specific.is_empty() {
             let against = specific.iter().any(|(_, r)| r.against);
+            // A rule on an ancestor is discounted by the specificity gap (not an against rule).
+            let refinement = |rf: &str| {
+                if rf == f || self.context[f] {
+                    0.0
+                } else {
+                    self.config.refinement_exponent * (self.bg(f).log10() - self.bg(rf).log10()).min(0.0)
+                }
+            };
             let values = specific
                 .iter()
                 .filter(|(_, r)| r.against || !against)
-                .map(|(rf, r)| self.rule_llr(rf, r));
+                .map(|(rf, r)| self.rule_llr(rf, r) + if r.against { 0.0 } else { refinement(rf) });
             let v = if against {
                 values.fold(f64::INFINITY, f64::min)
             } else {

@@ -170,16 +170,21 @@ pub fn onset_finding(years: f64) -> &'static str {
     }
 }
 
-/// The age-at-examination band of an age in years.
+/// The age-at-examination band of an age in years: under 1, 1 to 4, 5 to 9, 10 to 17, 18 to 39,
+/// 40 or more (finding ids `age_at_examination_under_1`, `…_1_to_4`, …, `…_40_or_more`).
 pub fn examination_finding(years: f64) -> &'static str {
     if years < 1.0 {
-        "age_at_examination_infant"
+        "age_at_examination_under_1"
+    } else if years < 5.0 {
+        "age_at_examination_1_to_4"
     } else if years < 10.0 {
-        "age_at_examination_child"
+        "age_at_examination_5_to_9"
     } else if years < 18.0 {
-        "age_at_examination_adolescent"
+        "age_at_examination_10_to_17"
+    } else if years < 40.0 {
+        "age_at_examination_18_to_39"
     } else {
-        "age_at_examination_adult"
+        "age_at_examination_40_or_more"
     }
 }
 

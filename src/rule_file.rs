@@ -140,9 +140,13 @@ pub struct FindingDef {
     /// Other names, matched case-insensitively.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub synonyms: Vec<String>,
-    /// Ids of more general findings.
+    /// More general findings: their ids, or their HPO ids.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parents: Vec<Spanned<String>>,
+    /// A sign that names a condition (the melorheostosis or osteopoikilosis pattern): rules on
+    /// its ancestors do not match it, only rules on the finding itself (or below it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub specific: bool,
     /// P(finding | patient has some other skeletal disorder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<Spanned<f64>>,
@@ -204,6 +208,17 @@ pub struct DiagnosisDef {
     /// Orphanet ids (`ORPHA:667`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub orphanet: Vec<String>,
+    /// The entries that make up the diagnosis (may also be given at the top level).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subtype: Vec<SubtypeDef>,
+    /// Genes (may also be given at the top level as `[[gene]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gene: Vec<GeneDef>,
+    /// Rules (may also be given at the top level as `[[rule]]`); one inline table per line
+    /// (`rule = [ { finding = "HP:0011001", frequency = 0.95, source = "…" }, … ]`) keeps a
+    /// rule to one line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rule: Vec<RuleDef>,
 }
 
 /// A change to an existing diagnosis (`[amend]`).
@@ -218,6 +233,15 @@ pub struct AmendDef {
     /// Where the new prevalence comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prevalence_source: Option<String>,
+    /// Entries to add or replace (may also be given at the top level).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subtype: Vec<SubtypeDef>,
+    /// Genes to set or remove (may also be given at the top level as `[[gene]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gene: Vec<GeneDef>,
+    /// Rules to set or remove (may also be given at the top level as `[[rule]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rule: Vec<RuleDef>,
 }
 
 /// An OMIM or Orphanet entry that is part of a diagnosis (`[[subtype]]`), with its share of

@@ -221,6 +221,7 @@ pub fn synthetic_knowledge_base(
             kind: FindingKind::Phenotype,
             synonyms: Vec::new(),
             parents,
+            specific: false,
             background: Some(Spanned::new(0..0, 0.01 + 0.2 * rng.unit())),
             background_source: None,
         });
@@ -259,6 +260,9 @@ pub fn synthetic_knowledge_base(
                 prevalence_source: None,
                 omim: Vec::new(),
                 orphanet: Vec::new(),
+                subtype: Vec::new(),
+                gene: Vec::new(),
+                rule: Vec::new(),
             }),
             gene: vec![GeneDef {
                 symbol: s(format!("G{d}")),

@@ -1,0 +1,47 @@
+//! Embeds the built-in rule files: every `*.toml` under `rules/`, in the load order that
+//! `RuleSet::from_dir` also uses (in each folder `findings.toml` first, then the other files by
+//! name, then the subfolders by name).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            dirs.push(path);
+        } else if path.extension().is_some_and(|x| x == "toml") {
+            files.push(path);
+        }
+    }
+    files.sort_by_key(|p| (p.file_name().is_none_or(|n| n != "findings.toml"), p.clone()));
+    dirs.sort();
+    out.extend(files);
+    for d in dirs {
+        collect(&d, out);
+    }
+}
+
+fn main() {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into()));
+    let rules = root.join("rules");
+    println!("cargo:rerun-if-changed=rules");
+    let mut files = Vec::new();
+    collect(&rules, &mut files);
+    let mut code = String::from(
+        "/// The built-in rule files (path relative to `rules/`, text), in load order.\npub const BUILTIN_FILES: &[(&str, &str)] = &[\n",
+    );
+    for f in &files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let rel = f.strip_prefix(&rules).unwrap_or(f).to_string_lossy().replace('\\', "/");
+        code += &format!("    ({rel:?}, include_str!({:?})),\n", f.display().to_string());
+    }
+    code += "];\n";
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("builtin_rules.rs");
+    if let Err(e) = fs::write(&out, code) {
+        panic!("cannot write {}: {e}", out.display());
+    }
+}

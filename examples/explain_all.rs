@@ -1,0 +1,43 @@
+//! Debug helper: every diagnosis's score (look-alikes included) for one phenopacket.
+use osteodx::phenopacket::Phenopacket;
+use osteodx::{DiagnosisId, KnowledgeBase, Model, ScoringConfig};
+
+fn main() {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut config = ScoringConfig::default();
+    while args.first().is_some_and(|a| a == "--set") {
+        args.remove(0);
+        config.set(&args.remove(0)).unwrap();
+    }
+    let kb = KnowledgeBase::builtin().unwrap();
+    let model = Model::compile_with(&kb, config);
+    for path in &args {
+        let packet = Phenopacket::from_path(path).unwrap();
+        let patient = model.resolve(&packet.to_patient(false).unwrap()).unwrap();
+        println!("== {path}");
+        let mut rows: Vec<(f64, usize)> = (0..model.n_diagnoses())
+            .map(|d| {
+                let units = model.units(&patient, DiagnosisId(d as u32));
+                let prior = config.prior_exponent * kb.diagnoses()[d].prevalence.log10();
+                (prior + units as f64 / 1e6 / config.temperature, d)
+            })
+            .collect();
+        rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for &(s, d) in rows.iter().take(6) {
+            let (e, units) = model.explain(&patient, DiagnosisId(d as u32));
+            let parts: Vec<String> = e
+                .for_
+                .iter()
+                .chain(&e.against)
+                .map(|c| format!("{} {:+.2}", c.evidence, c.log10_lr))
+                .collect();
+            println!(
+                "  {:>7.2} {:<28} lr {:>6.2}  {}",
+                s,
+                kb.diagnoses()[d].id,
+                units as f64 / 1e6,
+                parts.join(", ")
+            );
+        }
+    }
+}
