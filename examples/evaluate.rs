@@ -19,13 +19,11 @@
 //! diagram). `--cases` also lists every case whose true diagnosis was not ranked first (text),
 //! or every case (JSON).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use osteodx::evaluate::Labels;
-use osteodx::evaluate::{DiseaseMap, Evaluation, Report};
-use osteodx::phenopacket::Phenopacket;
+use osteodx::evaluate::{collect_cases, halves, DiseaseMap, Evaluation, LabelledCase, Report};
 use osteodx::{KnowledgeBase, Model, Ontology, Ranking, RuleSet, ScoringConfig};
 
 #[path = "support/plot.rs"]
@@ -86,27 +84,6 @@ fn parse_args() -> Result<Options, String> {
     Ok(o)
 }
 
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            json_files(&path, out)?;
-        } else if path.extension().is_some_and(|x| x == "json") {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-#[derive(Clone)]
-struct Case {
-    /// The file name without extension.
-    name: String,
-    truth: Option<String>,
-    packet: Phenopacket,
-}
-
 fn progress(done: usize, total: usize) {
     if total >= 50 && (done % (total / 50).max(1) == 0 || done == total) {
         let filled = done * 30 / total.max(1);
@@ -129,7 +106,7 @@ struct Outcome {
     none_of_these: f64,
 }
 
-fn evaluate(model: &Model, cases: &[Case], genes: bool) -> Result<(Report, Vec<Outcome>), String> {
+fn evaluate(model: &Model, cases: &[LabelledCase], genes: bool) -> Result<(Report, Vec<Outcome>), String> {
     let mut eval = Evaluation::new(model);
     let mut outcomes = Vec::new();
     let mut ranking = Ranking::new(model);
@@ -189,68 +166,15 @@ fn evaluate(model: &Model, cases: &[Case], genes: bool) -> Result<(Report, Vec<O
     Ok((eval.report(), outcomes))
 }
 
-/// Alternate cases of each class into two halves, in file order.
-fn halves(cases: &[Case]) -> (Vec<Case>, Vec<Case>) {
-    let mut seen: std::collections::HashMap<Option<String>, usize> = std::collections::HashMap::new();
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    for case in cases {
-        let n = seen.entry(case.truth.clone()).or_insert(0);
-        if *n % 2 == 0 {
-            a.push(case.clone());
-        } else {
-            b.push(case.clone());
-        }
-        *n += 1;
-    }
-    (a, b)
-}
-
 fn run() -> Result<(), String> {
     let o = parse_args()?;
     let map = match &o.mapping {
         Some(path) => DiseaseMap::from_path(path).map_err(|e| e.to_string())?,
         None => DiseaseMap::builtin(),
     };
-    let mut files = Vec::new();
-    json_files(Path::new(&o.dir), &mut files)?;
-    files.sort();
-    let labels = Labels::find(&o.dir).map_err(|e| e.to_string())?;
-    let mut cases = Vec::new();
-    let mut skipped = 0;
-    for path in &files {
-        match Phenopacket::from_path(path) {
-            Ok(packet) if !packet.phenotypic_features.is_empty() => {
-                let name = path
-                    .file_stem()
-                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-                let truth = match labels.class_of(path) {
-                    Some("other") => None,
-                    Some(class) => Some(class.to_owned()),
-                    None => {
-                        let ids = packet.disease_ids();
-                        if ids.is_empty() {
-                            // No disease named: the true answer is unknown, so the case cannot be scored.
-                            eprintln!(
-                                "skipping {}: it names no disease and no labels.tsv names it",
-                                path.display()
-                            );
-                            skipped += 1;
-                            continue;
-                        }
-                        map.diagnosis_of(&ids).map(str::to_owned)
-                    }
-                };
-                cases.push(Case { name, truth, packet });
-            }
-            Ok(_) => skipped += 1,
-            Err(e) => {
-                eprintln!("skipping {}: {e}", path.display());
-                skipped += 1;
-            }
-        }
-    }
-    if skipped > 0 {
-        eprintln!("{skipped} file(s) skipped (not phenopackets with phenotypic features and a known truth)");
+    let (cases, skipped) = collect_cases(&o.dir, &map).map_err(|e| e.to_string())?;
+    for (path, why) in &skipped {
+        eprintln!("skipping {}: {why}", path.display());
     }
     let ontology = match &o.obo {
         Some(path) => Some(Arc::new(Ontology::from_obo(path).map_err(|e| e.to_string())?)),

@@ -29,7 +29,14 @@ fn main() {
                 .for_
                 .iter()
                 .chain(&e.against)
-                .map(|c| format!("{} {:+.2}", c.evidence, c.log10_lr))
+                .map(|c| {
+                    format!(
+                        "{}{} {:+.2}",
+                        c.evidence,
+                        c.rule.map(|r| format!(" [via {r}]")).unwrap_or_default(),
+                        c.log10_lr
+                    )
+                })
                 .collect();
             println!(
                 "  {:>7.2} {:<28} lr {:>6.2}  {}",

@@ -59,10 +59,14 @@ pub struct ScoringConfig {
     /// where the second may have been missed; two in a dominant one) counts this share of the
     /// gene's fraction.
     pub zygosity_mismatch: f64,
-    /// ρ: prior weight of the background part of "none of these" (some other skeletal disorder
-    /// that no look-alike models), as a multiple of the summed prior of the diagnoses of the
-    /// differential.
+    /// ρ: the prior odds of "none of these" against the diagnoses of the differential: before any
+    /// evidence, "none of these" (the modelled look-alikes and the background together) weighs ρ
+    /// times the summed prior of the diagnoses.
     pub none_prior_ratio: f64,
+    /// β: the share of the prior of "none of these" that goes to the background (some other
+    /// skeletal disorder no look-alike models); the rest is shared by the look-alikes in
+    /// proportion to their prevalence^γ.
+    pub background_share: f64,
     /// γ: priors are prevalence^γ. Published case reports over-represent rare conditions
     /// (a report is worth writing because the condition is rare), so the case mix of reports is
     /// flatter than the prevalences: γ = 1 is the population prior, γ = 0 a uniform one.
@@ -71,6 +75,11 @@ pub struct ScoringConfig {
     /// are not independent (anaemia, pallor and thrombocytopenia; several signs of dense bone),
     /// so the summed evidence is overconfident by about this factor.
     pub temperature: f64,
+    /// ρ_c: the findings of one patient are taken as equicorrelated with correlation ρ_c, so n
+    /// observations carry the information of n / (1 + (n − 1) ρ_c) independent ones (Kish's
+    /// design effect): the summed log LR is scaled by 1 / (1 + (n − 1) ρ_c), on top of 1 / T. One
+    /// observation is never damped by it; many are.
+    pub dependence: f64,
     /// Rules at or above this frequency are listed as "expected, not examined" in explanations.
     pub expected_threshold: f64,
 }
@@ -91,14 +100,30 @@ impl Default for ScoringConfig {
             gene_false_positive: 0.02,
             zygosity_mismatch: 0.15,
             none_prior_ratio: 1.0,
+            background_share: 0.5,
             prior_exponent: 1.0,
             temperature: 1.0,
+            dependence: 0.0,
             expected_threshold: 0.3,
         }
     }
 }
 
 impl ScoringConfig {
+    /// The factor the summed log10 LR of a patient with `n` observations is multiplied by in the
+    /// posterior: 1 / (T · (1 + (n − 1) ρ_c)).
+    ///
+    /// ```
+    /// let c = osteodx::ScoringConfig { temperature: 2.0, dependence: 0.1, ..Default::default() };
+    /// assert_eq!(c.evidence_scale(1), 0.5);
+    /// assert!((c.evidence_scale(11) - 0.25).abs() < 1e-12);
+    /// ```
+    #[must_use]
+    pub fn evidence_scale(&self, n: usize) -> f64 {
+        let extra = n.saturating_sub(1) as f64;
+        1.0 / (self.temperature * (1.0 + extra * self.dependence))
+    }
+
     /// The false-positive likelihood ratio of a clinical finding with this background:
     /// α · min(1, bg / b_ref)^κ, at least [`min_false_positive`](Self::min_false_positive).
     ///
@@ -151,8 +176,10 @@ impl ScoringConfig {
             "gene_false_positive" => &mut self.gene_false_positive,
             "zygosity_mismatch" => &mut self.zygosity_mismatch,
             "none_prior_ratio" => &mut self.none_prior_ratio,
+            "background_share" => &mut self.background_share,
             "prior_exponent" => &mut self.prior_exponent,
             "temperature" => &mut self.temperature,
+            "dependence" => &mut self.dependence,
             "expected_threshold" => &mut self.expected_threshold,
             other => return Err(format!("unknown constant `{other}`")),
         };
@@ -185,8 +212,10 @@ impl ScoringConfig {
         self.gene_false_positive = prob(self.gene_false_positive, 1e-9, 1.0, d.gene_false_positive);
         self.zygosity_mismatch = prob(self.zygosity_mismatch, 0.0, 1.0, d.zygosity_mismatch);
         self.none_prior_ratio = prob(self.none_prior_ratio, 1e-12, 1e12, d.none_prior_ratio);
+        self.background_share = prob(self.background_share, 1e-9, 1.0, d.background_share);
         self.prior_exponent = prob(self.prior_exponent, 0.0, 2.0, d.prior_exponent);
         self.temperature = prob(self.temperature, 0.05, 100.0, d.temperature);
+        self.dependence = prob(self.dependence, 0.0, 1.0, d.dependence);
         self.expected_threshold = prob(self.expected_threshold, 0.0, 1.0, d.expected_threshold);
         self
     }

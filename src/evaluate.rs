@@ -554,3 +554,98 @@ impl Labels {
         self.classes.is_empty()
     }
 }
+
+/// A case of a collection: a phenopacket with its true class.
+#[derive(Debug, Clone)]
+pub struct LabelledCase {
+    /// The file name without extension.
+    pub name: String,
+    /// The true diagnosis id, or `None` for a condition outside the knowledge base.
+    pub truth: Option<String>,
+    /// The phenopacket.
+    pub packet: crate::phenopacket::Phenopacket,
+}
+
+/// The cases under a folder (recursively, file-path order): every `*.json` file that is a
+/// phenopacket with phenotypic features. The truth comes from a `labels.tsv` of the folder or a
+/// folder above it (class `other`: a condition outside the knowledge base), else from the
+/// packet's disease ids through `map`; a packet that neither names is skipped. Returns the cases
+/// and the files skipped, each with the reason.
+///
+/// # Errors
+/// [`Error::Io`](crate::Error::Io) when a folder cannot be read, or a labels table is malformed.
+pub fn collect_cases(
+    dir: impl AsRef<std::path::Path>,
+    map: &DiseaseMap,
+) -> Result<(Vec<LabelledCase>, Vec<(std::path::PathBuf, String)>), crate::Error> {
+    fn json_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), crate::Error> {
+        let entries = std::fs::read_dir(dir).map_err(|source| crate::Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                json_files(&path, out)?;
+            } else if path.extension().is_some_and(|x| x == "json") {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let dir = dir.as_ref();
+    let mut files = Vec::new();
+    json_files(dir, &mut files)?;
+    files.sort();
+    let labels = Labels::find(dir)?;
+    let mut cases = Vec::new();
+    let mut skipped = Vec::new();
+    for path in files {
+        let packet = match crate::phenopacket::Phenopacket::from_path(&path) {
+            Ok(p) if !p.phenotypic_features.is_empty() => p,
+            Ok(_) => {
+                skipped.push((path, "no phenotypic features".to_owned()));
+                continue;
+            }
+            Err(e) => {
+                skipped.push((path, e.to_string()));
+                continue;
+            }
+        };
+        let name = path
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        let truth = match labels.class_of(&path) {
+            Some(OTHER) => None,
+            Some(class) => Some(class.to_owned()),
+            None => {
+                let ids = packet.disease_ids();
+                if ids.is_empty() {
+                    skipped.push((path, "it names no disease and no labels.tsv names it".to_owned()));
+                    continue;
+                }
+                map.diagnosis_of(&ids).map(str::to_owned)
+            }
+        };
+        cases.push(LabelledCase { name, truth, packet });
+    }
+    Ok((cases, skipped))
+}
+
+/// Two halves of a collection: alternate cases of each class (in their order) go to each half,
+/// so that both halves hold every class in about equal numbers.
+#[must_use]
+pub fn halves(cases: &[LabelledCase]) -> (Vec<LabelledCase>, Vec<LabelledCase>) {
+    let mut seen: IndexMap<Option<String>, usize> = IndexMap::new();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for case in cases {
+        let n = seen.entry(case.truth.clone()).or_insert(0);
+        if *n % 2 == 0 {
+            a.push(case.clone());
+        } else {
+            b.push(case.clone());
+        }
+        *n += 1;
+    }
+    (a, b)
+}

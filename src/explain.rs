@@ -180,7 +180,7 @@ impl Model {
         }
         let mut breakdown = Vec::new();
         if let (Some(top), Some(first)) = (ranking.entries().first(), diagnoses.first()) {
-            let scale = LOG_SCALE * self.config.temperature;
+            let scale = LOG_SCALE / self.config.evidence_scale(patient.observations.len());
             let s_top = first.log10_prior + first.units as f64 / scale;
             let mut lookalike_mass = 0.0;
             for (d, diag) in self.kb.diagnoses().values().enumerate() {

@@ -24,6 +24,37 @@ struct NameIndex {
     all: Vec<(String, String)>,
 }
 
+/// The priors in log10: each diagnosis's, and the background part of "none of these".
+///
+/// A diagnosis of the differential weighs prevalence^γ. "None of these" weighs ρ times their sum:
+/// a share β of it is the background, the rest is shared by the look-alikes in proportion to their
+/// prevalence^γ.
+pub(crate) fn priors(kb: &KnowledgeBase, config: &ScoringConfig) -> (Vec<f64>, f64) {
+    let gamma = config.prior_exponent;
+    let weight: Vec<f64> = kb.diagnoses().values().map(|d| gamma * d.prevalence.log10()).collect();
+    let sum = |lookalike: bool| -> f64 {
+        kb.diagnoses()
+            .values()
+            .zip(&weight)
+            .filter(|(d, _)| d.lookalike == lookalike)
+            .map(|(_, w)| 10f64.powf(*w))
+            .sum()
+    };
+    let (differential, lookalikes) = (sum(false), sum(true));
+    let none = config.none_prior_ratio * differential.max(f64::MIN_POSITIVE);
+    let share = if lookalikes > 0.0 { config.background_share } else { 1.0 };
+    let scale = ((1.0 - share) * none / lookalikes.max(f64::MIN_POSITIVE))
+        .max(f64::MIN_POSITIVE)
+        .log10();
+    let log_prior = kb
+        .diagnoses()
+        .values()
+        .zip(&weight)
+        .map(|(d, w)| if d.lookalike { w + scale } else { *w })
+        .collect();
+    (log_prior, (share * none).max(f64::MIN_POSITIVE).log10())
+}
+
 /// A compiled knowledge base, ready to score patients.
 ///
 /// ```
@@ -100,15 +131,13 @@ impl Model {
         let config = config.sanitized();
         let hierarchy = Arc::new(Hierarchy::new(&kb));
         let tables = compile(&kb, &config, &hierarchy);
-        let gamma = config.prior_exponent;
-        let log_prior: Vec<f64> = kb.diagnoses().values().map(|d| gamma * d.prevalence.log10()).collect();
+        let (log_prior, log_prior_none) = priors(&kb, &config);
         let prior: Vec<f64> = log_prior.iter().map(|l| 10f64.powf(*l)).collect();
         let lookalike: Vec<bool> = kb.diagnoses().values().map(|d| d.lookalike).collect();
         let mut prior_order: Vec<u32> = (0..prior.len() as u32).filter(|&d| !lookalike[d as usize]).collect();
         prior_order.sort_by(|&a, &b| prior[b as usize].total_cmp(&prior[a as usize]).then(a.cmp(&b)));
         let total_prior: f64 = prior_order.iter().map(|&d| prior[d as usize]).sum();
         let total_lookalike_prior: f64 = prior.iter().sum::<f64>() - total_prior;
-        let log_prior_none = (config.none_prior_ratio * total_prior.max(f64::MIN_POSITIVE)).log10();
         let genes = tables
             .gene_symbols
             .iter()

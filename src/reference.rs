@@ -331,20 +331,25 @@ impl ReferenceScorer {
     #[must_use]
     pub fn rank(&self, patient: &ReferencePatient) -> Vec<(String, f64, f64)> {
         let c = &self.config;
+        // Priors: prevalence^γ for the diagnoses; "none of these" weighs ρ times their sum, a share
+        // β of it the background, the rest shared by the look-alikes by prevalence^γ.
+        let weight = |d: &String| 10f64.powf(c.prior_exponent * self.prevalence[d].log10());
+        let differential: f64 = self.diagnoses.iter().filter(|d| !self.lookalike[*d]).map(weight).sum();
+        let lookalikes: f64 = self.diagnoses.iter().filter(|d| self.lookalike[*d]).map(weight).sum();
+        let none_total = c.none_prior_ratio * differential;
+        let share = if lookalikes > 0.0 { c.background_share } else { 1.0 };
         let mut scored: Vec<(usize, String, i64, f64)> = Vec::new();
         for (i, d) in self.diagnoses.iter().enumerate() {
             let total: i64 = patient.observations.iter().map(|o| self.observation_units(d, o)).sum();
-            let s = c.prior_exponent * self.prevalence[d].log10() + total as f64 / (LOG_SCALE * c.temperature);
+            let prior = if self.lookalike[d] {
+                weight(d) * (1.0 - share) * none_total / lookalikes
+            } else {
+                weight(d)
+            };
+            let s = prior.log10() + total as f64 / LOG_SCALE * c.evidence_scale(patient.observations.len());
             scored.push((i, d.clone(), total, s));
         }
-        // Look-alikes count towards "none of these", whose background part is set by the others.
-        let total: f64 = self
-            .diagnoses
-            .iter()
-            .filter(|d| !self.lookalike[*d])
-            .map(|d| 10f64.powf(c.prior_exponent * self.prevalence[d].log10()))
-            .sum();
-        let none = (c.none_prior_ratio * total).log10();
+        let none = (share * none_total).log10();
         let max = scored.iter().map(|x| x.3).fold(none, f64::max);
         let z: f64 = scored.iter().map(|x| 10f64.powf(x.3 - max)).sum::<f64>() + 10f64.powf(none - max);
         let none_mass: f64 = scored

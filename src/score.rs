@@ -254,7 +254,7 @@ impl Model {
         let n = self.n_diagnoses();
         out.fit(n);
         let base_sum = self.accumulate(patient, out);
-        let scale = LOG_SCALE * self.config.temperature;
+        let scale = LOG_SCALE / self.config.evidence_scale(patient.observations.len());
         let shared = base_sum as f64 / scale;
 
         // Scores in log10: prior + LR / T; the max anchors the normalisation. Look-alikes take

@@ -17,12 +17,12 @@ diagnosis), its genes, and the rules taken from the literature, each with its so
 * `rules/derived/<diagnosis>.toml`: an `[amend]` of the diagnosis with one rule per HPO term
   annotated to the diagnosis's entries that the curated file has no rule for (so the curated
   rules always win). Frequency = sum over entries of share x the entry's frequency of
-  the term (the largest of the term and the terms below it: the true-path rule). Frequencies:
+  the term (the largest of the term and the terms below it: the true-path rule); none for a term
+  below a curated rule's term (the curated frequency covers it). Frequencies:
   n/m as (n + 1) / (m + 2), so a single patient is not read as certain; percentages as given;
   HPO frequency classes as their midpoints; no frequency as DEFAULT_FREQUENCY. No renormalising by
   the entries' shares: a sign of one subtype describes only that subtype's share. A derived
-  frequency never exceeds a curated frequency of an ancestor term and is never below a curated
-  frequency of a descendant (true path). `NOT` annotations of the diagnosis's main entry become
+  frequency is never below a curated frequency of a descendant (true path). `NOT` annotations of the diagnosis's main entry become
   `against` rules.
 * `rules/derived/vocabulary.toml`: the vocabulary: every HPO term a rule of any diagnosis names, and all
   their ancestors in the phenotype branch, with HPO labels, up to three exact synonyms, parents
@@ -308,13 +308,13 @@ def derive_rules(k: Knowledge, curated: Curated, doc: dict) -> list[dict]:
             continue
         f = total[t]
         note = ""
-        # True path against the curated rules: not above a curated ancestor, not below a curated
-        # descendant.
-        caps = [c for a, c in curated_terms.items() if c >= 0 and a in k.ancestors(t)]
+        # A curated rule on an ancestor covers the terms below it: its literature frequency
+        # supersedes the annotations of more specific terms (which would otherwise score against
+        # their sparse backgrounds as near-pathognomonic).
+        if any(a in k.ancestors(t) for a in curated_terms):
+            continue
+        # True path: not below a curated descendant's frequency.
         floors = [c for d, c in curated_terms.items() if c >= 0 and t in k.ancestors(d)]
-        if caps and f > min(caps):
-            f = min(caps)
-            note = "; capped at a curated ancestor's frequency"
         if floors and f < max(floors):
             f = max(floors)
             note = "; raised to a curated descendant's frequency"
