@@ -555,6 +555,9 @@ impl Labels {
     }
 }
 
+/// A file [`collect_cases`] passed over, and why.
+pub type Skipped = (std::path::PathBuf, String);
+
 /// A case of a collection: a phenopacket with its true class.
 #[derive(Debug, Clone)]
 pub struct LabelledCase {
@@ -577,7 +580,7 @@ pub struct LabelledCase {
 pub fn collect_cases(
     dir: impl AsRef<std::path::Path>,
     map: &DiseaseMap,
-) -> Result<(Vec<LabelledCase>, Vec<(std::path::PathBuf, String)>), crate::Error> {
+) -> Result<(Vec<LabelledCase>, Vec<Skipped>), crate::Error> {
     fn json_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), crate::Error> {
         let entries = std::fs::read_dir(dir).map_err(|source| crate::Error::Io {
             path: dir.to_path_buf(),
