@@ -23,7 +23,7 @@ fn main() {
             })
             .collect();
         rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for &(s, d) in rows.iter().take(6) {
+        for &(s, d) in rows.iter().take(12) {
             let (e, units) = model.explain(&patient, DiagnosisId(d as u32));
             let parts: Vec<String> = e
                 .for_

@@ -50,7 +50,7 @@ fn score(kb: &KnowledgeBase, config: ScoringConfig, cases: &[(Option<String>, Pa
             None => ranking.none_posterior(),
         };
         loss -= p.max(1e-6).log10();
-        eval.add_ranking(truth.as_deref(), &model, &ranking);
+        eval.add_ranking(truth.as_deref(), &model, &ranking, !patient.genetics.is_empty());
     }
     Scored {
         loss: loss / cases.len().max(1) as f64,

@@ -30,6 +30,8 @@ struct Case {
     truth: Option<usize>,
     /// Posterior per label (diagnoses in knowledge-base order), then "none of these".
     probs: Vec<f64>,
+    /// The case reports a genetic result (and it was scored).
+    gene: bool,
 }
 
 impl Case {
@@ -135,6 +137,10 @@ pub struct Report {
     pub none_first_for_other: f64,
     /// Share of in-knowledge-base cases where "none of these" came first.
     pub none_first_for_known: f64,
+    /// Cases that report a genetic result that was scored.
+    pub gene_cases: usize,
+    /// Share of those whose truth is ranked first ("none of these" a candidate).
+    pub top1_gene_cases: f64,
 }
 
 impl Evaluation {
@@ -164,11 +170,12 @@ impl Evaluation {
             }
         }
         probs[self.labels.len()] = differential.none_of_these;
-        self.push(truth, probs);
+        self.push(truth, probs, false);
     }
 
-    /// Add a case from a ranking (the hot path's result; no explanation needed).
-    pub fn add_ranking(&mut self, truth: Option<&str>, model: &Model, ranking: &Ranking) {
+    /// Add a case from a ranking (the hot path's result; no explanation needed); `gene` says
+    /// whether the patient scored held a genetic result (reported apart as `top1_gene_cases`).
+    pub fn add_ranking(&mut self, truth: Option<&str>, model: &Model, ranking: &Ranking, gene: bool) {
         let mut probs = vec![0.0; self.labels.len() + 1];
         for e in ranking.entries() {
             let id = model.diagnosis_id(e.diagnosis);
@@ -177,12 +184,12 @@ impl Evaluation {
             }
         }
         probs[self.labels.len()] = ranking.none_posterior();
-        self.push(truth, probs);
+        self.push(truth, probs, gene);
     }
 
-    fn push(&mut self, truth: Option<&str>, probs: Vec<f64>) {
+    fn push(&mut self, truth: Option<&str>, probs: Vec<f64>, gene: bool) {
         let truth = truth.and_then(|t| self.labels.iter().position(|l| l == t));
-        self.cases.push(Case { truth, probs });
+        self.cases.push(Case { truth, probs, gene });
     }
 
     /// Number of cases added.
@@ -289,6 +296,7 @@ impl Evaluation {
         let mut columns = self.labels.clone();
         columns.push(NONE.to_owned());
         let other = n - known.len();
+        let with_gene: Vec<&Case> = self.cases.iter().filter(|c| c.gene).collect();
         Report {
             cases: n,
             cases_in_knowledge_base: known.len(),
@@ -309,6 +317,8 @@ impl Evaluation {
             other_cases: other,
             none_first_for_other: ratio(none_other, other),
             none_first_for_known: ratio(none_known, known.len()),
+            gene_cases: with_gene.len(),
+            top1_gene_cases: ratio(within(&with_gene, 1), with_gene.len()),
         }
     }
 }
@@ -337,6 +347,13 @@ impl Report {
             self.mrr
         );
         s += &format!("Brier {:.3}   ECE {:.3}\n", self.brier, self.ece);
+        if self.gene_cases > 0 {
+            s += &format!(
+                "cases that report a gene, with the gene: {} (top-1 {})\n",
+                self.gene_cases,
+                pct(self.top1_gene_cases)
+            );
+        }
         s += &format!(
             "'none of these' first: {} of other-condition cases, {} of known cases\n",
             pct(self.none_first_for_other),

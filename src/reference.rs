@@ -33,6 +33,9 @@ pub enum ReferenceObservation {
     Absent(String),
     /// An HPO term outside the vocabulary, placed on these findings.
     Implied(Vec<String>),
+    /// Terms merged into one observation (a term and its given ancestors): finding ids, each
+    /// `true` when implied by a term outside the vocabulary (no partial match).
+    Group(Vec<(String, bool)>),
     /// A variant in a gene (`None`: a gene no rule names).
     Gene(Option<String>, Zygosity),
     /// An HPO term with no vocabulary ancestor: one unrelated finding.
@@ -149,10 +152,19 @@ impl ReferenceScorer {
                 [Row::Gene(g, z)] => {
                     ReferenceObservation::Gene(model.tables.gene_symbols.get(*g as usize).cloned(), *z)
                 }
-                many => ReferenceObservation::Implied(
+                many if many.iter().all(|r| matches!(r, Row::Implied(_))) => ReferenceObservation::Implied(
                     many.iter()
                         .filter_map(|r| match r {
-                            Row::Implied(f) | Row::Present(f) => Some(id(*f)),
+                            Row::Implied(f) => Some(id(*f)),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                many => ReferenceObservation::Group(
+                    many.iter()
+                        .filter_map(|r| match r {
+                            Row::Implied(f) => Some((id(*f), true)),
+                            Row::Present(f) => Some((id(*f), false)),
                             _ => None,
                         })
                         .collect(),
@@ -320,6 +332,14 @@ impl ReferenceScorer {
             ReferenceObservation::Implied(fs) => {
                 let best = fs.iter().filter_map(|f| self.present_llr(d, f, false)).map(units).max();
                 best.unwrap_or_else(|| fs.iter().map(|f| units(self.unrelated(f))).min().unwrap_or(0))
+            }
+            ReferenceObservation::Group(members) => {
+                let best = members
+                    .iter()
+                    .filter_map(|(f, implied)| self.present_llr(d, f, !implied))
+                    .map(units)
+                    .max();
+                best.unwrap_or_else(|| members.iter().map(|(f, _)| units(self.unrelated(f))).min().unwrap_or(0))
             }
             ReferenceObservation::Gene(g, z) => units(self.gene_llr(d, g.as_deref(), *z)),
             ReferenceObservation::Unplaced => units(self.config.false_positive_share.log10()),

@@ -69,8 +69,8 @@ pub struct ResolutionNotes {
     pub not_expressible: Vec<String>,
     /// Genes that no rule names: scored as a variant in an unrelated gene.
     pub unknown_genes: Vec<String>,
-    /// Terms dropped because another term of the patient already implies them (an ancestor of
-    /// a term given present, a term outside the vocabulary placed exactly where another one is,
+    /// Terms dropped because another term of the patient already implies them (an ancestor of a
+    /// term given present, a term outside the vocabulary placed exactly where another one is,
     /// or an absent term under another absent term).
     pub subsumed: Vec<String>,
 }
@@ -188,6 +188,21 @@ pub fn examination_finding(years: f64) -> &'static str {
     }
 }
 
+/// A present term while observations are formed.
+struct Node {
+    rows: Vec<EvidenceId>,
+    label: String,
+    term: Term,
+    fallback: i32,
+}
+
+/// What a present term is: a vocabulary finding, or an HPO term outside the vocabulary with its
+/// nearest vocabulary ancestors.
+enum Term {
+    Finding(FindingId),
+    Placed(u32, Vec<FindingId>),
+}
+
 #[derive(Default)]
 struct Builder {
     present: Vec<(FindingId, String)>,
@@ -204,10 +219,11 @@ struct Builder {
 impl Model {
     /// Resolve a patient. Unknown names are reported in the notes, not scored.
     ///
-    /// Each patient term is one observation. A term that is an ancestor of another term given
-    /// present adds nothing the other does not already say, and is dropped, as are two terms
-    /// outside the vocabulary that sit on the same vocabulary findings (the second adds no
-    /// evidence the rules can see), and an absent term under another absent term.
+    /// Each patient term is one observation. A term given present together with one of its
+    /// descendants is dropped: the descendant implies it, so it adds no evidence. Two terms
+    /// outside the vocabulary that sit on the same vocabulary findings count once (the second
+    /// adds nothing the rules can see), and an absent term under another absent term is dropped
+    /// (the general absence rules it out).
     ///
     /// # Errors
     /// [`PatientError`] when a finding is given both present and absent, or an age or lab value
@@ -245,71 +261,32 @@ impl Model {
     /// Drop what other observations already imply, then lay the rest out in a fixed order.
     fn observations(&self, mut b: Builder) -> ResolvedPatient {
         let hier = &self.hierarchy;
-        let ontology = self.ontology();
         let layout = self.tables.layout;
-        // A present finding under which another present finding or a placed term sits.
-        let implied_by_other = |f: FindingId| {
-            b.present.iter().any(|(g, _)| hier.is_ancestor(f.index(), g.index()))
-                || b.placed
-                    .iter()
-                    .any(|(_, at, _)| at.iter().any(|a| *a == f || hier.is_ancestor(f.index(), a.index())))
-        };
-        let keep: Vec<bool> = b.present.iter().map(|(f, _)| !implied_by_other(*f)).collect();
-        for ((_, name), kept) in b.present.iter().zip(&keep) {
-            if !kept {
-                b.notes.subsumed.push(name.clone());
-            }
-        }
-        let mut present: Vec<(FindingId, String)> = Vec::new();
-        for (x, kept) in b.present.drain(..).zip(keep) {
-            if kept {
-                present.push(x);
-            }
-        }
-        // Placed terms: drop one that is an ancestor of another, or that sits exactly where an
-        // earlier one sits.
+        // Placed terms that sit exactly where an earlier one sits add nothing the rules can see.
         b.placed.sort_by_key(|a| a.0);
         let mut placed: Vec<(u32, Vec<FindingId>, String)> = Vec::new();
-        for (i, (t, at, name)) in b.placed.iter().enumerate() {
-            let general = b
-                .placed
-                .iter()
-                .enumerate()
-                .any(|(j, (u, _, _))| j != i && ontology.is_ancestor(*t, *u));
-            let repeated = placed.iter().any(|(_, other, _)| other == at);
-            if general || repeated {
-                b.notes.subsumed.push(name.clone());
+        for (t, at, name) in b.placed.drain(..) {
+            if placed.iter().any(|(_, other, _)| *other == at) {
+                b.notes.subsumed.push(name);
             } else {
-                placed.push((*t, at.clone(), name.clone()));
+                placed.push((t, at, name));
             }
         }
-        // Absent findings under another absent finding are already ruled out by it.
-        let absent_keep: Vec<bool> = b
-            .absent
+        // Present terms: a vocabulary finding, or a placed term. A term given together with one
+        // of its descendants adds nothing the descendant does not say (P(a and b | D) = P(b | D)
+        // when b implies a), so it is dropped: the two are one piece of evidence, not two.
+        let mut nodes: Vec<Node> = b
+            .present
             .iter()
-            .map(|(g, _)| !b.absent.iter().any(|(f, _)| hier.is_ancestor(f.index(), g.index())))
+            .map(|(f, _)| Node {
+                rows: vec![layout.encode(Row::Present(*f))],
+                label: self.finding_id(*f).to_owned(),
+                term: Term::Finding(*f),
+                fallback: ROW_FALLBACK,
+            })
             .collect();
-
-        let mut items: Vec<(Vec<EvidenceId>, i32, String, bool)> = Vec::new();
-        for (f, _) in present {
-            items.push((
-                vec![layout.encode(Row::Present(f))],
-                ROW_FALLBACK,
-                self.finding_id(f).to_owned(),
-                false,
-            ));
-        }
-        for ((f, name), kept) in b.absent.into_iter().zip(absent_keep) {
-            if kept {
-                let label = format!("no {}", self.finding_id(f));
-                items.push((vec![layout.encode(Row::Absent(f))], ROW_FALLBACK, label, false));
-            } else {
-                b.notes.subsumed.push(format!("no {name}"));
-            }
-        }
-        for (_, at, term) in placed {
+        for (t, at, term) in placed {
             let under: Vec<&str> = at.iter().map(|&f| self.finding_id(f)).collect();
-            let name = format!("{term} (under {})", under.join(", "));
             let rows: Vec<EvidenceId> = at.iter().map(|&f| layout.encode(Row::Implied(f))).collect();
             // The most specific placement's false-positive value (the term is at least as
             // specific as each of them).
@@ -318,7 +295,50 @@ impl Model {
                 .map(|r| self.tables.fallback[r.index()])
                 .min()
                 .unwrap_or(ROW_FALLBACK);
-            items.push((rows, fallback, name, false));
+            nodes.push(Node {
+                rows,
+                label: format!("{term} (under {})", under.join(", ")),
+                term: Term::Placed(t, at),
+                fallback,
+            });
+        }
+        let below = |x: &Node, y: &Node| self.is_more_general(&x.term, &y.term);
+        // Each node with a given descendant joins the first descendant that has none itself.
+        let owner: Vec<Option<usize>> = (0..nodes.len())
+            .map(|i| {
+                (0..nodes.len()).find(|&j| {
+                    j != i
+                        && below(&nodes[i], &nodes[j])
+                        && !(0..nodes.len()).any(|k| k != j && below(&nodes[j], &nodes[k]))
+                })
+            })
+            .collect();
+        let mut items: Vec<(Vec<EvidenceId>, i32, String, bool)> = Vec::new();
+        for (i, node) in nodes.iter().enumerate() {
+            if let Some(j) = owner[i] {
+                b.notes
+                    .subsumed
+                    .push(format!("{} (implied by {})", node.label, nodes[j].label));
+                continue;
+            }
+            let rows = node.rows.clone();
+            let label = node.label.clone();
+            let fallback = node.fallback;
+            items.push((rows, fallback, label, false));
+        }
+        // Absent findings under another absent finding are already ruled out by it.
+        let absent_keep: Vec<bool> = b
+            .absent
+            .iter()
+            .map(|(g, _)| !b.absent.iter().any(|(f, _)| hier.is_ancestor(f.index(), g.index())))
+            .collect();
+        for ((f, name), kept) in b.absent.into_iter().zip(absent_keep) {
+            if kept {
+                let label = format!("no {}", self.finding_id(f));
+                items.push((vec![layout.encode(Row::Absent(f))], ROW_FALLBACK, label, false));
+            } else {
+                b.notes.subsumed.push(format!("no {name}"));
+            }
         }
         for (rows, name) in b.genes {
             items.push((rows, self.gene_fallback(), name, true));
@@ -337,6 +357,26 @@ impl Model {
             out.push(rows, fallback, label, gene);
         }
         out
+    }
+
+    /// True when term `x` is a strict ancestor of term `y` (so `y` implies `x`).
+    fn is_more_general(&self, x: &Term, y: &Term) -> bool {
+        let hier = &self.hierarchy;
+        let ontology = self.ontology();
+        let hpo_of = |f: FindingId| {
+            self.kb.findings()[f.index()]
+                .hpo
+                .as_deref()
+                .and_then(|h| ontology.canonical(h))
+        };
+        match (x, y) {
+            (Term::Finding(f), Term::Finding(g)) => hier.is_ancestor(f.index(), g.index()),
+            (Term::Finding(f), Term::Placed(_, at)) => {
+                at.iter().any(|a| a == f || hier.is_ancestor(f.index(), a.index()))
+            }
+            (Term::Placed(t, _), Term::Placed(u, _)) => ontology.is_ancestor(*t, *u),
+            (Term::Placed(t, _), Term::Finding(g)) => hpo_of(*g).is_some_and(|h| ontology.is_ancestor(*t, h)),
+        }
     }
 
     /// The fallback of a genetic result in a gene the diagnosis does not list.
