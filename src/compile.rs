@@ -570,6 +570,14 @@ fn assemble(
     for slot in &mut fallback[layout.first_gene_row()..] {
         *slot = gene_fallback;
     }
+    let mut independent = vec![true; n_rows];
+    for f in 0..layout.n_findings {
+        let finding = FindingId(f);
+        let context = prep.context[f as usize];
+        for row in [Row::Present(finding), Row::Absent(finding), Row::Implied(finding)] {
+            independent[layout.encode(row).index()] = context;
+        }
+    }
 
     let mut offsets = vec![0u32; n_rows + 1];
     for p in &postings {
@@ -621,6 +629,7 @@ fn assemble(
         n_diagnoses: n_diag,
         default,
         fallback,
+        independent,
         offsets,
         post_diag,
         post_value,

@@ -180,13 +180,11 @@ impl Model {
         }
         let mut breakdown = Vec::new();
         if let (Some(top), Some(first)) = (ranking.entries().first(), diagnoses.first()) {
-            let scale = LOG_SCALE / self.config.evidence_scale(patient.observations.len());
-            let s_top = first.log10_prior + first.units as f64 / scale;
+            let s_top = first.log10_prior + self.evidence(patient, top.diagnosis);
             let mut lookalike_mass = 0.0;
             for (d, diag) in self.kb.diagnoses().values().enumerate() {
                 if diag.lookalike {
-                    let units = self.units(patient, DiagnosisId(d as u32));
-                    let s = self.log_prior[d] + units as f64 / scale;
+                    let s = self.log_prior[d] + self.evidence(patient, DiagnosisId(d as u32));
                     let posterior = top.posterior * (std::f64::consts::LN_10 * (s - s_top)).exp();
                     lookalike_mass += posterior;
                     breakdown.push(NoneComponent {
@@ -341,6 +339,23 @@ impl Model {
             [e] if !matches!(self.tables.layout.decode(*e), Some(Row::Implied(_))) => Cow::Borrowed(self.describe(*e)),
             _ => Cow::Owned(patient.labels.get(i).cloned().unwrap_or_default()),
         }
+    }
+
+    /// The log10 evidence a diagnosis's posterior uses: the clinical findings' total times the
+    /// design effect, plus the independent evidence (context, genes), both over T.
+    fn evidence(&self, patient: &ResolvedPatient, d: DiagnosisId) -> f64 {
+        let (mut clinical, mut independent, mut n) = (0i64, 0i64, 0usize);
+        for o in &patient.observations {
+            let units = self.contribution(patient, o, d).0;
+            if self.is_independent(patient, o) {
+                independent += units;
+            } else {
+                clinical += units;
+                n += 1;
+            }
+        }
+        (clinical as f64 * self.config.evidence_scale(n) + independent as f64 * self.config.evidence_scale(1))
+            / LOG_SCALE
     }
 
     /// The total of one diagnosis in units, without building the explanation.

@@ -359,14 +359,30 @@ impl ReferenceScorer {
         let none_total = c.none_prior_ratio * differential;
         let share = if lookalikes > 0.0 { c.background_share } else { 1.0 };
         let mut scored: Vec<(usize, String, i64, f64)> = Vec::new();
+        let independent = |o: &ReferenceObservation| match o {
+            ReferenceObservation::Present(f) | ReferenceObservation::Absent(f) => self.context[f],
+            ReferenceObservation::Gene(..) => true,
+            _ => false,
+        };
+        let n_clinical = patient.observations.iter().filter(|o| !independent(o)).count();
         for (i, d) in self.diagnoses.iter().enumerate() {
-            let total: i64 = patient.observations.iter().map(|o| self.observation_units(d, o)).sum();
+            let (mut clinical, mut other) = (0i64, 0i64);
+            for o in &patient.observations {
+                let u = self.observation_units(d, o);
+                if independent(o) {
+                    other += u;
+                } else {
+                    clinical += u;
+                }
+            }
+            let total = clinical + other;
             let prior = if self.lookalike[d] {
                 weight(d) * (1.0 - share) * none_total / lookalikes
             } else {
                 weight(d)
             };
-            let s = prior.log10() + total as f64 / LOG_SCALE * c.evidence_scale(patient.observations.len());
+            let s = prior.log10()
+                + (clinical as f64 * c.evidence_scale(n_clinical) + other as f64 * c.evidence_scale(1)) / LOG_SCALE;
             scored.push((i, d.clone(), total, s));
         }
         let none = (share * none_total).log10();

@@ -46,7 +46,10 @@ pub struct RankEntry {
 pub struct Ranking {
     entries: Vec<RankEntry>,
     none_posterior: f64,
+    /// Per diagnosis: the clinical findings' part of the total (beyond the shared part).
     delta: Vec<i64>,
+    /// Per diagnosis: the independent evidence's part (context findings, genes).
+    delta_independent: Vec<i64>,
     mark: Vec<bool>,
     touched: Vec<u32>,
     /// Dense mode: i32 partial sums.
@@ -73,6 +76,7 @@ impl Ranking {
             entries: Vec::with_capacity(n),
             none_posterior: 0.0,
             delta: vec![0; n],
+            delta_independent: vec![0; n],
             mark: vec![false; n],
             touched: Vec::with_capacity(n),
             acc32: Vec::with_capacity(n),
@@ -136,12 +140,27 @@ impl Model {
             .unwrap_or(0)
     }
 
-    /// Sum the observations into per-diagnosis totals: returns the part shared by every
-    /// diagnosis without an entry of its own (all of them are "touched" in dense mode).
-    fn accumulate(&self, patient: &ResolvedPatient, out: &mut Ranking) -> i64 {
+    /// True for evidence independent of the clinical findings (a gene result, a context finding),
+    /// which the design effect does not damp.
+    #[inline]
+    pub(crate) fn is_independent(&self, patient: &ResolvedPatient, o: &Observation) -> bool {
+        o.gene
+            || patient
+                .rows_of(o)
+                .first()
+                .and_then(|r| self.tables.independent.get(r.index()))
+                .copied()
+                .unwrap_or(false)
+    }
+
+    /// Sum the observations of one class (`independent` or clinical) into `out.delta`: returns
+    /// the part shared by every diagnosis without an entry of its own (all of them are "touched"
+    /// in dense mode) and the number of observations summed.
+    fn accumulate(&self, patient: &ResolvedPatient, independent: bool, out: &mut Ranking) -> (i64, usize) {
         let t = &self.tables;
         let n = self.n_diagnoses();
         let mut shared: i64 = 0;
+        let mut count = 0;
         if t.is_dense() {
             // Rows add as lanes of i32 values, flushed into the i64 totals every DENSE_CHUNK
             // observations: each value is below 2^25 in magnitude, so 32 of them fit.
@@ -150,6 +169,10 @@ impl Model {
                 out.acc32.clear();
                 out.acc32.resize(n, 0);
                 for o in chunk {
+                    if self.is_independent(patient, o) != independent {
+                        continue;
+                    }
+                    count += 1;
                     let fallback = self.fallback_of(patient, o);
                     let rows = patient.rows_of(o);
                     if let [row] = rows {
@@ -194,6 +217,10 @@ impl Model {
             }
         } else {
             for o in &patient.observations {
+                if self.is_independent(patient, o) != independent {
+                    continue;
+                }
+                count += 1;
                 let fallback = self.fallback_of(patient, o);
                 let rows = patient.rows_of(o);
                 // The value of diagnoses without a posting on any of the rows. Observations of
@@ -246,18 +273,25 @@ impl Model {
                 }
             }
         }
-        shared
+        (shared, count)
     }
 
-    /// The scorer: totals, posteriors (prior + total / T, in log10), top-k.
+    /// The scorer: totals, posteriors (prior + clinical total × design effect / T + independent
+    /// total / T, in log10), top-k.
     fn rank_observations(&self, patient: &ResolvedPatient, k: usize, out: &mut Ranking) {
         let n = self.n_diagnoses();
         out.fit(n);
-        let base_sum = self.accumulate(patient, out);
-        let scale = LOG_SCALE / self.config.evidence_scale(patient.observations.len());
-        let shared = base_sum as f64 / scale;
+        let (shared_i, _) = self.accumulate(patient, true, out);
+        std::mem::swap(&mut out.delta, &mut out.delta_independent);
+        let (shared_c, n_clinical) = self.accumulate(patient, false, out);
+        let scale_c = self.config.evidence_scale(n_clinical) / LOG_SCALE;
+        let scale_i = self.config.evidence_scale(1) / LOG_SCALE;
+        let score =
+            |delta_c: i64, delta_i: i64| (shared_c + delta_c) as f64 * scale_c + (shared_i + delta_i) as f64 * scale_i;
+        let shared = score(0, 0);
+        let total = |out: &Ranking, d: usize| shared_c + shared_i + out.delta[d] + out.delta_independent[d];
 
-        // Scores in log10: prior + LR / T; the max anchors the normalisation. Look-alikes take
+        // Scores in log10: prior + evidence; the max anchors the normalisation. Look-alikes take
         // part in the normalisation but not in the ranking: their mass goes to "none of these".
         out.candidates.clear();
         let mut touched_prevalence = 0.0;
@@ -267,7 +301,7 @@ impl Model {
         let touched: &[u32] = if dense { &self.all_diagnoses } else { &out.touched };
         for &d in touched {
             let d = d as usize;
-            let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / scale;
+            let s = self.log_prior[d] + score(out.delta[d], out.delta_independent[d]);
             max = max.max(s);
             if self.lookalike[d] {
                 touched_lookalike_prevalence += self.prior[d];
@@ -289,7 +323,7 @@ impl Model {
         for &d in touched {
             let d = d as usize;
             if self.lookalike[d] {
-                let s = self.log_prior[d] + (base_sum + out.delta[d]) as f64 / scale - max;
+                let s = self.log_prior[d] + score(out.delta[d], out.delta_independent[d]) - max;
                 // A term below 1e-18 of the largest (which is 1) cannot change the sums.
                 if s > NEGLIGIBLE_LOG10 {
                     none += pow10(s);
@@ -319,8 +353,9 @@ impl Model {
         out.candidates.truncate(k);
 
         out.entries.clear();
-        for &(_, d, w) in &out.candidates {
-            let lr = (base_sum + out.delta[d as usize]) as f64 / LOG_SCALE;
+        for i in 0..out.candidates.len() {
+            let (_, d, w) = out.candidates[i];
+            let lr = total(out, d as usize) as f64 / LOG_SCALE;
             out.entries.push(RankEntry {
                 diagnosis: DiagnosisId(d),
                 log10_lr: lr,
@@ -331,9 +366,11 @@ impl Model {
 
         if dense {
             out.delta.iter_mut().for_each(|x| *x = 0);
+            out.delta_independent.iter_mut().for_each(|x| *x = 0);
         } else {
             for &d in &out.touched {
                 out.delta[d as usize] = 0;
+                out.delta_independent[d as usize] = 0;
                 out.mark[d as usize] = false;
             }
             out.touched.clear();

@@ -165,6 +165,9 @@ pub(crate) struct Tables {
     pub default: Vec<i32>,
     /// Per row: its fallback value when used alone (the false-positive value of its finding).
     pub fallback: Vec<i32>,
+    /// Per row: evidence independent of the clinical findings (a context finding — onset, age,
+    /// sex, family history — or a gene result), which the design effect does not damp.
+    pub independent: Vec<bool>,
     pub offsets: Vec<u32>,
     pub post_diag: Vec<u32>,
     pub post_value: Vec<i32>,
