@@ -279,9 +279,19 @@ impl Model {
         for (i, o) in patient.observations.iter().enumerate() {
             let (units, evidence_id, matched, via) = self.contribution(patient, o, d);
             total += units;
+            // Examined: a finding present (or implied) and everything above it; a finding absent
+            // and everything below it.
             for &e in patient.rows_of(o) {
-                if let Some(Row::Present(f) | Row::Absent(f) | Row::Implied(f)) = layout.decode(e) {
-                    covered.push(f.0);
+                match layout.decode(e) {
+                    Some(Row::Present(f) | Row::Implied(f)) => {
+                        covered.push(f.0);
+                        covered.extend_from_slice(self.hierarchy.ancestors(f.index()));
+                    }
+                    Some(Row::Absent(f)) => {
+                        covered.push(f.0);
+                        covered.extend_from_slice(self.hierarchy.descendants(f.index()));
+                    }
+                    _ => {}
                 }
             }
             let row_finding = evidence_id.and_then(|e| match layout.decode(e) {

@@ -302,3 +302,47 @@ fn a_look_alike_still_goes_to_none_of_these() {
     assert_eq!(d.none_of_these_rank, 1, "none {} vs {:?}", d.none_of_these, ranking(&d));
     assert_eq!(d.none_of_these_breakdown[0].id, "pycnodysostosis");
 }
+
+// ---------------------------------------------------------------- the review's probes
+
+#[test]
+fn review_probe_fractures_only_in_a_child_is_osteogenesis_imperfecta() {
+    let d = model().diagnose(&resolve(&Patient::new().present("HP:0020110").examined_at_years(8.0)));
+    assert_eq!(d.diagnoses[0].id, "osteogenesis_imperfecta", "{:?}", ranking(&d));
+    assert!(
+        d.diagnoses[0].posterior < 0.9,
+        "one finding cannot make it sure: {:?}",
+        ranking(&d)
+    );
+}
+
+#[test]
+fn review_probe_dense_bones_and_visual_loss_at_five_is_a_recessive_form() {
+    let p = Patient::new()
+        .present("increased bone mineral density")
+        .present("HP:0000572")
+        .examined_at_years(5.0);
+    let d = model().diagnose(&resolve(&p));
+    let recessive = posterior(&d, "infantile") + posterior(&d, "intermediate");
+    assert!(recessive > 0.8, "{:?}", ranking(&d));
+    assert!(posterior(&d, "adult") < 0.1, "{:?}", ranking(&d));
+}
+
+#[test]
+fn review_probe_normal_skin_hair_and_hearing_cost_an_infant_with_aro_little() {
+    let base = Patient::new()
+        .present("increased bone mineral density")
+        .present("pancytopenia")
+        .present("hepatosplenomegaly")
+        .examined_at_years(0.3);
+    let examined = base
+        .clone()
+        .absent("HP:0008066")
+        .absent("HP:0010719")
+        .absent("HP:0000365");
+    let infantile = id("infantile");
+    let cost = model().units(&resolve(&base), infantile) - model().units(&resolve(&examined), infantile);
+    assert!(cost < 300_000, "absent artefacts cost {cost} units");
+    let d = model().diagnose(&resolve(&examined));
+    assert_eq!(d.diagnoses[0].id, "infantile");
+}

@@ -105,13 +105,17 @@ proptest! {
         prop_assert!(after >= before, "{} on {}: {} -> {}", f.id, d.id, before, after);
     }
 
+    /// The explanation adds up to the score the hot path computed: the contributions of each
+    /// diagnosis (explain, the slow path) sum to the total `rank_into` ranked it by.
     #[test]
-    fn contributions_add_up_exactly(p in patient()) {
-        let d = model().diagnose(&resolve(&p));
-        for r in &d.diagnoses {
-            let sum: i64 = r.explanation.all().map(|c| c.units).sum();
-            prop_assert_eq!(sum, r.units);
-            prop_assert_eq!(r.units as f64 / 1e6, r.log10_lr);
+    fn explanations_add_up_to_the_hot_path_score(p in patient()) {
+        let resolved = resolve(&p);
+        let mut ranking = Ranking::new(model());
+        model().rank_into(&resolved, &mut ranking);
+        for e in ranking.entries() {
+            let (explanation, _) = model().explain(&resolved, e.diagnosis);
+            let sum: i64 = explanation.all().map(|c| c.units).sum();
+            prop_assert_eq!(sum as f64 / 1e6, e.log10_lr, "{}", model().diagnosis_id(e.diagnosis));
         }
     }
 

@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Refresh the outputs quoted in README.md (between <!-- demo:start/end --> and
-# <!-- evaluate:start/end -->) and the figures in docs/figures, from the current code and rules.
-# Usage: tools/readme_outputs.sh [SIMULATED_PHENOPACKETS_DIR]  (figures only when a directory is given,
-# e.g. one written by: python3 tools/simulate_hpo.py HPO_DIR /tmp/sim 20)
+# <!-- evaluate:start/end -->) and, given the development cases, the figures in docs/figures.
+# Usage: tools/readme_outputs.sh [CASES_DIR]   (e.g. ../shared/cases)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build -q --release --examples
 demo=$(./target/release/examples/diagnose)
-evaluation=$(./target/release/examples/evaluate examples/patients 2>/dev/null | awk '/^== builtin phenotype only/{p=1} !p{print} p&&n<5{print; n++}')
+evaluation=$(./target/release/examples/evaluate examples/patients 2>/dev/null | awk '/^== builtin phenotype only/{p=1} !p{print} p&&n<7{print; n++}')
 python3 - "$demo" "$evaluation" <<'PY'
 import re, sys
 demo, evaluation = sys.argv[1], sys.argv[2].rstrip() + "\n..."
@@ -19,7 +18,7 @@ PY
 if [ $# -ge 1 ]; then
   tmp=$(mktemp -d)
   ./target/release/examples/evaluate --plot "$tmp" "$1" > "$tmp/report.txt" 2>/dev/null
-  cp "$tmp/builtin_with_genes-confusion.svg" docs/figures/confusion-hpo-simulated.svg
-  cp "$tmp/builtin_with_genes-reliability.svg" docs/figures/reliability-hpo-simulated.svg
-  head -5 "$tmp/report.txt"
+  cp "$tmp/builtin_phenotype_only-confusion.svg" docs/figures/confusion-development-cases.svg
+  cp "$tmp/builtin_phenotype_only-reliability.svg" docs/figures/reliability-development-cases.svg
+  sed -n '/phenotype only/,/none of these. first/p' "$tmp/report.txt"
 fi
