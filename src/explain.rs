@@ -180,12 +180,18 @@ impl Model {
         }
         let mut breakdown = Vec::new();
         if let (Some(top), Some(first)) = (ranking.entries().first(), diagnoses.first()) {
+            let dense = self.tables.is_dense();
             let s_top = first.log10_prior + self.evidence(patient, top.diagnosis);
             let mut lookalike_mass = 0.0;
             for (d, diag) in self.kb.diagnoses().values().enumerate() {
                 if diag.lookalike {
-                    let s = self.log_prior[d] + self.evidence(patient, DiagnosisId(d as u32));
-                    let posterior = top.posterior * (std::f64::consts::LN_10 * (s - s_top)).exp();
+                    // Dense tables: the ranking holds every diagnosis's score; otherwise recompute.
+                    let posterior = if dense {
+                        ranking.posterior_of(d)
+                    } else {
+                        let s = self.log_prior[d] + self.evidence(patient, DiagnosisId(d as u32));
+                        top.posterior * (std::f64::consts::LN_10 * (s - s_top)).exp()
+                    };
                     lookalike_mass += posterior;
                     breakdown.push(NoneComponent {
                         id: &diag.id,

@@ -513,15 +513,22 @@ fn amend_diagnosis<'a>(
     if amend.prevalence.is_some() {
         target.prevalence = Some(Located { def: amend, file });
     }
+    // Where each finding's rule is, resolved once (an amend file may hold hundreds of rules).
+    let mut position: HashMap<usize, usize> = HashMap::new();
+    for (i, l) in target.rules.iter().enumerate() {
+        if let Some(f) = index.get(l.def.finding.get_ref()) {
+            position.entry(f).or_insert(i);
+        }
+    }
     for def in amend.rule.iter().chain(&file.rules.rule) {
         let finding = index.get(def.finding.get_ref());
-        let existing = target
-            .rules
-            .iter()
-            .position(|l| finding.is_some() && index.get(l.def.finding.get_ref()) == finding);
+        let existing = finding.and_then(|f| position.get(&f).copied());
         match (existing, def.remove) {
             (Some(i), true) => {
                 target.rules.remove(i);
+                // Positions after the removed rule move up by one.
+                position.retain(|_, p| *p != i);
+                position.values_mut().filter(|p| **p > i).for_each(|p| *p -= 1);
             }
             (None, true) => problems.push(at(
                 file,
@@ -532,7 +539,12 @@ fn amend_diagnosis<'a>(
                 },
             )),
             (Some(i), false) => target.rules[i] = Located { def, file },
-            (None, false) => target.rules.push(Located { def, file }),
+            (None, false) => {
+                if let Some(f) = finding {
+                    position.insert(f, target.rules.len());
+                }
+                target.rules.push(Located { def, file });
+            }
         }
     }
     for def in amend.gene.iter().chain(&file.rules.gene) {

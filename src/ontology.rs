@@ -202,6 +202,22 @@ impl Ontology {
     }
 
     /// True when `a` is a (transitive) ancestor of `b`.
+    /// Every strict ancestor of a term (unsorted, each once).
+    #[must_use]
+    pub fn ancestors(&self, id: u32) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        let mut stack = self.parents(id).to_vec();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(t) = stack.pop() {
+            if seen.insert(t) {
+                out.push(t);
+                stack.extend_from_slice(self.parents(t));
+            }
+        }
+        out
+    }
+
+    /// True when `a` is a strict ancestor of `b`.
     pub fn is_ancestor(&self, a: u32, b: u32) -> bool {
         let mut stack = self.parents(b).to_vec();
         let mut seen = Vec::new();

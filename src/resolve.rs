@@ -197,10 +197,10 @@ struct Node {
 }
 
 /// What a present term is: a vocabulary finding, or an HPO term outside the vocabulary with its
-/// nearest vocabulary ancestors.
+/// nearest vocabulary ancestors and all its HPO ancestors (sorted).
 enum Term {
     Finding(FindingId),
-    Placed(u32, Vec<FindingId>),
+    Placed(u32, Vec<FindingId>, Vec<u32>),
 }
 
 #[derive(Default)]
@@ -295,10 +295,12 @@ impl Model {
                 .map(|r| self.tables.fallback[r.index()])
                 .min()
                 .unwrap_or(ROW_FALLBACK);
+            let mut ancestors = self.ontology().ancestors(t);
+            ancestors.sort_unstable();
             nodes.push(Node {
                 rows,
                 label: format!("{term} (under {})", under.join(", ")),
-                term: Term::Placed(t, at),
+                term: Term::Placed(t, at, ancestors),
                 fallback,
             });
         }
@@ -371,11 +373,13 @@ impl Model {
         };
         match (x, y) {
             (Term::Finding(f), Term::Finding(g)) => hier.is_ancestor(f.index(), g.index()),
-            (Term::Finding(f), Term::Placed(_, at)) => {
+            (Term::Finding(f), Term::Placed(_, at, _)) => {
                 at.iter().any(|a| a == f || hier.is_ancestor(f.index(), a.index()))
             }
-            (Term::Placed(t, _), Term::Placed(u, _)) => ontology.is_ancestor(*t, *u),
-            (Term::Placed(t, _), Term::Finding(g)) => hpo_of(*g).is_some_and(|h| ontology.is_ancestor(*t, h)),
+            (Term::Placed(t, _, _), Term::Placed(_, _, above)) => above.binary_search(t).is_ok(),
+            // A vocabulary finding lies under a placed term only in vocabularies that are not
+            // closed under ancestors (the built-in one is).
+            (Term::Placed(t, _, _), Term::Finding(g)) => hpo_of(*g).is_some_and(|h| ontology.is_ancestor(*t, h)),
         }
     }
 
