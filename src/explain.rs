@@ -353,7 +353,10 @@ impl Model {
     fn evidence_name(&self, patient: &ResolvedPatient, i: usize, o: &Observation) -> Cow<'_, str> {
         match patient.rows_of(o) {
             [e] if !matches!(self.tables.layout.decode(*e), Some(Row::Implied(_))) => Cow::Borrowed(self.describe(*e)),
-            _ => Cow::Owned(patient.labels.get(i).cloned().unwrap_or_default()),
+            rows => Cow::Owned(patient.label(i).map_or_else(
+                || rows.iter().map(|&e| self.describe(e)).collect::<Vec<_>>().join(" | "),
+                str::to_owned,
+            )),
         }
     }
 

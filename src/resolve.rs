@@ -32,8 +32,10 @@ pub struct ResolvedPatient {
     /// The rows of all observations, observation after observation.
     pub(crate) rows: Vec<EvidenceId>,
     pub(crate) observations: Vec<Observation>,
-    /// What each observation is, in the patient's words (explanations).
-    pub(crate) labels: Vec<String>,
+    /// What an observation is, in the patient's words, for the observations whose rows do not
+    /// say it (a term outside the vocabulary, a gene no rule names): (observation, label), in
+    /// observation order. Kept sparse so that a resolved patient stays small (batch scoring).
+    pub(crate) labels: Vec<(u32, String)>,
     /// What resolution did with names it could not use directly.
     pub notes: ResolutionNotes,
 }
@@ -123,7 +125,7 @@ impl ResolvedPatient {
             })
             .collect();
         Self {
-            labels: evidence.iter().map(|e| format!("evidence {}", e.0)).collect(),
+            labels: Vec::new(),
             rows: evidence,
             observations,
             notes: ResolutionNotes::default(),
@@ -135,7 +137,16 @@ impl ResolvedPatient {
         &self.rows[o.start as usize..(o.start + o.len) as usize]
     }
 
-    fn push(&mut self, mut rows: Vec<EvidenceId>, fallback: i32, label: String, gene: bool) {
+    /// The patient's own label of observation `i`, when its rows do not name it.
+    pub(crate) fn label(&self, i: usize) -> Option<&str> {
+        self.labels
+            .binary_search_by_key(&(i as u32), |(j, _)| *j)
+            .ok()
+            .map(|k| self.labels[k].1.as_str())
+    }
+
+    /// Add an observation; `label` only when its rows do not name it.
+    fn push(&mut self, mut rows: Vec<EvidenceId>, fallback: i32, label: Option<String>, gene: bool) {
         rows.sort_unstable();
         rows.dedup();
         let start = self.rows.len() as u32;
@@ -146,7 +157,9 @@ impl ResolvedPatient {
             gene,
         });
         self.rows.extend(rows);
-        self.labels.push(label);
+        if let Some(label) = label {
+            self.labels.push((self.observations.len() as u32 - 1, label));
+        }
     }
 }
 
@@ -356,7 +369,10 @@ impl Model {
             ..ResolvedPatient::default()
         };
         for (rows, fallback, label, gene) in items {
-            out.push(rows, fallback, label, gene);
+            // A single row that is not a placement names the observation itself (explanations
+            // describe the row); only the others keep the patient's label.
+            let named = matches!(rows.as_slice(), [e] if !matches!(layout.decode(*e), Some(Row::Implied(_))));
+            out.push(rows, fallback, (!named).then_some(label), gene);
         }
         out
     }
