@@ -119,6 +119,7 @@ fn evaluate(model: &Model, cases: &[LabelledCase], genes: bool) -> Result<(Repor
             Ok(resolved) => {
                 model.rank_into(&resolved, &mut ranking);
                 eval.add_ranking(case.truth.as_deref(), model, &ranking, !patient.genetics.is_empty());
+                eval.add_coverage(case.truth.as_deref(), model, &resolved);
                 let entries = ranking.entries();
                 let none = ranking.none_posterior();
                 // A truth that is not one of the ranked diagnoses is a case for "none of these".

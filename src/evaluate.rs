@@ -16,8 +16,9 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::explain::Differential;
+use crate::explain::{Coverage, Differential};
 use crate::model::Model;
+use crate::resolve::ResolvedPatient;
 use crate::score::Ranking;
 
 /// The label used for "none of these" in confusion matrices.
@@ -62,6 +63,8 @@ impl Case {
 pub struct Evaluation {
     labels: Vec<String>,
     cases: Vec<Case>,
+    /// Per label: present clinical findings of its cases and those its rules explain.
+    coverage: Vec<Coverage>,
 }
 
 /// Recall of one diagnosis.
@@ -141,13 +144,16 @@ pub struct Report {
     pub gene_cases: usize,
     /// Share of those whose truth is ranked first ("none of these" a candidate).
     pub top1_gene_cases: f64,
+    /// Per diagnosis: present clinical findings of its cases and how many of them a rule of the
+    /// diagnosis explains at some level of the hierarchy (from [`Evaluation::add_coverage`]).
+    pub coverage: IndexMap<String, Coverage>,
 }
 
 impl Evaluation {
     /// An empty evaluation over the model's diagnoses.
     #[must_use]
     pub fn new(model: &Model) -> Self {
-        let labels = model
+        let labels: Vec<String> = model
             .knowledge_base()
             .diagnoses()
             .values()
@@ -155,8 +161,22 @@ impl Evaluation {
             .map(|d| d.id.clone())
             .collect();
         Self {
+            coverage: vec![Coverage::default(); labels.len()],
             labels,
             cases: Vec::new(),
+        }
+    }
+
+    /// Count a case's findings explained by a rule of its true diagnosis
+    /// ([`Model::rule_coverage`]); cases of other conditions are not counted.
+    pub fn add_coverage(&mut self, truth: Option<&str>, model: &Model, patient: &ResolvedPatient) {
+        let Some(i) = truth.and_then(|t| self.labels.iter().position(|l| l == t)) else {
+            return;
+        };
+        if let Some(d) = model.diagnosis_index(&self.labels[i]) {
+            let c = model.rule_coverage(patient, d);
+            self.coverage[i].findings += c.findings;
+            self.coverage[i].explained += c.explained;
         }
     }
 
@@ -319,6 +339,13 @@ impl Evaluation {
             none_first_for_known: ratio(none_known, known.len()),
             gene_cases: with_gene.len(),
             top1_gene_cases: ratio(within(&with_gene, 1), with_gene.len()),
+            coverage: self
+                .labels
+                .iter()
+                .cloned()
+                .zip(self.coverage.iter().copied())
+                .filter(|(_, c)| c.findings > 0)
+                .collect(),
         }
     }
 }
@@ -359,6 +386,20 @@ impl Report {
             pct(self.none_first_for_other),
             pct(self.none_first_for_known)
         );
+        if !self.coverage.is_empty() {
+            let (findings, explained) = self
+                .coverage
+                .values()
+                .fold((0, 0), |(f, e), c| (f + c.findings, e + c.explained));
+            s += &format!(
+                "findings explained by a rule of the true diagnosis: {} ({explained} of {findings});",
+                pct(Coverage { findings, explained }.share())
+            );
+            for (label, c) in &self.coverage {
+                s += &format!(" {label} {}", pct(c.share()).trim_start());
+            }
+            s += "\n";
+        }
         s += "\nrecall by diagnosis ('none of these' competing; among the diagnoses alone):\n";
         for (label, r) in &self.recall {
             s += &format!(

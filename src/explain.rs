@@ -227,6 +227,40 @@ impl Model {
         self.explain_with(patient, d, &mut Vec::new())
     }
 
+    /// How many of the patient's present clinical findings a rule of diagnosis `d` explains at
+    /// some level of the hierarchy (its own finding, an ancestor or a descendant, an `against`
+    /// rule included); findings no rule of `d` matches take the false-positive value. Genes,
+    /// context (age, sex, family history) and absent findings are not counted.
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// let model = Model::builtin()?;
+    /// let patient = model.resolve(&Patient::new().present("HP:0010739").present("HP:0000365"))?;
+    /// let d = model.diagnosis_index("osteopoikilosis").unwrap();
+    /// let coverage = model.rule_coverage(&patient, d);
+    /// assert_eq!(coverage.findings, 2);
+    /// assert!(coverage.explained >= 1);
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn rule_coverage(&self, patient: &ResolvedPatient, d: DiagnosisId) -> Coverage {
+        let mut coverage = Coverage::default();
+        for o in &patient.observations {
+            let rows = patient.rows_of(o);
+            let absent = rows
+                .iter()
+                .all(|&e| matches!(self.tables.layout.decode(e), Some(Row::Absent(_))));
+            if self.is_independent(patient, o) || (absent && !rows.is_empty()) {
+                continue;
+            }
+            coverage.findings += 1;
+            if self.contribution(patient, o, d).1.is_some() {
+                coverage.explained += 1;
+            }
+        }
+        coverage
+    }
+
     /// What one observation contributes to diagnosis `d`: (units, deciding row, match kind,
     /// rule finding or gene). The maximum over the observation's rows of the tables' value, or
     /// the fallback when none matches; ties go to the first row.
@@ -434,6 +468,33 @@ impl Model {
                 format!("{symbol} ({})", format!("{z:?}").to_lowercase())
             }
             None => "?".to_owned(),
+        }
+    }
+}
+
+/// What [`Model::rule_coverage`] counts: present clinical findings, and those a rule of the
+/// diagnosis explains.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    /// Present clinical findings (observations) of the patient.
+    pub findings: usize,
+    /// Those a rule of the diagnosis matches at some level of the hierarchy.
+    pub explained: usize,
+}
+
+impl Coverage {
+    /// The share explained (1 when there is nothing to explain).
+    ///
+    /// ```
+    /// let c = osteodx::explain::Coverage { findings: 4, explained: 3 };
+    /// assert_eq!(c.share(), 0.75);
+    /// ```
+    #[must_use]
+    pub fn share(&self) -> f64 {
+        if self.findings == 0 {
+            1.0
+        } else {
+            self.explained as f64 / self.findings as f64
         }
     }
 }

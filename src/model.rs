@@ -214,6 +214,19 @@ impl Model {
         self.lookalike.get(d.index()).copied().unwrap_or(false)
     }
 
+    /// The dense id of a diagnosis, by its id string.
+    ///
+    /// ```
+    /// let model = osteodx::Model::builtin()?;
+    /// let d = model.diagnosis_index("adult").unwrap();
+    /// assert_eq!(model.diagnosis_id(d), "adult");
+    /// assert!(model.diagnosis_index("no such diagnosis").is_none());
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    pub fn diagnosis_index(&self, id: &str) -> Option<DiagnosisId> {
+        self.kb.diagnoses().get_index_of(id).map(|i| DiagnosisId(i as u32))
+    }
+
     /// A diagnosis's id string.
     pub fn diagnosis_id(&self, d: DiagnosisId) -> &str {
         self.kb.diagnoses().get_index(d.index()).map_or("", |(k, _)| k.as_str())
