@@ -18,8 +18,8 @@ use crate::error::{Error, Location, Problem, ProblemKind, RuleErrors};
 use crate::load::{RuleSet, SourceFile};
 use crate::names;
 use crate::rule_file::{
-    AmendDef, DiagnosisDef, FindingDef, FindingKind, Frequency, GeneBackgroundDef, GeneDef, Inheritance, RuleDef,
-    RuleFile, SubtypeDef, Zygosity,
+    AmendDef, DiagnosisDef, Examination, FindingDef, FindingKind, Frequency, GeneBackgroundDef, GeneDef, Inheritance,
+    RuleDef, RuleFile, SubtypeDef, Zygosity,
 };
 
 /// Background probability used when a finding gives none.
@@ -44,6 +44,10 @@ pub struct Finding {
     pub specific: bool,
     /// P(finding | other skeletal disorder).
     pub background: f64,
+    /// How it is examined.
+    pub examination: Examination,
+    /// The relative cost of examining it.
+    pub cost: f64,
 }
 
 /// A validated rule.
@@ -612,6 +616,17 @@ fn validate_findings(
             Some(b) => probability(b, "background", file, problems),
             None => DEFAULT_BACKGROUND,
         };
+        let examination = def.examination.unwrap_or_else(|| Examination::of_kind(def.kind));
+        let cost = match &def.cost {
+            Some(c) => {
+                let v = *c.get_ref();
+                if !(v.is_finite() && v >= 0.0) {
+                    problems.push(at(file, c.span().start, out_of_range("cost", v, "[0, inf)")));
+                }
+                v
+            }
+            None => examination.default_cost(),
+        };
         let mut parents = Vec::new();
         for p in &def.parents {
             match index.get(p.get_ref()) {
@@ -630,6 +645,8 @@ fn validate_findings(
                 parents,
                 specific: def.specific,
                 background,
+                examination,
+                cost,
             },
         );
     }

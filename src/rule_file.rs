@@ -153,6 +153,90 @@ pub struct FindingDef {
     /// Where the background figure comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_source: Option<String>,
+    /// How the finding is examined (for "what to examine next"); by default from `kind`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub examination: Option<Examination>,
+    /// The relative cost of examining it (≥ 0); by default the examination's
+    /// ([`Examination::default_cost`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Spanned<f64>>,
+}
+
+/// How a finding is examined: the diagnostic methods of the overview (blood and biochemical
+/// tests, radiography, CT and MRI, bone biopsy) plus history taking, the bedside examination and
+/// the specialist's (audiometry, fundoscopy). Molecular genetic testing answers with a gene, not
+/// yes or no, and is not a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Examination {
+    /// Asking the patient or the family.
+    History,
+    /// Looking at and examining the patient.
+    Bedside,
+    /// A blood or urine test.
+    Laboratory,
+    /// A specialist's examination (audiometry, fundoscopy, dental examination).
+    Specialist,
+    /// Plain radiographs.
+    Radiograph,
+    /// CT or MRI.
+    CtMri,
+    /// A bone or bone-marrow biopsy.
+    Biopsy,
+}
+
+impl Examination {
+    /// The examination of a finding whose rules give none, from its kind.
+    ///
+    /// ```
+    /// use osteodx::rule_file::{Examination, FindingKind};
+    /// assert_eq!(Examination::of_kind(FindingKind::Imaging), Examination::Radiograph);
+    /// ```
+    #[must_use]
+    pub fn of_kind(kind: FindingKind) -> Self {
+        match kind {
+            FindingKind::Phenotype | FindingKind::Sex | FindingKind::Age => Self::Bedside,
+            FindingKind::Laboratory => Self::Laboratory,
+            FindingKind::Imaging => Self::Radiograph,
+            FindingKind::Onset | FindingKind::History => Self::History,
+        }
+    }
+
+    /// The default relative cost: history and bedside 1, laboratory 2, specialist and
+    /// radiograph 3, CT or MRI 8, biopsy 20. Orders of effort and burden, not prices; a rule file
+    /// sets its own with `cost`.
+    ///
+    /// ```
+    /// assert!(osteodx::rule_file::Examination::Biopsy.default_cost() > 10.0);
+    /// ```
+    #[must_use]
+    pub fn default_cost(self) -> f64 {
+        match self {
+            Self::History | Self::Bedside => 1.0,
+            Self::Laboratory => 2.0,
+            Self::Specialist | Self::Radiograph => 3.0,
+            Self::CtMri => 8.0,
+            Self::Biopsy => 20.0,
+        }
+    }
+
+    /// The snake_case name used in rule files and JSON.
+    ///
+    /// ```
+    /// assert_eq!(osteodx::rule_file::Examination::CtMri.as_str(), "ct_mri");
+    /// ```
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::History => "history",
+            Self::Bedside => "bedside",
+            Self::Laboratory => "laboratory",
+            Self::Specialist => "specialist",
+            Self::Radiograph => "radiograph",
+            Self::CtMri => "ct_mri",
+            Self::Biopsy => "biopsy",
+        }
+    }
 }
 
 fn is_default_kind(kind: &FindingKind) -> bool {

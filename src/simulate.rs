@@ -224,6 +224,8 @@ pub fn synthetic_knowledge_base(
             specific: false,
             background: Some(Spanned::new(0..0, 0.01 + 0.2 * rng.unit())),
             background_source: None,
+            examination: None,
+            cost: None,
         });
     }
     let mut files = vec![SourceFile {

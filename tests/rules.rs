@@ -533,6 +533,7 @@ fn derived_layer_is_up_to_date() {
     let mut base = read("tools/derive_rules.py");
     base.extend(read("tools/derive/hierarchy.toml"));
     base.extend(read("tools/derive/synonyms.toml"));
+    base.extend(read("tools/derive/examinations.toml"));
     let mut curated: Vec<String> = std::fs::read_dir(root.join("rules"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
