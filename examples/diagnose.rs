@@ -10,13 +10,18 @@
 //! `--phenopacket` / `--patient` (force the input kind; detected otherwise),
 //! `--rules PATH` (a directory or file of rules put over the built-in ones),
 //! `--hpo-obo FILE` (place HPO terms with this ontology instead of the built-in graph),
-//! `--top N` (rows in the table, default all).
+//! `--top N` (rows in the table, default all), `--next N` (findings to examine next, default
+//! 3; 0 for none).
+//!
+//! The JSON output is the differential with `next_findings` added: the findings whose answer
+//! would most reduce the uncertainty, each with its id, HPO id, the expected information gain
+//! in bits and the posterior after a yes and after a no.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use osteodx::phenopacket::{looks_like_phenopacket, Phenopacket};
-use osteodx::{Differential, KnowledgeBase, Model, Ontology, Patient, RuleSet};
+use osteodx::{Differential, KnowledgeBase, Model, NextFinding, NextQuery, Ontology, Patient, RuleSet};
 
 struct Options {
     json: bool,
@@ -25,10 +30,19 @@ struct Options {
     rules: Option<String>,
     obo: Option<String>,
     top: usize,
+    next: usize,
     file: Option<String>,
 }
 
-const USAGE: &str = "usage: diagnose [--format table|json] [--no-genes] [--phenopacket|--patient] [--rules PATH] [--hpo-obo FILE] [--top N] [FILE]";
+/// The JSON output: the differential and the findings to examine next.
+#[derive(serde::Serialize)]
+struct Output<'a> {
+    #[serde(flatten)]
+    differential: &'a Differential<'a>,
+    next_findings: &'a [NextFinding<'a>],
+}
+
+const USAGE: &str = "usage: diagnose [--format table|json] [--no-genes] [--phenopacket|--patient] [--rules PATH] [--hpo-obo FILE] [--top N] [--next N] [FILE]";
 
 fn parse_args() -> Result<Options, String> {
     let mut o = Options {
@@ -38,6 +52,7 @@ fn parse_args() -> Result<Options, String> {
         rules: None,
         obo: None,
         top: usize::MAX,
+        next: 3,
         file: None,
     };
     let mut args = std::env::args().skip(1);
@@ -54,6 +69,12 @@ fn parse_args() -> Result<Options, String> {
             "--rules" => o.rules = Some(args.next().ok_or("--rules needs a path")?),
             "--hpo-obo" => o.obo = Some(args.next().ok_or("--hpo-obo needs a file")?),
             "--top" => o.top = args.next().and_then(|n| n.parse().ok()).ok_or("--top needs a number")?,
+            "--next" => {
+                o.next = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or("--next needs a number")?
+            }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
             s => o.file = Some(s.to_owned()),
@@ -105,13 +126,16 @@ fn run() -> Result<(), String> {
     let patient = if o.genes { patient } else { patient.without_genetics() };
     let resolved = model.resolve(&patient).map_err(|e| e.to_string())?;
     let differential = model.diagnose(&resolved);
+    let next = model.next_findings(&resolved, &NextQuery::top(o.next));
     if o.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&differential).map_err(|e| e.to_string())?
-        );
+        let output = Output {
+            differential: &differential,
+            next_findings: &next,
+        };
+        println!("{}", serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?);
     } else {
         print!("{}", table(&differential, o.top));
+        print!("{}", next_table(&next));
     }
     Ok(())
 }
@@ -220,6 +244,46 @@ fn table(d: &Differential, top: usize) -> String {
                 .collect();
             s += &format!("{} also expects, not examined: {}\n", top.id, list.join(", "));
         }
+    }
+    s
+}
+
+/// The findings to examine next, one line each: gain, what each answer would make first.
+fn next_table(next: &[NextFinding]) -> String {
+    let mut s = String::new();
+    // Below 0.01 bits no answer changes the differential visibly.
+    let useful: Vec<&NextFinding> = next.iter().filter(|n| n.information_gain_bits >= 0.01).collect();
+    if useful.is_empty() {
+        if let Some(best) = next.first() {
+            s += &format!(
+                "examine next: no finding left would change the differential much (best: {}, {:.3} bits)\n",
+                best.label, best.information_gain_bits
+            );
+        }
+        return s;
+    }
+    s += "examine next (expected information gain; the differential's first after yes / no):\n";
+    let first = |p: &indexmap::IndexMap<&str, f64>| {
+        p.iter()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map_or(String::new(), |(id, p)| format!("{id} {}", percent(*p)))
+    };
+    for (i, n) in useful.iter().enumerate() {
+        let why: Vec<String> = n
+            .separates
+            .iter()
+            .map(|g| format!("{} {:.0}%", g.diagnosis, 100.0 * g.probability_present))
+            .collect();
+        s += &format!(
+            "{}. {} ({}, {:.2} bits, present in: {}): yes -> {}, no -> {}\n",
+            i + 1,
+            n.label,
+            n.examination.as_str(),
+            n.information_gain_bits,
+            why.join(", "),
+            first(&n.posterior_if_present),
+            first(&n.posterior_if_absent)
+        );
     }
     s
 }

@@ -99,6 +99,8 @@ pub struct Model {
     pub(crate) ontology: Option<Arc<Ontology>>,
     /// Names for explanations, made on first use.
     pub(crate) explain_names: std::sync::OnceLock<crate::explain::ExplainNames>,
+    /// The predictive frequencies of "what to examine next", made on first use.
+    pub(crate) predictive: OnceLock<crate::next_findings::Predictive>,
 }
 
 impl Model {
@@ -162,6 +164,7 @@ impl Model {
             genes,
             ontology: None,
             explain_names: std::sync::OnceLock::new(),
+            predictive: OnceLock::new(),
         }
     }
 

@@ -137,6 +137,48 @@ impl ResolvedPatient {
         &self.rows[o.start as usize..(o.start + o.len) as usize]
     }
 
+    /// This patient with one more answer: vocabulary finding `f` observed present or absent, as
+    /// resolution would have made it. A present finding replaces the present findings above it
+    /// (its ancestors, which it implies); an absent finding replaces the absent findings below
+    /// it. A term outside the vocabulary that is more general than `f` is kept.
+    pub(crate) fn with_answer(&self, model: &Model, f: FindingId, present: bool) -> ResolvedPatient {
+        let layout = model.tables.layout;
+        let hier = &model.hierarchy;
+        let mut items: Vec<(Vec<EvidenceId>, i32, Option<String>, bool)> = Vec::with_capacity(self.len() + 1);
+        for (i, o) in self.observations.iter().enumerate() {
+            let rows = self.rows_of(o);
+            let replaced = match rows {
+                [e] => match layout.decode(*e) {
+                    Some(Row::Present(g)) => present && hier.is_ancestor(g.index(), f.index()),
+                    Some(Row::Absent(g)) => !present && hier.is_ancestor(f.index(), g.index()),
+                    _ => false,
+                },
+                _ => false,
+            };
+            if !replaced {
+                items.push((rows.to_vec(), o.fallback, self.label(i).map(str::to_owned), o.gene));
+            }
+        }
+        let row = if present { Row::Present(f) } else { Row::Absent(f) };
+        items.push((vec![layout.encode(row)], ROW_FALLBACK, None, false));
+        // The order of resolution: by rows, those without rows last (by label).
+        items.sort_by(|a, c| {
+            (a.0.is_empty(), &a.0, a.2.as_deref().unwrap_or("")).cmp(&(
+                c.0.is_empty(),
+                &c.0,
+                c.2.as_deref().unwrap_or(""),
+            ))
+        });
+        let mut out = ResolvedPatient {
+            notes: self.notes.clone(),
+            ..ResolvedPatient::default()
+        };
+        for (rows, fallback, label, gene) in items {
+            out.push(rows, fallback, label, gene);
+        }
+        out
+    }
+
     /// The patient's own label of observation `i`, when its rows do not name it.
     pub(crate) fn label(&self, i: usize) -> Option<&str> {
         self.labels

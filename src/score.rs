@@ -61,6 +61,8 @@ pub struct Ranking {
     /// The normalisation of the current ranking: posterior = 10^(score − max) / z.
     max: f64,
     z: f64,
+    /// The log10 evidence score shared by the diagnoses no posting touched (sparse mode).
+    shared: f64,
     /// The best value per diagnosis over the rows of one observation.
     best: Vec<i32>,
     /// Sparse mode: which diagnoses `best` holds for the current observation.
@@ -91,6 +93,7 @@ impl Ranking {
             scores: vec![0.0; n],
             max: 0.0,
             z: 1.0,
+            shared: 0.0,
             best: vec![NO_MATCH; n],
             best_stamp: vec![0; n],
             best_list: Vec::with_capacity(n),
@@ -140,6 +143,41 @@ impl Model {
         let mut out = Ranking::new(self);
         self.rank_into(patient, &mut out);
         out
+    }
+
+    /// The posterior of every diagnosis, look-alikes included, into `out` (by diagnosis index),
+    /// and the return value: the posterior of the background part of "none of these". `ranking`
+    /// must hold the last ranking of `patient`.
+    pub(crate) fn hypothesis_posteriors(
+        &self,
+        patient: &ResolvedPatient,
+        ranking: &Ranking,
+        out: &mut Vec<f64>,
+    ) -> f64 {
+        let n = self.n_diagnoses();
+        out.clear();
+        if self.tables.is_dense() {
+            out.extend((0..n).map(|d| ranking.posterior_of(d)));
+        } else {
+            // Diagnoses with a posting on one of the patient's rows have their own score; the
+            // others share the running sum.
+            let mut touched = vec![false; n];
+            for &e in &patient.rows {
+                if e.index() < self.tables.default.len() {
+                    for &d in self.tables.postings(e.index()).0 {
+                        touched[d as usize] = true;
+                    }
+                }
+            }
+            out.extend((0..n).map(|d| {
+                if touched[d] {
+                    ranking.posterior_of(d)
+                } else {
+                    pow10(self.log_prior[d] + ranking.shared - ranking.max) / ranking.z
+                }
+            }));
+        }
+        pow10(self.log_prior_none - ranking.max) / ranking.z
     }
 
     /// The fallback of an observation in units.
@@ -410,6 +448,7 @@ impl Model {
         out.none_posterior = none / z;
         out.max = max;
         out.z = z;
+        out.shared = shared;
 
         if dense {
             out.delta.iter_mut().for_each(|x| *x = 0);

@@ -34,6 +34,20 @@ fn diagnose_runs_on_the_demo_a_patient_and_a_phenopacket() {
     ]);
     let v: serde_json::Value = serde_json::from_str(&json).expect("--format json prints JSON");
     assert_eq!(v["diagnoses"][0]["id"], "osteogenesis_imperfecta");
+    // The findings to examine next, with the fields scripts read.
+    let next = v["next_findings"].as_array().expect("next_findings is a list");
+    assert_eq!(next.len(), 3);
+    for n in next {
+        assert!(n["id"].is_string() && n["information_gain_bits"].is_number(), "{n}");
+        assert!(n.get("hpo").is_some());
+        let yes = n["posterior_if_present"].as_object().unwrap();
+        let no = n["posterior_if_absent"].as_object().unwrap();
+        for p in [yes, no] {
+            let total: f64 = p.values().map(|x| x.as_f64().unwrap()).sum();
+            assert!((total - 1.0).abs() < 1e-9, "{p:?}");
+            assert!(p.contains_key("none_of_these"));
+        }
+    }
 }
 
 #[test]

@@ -1,0 +1,666 @@
+//! What to examine next: the findings not yet examined whose answer would most reduce the
+//! uncertainty of the differential, and what each answer would do to it.
+//!
+//! **The differential** is the distribution over the diagnoses of the ranking plus "none of
+//! these" (the look-alikes and the background summed), the groups a user reads. Its entropy is
+//! the uncertainty a question can reduce.
+//!
+//! **The gain** of asking for finding `f` is the expected reduction of that entropy, the mutual
+//! information between the answer (present or absent) and the differential, computed exactly over
+//! both answers:
+//!
+//! ```text
+//! P(h)        current posterior of each hypothesis h (every diagnosis, look-alikes included,
+//!             and the background)
+//! q_h         P(f present | h), the frequency the compiled rules imply for h: from the values of
+//!             the present and absent rows, q = b·LR+ / (b·LR+ + (1 − b)·LR−) with b the
+//!             finding's background (a rule's own frequency when it is the rule's finding; the
+//!             false-positive rate b·fp when no rule of h matches; b for the background)
+//! P(g, +)     Σ_{h in group g} P(h) q_h,  P(+) = Σ_g P(g, +)
+//! gain        H(answer) − Σ_g P(g) H(answer | g) = h(P(+)) − Σ_g P(g) h(P(g, +) / P(g))
+//! ```
+//!
+//! with h the binary entropy in bits. It is never negative (h is concave). Each diagnosis of the
+//! ranking is a group of its own, so its conditional entropy is h(q_d), made once per model;
+//! only "none of these" and P(+) take logarithms per candidate, and a chi-square bound on the
+//! gain (no logarithms) discards most candidates once `k` good ones are known. The gain weighs the answer
+//! by Bayes' rule at face value; the posteriors shown after each answer are the engine's own (the
+//! patient re-ranked with the answer added), which also damp it as one more correlated finding
+//! (the design effect of [`ScoringConfig::dependence`](crate::ScoringConfig)).
+//!
+//! **Candidates** are the findings some rule of some diagnosis is about, except sex and age at
+//! examination (known at the visit), onset classes when the patient has an onset, and findings
+//! already known: those observed, the ancestors of findings present (and of the placements of
+//! terms outside the vocabulary) and the descendants of findings absent. A candidate with no gain
+//! (below 1e-9 bits) is never suggested. Ties are broken by finding index (file order).
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::id::{DiagnosisId, FindingId};
+use crate::model::Model;
+use crate::resolve::ResolvedPatient;
+use crate::rule_file::{Examination, FindingKind};
+use crate::score::Ranking;
+use crate::tables::{Row, LOG_SCALE, NO_MATCH};
+
+/// Gains below this (bits) are no gain.
+const NO_GAIN: f64 = 1e-9;
+
+/// What to ask for: how many suggestions, at what cost, by which examinations.
+///
+/// ```
+/// use osteodx::next_findings::NextQuery;
+/// use osteodx::rule_file::Examination;
+/// let query = NextQuery::top(3).max_cost(3.0).only(&[Examination::Bedside, Examination::Laboratory]);
+/// assert_eq!(query.k, 3);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextQuery {
+    /// The number of suggestions.
+    pub k: usize,
+    /// Only findings that cost at most this.
+    pub max_cost: Option<f64>,
+    /// Rank by gain per unit of cost instead of by gain.
+    pub per_cost: bool,
+    /// Only findings examined in one of these ways (empty: all).
+    pub examinations: Vec<Examination>,
+}
+
+impl NextQuery {
+    /// The `k` findings of highest gain, any cost, any examination.
+    #[must_use]
+    pub fn top(k: usize) -> Self {
+        Self {
+            k,
+            max_cost: None,
+            per_cost: false,
+            examinations: Vec::new(),
+        }
+    }
+
+    /// Only findings that cost at most `cost`.
+    #[must_use]
+    pub fn max_cost(mut self, cost: f64) -> Self {
+        self.max_cost = Some(cost);
+        self
+    }
+
+    /// Rank by gain per unit of cost (a finding of cost 0 counts as cost 0.01).
+    #[must_use]
+    pub fn per_cost(mut self) -> Self {
+        self.per_cost = true;
+        self
+    }
+
+    /// Only findings examined in one of these ways.
+    #[must_use]
+    pub fn only(mut self, examinations: &[Examination]) -> Self {
+        self.examinations = examinations.to_vec();
+        self
+    }
+}
+
+/// One suggested finding, with what each answer would do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NextFinding<'m> {
+    /// The finding.
+    #[serde(skip)]
+    pub finding: FindingId,
+    /// Its id.
+    pub id: &'m str,
+    /// Its HPO id.
+    pub hpo: Option<&'m str>,
+    /// Its label.
+    pub label: &'m str,
+    /// How it is examined.
+    pub examination: Examination,
+    /// Its relative cost.
+    pub cost: f64,
+    /// The expected reduction of the differential's entropy, in bits.
+    pub information_gain_bits: f64,
+    /// The probability that it is present, under the current posterior.
+    pub probability_present: f64,
+    /// The differential if it is found present: each diagnosis of the ranking, then
+    /// `none_of_these`.
+    pub posterior_if_present: IndexMap<&'m str, f64>,
+    /// The differential if it is found absent.
+    pub posterior_if_absent: IndexMap<&'m str, f64>,
+    /// Why: the groups of the differential with a posterior of at least 1 %, with how often the
+    /// finding is present in each, most often first.
+    pub separates: Vec<Separation<'m>>,
+}
+
+/// How often a suggested finding is present in one group of the differential.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Separation<'m> {
+    /// The diagnosis id, or `none_of_these`.
+    pub diagnosis: &'m str,
+    /// Its current posterior.
+    pub posterior: f64,
+    /// P(finding present | the group).
+    pub probability_present: f64,
+}
+
+/// The predictive frequencies of the candidate findings, made once per model.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Predictive {
+    candidates: Vec<Candidate>,
+    /// Per candidate, `start..end`: the diagnoses whose frequency differs from the default,
+    /// those of the ranking (`start..split`) before the look-alikes (`split..end`).
+    posts: Vec<Post>,
+    /// The diagnoses of the ranking, in knowledge-base order: each is one group of the
+    /// differential; the look-alikes and the background make the last, "none of these".
+    ranked: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Post {
+    diagnosis: u32,
+    /// P(finding present | diagnosis).
+    q: f64,
+    /// h(q), the diagnosis's own conditional entropy.
+    h: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    finding: u32,
+    onset: bool,
+    q_default: f64,
+    /// h(q_default), the conditional entropy of the diagnoses no rule of the finding touches.
+    h_default: f64,
+    q_background: f64,
+    start: u32,
+    split: u32,
+    end: u32,
+}
+
+impl Candidate {
+    /// Not yet known: not examined, not implied, and no onset class when the onset is known.
+    fn is_open(&self, known: &[bool], onset_known: bool) -> bool {
+        let onset_closed = self.onset && onset_known;
+        !known[self.finding as usize] && !onset_closed
+    }
+}
+
+impl Predictive {
+    fn new(model: &Model) -> Self {
+        let kb = model.knowledge_base();
+        let n = model.n_diagnoses();
+        let mut is_rule = vec![false; kb.findings().len()];
+        for d in kb.diagnoses().values() {
+            for r in &d.rules {
+                is_rule[r.finding] = true;
+            }
+        }
+        let lookalike = |d: usize| model.is_lookalike(DiagnosisId(d as u32));
+        let mut out = Self {
+            ranked: (0..n as u32).filter(|&d| !lookalike(d as usize)).collect(),
+            ..Self::default()
+        };
+        // Diagnoses of the ranking first, then the look-alikes.
+        let order: Vec<usize> = (0..n)
+            .filter(|&d| !lookalike(d))
+            .chain((0..n).filter(|&d| lookalike(d)))
+            .collect();
+        for (i, f) in kb.findings().values().enumerate() {
+            if !is_rule[i] || matches!(f.kind, FindingKind::Sex | FindingKind::Age) {
+                continue;
+            }
+            let id = FindingId(i as u32);
+            let b = model.background_frequency(id);
+            let q = |d: Option<usize>| model.implied_frequency(id, d.map(|d| DiagnosisId(d as u32)));
+            let q_default = q(None);
+            let start = out.posts.len() as u32;
+            let mut split = start;
+            for &d in &order {
+                let qd = q(Some(d));
+                if (qd - q_default).abs() > 1e-12 {
+                    out.posts.push(Post {
+                        diagnosis: d as u32,
+                        q: qd,
+                        h: h2(qd),
+                    });
+                }
+                if !lookalike(d) {
+                    split = out.posts.len() as u32;
+                }
+            }
+            out.candidates.push(Candidate {
+                finding: i as u32,
+                onset: f.kind == FindingKind::Onset,
+                q_default,
+                h_default: h2(q_default),
+                q_background: b,
+                start,
+                split,
+                end: out.posts.len() as u32,
+            });
+        }
+        out
+    }
+
+    /// The groups of the differential: the diagnoses of the ranking, then "none of these".
+    fn groups(&self) -> usize {
+        self.ranked.len() + 1
+    }
+}
+
+/// Binary entropy in bits.
+#[inline(always)]
+fn h2(p: f64) -> f64 {
+    let p = p.clamp(0.0, 1.0);
+    let term = |x: f64| if x > 0.0 { -x * x.log2() } else { 0.0 };
+    term(p) + term(1.0 - p)
+}
+
+/// The current posterior of one query.
+struct State {
+    /// P(h) per diagnosis (look-alikes included).
+    posterior: Vec<f64>,
+    /// The background part of "none of these".
+    background: f64,
+    /// Summed posterior of the diagnoses of the ranking, and of the look-alikes.
+    ranked: f64,
+    lookalikes: f64,
+}
+
+impl State {
+    /// P(g) per group: the diagnoses of the ranking, then "none of these".
+    fn groups(&self, pred: &Predictive) -> Vec<f64> {
+        pred.ranked
+            .iter()
+            .map(|&d| self.posterior[d as usize])
+            .chain(std::iter::once(self.lookalikes + self.background))
+            .collect()
+    }
+}
+
+impl Model {
+    /// P(finding present | diagnosis) as the compiled rules imply it: from the values of the
+    /// finding's present and absent rows for the diagnosis, q = b·LR+ / (b·LR+ + (1 − b)·LR−)
+    /// with b its background ([`Model::background_frequency`]). For the finding of a rule without
+    /// an explicit `lr` and without rules below it, this is the rule's frequency; where no rule
+    /// of the diagnosis matches, the false-positive rate. Out-of-range ids give the background.
+    ///
+    /// ```
+    /// let model = osteodx::Model::builtin()?;
+    /// let blue = model.lookup("blue sclerae").unwrap();
+    /// let oi = model.diagnosis_index("osteogenesis_imperfecta").unwrap();
+    /// let adult = model.diagnosis_index("adult").unwrap();
+    /// assert!(model.finding_frequency(blue, oi) > 0.5);
+    /// assert!(model.finding_frequency(blue, adult) < 0.05);
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn finding_frequency(&self, f: FindingId, d: DiagnosisId) -> f64 {
+        if d.index() >= self.n_diagnoses() {
+            return self.background_frequency(f);
+        }
+        self.implied_frequency(f, Some(d))
+    }
+
+    /// P(finding present | some other skeletal disorder): the finding's background, clamped as
+    /// the compiler clamps it.
+    ///
+    /// ```
+    /// let model = osteodx::Model::builtin()?;
+    /// let f = model.lookup("bone fracture").unwrap();
+    /// assert!(model.background_frequency(f) > 0.0 && model.background_frequency(f) < 1.0);
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn background_frequency(&self, f: FindingId) -> f64 {
+        let cfg = self.config();
+        self.knowledge_base()
+            .findings()
+            .get_index(f.index())
+            .map_or(cfg.min_background, |(_, x)| x.background)
+            .clamp(cfg.min_background, 1.0 - cfg.min_probability)
+    }
+
+    /// [`Model::finding_frequency`]; `None`: a diagnosis without a posting on the finding's rows.
+    fn implied_frequency(&self, f: FindingId, d: Option<DiagnosisId>) -> f64 {
+        let t = &self.tables;
+        let b = self.background_frequency(f);
+        if f.index() >= self.knowledge_base().findings().len() {
+            return b;
+        }
+        let value = |row: Row| -> f64 {
+            let e = t.layout.encode(row);
+            let v = match d {
+                Some(d) => t.value(e, d).map_or(NO_MATCH, |x| x.value),
+                None => t.default.get(e.index()).copied().unwrap_or(NO_MATCH),
+            };
+            let v = if v == NO_MATCH {
+                t.fallback.get(e.index()).copied().unwrap_or(0)
+            } else {
+                v
+            };
+            f64::from(v) / LOG_SCALE
+        };
+        let yes = b * 10f64.powf(value(Row::Present(f)));
+        let no = (1.0 - b) * 10f64.powf(value(Row::Absent(f)));
+        yes / (yes + no)
+    }
+
+    fn predictive(&self) -> &Predictive {
+        self.predictive.get_or_init(|| Predictive::new(self))
+    }
+
+    /// The `query.k` findings not yet examined whose answer would most reduce the uncertainty of
+    /// the differential (see the [module documentation](crate::next_findings)), best first, each
+    /// with the posterior after either answer and the groups it separates.
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// use osteodx::next_findings::NextQuery;
+    /// let model = Model::builtin()?;
+    /// let patient = model.resolve(&Patient::new().present("generalized osteosclerosis").onset_years(4.0))?;
+    /// let next = model.next_findings(&patient, &NextQuery::top(3));
+    /// assert_eq!(next.len(), 3);
+    /// assert!(next[0].information_gain_bits >= next[1].information_gain_bits);
+    /// assert!(next.iter().all(|n| n.id != "generalized_osteosclerosis"));
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn next_findings(&self, patient: &ResolvedPatient, query: &NextQuery) -> Vec<NextFinding<'_>> {
+        let mut ranking = Ranking::new(self);
+        let (chosen, state) = self.best_questions(patient, query, &mut ranking);
+        chosen
+            .into_iter()
+            .map(|(c, gain)| self.suggestion(patient, c, gain, &state, &mut ranking))
+            .collect()
+    }
+
+    /// The expected information gain (bits) of every candidate finding, by finding: the
+    /// unranked values [`Model::next_findings`] chooses from (findings that are no candidate are
+    /// left out).
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// let model = Model::builtin()?;
+    /// let patient = model.resolve(&Patient::new().present("osteosclerosis"))?;
+    /// let gains = model.information_gains(&patient);
+    /// assert!(gains.iter().all(|&(_, g)| g >= 0.0));
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn information_gains(&self, patient: &ResolvedPatient) -> Vec<(FindingId, f64)> {
+        let mut ranking = Ranking::new(self);
+        let (state, known, onset_known) = self.question_state(patient, &mut ranking);
+        let pred = self.predictive();
+        pred.candidates
+            .iter()
+            .filter(|c| c.is_open(&known, onset_known))
+            .map(|c| (FindingId(c.finding), gain_of(pred, c, &state)))
+            .collect()
+    }
+
+    /// The current posteriors, the groups and the known findings.
+    fn question_state(&self, patient: &ResolvedPatient, ranking: &mut Ranking) -> (State, Vec<bool>, bool) {
+        let pred = self.predictive();
+        self.rank_into(patient, ranking);
+        let mut posterior = Vec::with_capacity(self.n_diagnoses());
+        let background = self.hypothesis_posteriors(patient, ranking, &mut posterior);
+        let ranked: f64 = pred.ranked.iter().map(|&d| posterior[d as usize]).sum();
+        let lookalikes = posterior.iter().sum::<f64>() - ranked;
+        let findings = self.knowledge_base().findings();
+        let mut known = vec![false; findings.len()];
+        let mut onset_known = false;
+        let layout = self.tables.layout;
+        for &e in patient.evidence() {
+            match layout.decode(e) {
+                Some(Row::Present(f) | Row::Implied(f)) => {
+                    known[f.index()] = true;
+                    for &a in self.hierarchy.ancestors(f.index()) {
+                        known[a as usize] = true;
+                    }
+                    if findings
+                        .get_index(f.index())
+                        .is_some_and(|(_, x)| x.kind == FindingKind::Onset)
+                    {
+                        onset_known = true;
+                    }
+                }
+                Some(Row::Absent(f)) => {
+                    known[f.index()] = true;
+                    for &a in self.hierarchy.descendants(f.index()) {
+                        known[a as usize] = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let state = State {
+            posterior,
+            background,
+            ranked,
+            lookalikes,
+        };
+        (state, known, onset_known)
+    }
+
+    /// The chosen candidates with their gains, best first.
+    fn best_questions(
+        &self,
+        patient: &ResolvedPatient,
+        query: &NextQuery,
+        ranking: &mut Ranking,
+    ) -> (Vec<(Candidate, f64)>, State) {
+        let (state, known, onset_known) = self.question_state(patient, ranking);
+        let pred = self.predictive();
+        let findings = self.knowledge_base().findings();
+        // (score, finding, gain), best first; ties by finding index.
+        let mut best: Vec<(f64, u32, f64, usize)> = Vec::with_capacity(query.k + 1);
+        if query.k == 0 {
+            return (Vec::new(), state);
+        }
+        for (ci, c) in pred.candidates.iter().enumerate() {
+            if !c.is_open(&known, onset_known) {
+                continue;
+            }
+            let Some((_, f)) = findings.get_index(c.finding as usize) else {
+                continue;
+            };
+            if query.max_cost.is_some_and(|m| f.cost > m)
+                || (!query.examinations.is_empty() && !query.examinations.contains(&f.examination))
+            {
+                continue;
+            }
+            let per = if query.per_cost { 1.0 / f.cost.max(0.01) } else { 1.0 };
+            // The k-th best score so far: a candidate must beat it.
+            let floor = if best.len() == query.k {
+                best.last().map_or(0.0, |b| b.0)
+            } else {
+                NO_GAIN * per
+            };
+            let Some(gain) = gain_above(pred, c, &state, floor / per) else {
+                continue;
+            };
+            let score = gain * per;
+            if gain < NO_GAIN || (best.len() == query.k && score <= floor) {
+                continue;
+            }
+            let at = best
+                .iter()
+                .position(|b| score > b.0 || (score == b.0 && c.finding < b.1))
+                .unwrap_or(best.len());
+            best.insert(at, (score, c.finding, gain, ci));
+            best.truncate(query.k);
+        }
+        let chosen = best
+            .into_iter()
+            .map(|(_, _, gain, ci)| (pred.candidates[ci], gain))
+            .collect();
+        (chosen, state)
+    }
+
+    fn suggestion(
+        &self,
+        patient: &ResolvedPatient,
+        c: Candidate,
+        gain: f64,
+        state: &State,
+        ranking: &mut Ranking,
+    ) -> NextFinding<'_> {
+        let pred = self.predictive();
+        let f = FindingId(c.finding);
+        let (id, finding) = self
+            .knowledge_base()
+            .findings()
+            .get_index(f.index())
+            .map_or(("", None), |(k, v)| (k.as_str(), Some(v)));
+        let mut after = |present: bool| {
+            let answered = patient.with_answer(self, f, present);
+            self.rank_into(&answered, ranking);
+            self.group_posteriors(ranking)
+        };
+        let posterior_if_present = after(true);
+        let posterior_if_absent = after(false);
+        // P(g, +) of this candidate again, for the groups it separates.
+        let (yes, p_yes) = group_yes(pred, &c, state);
+        let group = state.groups(pred);
+        let mut separates: Vec<Separation<'_>> = (0..pred.groups())
+            .filter(|&g| group[g] >= 0.01)
+            .map(|g| Separation {
+                diagnosis: self.group_name(g),
+                posterior: group[g],
+                probability_present: (yes[g] / group[g]).clamp(0.0, 1.0),
+            })
+            .collect();
+        separates.sort_by(|a, b| b.probability_present.total_cmp(&a.probability_present));
+        NextFinding {
+            finding: f,
+            id,
+            hpo: finding.and_then(|x| x.hpo.as_deref()),
+            label: finding.map_or("", |x| x.label.as_str()),
+            examination: finding.map_or(Examination::Bedside, |x| x.examination),
+            cost: finding.map_or(1.0, |x| x.cost),
+            information_gain_bits: gain,
+            probability_present: p_yes,
+            posterior_if_present,
+            posterior_if_absent,
+            separates,
+        }
+    }
+
+    /// The id of group `g`: a diagnosis of the ranking, or `none_of_these`.
+    fn group_name(&self, g: usize) -> &str {
+        self.predictive()
+            .ranked
+            .get(g)
+            .map_or("none_of_these", |&d| self.diagnosis_id(DiagnosisId(d)))
+    }
+
+    /// The differential of the last ranking: each diagnosis of the ranking in knowledge-base
+    /// order, then `none_of_these`.
+    fn group_posteriors(&self, ranking: &Ranking) -> IndexMap<&str, f64> {
+        let pred = self.predictive();
+        let mut out: IndexMap<&str, f64> = pred
+            .ranked
+            .iter()
+            .map(|&d| (self.diagnosis_id(DiagnosisId(d)), 0.0))
+            .collect();
+        for e in ranking.entries() {
+            if let Some(p) = out.get_mut(self.diagnosis_id(e.diagnosis)) {
+                *p = e.posterior;
+            }
+        }
+        out.insert("none_of_these", ranking.none_posterior());
+        out
+    }
+}
+
+/// P(g, +) per group for candidate `c`, and P(+).
+fn group_yes(pred: &Predictive, c: &Candidate, state: &State) -> (Vec<f64>, f64) {
+    let mut yes: Vec<f64> = state.groups(pred).iter().map(|p| p * c.q_default).collect();
+    let none = yes.len() - 1;
+    yes[none] += state.background * (c.q_background - c.q_default);
+    for post in &pred.posts[c.start as usize..c.end as usize] {
+        let d = post.diagnosis as usize;
+        let g = pred.ranked.binary_search(&post.diagnosis).unwrap_or(none);
+        yes[g] += state.posterior[d] * (post.q - c.q_default);
+    }
+    let p_yes = yes.iter().sum::<f64>().clamp(0.0, 1.0);
+    (yes, p_yes)
+}
+
+/// The gain of candidate `c` under `state`:
+///
+/// ```text
+/// h(P(+)) − Σ_{d of the ranking} P(d) h(q_d) − P(none) h(P(none, +) / P(none))
+/// ```
+///
+/// Each diagnosis of the ranking is a group of its own, so its conditional entropy h(q_d) is
+/// made with the tables; only "none of these" (look-alikes and background) and P(+) need a
+/// logarithm per candidate.
+fn gain_of(pred: &Predictive, c: &Candidate, state: &State) -> f64 {
+    gain_above(pred, c, state, f64::NEG_INFINITY).unwrap_or(0.0)
+}
+
+/// [`gain_of`], or `None` when the gain cannot exceed `floor`. The gain is
+/// Σ_g P(g) KL(r_g ‖ P(+)) with r_g = P(g, +)/P(g), and KL is at most the chi-square divergence
+/// (r − p)² / (p (1 − p)) nats: a bound without logarithms that discards most candidates once k
+/// good ones are known.
+fn gain_above(pred: &Predictive, c: &Candidate, state: &State, floor: f64) -> Option<f64> {
+    let posts = &pred.posts[c.start as usize..c.end as usize];
+    let (ranked, lookalikes) = posts.split_at((c.split - c.start) as usize);
+    let mut p_yes = c.q_default * (1.0 - state.background) + c.q_background * state.background;
+    // Diagnoses of the ranking with a frequency of their own.
+    let mut posted = 0.0;
+    let mut conditional = 0.0;
+    for post in ranked {
+        let p = state.posterior[post.diagnosis as usize];
+        posted += p;
+        conditional += p * post.h;
+        p_yes += p * (post.q - c.q_default);
+    }
+    let unposted = (state.ranked - posted).max(0.0);
+    conditional += unposted * c.h_default;
+    // "None of these".
+    let mut none_yes = c.q_default * state.lookalikes + c.q_background * state.background;
+    for post in lookalikes {
+        let delta = state.posterior[post.diagnosis as usize] * (post.q - c.q_default);
+        none_yes += delta;
+        p_yes += delta;
+    }
+    let p_yes = p_yes.clamp(0.0, 1.0);
+    let none = state.lookalikes + state.background;
+    let r_none = if none > 0.0 {
+        (none_yes / none).clamp(0.0, 1.0)
+    } else {
+        p_yes
+    };
+    if floor > 0.0 {
+        let spread = |r: f64| (r - p_yes) * (r - p_yes);
+        let mut chi = unposted * spread(c.q_default) + none * spread(r_none);
+        for post in ranked {
+            chi += state.posterior[post.diagnosis as usize] * spread(post.q);
+        }
+        let variance = p_yes * (1.0 - p_yes);
+        if variance <= 0.0 || chi / variance * std::f64::consts::LOG2_E <= floor {
+            return None;
+        }
+    }
+    // Without the "none of these" term (≥ 0) the gain is bounded by two logarithms fewer.
+    let bound = h2(p_yes) - conditional;
+    if bound <= floor {
+        return None;
+    }
+    Some((bound - none * h2(r_none)).max(0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::h2;
+
+    #[test]
+    fn binary_entropy() {
+        assert_eq!(h2(0.0), 0.0);
+        assert_eq!(h2(1.0), 0.0);
+        assert!((h2(0.5) - 1.0).abs() < 1e-14);
+        assert!((h2(0.1) - 0.468_995_593_589_281_2).abs() < 1e-12);
+    }
+}
