@@ -11,17 +11,22 @@
 //! `--rules PATH` (a directory or file of rules put over the built-in ones),
 //! `--hpo-obo FILE` (place HPO terms with this ontology instead of the built-in graph),
 //! `--top N` (rows in the table, default all), `--next N` (findings to examine next, default
-//! 3; 0 for none).
+//! 3; 0 for none), `--sensitivity N` (recompute under N perturbations of the rules' weights;
+//! default 0, off).
 //!
 //! The JSON output is the differential with `next_findings` added: the findings whose answer
 //! would most reduce the uncertainty, each with its id, HPO id, the expected information gain
-//! in bits and the posterior after a yes and after a no.
+//! in bits and the posterior after a yes and after a no; `robustness` (margin, uncertain flag,
+//! the fewest findings whose removal or flipping changes the first) and, with `--sensitivity`,
+//! `sensitivity`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use osteodx::phenopacket::{looks_like_phenopacket, Phenopacket};
-use osteodx::{Differential, KnowledgeBase, Model, NextFinding, NextQuery, Ontology, Patient, RuleSet};
+use osteodx::{
+    Differential, KnowledgeBase, Model, NextFinding, NextQuery, Ontology, Patient, Robustness, RuleSet, Sensitivity,
+};
 
 struct Options {
     json: bool,
@@ -31,6 +36,7 @@ struct Options {
     obo: Option<String>,
     top: usize,
     next: usize,
+    sensitivity: usize,
     file: Option<String>,
 }
 
@@ -40,9 +46,12 @@ struct Output<'a> {
     #[serde(flatten)]
     differential: &'a Differential<'a>,
     next_findings: &'a [NextFinding<'a>],
+    robustness: &'a Robustness,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sensitivity: Option<&'a Sensitivity>,
 }
 
-const USAGE: &str = "usage: diagnose [--format table|json] [--no-genes] [--phenopacket|--patient] [--rules PATH] [--hpo-obo FILE] [--top N] [--next N] [FILE]";
+const USAGE: &str = "usage: diagnose [--format table|json] [--no-genes] [--phenopacket|--patient] [--rules PATH] [--hpo-obo FILE] [--top N] [--next N] [--sensitivity N] [FILE]";
 
 fn parse_args() -> Result<Options, String> {
     let mut o = Options {
@@ -53,6 +62,7 @@ fn parse_args() -> Result<Options, String> {
         obo: None,
         top: usize::MAX,
         next: 3,
+        sensitivity: 0,
         file: None,
     };
     let mut args = std::env::args().skip(1);
@@ -74,6 +84,12 @@ fn parse_args() -> Result<Options, String> {
                     .next()
                     .and_then(|n| n.parse().ok())
                     .ok_or("--next needs a number")?
+            }
+            "--sensitivity" => {
+                o.sensitivity = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or("--sensitivity needs a number")?;
             }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
@@ -127,14 +143,19 @@ fn run() -> Result<(), String> {
     let resolved = model.resolve(&patient).map_err(|e| e.to_string())?;
     let differential = model.diagnose(&resolved);
     let next = model.next_findings(&resolved, &NextQuery::top(o.next));
+    let robustness = model.robustness(&resolved);
+    let sensitivity = (o.sensitivity > 0).then(|| model.sensitivity(&resolved, o.sensitivity, 1));
     if o.json {
         let output = Output {
             differential: &differential,
             next_findings: &next,
+            robustness: &robustness,
+            sensitivity: sensitivity.as_ref(),
         };
         println!("{}", serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?);
     } else {
         print!("{}", table(&differential, o.top));
+        print!("{}", robustness_lines(&robustness, sensitivity.as_ref()));
         print!("{}", next_table(&next));
     }
     Ok(())
@@ -246,6 +267,42 @@ fn table(d: &Differential, top: usize) -> String {
         }
     }
     s
+}
+
+/// How solid the first of the differential is.
+fn robustness_lines(r: &Robustness, s: Option<&Sensitivity>) -> String {
+    let mut out = format!(
+        "margin: {} {} against {} {}, log10 odds {:.2}{}\n",
+        r.first,
+        percent(r.first_posterior),
+        r.second,
+        percent(r.second_posterior),
+        r.margin_log10,
+        if r.uncertain { " (uncertain)" } else { "" }
+    );
+    let decisive = |what: &str, d: &Option<osteodx::robustness::Decisive>| match d {
+        Some(d) => format!("{what} {} makes {} first", d.findings.join(" + "), d.first_after),
+        None => format!(
+            "no {what} of up to {} findings changes the first",
+            osteodx::robustness::MAX_DECISIVE
+        ),
+    };
+    out += &format!(
+        "{}; {}\n",
+        decisive("removing", &r.removal),
+        decisive("flipping", &r.flip)
+    );
+    if let Some(s) = s {
+        out += &format!(
+            "under {} perturbations of the rules' weights: {} {}-{}, first in {:.0}%\n",
+            s.samples,
+            s.first,
+            percent(s.low),
+            percent(s.high),
+            100.0 * s.stays_first
+        );
+    }
+    out
 }
 
 /// The findings to examine next, one line each: gain, what each answer would make first.

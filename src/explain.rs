@@ -384,7 +384,7 @@ impl Model {
 
     /// The name of an observation: the model's name of its row when it has one row of a
     /// vocabulary finding or gene, otherwise the patient's own term.
-    fn evidence_name(&self, patient: &ResolvedPatient, i: usize, o: &Observation) -> Cow<'_, str> {
+    pub(crate) fn evidence_name(&self, patient: &ResolvedPatient, i: usize, o: &Observation) -> Cow<'_, str> {
         match patient.rows_of(o) {
             [e] if !matches!(self.tables.layout.decode(*e), Some(Row::Implied(_))) => Cow::Borrowed(self.describe(*e)),
             rows => Cow::Owned(patient.label(i).map_or_else(

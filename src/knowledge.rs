@@ -164,6 +164,16 @@ struct Merged<'a> {
 }
 
 impl KnowledgeBase {
+    /// A copy whose rules are changed by `change` (frequencies and explicit LRs; the findings,
+    /// diagnoses and genes stay as they are, so a resolved patient stays valid for its model).
+    pub(crate) fn with_changed_rules(&self, mut change: impl FnMut(&mut Rule)) -> Self {
+        let mut kb = self.clone();
+        for d in kb.diagnoses.values_mut() {
+            d.rules.iter_mut().for_each(&mut change);
+        }
+        kb
+    }
+
     /// Load, validate the built-in rules.
     ///
     /// # Errors

@@ -42,6 +42,7 @@
 //! | patients | [`patient`], [`labs`], [`resolve`] | [`Patient`], [`ResolvedPatient`] |
 //! | scoring | [`score`] | [`Ranking`], [`BatchRanking`] |
 //! | explanation | [`explain`] | [`Differential`] |
+//! | what to examine next, how solid the answer is | [`next_findings`], [`robustness`] | [`NextFinding`], [`Robustness`], [`Sensitivity`] |
 //! | HPO graph | [`ontology`] | [`Ontology`] |
 //! | phenopackets | [`phenopacket`] | [`phenopacket::Phenopacket`] |
 //! | evaluation | [`evaluate`], [`simulate`], [`reference`](mod@reference) | [`evaluate::Evaluation`] |
@@ -68,6 +69,7 @@ pub mod patient;
 pub mod phenopacket;
 pub mod reference;
 pub mod resolve;
+pub mod robustness;
 pub mod rule_file;
 pub mod score;
 pub mod simulate;
@@ -90,4 +92,5 @@ pub use next_findings::{NextFinding, NextQuery};
 pub use ontology::Ontology;
 pub use patient::{Analyte, FamilyHistory, GeneticResult, LabValue, Patient, Sex, Zygosity};
 pub use resolve::ResolvedPatient;
+pub use robustness::{Robustness, Sensitivity};
 pub use score::{BatchRanking, RankEntry, Ranking};

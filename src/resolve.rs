@@ -179,6 +179,50 @@ impl ResolvedPatient {
         out
     }
 
+    /// This patient with some observations changed: `keep(i)` says whether observation `i`
+    /// stays, `flip(i)` whether a single present (absent) vocabulary finding becomes absent
+    /// (present).
+    pub(crate) fn edited(
+        &self,
+        model: &Model,
+        keep: impl Fn(usize) -> bool,
+        flip: impl Fn(usize) -> bool,
+    ) -> ResolvedPatient {
+        let layout = model.tables.layout;
+        let mut out = ResolvedPatient {
+            notes: self.notes.clone(),
+            ..ResolvedPatient::default()
+        };
+        for (i, o) in self.observations.iter().enumerate() {
+            if !keep(i) {
+                continue;
+            }
+            let mut rows = self.rows_of(o).to_vec();
+            if flip(i) {
+                if let [e] = rows.as_mut_slice() {
+                    match layout.decode(*e) {
+                        Some(Row::Present(f)) => *e = layout.encode(Row::Absent(f)),
+                        Some(Row::Absent(f)) => *e = layout.encode(Row::Present(f)),
+                        _ => {}
+                    }
+                }
+            }
+            out.push(rows, o.fallback, self.label(i).map(str::to_owned), o.gene);
+        }
+        out
+    }
+
+    /// True when observation `i` is one vocabulary finding, present or absent (it can be flipped).
+    pub(crate) fn is_flippable(&self, model: &Model, i: usize) -> bool {
+        self.observations.get(i).is_some_and(|o| {
+            matches!(
+                self.rows_of(o),
+                [e] if matches!(model.tables.layout.decode(*e), Some(Row::Present(_) | Row::Absent(_)))
+                    && !model.is_independent(self, o)
+            )
+        })
+    }
+
     /// The patient's own label of observation `i`, when its rows do not name it.
     pub(crate) fn label(&self, i: usize) -> Option<&str> {
         self.labels
