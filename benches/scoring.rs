@@ -3,7 +3,10 @@
 //! Groups and ids (an interface: keep them):
 //! `build/builtin`, `build/synthetic_10000`, `rank/compiled/N` and `rank/reference/N`
 //! (N = 5, 12, 20, 40 findings per patient, built-in rules), `explain/compiled/12`,
-//! `batch/compiled/1000000`, `scale/compiled/D` (D = 7, 100, 1000, 10000 diagnoses).
+//! `batch/compiled/1000000`, `scale/compiled/D` (D = 7, 100, 1000, 10000 diagnoses),
+//! `next/gains/N` (the expected information gain of every candidate finding) and
+//! `next/findings/N` (the 5 best, each with the engine's posterior after either answer), N = 3
+//! and 12 findings per patient.
 //! Every benchmark checks its result through `black_box` so the work cannot be optimised away.
 
 use std::hint::black_box;
@@ -12,7 +15,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use osteodx::reference::{ReferencePatient, ReferenceScorer};
 use osteodx::simulate::{synthetic_knowledge_base, SplitMix64};
-use osteodx::{KnowledgeBase, Model, Patient, Ranking, ResolvedPatient, RuleSet};
+use osteodx::{KnowledgeBase, Model, NextQuery, Patient, Ranking, ResolvedPatient, RuleSet};
 
 /// `count` patients with `n` clinical findings each, drawn from a diagnosis's rules, plus noise.
 fn patients(model: &Model, n: usize, count: usize, seed: u64) -> Vec<ResolvedPatient> {
@@ -135,5 +138,30 @@ fn scale(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, build, rank, batch, scale);
+fn next(c: &mut Criterion) {
+    let model = Model::builtin().unwrap();
+    let mut g = c.benchmark_group("next");
+    for n in [3usize, 12] {
+        let pool = patients(&model, n, 256, 31 + n as u64);
+        // Made on first use: not part of the figure.
+        black_box(model.information_gains(&pool[0]));
+        let mut i = 0;
+        g.bench_with_input(BenchmarkId::new("gains", n), &n, |b, _| {
+            b.iter(|| {
+                i = (i + 1) % pool.len();
+                black_box(model.information_gains(black_box(&pool[i])))
+            })
+        });
+        let query = NextQuery::top(5);
+        g.bench_with_input(BenchmarkId::new("findings", n), &n, |b, _| {
+            b.iter(|| {
+                i = (i + 1) % pool.len();
+                black_box(model.next_findings(black_box(&pool[i]), &query))
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, build, rank, batch, scale, next);
 criterion_main!(benches);

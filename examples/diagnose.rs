@@ -21,12 +21,11 @@
 //! `sensitivity`.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use osteodx::phenopacket::{looks_like_phenopacket, Phenopacket};
-use osteodx::{
-    Differential, KnowledgeBase, Model, NextFinding, NextQuery, Ontology, Patient, Robustness, RuleSet, Sensitivity,
-};
+use osteodx::{Differential, NextFinding, NextQuery, Patient, Robustness, Sensitivity};
+
+#[path = "support/input.rs"]
+mod input;
 
 struct Options {
     json: bool,
@@ -116,28 +115,10 @@ fn demo_patient() -> Patient {
 
 fn run() -> Result<(), String> {
     let o = parse_args()?;
-    let mut rules = RuleSet::builtin().map_err(|e| e.to_string())?;
-    if let Some(path) = &o.rules {
-        rules = rules.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
-    }
-    let kb = KnowledgeBase::new(rules).map_err(|e| e.to_string())?;
-    let mut model = Model::compile(&kb);
-    if let Some(obo) = &o.obo {
-        model = model.with_ontology(Arc::new(Ontology::from_obo(obo).map_err(|e| e.to_string())?));
-    }
+    let model = input::model(o.rules.as_deref(), o.obo.as_deref())?;
     let patient = match &o.file {
         None => demo_patient(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-            let is_packet = o.kind.unwrap_or_else(|| looks_like_phenopacket(&text));
-            if is_packet {
-                Phenopacket::from_json(&text)
-                    .and_then(|p| p.to_patient(o.genes))
-                    .map_err(|e| format!("{path}: {e}"))?
-            } else {
-                Patient::from_json(&text).map_err(|e| format!("{path}: {e}"))?
-            }
-        }
+        Some(path) => input::patient(path, o.kind, o.genes)?,
     };
     let patient = if o.genes { patient } else { patient.without_genetics() };
     let resolved = model.resolve(&patient).map_err(|e| e.to_string())?;
@@ -283,7 +264,7 @@ fn robustness_lines(r: &Robustness, s: Option<&Sensitivity>) -> String {
     let decisive = |what: &str, d: &Option<osteodx::robustness::Decisive>| match d {
         Some(d) => format!("{what} {} makes {} first", d.findings.join(" + "), d.first_after),
         None => format!(
-            "no {what} of up to {} findings changes the first",
+            "{what} up to {} findings leaves it first",
             osteodx::robustness::MAX_DECISIVE
         ),
     };

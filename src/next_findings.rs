@@ -65,6 +65,8 @@ pub struct NextQuery {
     pub per_cost: bool,
     /// Only findings examined in one of these ways (empty: all).
     pub examinations: Vec<Examination>,
+    /// Findings not to suggest (e.g. asked already, answer unknown).
+    pub except: Vec<FindingId>,
 }
 
 impl NextQuery {
@@ -76,7 +78,15 @@ impl NextQuery {
             max_cost: None,
             per_cost: false,
             examinations: Vec::new(),
+            except: Vec::new(),
         }
+    }
+
+    /// Never suggest these findings.
+    #[must_use]
+    pub fn except(mut self, findings: &[FindingId]) -> Self {
+        self.except.extend_from_slice(findings);
+        self
     }
 
     /// Only findings that cost at most `cost`.
@@ -464,7 +474,8 @@ impl Model {
             let Some((_, f)) = findings.get_index(c.finding as usize) else {
                 continue;
             };
-            if query.max_cost.is_some_and(|m| f.cost > m)
+            if query.except.contains(&FindingId(c.finding))
+                || query.max_cost.is_some_and(|m| f.cost > m)
                 || (!query.examinations.is_empty() && !query.examinations.contains(&f.examination))
             {
                 continue;

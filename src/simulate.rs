@@ -1,4 +1,5 @@
-//! Synthetic patients sampled from a knowledge base, for sensitivity studies.
+//! Synthetic patients sampled from a knowledge base, for sensitivity studies, and simulated
+//! question loops ([`questions_to_reach`]).
 //!
 //! For each patient a diagnosis of the differential (not a look-alike) is drawn uniformly. Each of its clinical rules (not `against`)
 //! is then kept with probability equal to its frequency; one value is drawn per context kind
@@ -17,9 +18,13 @@
 //! # Ok::<(), osteodx::Error>(())
 //! ```
 
+use crate::id::{DiagnosisId, FindingId};
 use crate::knowledge::KnowledgeBase;
+use crate::model::Model;
+use crate::next_findings::NextQuery;
 use crate::patient::Patient;
 use crate::rule_file::FindingKind;
+use crate::score::Ranking;
 
 /// Noise and size settings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -284,4 +289,90 @@ pub fn synthetic_knowledge_base(
         });
     }
     KnowledgeBase::new(RuleSet { files })
+}
+
+/// How a question loop chooses the next finding to ask for ([`questions_to_reach`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Questioning {
+    /// The finding of highest expected information gain ([`Model::next_findings`]).
+    InformationGain,
+    /// The next finding in the order of the rules (diagnoses and rules in knowledge-base order)
+    /// that is still open: the baseline.
+    RuleOrder,
+}
+
+/// A simulated question loop: a patient of diagnosis `truth` starts with nothing known and is
+/// asked one finding after another, chosen `how`; it answers present with the finding's
+/// frequency in `truth` as the compiled rules imply it ([`Model::finding_frequency`]), drawn
+/// with the seed. Returns the number of questions after which the posterior of `truth` first
+/// reaches `until`, or `None` when `max` questions do not get there.
+///
+/// ```
+/// use osteodx::simulate::{questions_to_reach, Questioning};
+/// let model = osteodx::Model::builtin()?;
+/// let oi = model.diagnosis_index("osteogenesis_imperfecta").unwrap();
+/// let n = questions_to_reach(&model, oi, Questioning::InformationGain, 0.9, 30, 1);
+/// assert!(n.is_some_and(|n| n <= 30));
+/// assert_eq!(n, questions_to_reach(&model, oi, Questioning::InformationGain, 0.9, 30, 1));
+/// # Ok::<(), osteodx::Error>(())
+/// ```
+#[must_use]
+pub fn questions_to_reach(
+    model: &Model,
+    truth: DiagnosisId,
+    how: Questioning,
+    until: f64,
+    max: usize,
+    seed: u64,
+) -> Option<usize> {
+    let mut rng = SplitMix64::new(seed);
+    let kb = model.knowledge_base();
+    let truth_id = model.diagnosis_id(truth).to_owned();
+    let rule_order: Vec<FindingId> = {
+        let mut seen = vec![false; kb.findings().len()];
+        let mut order = Vec::new();
+        for d in kb.diagnoses().values() {
+            for r in &d.rules {
+                if !std::mem::replace(&mut seen[r.finding], true) {
+                    order.push(FindingId(r.finding as u32));
+                }
+            }
+        }
+        order
+    };
+    let mut patient = Patient::new();
+    let mut ranking = Ranking::new(model);
+    for asked in 0..=max {
+        let resolved = model.resolve(&patient).ok()?;
+        model.rank_into(&resolved, &mut ranking);
+        let posterior = ranking
+            .entries()
+            .iter()
+            .find(|e| model.diagnosis_id(e.diagnosis) == truth_id)
+            .map_or(0.0, |e| e.posterior);
+        if posterior >= until {
+            return Some(asked);
+        }
+        if asked == max {
+            break;
+        }
+        let next = match how {
+            Questioning::InformationGain => model
+                .next_findings(&resolved, &NextQuery::top(1))
+                .first()
+                .map(|n| n.finding),
+            Questioning::RuleOrder => {
+                let open: Vec<FindingId> = model.information_gains(&resolved).into_iter().map(|(f, _)| f).collect();
+                rule_order.iter().copied().find(|f| open.contains(f))
+            }
+        };
+        let f = next?;
+        let id = model.finding_id(f).to_owned();
+        patient = if rng.unit() < model.finding_frequency(f, truth) {
+            patient.present(id)
+        } else {
+            patient.absent(id)
+        };
+    }
+    None
 }

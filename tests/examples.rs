@@ -51,6 +51,20 @@ fn diagnose_runs_on_the_demo_a_patient_and_a_phenopacket() {
 }
 
 #[test]
+fn ask_follows_a_script_and_stops_when_sure() {
+    let out = run_example(&["ask", "--", "--script", "examples/ask-answers.txt"]);
+    let asked = out.lines().filter(|l| l.starts_with("ask: ")).count();
+    let answered = out.lines().filter(|l| l.starts_with("> ")).count();
+    assert!(asked >= 2 && answered == asked, "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.contains("reached") || last.contains("stopped"), "{out}");
+    // The same script gives the same session.
+    assert_eq!(out, run_example(&["ask", "--", "--script", "examples/ask-answers.txt"]));
+    let simulated = run_example(&["ask", "--", "--simulate", "1", "--max-questions", "10"]);
+    assert!(simulated.lines().last().unwrap().starts_with("all"), "{simulated}");
+}
+
+#[test]
 fn evaluate_runs_on_the_example_patients() {
     let json = run_example(&["evaluate", "--", "--format", "json", "examples/patients"]);
     let v: serde_json::Value = serde_json::from_str(&json).expect("--format json prints JSON");

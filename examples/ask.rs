@@ -1,0 +1,300 @@
+//! An interactive differential: shows the differential, proposes the finding to examine next,
+//! reads the answer, updates, and goes on until the first diagnosis is sure enough.
+//!
+//! ```text
+//! cargo run --example ask                                   # start from nothing
+//! cargo run --example ask -- examples/patients/adult.json   # start from a patient
+//! cargo run --example ask -- --script examples/ask-answers.txt  # answers from a file
+//! cargo run --release --example ask -- --simulate 20        # questions needed, simulated
+//! ```
+//!
+//! Answers: `y` (present), `n` (absent), `u` (unknown: ask something else), `q` (stop). In a
+//! script, one answer per line; `#` starts a comment; the end of the file stops.
+//!
+//! Options: `--until P` (stop when the first reaches posterior P, default 0.9),
+//! `--max-questions N` (default 20), `--max-cost C` (only findings of cost at most C),
+//! `--per-cost` (ask by gain per cost), `--rules PATH`, `--hpo-obo FILE`, `--no-genes`.
+//!
+//! `--simulate N [--seed S]`: for each diagnosis of the differential, N simulated patients
+//! answer from the frequencies the rules imply for it (`osteodx::simulate::questions_to_reach`);
+//! prints the mean number of questions until the true diagnosis reaches `--until`, asking by
+//! information gain and in the order of the rules (a question loop that does not get there
+//! counts as `--max-questions`).
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use osteodx::simulate::{questions_to_reach, Questioning};
+use osteodx::{FindingId, Model, NextQuery, Patient};
+
+#[path = "support/input.rs"]
+mod input;
+
+struct Options {
+    script: Option<String>,
+    until: f64,
+    max_questions: usize,
+    max_cost: Option<f64>,
+    per_cost: bool,
+    rules: Option<String>,
+    obo: Option<String>,
+    genes: bool,
+    simulate: Option<usize>,
+    seed: u64,
+    file: Option<String>,
+}
+
+const USAGE: &str = "usage: ask [--script FILE] [--until P] [--max-questions N] [--max-cost C] [--per-cost] [--rules PATH] [--hpo-obo FILE] [--no-genes] [--simulate N [--seed S]] [FILE]";
+
+fn parse_args() -> Result<Options, String> {
+    let mut o = Options {
+        script: None,
+        until: 0.9,
+        max_questions: 20,
+        max_cost: None,
+        per_cost: false,
+        rules: None,
+        obo: None,
+        genes: true,
+        simulate: None,
+        seed: 1,
+        file: None,
+    };
+    let mut args = std::env::args().skip(1);
+    let value = |name: &str, args: &mut dyn Iterator<Item = String>| {
+        args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+    };
+    while let Some(a) = args.next() {
+        let number = |v: String| v.parse::<f64>().map_err(|_| format!("{a} takes a number, not {v:?}"));
+        match a.as_str() {
+            "--script" => o.script = Some(value(&a, &mut args)?),
+            "--until" => o.until = number(value(&a, &mut args)?)?,
+            "--max-questions" => o.max_questions = number(value(&a, &mut args)?)? as usize,
+            "--max-cost" => o.max_cost = Some(number(value(&a, &mut args)?)?),
+            "--per-cost" => o.per_cost = true,
+            "--rules" => o.rules = Some(value(&a, &mut args)?),
+            "--hpo-obo" => o.obo = Some(value(&a, &mut args)?),
+            "--no-genes" => o.genes = false,
+            "--simulate" => o.simulate = Some(number(value(&a, &mut args)?)? as usize),
+            "--seed" => o.seed = number(value(&a, &mut args)?)? as u64,
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
+            s => o.file = Some(s.to_owned()),
+        }
+    }
+    Ok(o)
+}
+
+/// An answer to "is it present?".
+enum Answer {
+    Present,
+    Absent,
+    Unknown,
+    Quit,
+}
+
+fn parse_answer(line: &str) -> Option<Answer> {
+    match line.trim().to_lowercase().as_str() {
+        "y" | "yes" | "present" => Some(Answer::Present),
+        "n" | "no" | "absent" => Some(Answer::Absent),
+        "u" | "unknown" | "?" | "skip" => Some(Answer::Unknown),
+        "q" | "quit" | "stop" => Some(Answer::Quit),
+        _ => None,
+    }
+}
+
+/// Where answers come from: the terminal or a script.
+struct Answers {
+    lines: Box<dyn Iterator<Item = std::io::Result<String>>>,
+    interactive: bool,
+}
+
+impl Answers {
+    fn next(&mut self, out: &mut impl Write) -> Result<Answer, String> {
+        loop {
+            if self.interactive {
+                write!(out, "present? [y/n/u/q] ").map_err(|e| e.to_string())?;
+                out.flush().map_err(|e| e.to_string())?;
+            }
+            let Some(line) = self.lines.next() else {
+                return Ok(Answer::Quit);
+            };
+            let line = line.map_err(|e| e.to_string())?;
+            let line = line.split('#').next().unwrap_or("").trim().to_owned();
+            if line.is_empty() {
+                continue;
+            }
+            match parse_answer(&line) {
+                Some(a) => {
+                    if !self.interactive {
+                        writeln!(out, "> {line}").map_err(|e| e.to_string())?;
+                    }
+                    return Ok(a);
+                }
+                None if self.interactive => writeln!(out, "answer y, n, u or q").map_err(|e| e.to_string())?,
+                None => return Err(format!("answer {line:?} is not y, n, u or q")),
+            }
+        }
+    }
+}
+
+fn percent(p: f64) -> String {
+    if p >= 0.0005 || p == 0.0 {
+        format!("{:.1}%", 100.0 * p)
+    } else {
+        "<0.1%".to_owned()
+    }
+}
+
+fn session(o: &Options, model: &Model, out: &mut impl Write) -> Result<(), String> {
+    let mut patient = match &o.file {
+        Some(path) => input::patient(path, None, o.genes)?,
+        None => Patient::new(),
+    };
+    let mut answers = match &o.script {
+        Some(path) => {
+            let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            Answers {
+                lines: Box::new(std::io::BufReader::new(file).lines()),
+                interactive: false,
+            }
+        }
+        None => Answers {
+            lines: Box::new(std::io::stdin().lock().lines()),
+            interactive: true,
+        },
+    };
+    let mut unknown: Vec<FindingId> = Vec::new();
+    let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(|e| e.to_string());
+    for asked in 0.. {
+        let resolved = model.resolve(&patient).map_err(|e| e.to_string())?;
+        let d = model.diagnose(&resolved);
+        let top: Vec<String> = d
+            .diagnoses
+            .iter()
+            .take(3)
+            .map(|x| format!("{} {}", x.id, percent(x.posterior)))
+            .collect();
+        w(
+            out,
+            format!(
+                "differential: {}; none of these {}",
+                top.join(", "),
+                percent(d.none_of_these)
+            ),
+        )?;
+        let first = d.diagnoses.first().filter(|x| x.posterior >= d.none_of_these);
+        if let Some(f) = first.filter(|f| f.posterior >= o.until) {
+            return w(
+                out,
+                format!("{} reached {} after {asked} questions", f.id, percent(f.posterior)),
+            );
+        }
+        if asked >= o.max_questions {
+            return w(out, format!("stopped after {asked} questions"));
+        }
+        let mut query = NextQuery::top(1).except(&unknown);
+        query.max_cost = o.max_cost;
+        query.per_cost = o.per_cost;
+        let Some(next) = model.next_findings(&resolved, &query).into_iter().next() else {
+            return w(out, "nothing left to ask".to_owned());
+        };
+        let why: Vec<String> = next
+            .separates
+            .iter()
+            .map(|g| format!("{} {:.0}%", g.diagnosis, 100.0 * g.probability_present))
+            .collect();
+        w(
+            out,
+            format!(
+                "ask: {} ({}, {}; {:.2} bits; present in {})",
+                next.label,
+                next.id,
+                next.examination.as_str(),
+                next.information_gain_bits,
+                why.join(", ")
+            ),
+        )?;
+        match answers.next(out)? {
+            Answer::Present => patient = patient.present(next.id),
+            Answer::Absent => patient = patient.absent(next.id),
+            Answer::Unknown => unknown.push(next.finding),
+            Answer::Quit => return w(out, format!("stopped after {asked} questions")),
+        }
+    }
+    Ok(())
+}
+
+fn simulate(o: &Options, model: &Model, n: usize, out: &mut impl Write) -> Result<(), String> {
+    let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(|e| e.to_string());
+    w(
+        out,
+        format!(
+            "questions until the true diagnosis reaches {} ({n} simulated patients each, at most {}; seed {})",
+            percent(o.until),
+            o.max_questions,
+            o.seed
+        ),
+    )?;
+    w(
+        out,
+        format!("{:<26} {:>18} {:>12}", "diagnosis", "information gain", "rule order"),
+    )?;
+    let (mut total_gain, mut total_order, mut count) = (0usize, 0usize, 0usize);
+    for d in 0..model.n_diagnoses() {
+        let id = osteodx::DiagnosisId(d as u32);
+        if model.is_lookalike(id) {
+            continue;
+        }
+        let mean = |how: Questioning| {
+            (0..n)
+                .map(|i| {
+                    let seed = o.seed.wrapping_mul(1_000_003).wrapping_add((d * n + i) as u64);
+                    questions_to_reach(model, id, how, o.until, o.max_questions, seed).unwrap_or(o.max_questions)
+                })
+                .sum::<usize>()
+        };
+        let (gain, order) = (mean(Questioning::InformationGain), mean(Questioning::RuleOrder));
+        total_gain += gain;
+        total_order += order;
+        count += n;
+        let avg = |x: usize| x as f64 / n.max(1) as f64;
+        w(
+            out,
+            format!(
+                "{:<26} {:>18.1} {:>12.1}",
+                model.diagnosis_id(id),
+                avg(gain),
+                avg(order)
+            ),
+        )?;
+    }
+    let avg = |x: usize| x as f64 / count.max(1) as f64;
+    w(
+        out,
+        format!("{:<26} {:>18.1} {:>12.1}", "all", avg(total_gain), avg(total_order)),
+    )
+}
+
+fn run() -> Result<(), String> {
+    let o = parse_args()?;
+    let model = input::model(o.rules.as_deref(), o.obo.as_deref())?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match o.simulate {
+        Some(n) => simulate(&o, &model, n, &mut out),
+        None => session(&o, &model, &mut out),
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        // Output closed (e.g. piped into `head`): stop quietly.
+        Err(e) if e.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

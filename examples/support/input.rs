@@ -1,0 +1,36 @@
+//! What the examples share: the model (built-in rules, optionally with a user's rules over
+//! them and another HPO release) and a patient read from a file (the crate's JSON or a
+//! phenopacket, detected).
+
+use std::sync::Arc;
+
+use osteodx::phenopacket::{looks_like_phenopacket, Phenopacket};
+use osteodx::{KnowledgeBase, Model, Ontology, Patient, RuleSet};
+
+/// The built-in rules with the rules at `rules` over them, compiled; `obo` places HPO terms.
+pub fn model(rules: Option<&str>, obo: Option<&str>) -> Result<Model, String> {
+    let mut set = RuleSet::builtin().map_err(|e| e.to_string())?;
+    if let Some(path) = rules {
+        set = set.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
+    }
+    let kb = KnowledgeBase::new(set).map_err(|e| e.to_string())?;
+    let mut model = Model::compile(&kb);
+    if let Some(obo) = obo {
+        model = model.with_ontology(Arc::new(Ontology::from_obo(obo).map_err(|e| e.to_string())?));
+    }
+    Ok(model)
+}
+
+/// A patient from a file: a phenopacket when `phenopacket` says so or the text looks like one,
+/// the crate's patient JSON otherwise; without genetic results unless `genes`.
+pub fn patient(path: &str, phenopacket: Option<bool>, genes: bool) -> Result<Patient, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let patient = if phenopacket.unwrap_or_else(|| looks_like_phenopacket(&text)) {
+        Phenopacket::from_json(&text)
+            .and_then(|p| p.to_patient(genes))
+            .map_err(|e| format!("{path}: {e}"))?
+    } else {
+        Patient::from_json(&text).map_err(|e| format!("{path}: {e}"))?
+    };
+    Ok(if genes { patient } else { patient.without_genetics() })
+}
