@@ -660,7 +660,9 @@ fn gain_above(pred: &Predictive, c: &Candidate, state: &State, floor: f64) -> Op
     if bound <= floor {
         return None;
     }
-    Some((bound - none * h2(r_none)).max(0.0))
+    // "None of these" below 1e-12 adds at most its mass (in bits): left out.
+    let none_term = if none > 1e-12 { none * h2(r_none) } else { 0.0 };
+    Some((bound - none_term).max(0.0))
 }
 
 #[cfg(test)]
