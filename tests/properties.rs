@@ -54,6 +54,45 @@ fn patient() -> impl Strategy<Value = Patient> {
         })
 }
 
+/// A finding and all its ancestors.
+fn lineage(kb: &osteodx::KnowledgeBase, f: usize) -> Vec<usize> {
+    let mut out = vec![f];
+    let mut i = 0;
+    while i < out.len() {
+        for &p in &kb.findings()[out[i]].parents {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The regression proptest found (tests/properties.proptest-regressions): a patient with
+/// hypophosphatemia given renal hypophosphatemia as well scores as renal hypophosphatemia alone,
+/// for every diagnosis; the more specific term is the evidence, not an addition to it.
+#[test]
+fn a_more_specific_finding_replaces_its_ancestor() {
+    let m = model();
+    let both = resolve(
+        &Patient::new()
+            .present("hypophosphatemia")
+            .present("renal_hypophosphatemia"),
+    );
+    let specific = resolve(&Patient::new().present("renal_hypophosphatemia"));
+    let general = resolve(&Patient::new().present("hypophosphatemia"));
+    for d in 0..m.n_diagnoses() {
+        let id = osteodx::DiagnosisId(d as u32);
+        assert_eq!(m.units(&both, id), m.units(&specific, id));
+    }
+    let rickets = m.diagnosis_index("rickets").unwrap();
+    assert!(
+        m.units(&specific, rickets) < m.units(&general, rickets),
+        "the refinement the test guards against"
+    );
+}
+
 fn resolve(p: &Patient) -> ResolvedPatient {
     model().resolve(p).expect("random patients are valid")
 }
@@ -98,6 +137,14 @@ proptest! {
         prop_assume!(!r.against && r.frequency > f.background);
         prop_assume!(!p.present.contains(&f.id) && !p.absent.contains(&f.id));
         prop_assume!(!f.kind.is_context() || !p.present.iter().any(|x| kb.findings()[x.as_str()].kind == f.kind));
+        // A finding related to a present one refines it (a descendant replaces its ancestor) or
+        // is implied by it (an ancestor adds nothing): that is not new evidence
+        // (`a_more_specific_finding_replaces_its_ancestor`).
+        let fi = kb.finding_index(&f.id).unwrap();
+        prop_assume!(!p.present.iter().any(|x| {
+            let xi = kb.finding_index(x).unwrap();
+            lineage(kb, xi).contains(&fi) || lineage(kb, fi).contains(&xi)
+        }));
         // Look-alikes included: model.units gives any diagnosis's total.
         let id = osteodx::DiagnosisId(index as u32);
         let before = model().units(&resolve(&p), id);
