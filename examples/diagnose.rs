@@ -133,11 +133,15 @@ fn run() -> Result<(), String> {
             robustness: &robustness,
             sensitivity: sensitivity.as_ref(),
         };
-        println!("{}", serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?);
+        let text = serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?;
+        input::emit(&(text + "\n"))?;
     } else {
-        print!("{}", table(&differential, o.top));
-        print!("{}", robustness_lines(&robustness, sensitivity.as_ref()));
-        print!("{}", next_table(&next));
+        input::emit(&format!(
+            "{}{}{}",
+            table(&differential, o.top),
+            robustness_lines(&robustness, sensitivity.as_ref()),
+            next_table(&next)
+        ))?;
     }
     Ok(())
 }

@@ -171,7 +171,7 @@ fn run() -> Result<(), String> {
     let o = parse_args()?;
     let map = match &o.mapping {
         Some(path) => DiseaseMap::from_path(path).map_err(|e| e.to_string())?,
-        None => DiseaseMap::builtin(),
+        None => DiseaseMap::builtin().map_err(|e| e.to_string())?,
     };
     let (cases, skipped) = collect_cases(&o.dir, &map).map_err(|e| e.to_string())?;
     for (path, why) in &skipped {

@@ -105,7 +105,8 @@ fn line(label: &str, s: &Scored) -> String {
 
 fn run() -> Result<(), String> {
     let dir = std::env::args().nth(1).ok_or("usage: fit DIR")?;
-    let (cases, _) = collect_cases(&dir, &DiseaseMap::builtin()).map_err(|e| e.to_string())?;
+    let (cases, _) =
+        collect_cases(&dir, &DiseaseMap::builtin().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let kb = KnowledgeBase::builtin().map_err(|e| e.to_string())?;
     let as_patients = |cases: &[LabelledCase]| -> Result<Vec<(Option<String>, Patient)>, String> {
         cases

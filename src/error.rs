@@ -269,7 +269,15 @@ pub enum PatientError {
         /// The unit.
         unit: String,
     },
-    /// The patient JSON could not be parsed.
-    #[error("{0}")]
-    Json(String),
+    /// The patient JSON could not be parsed (not a JSON object, not JSON, or a field of the
+    /// wrong type).
+    #[error("{line}:{column}: {message}")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
 }

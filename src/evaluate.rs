@@ -440,9 +440,10 @@ impl Report {
 /// annotations that make up the seven diagnoses; lines are `DB:ID<TAB>diagnosis_id[<TAB>name]`.
 ///
 /// ```
-/// let map = osteodx::evaluate::DiseaseMap::builtin();
+/// let map = osteodx::evaluate::DiseaseMap::builtin()?;
 /// assert_eq!(map.diagnosis_of(&["OMIM:259700".to_owned()]), Some("infantile"));
 /// assert_eq!(map.diagnosis_of(&["OMIM:259775".to_owned()]), None);
+/// # Ok::<(), osteodx::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DiseaseMap {
@@ -451,8 +452,12 @@ pub struct DiseaseMap {
 
 impl DiseaseMap {
     /// The mapping shipped with the crate.
-    pub fn builtin() -> Self {
-        Self::parse(include_str!("../data/disease-map.tsv")).unwrap_or_default()
+    ///
+    /// # Errors
+    /// If the shipped file does not parse (a test guards against it): an error, never an empty
+    /// mapping.
+    pub fn builtin() -> Result<Self, crate::Error> {
+        Self::parse(include_str!("../data/disease-map.tsv"))
     }
 
     /// Parse the TSV form; `#` lines are comments.

@@ -58,6 +58,7 @@ pub mod error;
 pub mod evaluate;
 pub mod explain;
 pub mod id;
+mod json_input;
 pub mod knowledge;
 pub mod labs;
 pub mod load;

@@ -184,9 +184,12 @@ impl Model {
     }
 
     /// The ontology used to place HPO terms: the one given, or the built-in HPO graph.
-    pub fn ontology(&self) -> &Ontology {
+    ///
+    /// # Errors
+    /// If the built-in graph does not parse ([`Ontology::builtin`]).
+    pub fn ontology(&self) -> Result<&Ontology, crate::Error> {
         match &self.ontology {
-            Some(o) => o,
+            Some(o) => Ok(o),
             None => Ontology::builtin(),
         }
     }

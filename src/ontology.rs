@@ -5,9 +5,10 @@
 //! `hp.obo` of another release instead.
 //!
 //! ```
-//! let hpo = osteodx::Ontology::builtin();
+//! let hpo = osteodx::Ontology::builtin()?;
 //! let optic_atrophy = hpo.canonical("HP:0000648").unwrap();
 //! assert!(!hpo.parents(optic_atrophy).is_empty());
+//! # Ok::<(), osteodx::Error>(())
 //! ```
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use std::sync::OnceLock;
 use crate::error::Error;
 
 const BUILTIN: &str = include_str!("../data/hp-is-a.tsv");
+const BUILTIN_PATH: &str = "<builtin>/hp-is-a.tsv";
 
 /// An HPO `is_a` graph over numeric term ids (`HP:0000648` is 648).
 #[derive(Debug, Clone, Default)]
@@ -41,9 +43,23 @@ fn parse_hpo(s: &str) -> Option<u32> {
 
 impl Ontology {
     /// The graph shipped with the crate (parsed once, on first use).
-    pub fn builtin() -> &'static Ontology {
-        static ONCE: OnceLock<Ontology> = OnceLock::new();
-        ONCE.get_or_init(|| Self::from_tsv(Path::new("<builtin>/hp-is-a.tsv"), BUILTIN).unwrap_or_default())
+    ///
+    /// # Errors
+    /// [`Error::Ontology`] if the shipped graph does not parse (a test guards against it).
+    pub fn builtin() -> Result<&'static Ontology, Error> {
+        static ONCE: OnceLock<Result<Ontology, (usize, String)>> = OnceLock::new();
+        let parsed = ONCE.get_or_init(|| {
+            Self::from_tsv(Path::new(BUILTIN_PATH), BUILTIN).map_err(|e| match e {
+                Error::Ontology { line, message, .. } => (line, message),
+                other => (0, other.to_string()),
+            })
+        });
+        // A failure is an error, never an empty graph (the built-in file is tested to parse).
+        parsed.as_ref().map_err(|(line, message)| Error::Ontology {
+            path: BUILTIN_PATH.into(),
+            line: *line,
+            message: message.clone(),
+        })
     }
 
     /// Parse the shipped TSV form: `HP:id<TAB>parent,parent` and `alt<TAB>HP:old<TAB>HP:new`.

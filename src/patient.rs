@@ -207,6 +207,13 @@ impl Patient {
     /// # Errors
     /// [`PatientError::Json`](crate::PatientError::Json) with line and column.
     pub fn from_json(text: &str) -> Result<Self, crate::Error> {
-        serde_json::from_str(text).map_err(|e| crate::PatientError::Json(e.to_string()).into())
+        crate::json_input::parse_object(text).map_err(|e| {
+            crate::PatientError::Json {
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            }
+            .into()
+        })
     }
 }

@@ -387,10 +387,10 @@ impl Phenopacket {
                 limit: MAX_BYTES,
             });
         }
-        serde_json::from_str(text).map_err(|e| PhenopacketError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
+        crate::json_input::parse_object(text).map_err(|e| PhenopacketError::Json {
+            line: e.line,
+            column: e.column,
+            message: e.message,
         })
     }
 

@@ -17,6 +17,7 @@ use crate::id::{EvidenceId, FindingId};
 use crate::knowledge::is_hpo_id;
 use crate::labs::{self, PANCYTOPENIA};
 use crate::model::Model;
+use crate::ontology::Ontology;
 use crate::patient::{Analyte, Patient, Sex, Zygosity};
 use crate::tables::Row;
 
@@ -335,12 +336,13 @@ impl Model {
     /// # Ok::<(), osteodx::Error>(())
     /// ```
     pub fn resolve(&self, patient: &Patient) -> Result<ResolvedPatient, Error> {
+        let ontology = self.ontology()?;
         let mut b = Builder::default();
         for name in &patient.present {
-            self.resolve_name(name, true, &mut b);
+            self.resolve_name(ontology, name, true, &mut b);
         }
         for name in &patient.absent {
-            self.resolve_name(name, false, &mut b);
+            self.resolve_name(ontology, name, false, &mut b);
         }
         self.resolve_context(patient, &mut b)?;
         self.resolve_genes(patient, &mut b);
@@ -354,11 +356,11 @@ impl Model {
                 return Err(PatientError::PresentAndAbsent(name.clone()).into());
             }
         }
-        Ok(self.observations(b))
+        Ok(self.observations(ontology, b))
     }
 
     /// Drop what other observations already imply, then lay the rest out in a fixed order.
-    fn observations(&self, mut b: Builder) -> ResolvedPatient {
+    fn observations(&self, ontology: &Ontology, mut b: Builder) -> ResolvedPatient {
         let hier = &self.hierarchy;
         let layout = self.tables.layout;
         // Placed terms that sit exactly where an earlier one sits add nothing the rules can see.
@@ -394,7 +396,7 @@ impl Model {
                 .map(|r| self.tables.fallback[r.index()])
                 .min()
                 .unwrap_or(ROW_FALLBACK);
-            let mut ancestors = self.ontology().ancestors(t);
+            let mut ancestors = ontology.ancestors(t);
             ancestors.sort_unstable();
             nodes.push(Node {
                 rows,
@@ -403,7 +405,7 @@ impl Model {
                 fallback,
             });
         }
-        let below = |x: &Node, y: &Node| self.is_more_general(&x.term, &y.term);
+        let below = |x: &Node, y: &Node| self.is_more_general(ontology, &x.term, &y.term);
         // Each node with a given descendant joins the first descendant that has none itself.
         let owner: Vec<Option<usize>> = (0..nodes.len())
             .map(|i| {
@@ -464,9 +466,8 @@ impl Model {
     }
 
     /// True when term `x` is a strict ancestor of term `y` (so `y` implies `x`).
-    fn is_more_general(&self, x: &Term, y: &Term) -> bool {
+    fn is_more_general(&self, ontology: &Ontology, x: &Term, y: &Term) -> bool {
         let hier = &self.hierarchy;
-        let ontology = self.ontology();
         let hpo_of = |f: FindingId| {
             self.kb.findings()[f.index()]
                 .hpo
@@ -507,8 +508,15 @@ impl Model {
     }
 
     /// Nearest vocabulary findings of an HPO term outside the vocabulary (empty when none).
-    pub fn place_hpo(&self, term: &str) -> Vec<FindingId> {
-        let ontology = self.ontology();
+    ///
+    /// # Errors
+    /// If the built-in HPO graph does not parse ([`Ontology::builtin`]).
+    pub fn place_hpo(&self, term: &str) -> Result<Vec<FindingId>, Error> {
+        Ok(self.place_in(self.ontology()?, term))
+    }
+
+    /// [`Model::place_hpo`] with this ontology.
+    fn place_in(&self, ontology: &Ontology, term: &str) -> Vec<FindingId> {
         let Some(start) = ontology.canonical(term) else {
             return Vec::new();
         };
@@ -525,7 +533,7 @@ impl Model {
         out
     }
 
-    fn resolve_name(&self, name: &str, present: bool, b: &mut Builder) {
+    fn resolve_name(&self, ontology: &Ontology, name: &str, present: bool, b: &mut Builder) {
         if let Some(f) = self.lookup(name) {
             let list = if present { &mut b.present } else { &mut b.absent };
             list.push((f, name.to_owned()));
@@ -533,8 +541,8 @@ impl Model {
         }
         let trimmed = name.trim();
         if is_hpo_id(trimmed) {
-            if let Some(term) = self.ontology().canonical(trimmed) {
-                let placed = self.place_hpo(trimmed);
+            if let Some(term) = ontology.canonical(trimmed) {
+                let placed = self.place_in(ontology, trimmed);
                 if placed.is_empty() {
                     if present {
                         // One unrelated clinical finding of ordinary specificity.

@@ -92,7 +92,7 @@ fn durations() {
 #[test]
 fn every_example_patient_ranks_its_diagnosis_first() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/patients");
-    let map = osteodx::evaluate::DiseaseMap::builtin();
+    let map = osteodx::evaluate::DiseaseMap::builtin().unwrap();
     let model = Model::builtin().unwrap();
     let mut seen = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -136,4 +136,30 @@ fn a_gestational_age_is_an_antenatal_onset() {
         "{:?}",
         r.notes.derived
     );
+}
+
+/// Input as other systems write it: a byte-order mark is accepted; a document that is not a
+/// JSON object is an error naming where; positions are given once.
+#[test]
+fn json_input_objects_only_bom_accepted_positions_once() {
+    use osteodx::phenopacket::{Phenopacket, PhenopacketError};
+    use osteodx::{Error, Patient, PatientError};
+    let p = Patient::from_json("\u{feff}{\"present\": [\"blue sclerae\"]}").unwrap();
+    assert_eq!(p.present, ["blue sclerae"]);
+    for text in ["[]", " 42", "\"x\"", "null", ""] {
+        match Patient::from_json(text) {
+            Err(Error::Patient(PatientError::Json { line: 1, message, .. })) => {
+                assert!(message.starts_with("expected a JSON object"), "{text:?}: {message}")
+            }
+            other => panic!("{text:?} gave {other:?}"),
+        }
+        assert!(
+            matches!(Phenopacket::parse(text), Err(PhenopacketError::Json { .. })),
+            "{text:?}"
+        );
+    }
+    let text = std::fs::read_to_string("tests/fixtures/example-phenopacket.json").unwrap();
+    assert!(Phenopacket::parse(&format!("\u{feff}{text}")).is_ok());
+    let err = Phenopacket::parse("{\"id\": \"x").unwrap_err().to_string();
+    assert!(err.starts_with("1:9: ") && !err.contains("line 1"), "{err}");
 }

@@ -1,0 +1,90 @@
+//! Reading JSON documents from outside (patients, phenopackets): a UTF-8 byte-order mark is
+//! skipped (Windows tools write one), the document must be a JSON object (serde would build a
+//! struct from an array), and errors carry line and column once, apart from the message.
+
+use serde::de::DeserializeOwned;
+
+/// Where a JSON document went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonProblem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// The text without a leading byte-order mark.
+pub(crate) fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Parse a JSON object into `T`.
+pub(crate) fn parse_object<T: DeserializeOwned>(text: &str) -> Result<T, JsonProblem> {
+    let text = strip_bom(text);
+    let start = text.len() - text.trim_start().len();
+    let before = &text[..start];
+    let line = 1 + before.matches('\n').count();
+    let column = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    match text[start..].chars().next() {
+        Some('{') => {}
+        Some(c) => {
+            return Err(JsonProblem {
+                line,
+                column,
+                message: format!("expected a JSON object, found {}", describe(c)),
+            })
+        }
+        None => {
+            return Err(JsonProblem {
+                line,
+                column,
+                message: "expected a JSON object, found an empty document".to_owned(),
+            })
+        }
+    }
+    serde_json::from_str(text).map_err(|e| {
+        let full = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        JsonProblem {
+            line: e.line(),
+            column: e.column(),
+            message: full.strip_suffix(&suffix).unwrap_or(&full).to_owned(),
+        }
+    })
+}
+
+fn describe(c: char) -> String {
+    match c {
+        '[' => "an array".to_owned(),
+        '"' => "a string".to_owned(),
+        '0'..='9' | '-' => "a number".to_owned(),
+        't' | 'f' => "a boolean".to_owned(),
+        'n' => "null".to_owned(),
+        c => format!("`{c}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Doc {
+        #[allow(dead_code)]
+        a: Option<u32>,
+    }
+
+    #[test]
+    fn objects_only_bom_skipped_positions_once() {
+        assert!(parse_object::<Doc>("\u{feff}{\"a\": 1}").is_ok());
+        let e = parse_object::<Doc>("  \n [1, 2]").unwrap_err();
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (2, 2, "expected a JSON object, found an array")
+        );
+        let e = parse_object::<Doc>("").unwrap_err();
+        assert_eq!(e.message, "expected a JSON object, found an empty document");
+        let e = parse_object::<Doc>("{\"a\": \"x").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 8));
+        assert!(!e.message.contains("line"), "{}", e.message);
+    }
+}
