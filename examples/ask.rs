@@ -167,7 +167,8 @@ fn session(o: &Options, model: &Model, out: &mut impl Write) -> Result<(), Strin
     let mut unknown: Vec<FindingId> = Vec::new();
     let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(|e| e.to_string());
     for asked in 0.. {
-        let resolved = model.resolve(&patient).map_err(|e| e.to_string())?;
+        let source = o.file.as_deref().unwrap_or("the patient");
+        let resolved = model.resolve(&patient).map_err(|e| format!("{source}: {e}"))?;
         let d = model.diagnose(&resolved);
         let top: Vec<String> = d
             .diagnoses

@@ -121,7 +121,8 @@ fn run() -> Result<(), String> {
         Some(path) => input::patient(path, o.kind, o.genes)?,
     };
     let patient = if o.genes { patient } else { patient.without_genetics() };
-    let resolved = model.resolve(&patient).map_err(|e| e.to_string())?;
+    let source = o.file.as_deref().unwrap_or("the demo patient");
+    let resolved = model.resolve(&patient).map_err(|e| format!("{source}: {e}"))?;
     let differential = model.diagnose(&resolved);
     let next = model.next_findings(&resolved, &NextQuery::top(o.next));
     let robustness = model.robustness(&resolved);

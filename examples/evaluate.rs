@@ -26,6 +26,10 @@ use std::sync::Arc;
 use osteodx::evaluate::{collect_cases, halves, DiseaseMap, Evaluation, LabelledCase, Report};
 use osteodx::{KnowledgeBase, Model, Ontology, Ranking, RuleSet, ScoringConfig};
 
+#[macro_use]
+#[path = "support/output.rs"]
+mod output;
+
 #[path = "support/plot.rs"]
 mod plot;
 
@@ -230,19 +234,24 @@ fn run() -> Result<(), String> {
                 }
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
+        say!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
     } else {
         for (name, (r, outcomes)) in &results {
-            println!("== {name}\n{}", r.to_text());
+            say!("== {name}\n{}", r.to_text());
             if o.cases {
-                println!("cases whose truth is not first ('none of these' a candidate):");
+                say!("cases whose truth is not first ('none of these' a candidate):");
                 for c in outcomes.iter().filter(|c| c.top != c.truth) {
-                    println!(
+                    say!(
                         "  {:<40} truth {:<24} top {:<24} rank {}  p(top) {:.3}  p(none) {:.3}",
-                        c.id, c.truth, c.top, c.rank, c.top_posterior, c.none_of_these
+                        c.id,
+                        c.truth,
+                        c.top,
+                        c.rank,
+                        c.top_posterior,
+                        c.none_of_these
                     );
                 }
-                println!();
+                say!();
             }
         }
     }

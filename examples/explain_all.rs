@@ -2,19 +2,43 @@
 use osteodx::phenopacket::Phenopacket;
 use osteodx::{DiagnosisId, KnowledgeBase, Model, ScoringConfig};
 
-fn main() {
+#[macro_use]
+#[path = "support/output.rs"]
+mod output;
+
+const USAGE: &str = "usage: explain_all [--set NAME=VALUE]... PHENOPACKET...";
+
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("explain_all: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut config = ScoringConfig::default();
     while args.first().is_some_and(|a| a == "--set") {
         args.remove(0);
-        config.set(&args.remove(0)).unwrap();
+        if args.is_empty() {
+            return Err(format!("--set needs NAME=VALUE\n{USAGE}"));
+        }
+        config.set(&args.remove(0)).map_err(|e| e.to_string())?;
     }
-    let kb = KnowledgeBase::builtin().unwrap();
+    if args.is_empty() || args.iter().any(|a| a.starts_with("--")) {
+        return Err(USAGE.to_owned());
+    }
+    let kb = KnowledgeBase::builtin().map_err(|e| e.to_string())?;
     let model = Model::compile_with(&kb, config);
     for path in &args {
-        let packet = Phenopacket::from_path(path).unwrap();
-        let patient = model.resolve(&packet.to_patient(false).unwrap()).unwrap();
-        println!("== {path}");
+        let patient = Phenopacket::from_path(path)
+            .and_then(|p| p.to_patient(false))
+            .and_then(|p| model.resolve(&p))
+            .map_err(|e| format!("{path}: {e}"))?;
+        say!("== {path}");
         let mut rows: Vec<(f64, usize)> = (0..model.n_diagnoses())
             .map(|d| {
                 let units = model.units(&patient, DiagnosisId(d as u32));
@@ -38,7 +62,7 @@ fn main() {
                     )
                 })
                 .collect();
-            println!(
+            say!(
                 "  {:>7.2} {:<28} lr {:>6.2}  {}",
                 s,
                 kb.diagnoses()[d].id,
@@ -47,4 +71,5 @@ fn main() {
             );
         }
     }
+    Ok(())
 }

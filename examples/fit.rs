@@ -17,6 +17,10 @@ use std::process::ExitCode;
 use osteodx::evaluate::{collect_cases, halves, DiseaseMap, Evaluation, LabelledCase, Report};
 use osteodx::{KnowledgeBase, Model, Patient, Ranking, ScoringConfig};
 
+#[macro_use]
+#[path = "support/output.rs"]
+mod output;
+
 /// The grid: (constant, values).
 const GRID: &[(&str, &[f64])] = &[
     ("temperature", &[1.0, 1.5, 2.0, 2.5]),
@@ -128,26 +132,26 @@ fn run() -> Result<(), String> {
         }
         best.map(|(_, c)| c).unwrap_or_default()
     };
-    println!(
+    say!(
         "grid: {}",
         GRID.iter()
             .map(|(n, v)| format!("{n} {v:?}"))
             .collect::<Vec<_>>()
             .join("; ")
     );
-    println!("\ndefaults: {}", describe(&ScoringConfig::default()));
-    println!("{}", line("all cases", &score(&kb, ScoringConfig::default(), &all)));
+    say!("\ndefaults: {}", describe(&ScoringConfig::default()));
+    say!("{}", line("all cases", &score(&kb, ScoringConfig::default(), &all)));
     for (name, fit, other) in [("half A", &a, &b), ("half B", &b, &a)] {
         let c = best_on(fit);
-        println!("\nfitted on {name}: {}", describe(&c));
-        println!("{}", line(&format!("{name} (fitted on)"), &score(&kb, c, fit)));
-        println!("{}", line("the other half (held out)", &score(&kb, c, other)));
+        say!("\nfitted on {name}: {}", describe(&c));
+        say!("{}", line(&format!("{name} (fitted on)"), &score(&kb, c, fit)));
+        say!("{}", line("the other half (held out)", &score(&kb, c, other)));
     }
     let c = best_on(&all);
-    println!("\nfitted on all cases: {}", describe(&c));
-    println!("{}", line("all cases", &score(&kb, c, &all)));
-    println!("{}", line("half A", &score(&kb, c, &a)));
-    println!("{}", line("half B", &score(&kb, c, &b)));
+    say!("\nfitted on all cases: {}", describe(&c));
+    say!("{}", line("all cases", &score(&kb, c, &all)));
+    say!("{}", line("half A", &score(&kb, c, &a)));
+    say!("{}", line("half B", &score(&kb, c, &b)));
     Ok(())
 }
 

@@ -17,6 +17,10 @@ use osteodx::evaluate::Evaluation;
 use osteodx::simulate::{simulate, SimulationConfig};
 use osteodx::{KnowledgeBase, Model, RuleSet};
 
+#[macro_use]
+#[path = "support/output.rs"]
+mod output;
+
 const USAGE: &str = "usage: simulate [N] [--seed S] [--drop P] [--imprecision P] [--unrelated N] [--max-findings N] [--no-context] [--rules PATH] [--format text|json] [--write DIR]";
 
 fn run() -> Result<(), String> {
@@ -71,13 +75,16 @@ fn run() -> Result<(), String> {
     let report = eval.report();
     if json {
         let out = serde_json::json!({ "config": config, "report": report });
-        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+        say!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
     } else {
-        println!(
+        say!(
             "simulated {n} patients (seed {}, drop {}, imprecision {}, up to {} unrelated findings)\n",
-            config.seed, config.drop, config.imprecision, config.max_unrelated
+            config.seed,
+            config.drop,
+            config.imprecision,
+            config.max_unrelated
         );
-        print!("{}", report.to_text());
+        put!("{}", report.to_text());
     }
     Ok(())
 }

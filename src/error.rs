@@ -102,6 +102,16 @@ pub enum ProblemKind {
     /// The file could not be read.
     #[error("cannot read file: {0}")]
     Io(String),
+    /// Larger than a [`Limits`](crate::Limits) allows.
+    #[error("{what}: {size} is more than the limit of {limit}")]
+    TooLarge {
+        /// What is counted (file bytes, findings, diagnoses, rules).
+        what: &'static str,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// The file is not valid TOML or does not fit the format.
     #[error("syntax: {0}")]
     Syntax(String),
@@ -268,6 +278,16 @@ pub enum PatientError {
         analyte: String,
         /// The unit.
         unit: String,
+    },
+    /// More terms, or a larger file, than the [`Limits`](crate::Limits) allow.
+    #[error("{what}: {size} is more than the limit of {limit}")]
+    TooLarge {
+        /// What is counted (patient terms, file bytes).
+        what: &'static str,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
     },
     /// The patient JSON could not be parsed (not a JSON object, not JSON, or a field of the
     /// wrong type).

@@ -44,12 +44,23 @@ pub(crate) fn parse_object<T: DeserializeOwned>(text: &str) -> Result<T, JsonPro
     serde_json::from_str(text).map_err(|e| {
         let full = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
+        let (line, column) = position(text, e.line(), e.column());
         JsonProblem {
-            line: e.line(),
-            column: e.column(),
+            line,
+            column,
             message: full.strip_suffix(&suffix).unwrap_or(&full).to_owned(),
         }
     })
+}
+
+/// serde_json's line and column, 1-based both: it reports column 0 for a newline (the line break
+/// counted, no character of the new line read yet), which is the end of the line before.
+fn position(text: &str, line: usize, column: usize) -> (usize, usize) {
+    if column > 0 || line < 2 {
+        return (line.max(1), column.max(1));
+    }
+    let before = text.split('\n').nth(line - 2).map_or(0, |l| l.chars().count());
+    (line - 1, before + 1)
 }
 
 fn describe(c: char) -> String {
@@ -86,5 +97,8 @@ mod tests {
         let e = parse_object::<Doc>("{\"a\": \"x").unwrap_err();
         assert_eq!((e.line, e.column), (1, 8));
         assert!(!e.message.contains("line"), "{}", e.message);
+        // A newline inside a string: the position of the newline, at the end of line 1.
+        let e = parse_object::<Doc>("{\"a\": \"xy\n\"}").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 10), "{}", e.message);
     }
 }

@@ -15,6 +15,7 @@ use indexmap::IndexMap;
 use toml::Spanned;
 
 use crate::error::{Error, Location, Problem, ProblemKind, RuleErrors};
+use crate::limits::Limits;
 use crate::load::{RuleSet, SourceFile};
 use crate::names;
 use crate::rule_file::{
@@ -197,6 +198,24 @@ impl KnowledgeBase {
     /// # Errors
     /// [`Error::Rules`] listing every problem found, each with file, line and column.
     pub fn new(rules: RuleSet) -> Result<Self, Error> {
+        Self::new_with(rules, &Limits::default())
+    }
+
+    /// [`KnowledgeBase::new`] within `limits` on the numbers of findings, diagnoses and rules.
+    ///
+    /// # Errors
+    /// As [`KnowledgeBase::new`]; [`ProblemKind::TooLarge`] naming the file where a count went
+    /// over its limit (nothing is validated then).
+    ///
+    /// ```
+    /// use osteodx::{KnowledgeBase, Limits, RuleSet};
+    /// let small = Limits { diagnoses: 3, ..Limits::default() };
+    /// let err = KnowledgeBase::new_with(RuleSet::builtin()?, &small).unwrap_err();
+    /// assert!(err.to_string().contains("diagnoses: 4 is more than the limit of 3"));
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    pub fn new_with(rules: RuleSet, limits: &Limits) -> Result<Self, Error> {
+        check_counts(&rules, limits)?;
         let mut problems = Vec::new();
         let finding_files = merge_findings(&rules, &mut problems);
         let index = FindingIndex::new(&finding_files);
@@ -661,6 +680,43 @@ fn validate_findings(
         );
     }
     findings
+}
+
+/// The numbers of findings, diagnoses and rules against the limits, file by file.
+fn check_counts(rules: &RuleSet, limits: &Limits) -> Result<(), Error> {
+    let (mut findings, mut diagnoses, mut rule_count) = (0usize, 0usize, 0usize);
+    for file in &rules.files {
+        let r = &file.rules;
+        findings += r.finding.len();
+        diagnoses += usize::from(r.diagnosis.is_some());
+        rule_count += r.rule.len()
+            + r.diagnosis.as_ref().map_or(0, |d| d.rule.len())
+            + r.amend.as_ref().map_or(0, |a| a.rule.len());
+        let over = [
+            ("findings", findings, limits.findings),
+            ("diagnoses", diagnoses, limits.diagnoses),
+            ("rules", rule_count, limits.rules),
+        ]
+        .into_iter()
+        .find(|&(_, n, limit)| n > limit);
+        if let Some((what, size, limit)) = over {
+            return Err(Error::Rules(RuleErrors {
+                problems: vec![Problem {
+                    location: Location {
+                        path: file.path.clone(),
+                        line: 0,
+                        column: 0,
+                    },
+                    kind: ProblemKind::TooLarge {
+                        what,
+                        size: size as u64,
+                        limit: limit as u64,
+                    },
+                }],
+            }));
+        }
+    }
+    Ok(())
 }
 
 /// A value that must lie in (0, 1).

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Problem, ProblemKind, RuleErrors};
+use crate::limits::Limits;
 use crate::rule_file::RuleFile;
 
 // The built-in rule files: every `*.toml` under `rules/` (curated files, then the HPO-derived
@@ -71,7 +72,7 @@ impl RuleSet {
         let mut problems = Vec::new();
         for &(name, text) in BUILTIN_FILES {
             let path = Path::new("<builtin>").join(name);
-            set.push_text(path, text.to_owned(), 0, &mut problems);
+            set.push_text(path, text.to_owned(), 0, &Limits::default(), &mut problems);
         }
         finish(set, problems)
     }
@@ -86,9 +87,24 @@ impl RuleSet {
     /// assert!(err.to_string().contains("bad.toml:2:"));
     /// ```
     pub fn from_text(name: &str, text: &str) -> Result<Self, Error> {
+        Self::from_text_with(name, text, &Limits::default())
+    }
+
+    /// [`RuleSet::from_text`] within `limits`.
+    ///
+    /// # Errors
+    /// As [`RuleSet::from_text`]; [`ProblemKind::TooLarge`] for a text over `limits.file_bytes`.
+    ///
+    /// ```
+    /// use osteodx::{Limits, RuleSet};
+    /// let tiny = Limits { file_bytes: 10, ..Limits::default() };
+    /// let err = RuleSet::from_text_with("big.toml", "[[finding]]\nid = \"x\"\nlabel = \"X\"\n", &tiny).unwrap_err();
+    /// assert!(err.to_string().contains("file bytes"));
+    /// ```
+    pub fn from_text_with(name: &str, text: &str, limits: &Limits) -> Result<Self, Error> {
         let mut set = Self::default();
         let mut problems = Vec::new();
-        set.push_text(PathBuf::from(name), text.to_owned(), 0, &mut problems);
+        set.push_text(PathBuf::from(name), text.to_owned(), 0, limits, &mut problems);
         finish(set, problems)
     }
 
@@ -99,7 +115,7 @@ impl RuleSet {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
         let mut set = Self::default();
         let mut problems = Vec::new();
-        set.push_path(path.as_ref(), 0, &mut problems);
+        set.push_path(path.as_ref(), 0, &Limits::default(), &mut problems);
         finish(set, problems)
     }
 
@@ -111,12 +127,20 @@ impl RuleSet {
     /// [`Error::Io`] if a directory cannot be listed; [`Error::Rules`] listing every file
     /// that cannot be read or parsed.
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::from_dir_with(dir, &Limits::default())
+    }
+
+    /// [`RuleSet::from_dir`] within `limits` (each file at most `limits.file_bytes`).
+    ///
+    /// # Errors
+    /// As [`RuleSet::from_dir`]; [`ProblemKind::TooLarge`] for each file over the limit.
+    pub fn from_dir_with(dir: impl AsRef<Path>, limits: &Limits) -> Result<Self, Error> {
         let mut paths = Vec::new();
         collect_toml(dir.as_ref(), &mut paths)?;
         let mut set = Self::default();
         let mut problems = Vec::new();
         for path in &paths {
-            set.push_path(path, 0, &mut problems);
+            set.push_path(path, 0, limits, &mut problems);
         }
         finish(set, problems)
     }
@@ -126,11 +150,22 @@ impl RuleSet {
     /// # Errors
     /// As [`RuleSet::from_dir`] and [`RuleSet::from_file`].
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::from_path_with(path, &Limits::default())
+    }
+
+    /// [`RuleSet::from_path`] within `limits`.
+    ///
+    /// # Errors
+    /// As [`RuleSet::from_path`]; [`ProblemKind::TooLarge`] for each file over the limit.
+    pub fn from_path_with(path: impl AsRef<Path>, limits: &Limits) -> Result<Self, Error> {
         let path = path.as_ref();
         if path.is_dir() {
-            Self::from_dir(path)
+            Self::from_dir_with(path, limits)
         } else {
-            Self::from_file(path)
+            let mut set = Self::default();
+            let mut problems = Vec::new();
+            set.push_path(path, 0, limits, &mut problems);
+            finish(set, problems)
         }
     }
 
@@ -163,9 +198,16 @@ impl RuleSet {
         self
     }
 
-    fn push_path(&mut self, path: &Path, layer: u32, problems: &mut Vec<Problem>) {
+    fn push_path(&mut self, path: &Path, layer: u32, limits: &Limits, problems: &mut Vec<Problem>) {
+        // Never read a file over the limit into memory.
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.len() > limits.file_bytes {
+                problems.push(too_large(path, meta.len(), limits.file_bytes));
+                return;
+            }
+        }
         match std::fs::read_to_string(path) {
-            Ok(text) => self.push_text(path.to_path_buf(), text, layer, problems),
+            Ok(text) => self.push_text(path.to_path_buf(), text, layer, limits, problems),
             Err(e) => problems.push(Problem {
                 location: Location {
                     path: path.to_path_buf(),
@@ -177,7 +219,11 @@ impl RuleSet {
         }
     }
 
-    fn push_text(&mut self, path: PathBuf, text: String, layer: u32, problems: &mut Vec<Problem>) {
+    fn push_text(&mut self, path: PathBuf, text: String, layer: u32, limits: &Limits, problems: &mut Vec<Problem>) {
+        if text.len() as u64 > limits.file_bytes {
+            problems.push(too_large(&path, text.len() as u64, limits.file_bytes));
+            return;
+        }
         match toml::from_str::<RuleFile>(&text) {
             Ok(rules) => self.files.push(SourceFile {
                 path,
@@ -200,6 +246,21 @@ impl RuleSet {
                 });
             }
         }
+    }
+}
+
+fn too_large(path: &Path, size: u64, limit: u64) -> Problem {
+    Problem {
+        location: Location {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+        },
+        kind: ProblemKind::TooLarge {
+            what: "file bytes",
+            size,
+            limit,
+        },
     }
 }
 

@@ -108,6 +108,22 @@ impl Ontology {
             path: path.to_path_buf(),
             source,
         })?;
+        Self::parse_obo(path, &text)
+    }
+
+    /// Parse the text of an `hp.obo` file; `path` names it in errors.
+    ///
+    /// ```
+    /// let text = "[Term]\nid: HP:0000001\n\n[Term]\nid: HP:0000118\nis_a: HP:0000001 ! All\n";
+    /// let hpo = osteodx::Ontology::parse_obo("mini.obo".as_ref(), text)?;
+    /// assert_eq!(hpo.parents(118), [1]);
+    /// assert!(osteodx::Ontology::parse_obo("empty.obo".as_ref(), "").is_err());
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Ontology`] if it holds no HPO term.
+    pub fn parse_obo(path: &Path, text: &str) -> Result<Self, Error> {
         let mut o = Self::default();
         let mut current: Option<u32> = None;
         let mut obsolete = false;

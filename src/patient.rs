@@ -207,6 +207,28 @@ impl Patient {
     /// # Errors
     /// [`PatientError::Json`](crate::PatientError::Json) with line and column.
     pub fn from_json(text: &str) -> Result<Self, crate::Error> {
+        Self::from_json_with(text, &crate::Limits::default())
+    }
+
+    /// [`Patient::from_json`] within `limits` on the size of the text.
+    ///
+    /// # Errors
+    /// As [`Patient::from_json`]; [`PatientError::TooLarge`](crate::PatientError::TooLarge) for a
+    /// text over `limits.file_bytes`.
+    ///
+    /// ```
+    /// let tiny = osteodx::Limits { file_bytes: 8, ..Default::default() };
+    /// assert!(osteodx::Patient::from_json_with(r#"{"present": ["anemia"]}"#, &tiny).is_err());
+    /// ```
+    pub fn from_json_with(text: &str, limits: &crate::Limits) -> Result<Self, crate::Error> {
+        if text.len() as u64 > limits.file_bytes {
+            return Err(crate::PatientError::TooLarge {
+                what: "file bytes",
+                size: text.len() as u64,
+                limit: limits.file_bytes,
+            }
+            .into());
+        }
         crate::json_input::parse_object(text).map_err(|e| {
             crate::PatientError::Json {
                 line: e.line,

@@ -381,10 +381,20 @@ impl Phenopacket {
     /// # Errors
     /// As [`Phenopacket::from_json`].
     pub fn parse(text: &str) -> Result<Self, PhenopacketError> {
-        if text.len() as u64 > MAX_BYTES {
+        Self::parse_with(text, &crate::Limits::default())
+    }
+
+    /// [`Phenopacket::parse`] within `limits` on the size of the text (and at most
+    /// [`MAX_BYTES`]).
+    ///
+    /// # Errors
+    /// As [`Phenopacket::parse`].
+    pub fn parse_with(text: &str, limits: &crate::Limits) -> Result<Self, PhenopacketError> {
+        let limit = limits.file_bytes.min(MAX_BYTES);
+        if text.len() as u64 > limit {
             return Err(PhenopacketError::TooLarge {
                 bytes: text.len() as u64,
-                limit: MAX_BYTES,
+                limit,
             });
         }
         crate::json_input::parse_object(text).map_err(|e| PhenopacketError::Json {

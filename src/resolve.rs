@@ -16,6 +16,7 @@ use crate::error::{Error, PatientError};
 use crate::id::{EvidenceId, FindingId};
 use crate::knowledge::is_hpo_id;
 use crate::labs::{self, PANCYTOPENIA};
+use crate::limits::Limits;
 use crate::model::Model;
 use crate::ontology::Ontology;
 use crate::patient::{Analyte, Patient, Sex, Zygosity};
@@ -336,6 +337,28 @@ impl Model {
     /// # Ok::<(), osteodx::Error>(())
     /// ```
     pub fn resolve(&self, patient: &Patient) -> Result<ResolvedPatient, Error> {
+        self.resolve_with(patient, &Limits::default())
+    }
+
+    /// [`Model::resolve`] within `limits` on the number of the patient's terms.
+    ///
+    /// # Errors
+    /// As [`Model::resolve`]; [`PatientError::TooLarge`] for more terms than
+    /// `limits.patient_terms`.
+    pub fn resolve_with(&self, patient: &Patient, limits: &Limits) -> Result<ResolvedPatient, Error> {
+        let terms = patient.present.len()
+            + patient.absent.len()
+            + patient.labs.len()
+            + patient.genetics.len()
+            + patient.family_history.len();
+        if terms > limits.patient_terms {
+            return Err(PatientError::TooLarge {
+                what: "patient terms",
+                size: terms as u64,
+                limit: limits.patient_terms as u64,
+            }
+            .into());
+        }
         let ontology = self.ontology()?;
         let mut b = Builder::default();
         for name in &patient.present {

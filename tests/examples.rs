@@ -82,3 +82,81 @@ fn simulate_is_reproducible() {
     let v: serde_json::Value = serde_json::from_str(&a).unwrap();
     assert!(v["report"]["top1"].as_f64().unwrap() > 0.8);
 }
+
+/// Run an example with its standard output closed before it writes: it must end with status 0
+/// and no panic (`println!` would panic with status 101 on the broken pipe).
+fn run_with_output_closed(args: &[&str]) {
+    let mut child = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example"])
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("cargo runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("the example ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !stderr.contains("panicked"),
+        "{args:?}: {:?}\n{stderr}",
+        out.status
+    );
+}
+
+#[test]
+fn examples_end_quietly_when_their_output_is_closed() {
+    run_with_output_closed(&["diagnose"]);
+    run_with_output_closed(&["diagnose", "--", "--format", "json", "examples/patients/adult.json"]);
+    run_with_output_closed(&["evaluate", "--", "examples/patients"]);
+    run_with_output_closed(&["simulate", "--", "50"]);
+    run_with_output_closed(&["ask", "--", "--script", "examples/ask-answers.txt"]);
+    run_with_output_closed(&["explain_all", "--", "tests/fixtures/example-phenopacket.json"]);
+    run_with_output_closed(&["fuzz", "--", "--seconds", "0.2", "--target", "patient"]);
+}
+
+/// A malformed file: one line on standard error naming the file and the problem, status 1 (not a
+/// panic, and no ranking of a half-read patient).
+#[test]
+fn diagnose_refuses_a_malformed_file_in_one_line() {
+    let dir = std::env::temp_dir().join(format!("osteodx-malformed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        ("array.json", "[]".to_owned()),
+        ("truncated.json", "{\"present\": [\"anemia\"".to_owned()),
+        (
+            "binary.json",
+            String::from_utf8_lossy(&[0xff, 0xfe, 0, 1, 2]).into_owned(),
+        ),
+        (
+            "both.json",
+            "{\"present\": [\"anemia\"], \"absent\": [\"anemia\"]}".to_owned(),
+        ),
+        (
+            "lab.json",
+            "{\"labs\": [{\"analyte\": \"hemoglobin\", \"value\": \"low\"}]}".to_owned(),
+        ),
+        ("wrong-type.json", "{\"present\": \"anemia\"}".to_owned()),
+        ("not-a-phenopacket.json", "{\"phenotypicFeatures\": 3}".to_owned()),
+    ];
+    for (name, text) in &cases {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--example", "diagnose", "--"])
+            .arg(&path)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            out.stdout.is_empty(),
+            "{name}: printed {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{name}: {stderr}");
+        assert!(stderr.contains(name), "{name}: {stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,111 @@
+//! The fuzz targets, shared by the fuzz driver (`examples/fuzz.rs`) and the property tests
+//! (`tests/hardening.rs`): feed one input to a parser and everything after it, and say what is
+//! wrong with the outcome. A panic is caught by the caller; `Err` is a result that breaks a
+//! promise (an error that does not say where, a posterior that is not a distribution).
+
+use osteodx::phenopacket::{Phenopacket, PhenopacketError};
+use osteodx::{
+    Differential, Error, KnowledgeBase, Model, NextQuery, Ontology, Patient, PatientError, ProblemKind, RuleSet,
+};
+
+/// The targets, in the order `--target all` runs them.
+pub const TARGETS: [&str; 4] = ["rules", "patient", "phenopacket", "obo"];
+
+/// The valid seed file of a target.
+pub fn seed_of(target: &str) -> &'static [u8] {
+    match target {
+        "rules" => include_bytes!("../fuzz-seeds/rules.toml"),
+        "patient" => include_bytes!("../fuzz-seeds/patient.json"),
+        "phenopacket" => include_bytes!("../../tests/fixtures/example-phenopacket.json"),
+        _ => include_bytes!("../../tests/fixtures/mini.obo"),
+    }
+}
+
+/// The posteriors of a differential are finite and sum to 1.
+pub fn check_distribution(d: &Differential<'_>) -> Result<(), String> {
+    let sum: f64 = d.diagnoses.iter().map(|x| x.posterior).sum::<f64>() + d.none_of_these;
+    let bad = d
+        .diagnoses
+        .iter()
+        .find(|x| !(x.posterior.is_finite() && (0.0..=1.0).contains(&x.posterior) && x.log10_lr.is_finite()));
+    if let Some(x) = bad {
+        return Err(format!("{}: posterior {}, log10 LR {}", x.id, x.posterior, x.log10_lr));
+    }
+    if !d.none_of_these.is_finite() || (sum - 1.0).abs() > 1e-9 {
+        return Err(format!("posteriors sum to {sum} (none of these {})", d.none_of_these));
+    }
+    Ok(())
+}
+
+/// Everything downstream of a patient: resolution (its errors are typed, so fine), the
+/// differential and the next findings.
+pub fn score(model: &Model, patient: &Patient) -> Result<(), String> {
+    if let Ok(resolved) = model.resolve(patient) {
+        check_distribution(&model.diagnose(&resolved))?;
+        for n in model.next_findings(&resolved, &NextQuery::top(2)) {
+            if !(n.information_gain_bits.is_finite() && n.information_gain_bits >= 0.0) {
+                return Err(format!("gain {} for {}", n.information_gain_bits, n.id));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A rule-file error lists problems, each naming the file `name` and, unless it concerns the
+/// whole file, a line.
+pub fn check_rule_error(e: &Error, name: &str) -> Result<(), String> {
+    let Error::Rules(r) = e else {
+        return Err(format!("not a rule error: {e:?}"));
+    };
+    if r.problems.is_empty() {
+        return Err("a rule error without problems".to_owned());
+    }
+    for p in &r.problems {
+        let whole_file = matches!(p.kind, ProblemKind::TooLarge { .. } | ProblemKind::Io(_));
+        if p.location.path.to_string_lossy() != name || !(whole_file || p.location.line > 0) {
+            return Err(format!("a problem without its place: {p}"));
+        }
+    }
+    Ok(())
+}
+
+/// Feed `text` to `target`; `model` scores the patients (rule files get a model of their own).
+pub fn run(target: &str, model: &Model, text: &str) -> Result<(), String> {
+    match target {
+        "rules" => match RuleSet::from_text("fuzz.toml", text).and_then(KnowledgeBase::new) {
+            Ok(kb) => {
+                let p = Patient::new()
+                    .present("osteosclerosis")
+                    .present("anemia")
+                    .onset_years(0.5);
+                score(&Model::compile(&kb), &p)
+            }
+            Err(e) => check_rule_error(&e, "fuzz.toml"),
+        },
+        "patient" => match Patient::from_json(text) {
+            Ok(p) => score(model, &p),
+            Err(Error::Patient(PatientError::Json { line, column, .. })) if line > 0 && column > 0 => Ok(()),
+            Err(e) => Err(format!("not a located JSON error: {e:?}")),
+        },
+        "phenopacket" => match Phenopacket::from_json(text).and_then(|p| p.to_patient(true)) {
+            Ok(p) => score(model, &p),
+            Err(Error::Phenopacket(PhenopacketError::Json { line, column, .. })) if line == 0 || column == 0 => {
+                Err(format!("a JSON error without its place: {line}:{column}"))
+            }
+            // Read, but not a patient (no subject, a term that is not HPO, ...): typed.
+            Err(Error::Phenopacket(_)) => Ok(()),
+            Err(e) => Err(format!("not a phenopacket error: {e:?}")),
+        },
+        "obo" => match Ontology::parse_obo("fuzz.obo".as_ref(), text) {
+            Ok(o) => {
+                for id in [1, 118, 5789, 11001, 99991] {
+                    let _ = (o.ancestors(id), o.nearest_ancestors(id, |t| t % 7 == 0));
+                }
+                Ok(())
+            }
+            Err(Error::Ontology { ref path, .. }) if path.to_string_lossy() == "fuzz.obo" => Ok(()),
+            Err(e) => Err(format!("not an ontology error naming the file: {e:?}")),
+        },
+        t => Err(format!("unknown target {t}")),
+    }
+}
