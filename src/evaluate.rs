@@ -489,10 +489,7 @@ impl DiseaseMap {
     /// [`Error::Io`](crate::Error::Io) or a parse error.
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self, crate::Error> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::Limits::default().read_to_string(path)?;
         Self::parse(&text)
     }
 
@@ -560,10 +557,7 @@ impl Labels {
             if path.is_dir() {
                 self.scan(&path)?;
             } else if path.file_name().is_some_and(|n| n == "labels.tsv") {
-                let text = std::fs::read_to_string(&path).map_err(|source| crate::Error::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+                let text = crate::Limits::default().read_to_string(&path)?;
                 self.parse(dir, &path, &text)?;
             }
         }

@@ -17,9 +17,17 @@ pub(crate) fn strip_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
-/// Parse a JSON object into `T`.
-pub(crate) fn parse_object<T: DeserializeOwned>(text: &str) -> Result<T, JsonProblem> {
+/// Parse a JSON object into `T`, refusing brackets nested deeper than `max_depth`.
+pub(crate) fn parse_object<T: DeserializeOwned>(text: &str, max_depth: usize) -> Result<T, JsonProblem> {
     let text = strip_bom(text);
+    if let Some(offset) = crate::limits::too_deep(text, max_depth, false) {
+        let before = &text[..offset];
+        return Err(JsonProblem {
+            line: 1 + before.matches('\n').count(),
+            column: 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count()),
+            message: format!("brackets nested deeper than the limit of {max_depth}"),
+        });
+    }
     let start = text.len() - text.trim_start().len();
     let before = &text[..start];
     let line = 1 + before.matches('\n').count();
@@ -86,19 +94,24 @@ mod tests {
 
     #[test]
     fn objects_only_bom_skipped_positions_once() {
-        assert!(parse_object::<Doc>("\u{feff}{\"a\": 1}").is_ok());
-        let e = parse_object::<Doc>("  \n [1, 2]").unwrap_err();
+        assert!(parse_object::<Doc>("\u{feff}{\"a\": 1}", 8).is_ok());
+        let e = parse_object::<Doc>("  \n [1, 2]", 8).unwrap_err();
         assert_eq!(
             (e.line, e.column, e.message.as_str()),
             (2, 2, "expected a JSON object, found an array")
         );
-        let e = parse_object::<Doc>("").unwrap_err();
+        let e = parse_object::<Doc>("", 8).unwrap_err();
         assert_eq!(e.message, "expected a JSON object, found an empty document");
-        let e = parse_object::<Doc>("{\"a\": \"x").unwrap_err();
+        let e = parse_object::<Doc>("{\"a\": \"x", 8).unwrap_err();
         assert_eq!((e.line, e.column), (1, 8));
         assert!(!e.message.contains("line"), "{}", e.message);
         // A newline inside a string: the position of the newline, at the end of line 1.
-        let e = parse_object::<Doc>("{\"a\": \"xy\n\"}").unwrap_err();
+        let e = parse_object::<Doc>("{\"a\": \"xy\n\"}", 8).unwrap_err();
         assert_eq!((e.line, e.column), (1, 10), "{}", e.message);
+        let e = parse_object::<Doc>("{\"a\":\n [[[1]]]}", 3).unwrap_err();
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (2, 4, "brackets nested deeper than the limit of 3")
+        );
     }
 }

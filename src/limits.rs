@@ -12,8 +12,7 @@
 //! # Ok::<(), osteodx::Error>(())
 //! ```
 
-/// Limits on input sizes. Nesting depth needs none of its own: both parsers refuse documents
-/// nested deeper than their fixed limits (serde_json 128 levels, `toml` likewise) with an error.
+/// Limits on input sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Bytes of one rule file, patient file or phenopacket (default 64 MiB).
@@ -27,6 +26,11 @@ pub struct Limits {
     pub diagnoses: usize,
     /// Rules in a rule set (default 10,000,000).
     pub rules: usize,
+    /// Brackets (`[` and `{`) open at once in one JSON or TOML document, outside strings and
+    /// comments (default 64; rule files need 3, phenopackets about 8). The parsers have fixed
+    /// limits of their own beyond which they refuse a document (serde_json 128); this one is
+    /// checked first, in one pass before parsing, and can be set lower.
+    pub nesting_depth: usize,
 }
 
 impl Default for Limits {
@@ -37,6 +41,150 @@ impl Default for Limits {
             findings: 1_000_000,
             diagnoses: 100_000,
             rules: 10_000_000,
+            nesting_depth: 64,
         }
+    }
+}
+
+impl Limits {
+    /// Read a UTF-8 file of at most [`Limits::file_bytes`], never reading more than that (a file
+    /// that grows, a device or a pipe included): what the crate's own `from_path` functions use,
+    /// for callers that read a file before deciding how to parse it.
+    ///
+    /// # Errors
+    /// [`Error::Io`](crate::Error::Io) naming the file if it cannot be read, is not UTF-8 or is
+    /// larger than the limit (then the message gives its size and the limit).
+    ///
+    /// ```
+    /// let tiny = osteodx::Limits { file_bytes: 100, ..Default::default() };
+    /// let err = tiny.read_to_string("Cargo.toml".as_ref()).unwrap_err();
+    /// assert!(err.to_string().contains("Cargo.toml"), "{err}");
+    /// assert!(osteodx::Limits::default().read_to_string("Cargo.toml".as_ref()).is_ok());
+    /// ```
+    pub fn read_to_string(&self, path: &std::path::Path) -> Result<String, crate::Error> {
+        read_within(path, self.file_bytes).map_err(|f| crate::Error::Io {
+            path: path.to_path_buf(),
+            source: match f {
+                ReadFailure::Io(e) => e,
+                ReadFailure::TooLarge(size) => std::io::Error::other(format!(
+                    "{size} bytes is more than the limit of {} (Limits::file_bytes)",
+                    self.file_bytes
+                )),
+            },
+        })
+    }
+}
+
+/// Why a file could not be read within a limit.
+#[derive(Debug)]
+pub(crate) enum ReadFailure {
+    /// It could not be opened or read, or is not UTF-8.
+    Io(std::io::Error),
+    /// It holds more than the limit of bytes (its size, or the bytes read when it had no size).
+    TooLarge(u64),
+}
+
+/// Read a UTF-8 file of at most `limit` bytes, never reading more than `limit + 1` bytes of it
+/// (a file that grows, a device or a pipe included).
+pub(crate) fn read_within(path: &std::path::Path, limit: u64) -> Result<String, ReadFailure> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(ReadFailure::Io)?;
+    let len = file.metadata().map_err(ReadFailure::Io)?.len();
+    if len > limit {
+        return Err(ReadFailure::TooLarge(len));
+    }
+    let mut text = String::new();
+    file.take(limit.saturating_add(1))
+        .read_to_string(&mut text)
+        .map_err(ReadFailure::Io)?;
+    if text.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge(text.len() as u64));
+    }
+    Ok(text)
+}
+
+/// The byte offset of the first bracket (`[` or `{`) that opens deeper than `limit`, outside
+/// strings and, in TOML, comments; `None` when the text stays within it. One pass, no allocation.
+pub(crate) fn too_deep(text: &str, limit: usize, toml: bool) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'"' => {
+                i = skip_string(b, i, toml);
+                continue;
+            }
+            b'\'' if toml => {
+                i = skip_literal(b, i);
+                continue;
+            }
+            b'#' if toml => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The index after the string that opens at `b[start]` (a `"`): escapes skipped; in TOML a
+/// `"""` string may span lines, any other ends at a line break at the latest.
+fn skip_string(b: &[u8], start: usize, toml: bool) -> usize {
+    let multi = toml && b[start..].starts_with(b"\"\"\"");
+    let mut i = start + if multi { 3 } else { 1 };
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' if !multi => return i + 1,
+            b'"' if b[i..].starts_with(b"\"\"\"") => return i + 3,
+            b'\n' if !multi => return i,
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+/// The index after the TOML literal string that opens at `b[start]` (a `'`; no escapes).
+fn skip_literal(b: &[u8], start: usize) -> usize {
+    if b[start..].starts_with(b"'''") {
+        return b[start + 3..]
+            .windows(3)
+            .position(|w| w == b"'''")
+            .map_or(b.len(), |p| start + 3 + p + 3);
+    }
+    let mut i = start + 1;
+    while i < b.len() && b[i] != b'\'' && b[i] != b'\n' {
+        i += 1;
+    }
+    (i + 1).min(b.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::too_deep;
+
+    #[test]
+    fn nesting_is_counted_outside_strings_and_comments() {
+        assert_eq!(too_deep("[[1]]", 2, false), None);
+        assert_eq!(too_deep("[[[1]]]", 2, false), Some(2));
+        assert_eq!(too_deep(r#"{"a": "[[[[\"[[["}"#, 1, false), None);
+        assert_eq!(
+            too_deep("a = 1 # [[[[\nb = '[[[['\nc = \"\"\"\n[[[[\"\"\"\n", 0, true),
+            None
+        );
+        assert_eq!(too_deep("x = '''\n[[['''\ny = [[1]]", 1, true), Some(20));
+        assert_eq!(too_deep("[[finding]]\nid = \"a\"\n[[finding]]\n", 2, true), None);
     }
 }

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Location, Problem, ProblemKind, RuleErrors};
-use crate::limits::Limits;
+use crate::limits::{read_within, too_deep, Limits, ReadFailure};
 use crate::rule_file::RuleFile;
 
 // The built-in rule files: every `*.toml` under `rules/` (curated files, then the HPO-derived
@@ -199,16 +199,10 @@ impl RuleSet {
     }
 
     fn push_path(&mut self, path: &Path, layer: u32, limits: &Limits, problems: &mut Vec<Problem>) {
-        // Never read a file over the limit into memory.
-        if let Ok(meta) = std::fs::metadata(path) {
-            if meta.len() > limits.file_bytes {
-                problems.push(too_large(path, meta.len(), limits.file_bytes));
-                return;
-            }
-        }
-        match std::fs::read_to_string(path) {
+        match read_within(path, limits.file_bytes) {
             Ok(text) => self.push_text(path.to_path_buf(), text, layer, limits, problems),
-            Err(e) => problems.push(Problem {
+            Err(ReadFailure::TooLarge(size)) => problems.push(too_large(path, size, limits.file_bytes)),
+            Err(ReadFailure::Io(e)) => problems.push(Problem {
                 location: Location {
                     path: path.to_path_buf(),
                     line: 0,
@@ -222,6 +216,17 @@ impl RuleSet {
     fn push_text(&mut self, path: PathBuf, text: String, layer: u32, limits: &Limits, problems: &mut Vec<Problem>) {
         if text.len() as u64 > limits.file_bytes {
             problems.push(too_large(&path, text.len() as u64, limits.file_bytes));
+            return;
+        }
+        if let Some(offset) = too_deep(&text, limits.nesting_depth, true) {
+            problems.push(Problem {
+                location: locate(&path, &text, offset),
+                kind: ProblemKind::TooLarge {
+                    what: "nesting depth",
+                    size: limits.nesting_depth as u64 + 1,
+                    limit: limits.nesting_depth as u64,
+                },
+            });
             return;
         }
         match toml::from_str::<RuleFile>(&text) {

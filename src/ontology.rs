@@ -104,10 +104,7 @@ impl Ontology {
     /// [`Error::Io`] if the file cannot be read; [`Error::Ontology`] if it holds no HPO term.
     pub fn from_obo(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::Limits::default().read_to_string(path)?;
         Self::parse_obo(path, &text)
     }
 

@@ -210,6 +210,29 @@ impl Patient {
         Self::from_json_with(text, &crate::Limits::default())
     }
 
+    /// Read a patient file in the crate's JSON format.
+    ///
+    /// # Errors
+    /// [`Error::Io`](crate::Error::Io) if it cannot be read or is larger than the default
+    /// [`Limits`](crate::Limits); as [`Patient::from_json`] otherwise.
+    ///
+    /// ```
+    /// let p = osteodx::Patient::from_path("examples/patients/adult.json")?;
+    /// assert!(!p.present.is_empty());
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self, crate::Error> {
+        Self::from_path_with(path, &crate::Limits::default())
+    }
+
+    /// [`Patient::from_path`] within `limits`.
+    ///
+    /// # Errors
+    /// As [`Patient::from_path`].
+    pub fn from_path_with(path: impl AsRef<std::path::Path>, limits: &crate::Limits) -> Result<Self, crate::Error> {
+        Self::from_json_with(&limits.read_to_string(path.as_ref())?, limits)
+    }
+
     /// [`Patient::from_json`] within `limits` on the size of the text.
     ///
     /// # Errors
@@ -229,7 +252,7 @@ impl Patient {
             }
             .into());
         }
-        crate::json_input::parse_object(text).map_err(|e| {
+        crate::json_input::parse_object(text, limits.nesting_depth).map_err(|e| {
             crate::PatientError::Json {
                 line: e.line,
                 column: e.column,

@@ -25,7 +25,6 @@
 //! # Ok::<(), osteodx::Error>(())
 //! ```
 
-use std::io::Read;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -397,7 +396,7 @@ impl Phenopacket {
                 limit,
             });
         }
-        crate::json_input::parse_object(text).map_err(|e| PhenopacketError::Json {
+        crate::json_input::parse_object(text, limits.nesting_depth).map_err(|e| PhenopacketError::Json {
             line: e.line,
             column: e.column,
             message: e.message,
@@ -407,25 +406,22 @@ impl Phenopacket {
     /// Read a phenopacket file, refusing files over [`MAX_BYTES`] before reading them.
     ///
     /// # Errors
-    /// [`Error::Io`] if it cannot be read; [`Error::Phenopacket`] otherwise.
+    /// [`Error::Io`] if it cannot be read or is too large; [`Error::Phenopacket`] otherwise.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
-        let path = path.as_ref();
-        let io = |source| Error::Io {
-            path: path.to_path_buf(),
-            source,
+        Self::from_path_with(path, &crate::Limits::default())
+    }
+
+    /// [`Phenopacket::from_path`] within `limits` (and at most [`MAX_BYTES`]).
+    ///
+    /// # Errors
+    /// As [`Phenopacket::from_path`].
+    pub fn from_path_with(path: impl AsRef<Path>, limits: &crate::Limits) -> Result<Self, Error> {
+        let limits = crate::Limits {
+            file_bytes: limits.file_bytes.min(MAX_BYTES),
+            ..*limits
         };
-        let file = std::fs::File::open(path).map_err(io)?;
-        let len = file.metadata().map_err(io)?.len();
-        if len > MAX_BYTES {
-            return Err(PhenopacketError::TooLarge {
-                bytes: len,
-                limit: MAX_BYTES,
-            }
-            .into());
-        }
-        let mut text = String::new();
-        file.take(MAX_BYTES + 1).read_to_string(&mut text).map_err(io)?;
-        Self::from_json(&text)
+        let text = limits.read_to_string(path.as_ref())?;
+        Ok(Self::parse_with(&text, &limits)?)
     }
 
     /// The disease ids the packet names (`diseases[].term.id`, then interpretation diagnoses),

@@ -291,6 +291,27 @@ fn an_id_repeated_a_hundred_thousand_times_is_refused_not_absorbed() {
 }
 
 #[test]
+fn nesting_deeper_than_the_limit_is_a_located_error() {
+    let shallow = Limits {
+        nesting_depth: 2,
+        ..Limits::default()
+    };
+    let e = Patient::from_json_with("{\"present\": [\"anemia\"],\n \"labs\": [{}]}", &shallow).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid patient: 2:11: brackets nested deeper than the limit of 2"
+    );
+    let e = RuleSet::from_text_with("deep.toml", "a = 1\nb = [[1], '[[['] # [[[\nc = [[[2]]]\n", &shallow).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "1 problem in the rules\n  deep.toml:3:7: nesting depth: 3 is more than the limit of 2"
+    );
+    // The built-in rules and the seeds are well within the default.
+    assert!(RuleSet::from_text("seed.toml", seed_text("rules")).is_ok());
+    assert!(Phenopacket::from_json(seed_text("phenopacket")).is_ok());
+}
+
+#[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let deep_json = format!("{{\"present\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
     assert!(matches!(

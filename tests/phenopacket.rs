@@ -63,11 +63,18 @@ fn malformed_documents_are_typed_errors() {
         rejects(r#"{"subject": {"timeAtLastEncounter": {"age": {"iso8601duration": "five"}}}}"#).contains("ISO 8601")
     );
     assert!(rejects(r#"{"subject": {"sex": 3}}"#).contains("invalid type"));
-    // Deeply nested junk: a type error where a field is known, skipped (without recursion, so
-    // without a stack overflow) where it is not.
+    // Deeply nested junk: refused before parsing (Limits::nesting_depth, 64 by default) at the
+    // bracket that goes too deep, wherever it is; within the limit a type error where a field is
+    // known, skipped where it is not.
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(rejects(&format!(r#"{{"subject": {{"id": {deep}}}}}"#)).contains("invalid type"));
-    let unknown = Phenopacket::from_json(&format!(r#"{{"extra": {deep}, "id": "x"}}"#)).unwrap();
+    assert_eq!(
+        rejects(&format!(r#"{{"subject": {{"id": {deep}}}}}"#)),
+        "invalid phenopacket: 1:82: brackets nested deeper than the limit of 64"
+    );
+    assert!(rejects(&format!(r#"{{"extra": {deep}, "id": "x"}}"#)).contains("deeper than the limit"));
+    let shallow = format!("{}{}", "[".repeat(60), "]".repeat(60));
+    assert!(rejects(&format!(r#"{{"subject": {{"id": {shallow}}}}}"#)).contains("invalid type"));
+    let unknown = Phenopacket::from_json(&format!(r#"{{"extra": {shallow}, "id": "x"}}"#)).unwrap();
     assert_eq!(unknown.id, "x");
     let big = " ".repeat(MAX_BYTES as usize + 1);
     assert!(rejects(&big).contains("larger than the limit"));

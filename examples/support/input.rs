@@ -24,13 +24,17 @@ pub fn model(rules: Option<&str>, obo: Option<&str>) -> Result<Model, String> {
 /// A patient from a file: a phenopacket when `phenopacket` says so or the text looks like one,
 /// the crate's patient JSON otherwise; without genetic results unless `genes`.
 pub fn patient(path: &str, phenopacket: Option<bool>, genes: bool) -> Result<Patient, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let limits = osteodx::Limits::default();
+    let text = limits
+        .read_to_string(path.as_ref())
+        .map_err(|e| format!("{e}: {}", error_source(&e)))?;
     let patient = if phenopacket.unwrap_or_else(|| looks_like_phenopacket(&text)) {
-        Phenopacket::from_json(&text)
+        Phenopacket::parse_with(&text, &limits)
+            .map_err(osteodx::Error::from)
             .and_then(|p| p.to_patient(genes))
             .map_err(|e| format!("{path}: {e}"))?
     } else {
-        Patient::from_json(&text).map_err(|e| format!("{path}: {e}"))?
+        Patient::from_json_with(&text, &limits).map_err(|e| format!("{path}: {e}"))?
     };
     Ok(if genes { patient } else { patient.without_genetics() })
 }
@@ -44,4 +48,9 @@ pub fn emit(text: &str) -> Result<(), String> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the output: {e}")),
         _ => Ok(()),
     }
+}
+
+/// The cause of an error, for a one-line message.
+fn error_source(e: &osteodx::Error) -> String {
+    std::error::Error::source(e).map_or_else(String::new, ToString::to_string)
 }
