@@ -52,6 +52,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod catalogue;
 mod compile;
 pub mod config;
 pub mod error;

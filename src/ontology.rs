@@ -25,6 +25,7 @@ const BUILTIN_PATH: &str = "<builtin>/hp-is-a.tsv";
 pub struct Ontology {
     parents: HashMap<u32, Vec<u32>>,
     alt: HashMap<u32, u32>,
+    names: HashMap<u32, String>,
 }
 
 /// Format a numeric HPO id as `HP:0000648`.
@@ -132,6 +133,9 @@ impl Ontology {
             } else if let (Some(id), true) = (current, obsolete) {
                 o.parents.remove(&id);
             }
+            if let (Some(id), true) = (current, obsolete) {
+                o.names.remove(&id);
+            }
         };
         for line in text.lines() {
             let line = line.trim();
@@ -153,6 +157,10 @@ impl Ontology {
             } else if let (Some(id), Some(rest)) = (current, line.strip_prefix("is_a: ")) {
                 if let Some(p) = parse_hpo(rest.split_whitespace().next().unwrap_or_default()) {
                     o.parents.entry(id).or_default().push(p);
+                }
+            } else if let (Some(id), Some(rest)) = (current, line.strip_prefix("name: ")) {
+                if id != u32::MAX {
+                    o.names.insert(id, rest.to_owned());
                 }
             } else if let (Some(id), Some(rest)) = (current, line.strip_prefix("alt_id: ")) {
                 if let Some(a) = parse_hpo(rest) {
@@ -195,6 +203,20 @@ impl Ontology {
             id = *self.alt.get(&id)?;
         }
         None
+    }
+
+    /// The name of a term, when the graph was read from an `hp.obo` file (the shipped graph has
+    /// no names).
+    pub fn name(&self, id: u32) -> Option<&str> {
+        self.names.get(&id).map(String::as_str)
+    }
+
+    /// Every current term id, sorted.
+    #[must_use]
+    pub fn terms(&self) -> Vec<u32> {
+        let mut t: Vec<u32> = self.parents.keys().copied().collect();
+        t.sort_unstable();
+        t
     }
 
     /// The direct parents of a term.

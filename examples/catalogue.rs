@@ -1,0 +1,233 @@
+//! Rank every disease of the HPO catalogue for patients given one a line.
+//!
+//! ```text
+//! cargo run --release --example catalogue -- --hpo DIR --patients FILE.jsonl
+//! ```
+//!
+//! `DIR` holds `hp.obo` and `phenotype.hpoa` (and `genes_to_phenotype.txt` for `--genes`); get
+//! them with `../shared/tools/hpo-data DIR`, or use the fixture `tests/fixtures/hpo`. Each input
+//! line is `{"id", "terms": [HPO ids], "excluded": [HPO ids]}` (other fields ignored; with
+//! `--genes`, `"genes": [{"gene", "zygosity"}]` is read too). Each output line is
+//! `{"id", "top": [{"id", "name", "probability"}...], "none_of_these"}` with the 10 best
+//! diseases (`--top N`). Load time, patients per second and peak memory go to stderr.
+//!
+//! Options: `--source omim|orphanet|both` (default omim), `--diseases ID,ID,...`, `--genes`,
+//! `--no-excluded` (ignore excluded terms), `--threads N` (default: the machine's cores),
+//! `--top N`.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use osteodx::catalogue::{Catalogue, CatalogueOptions, Sources};
+use osteodx::{Model, Patient, Ranking, Zygosity};
+use serde::Deserialize;
+
+#[macro_use]
+#[path = "support/output.rs"]
+mod output;
+
+const USAGE: &str = "usage: catalogue --hpo DIR --patients FILE.jsonl [--source omim|orphanet|both] \
+[--diseases ID,ID,...] [--genes] [--no-excluded] [--threads N] [--top N]";
+
+/// One input line.
+#[derive(Debug, Deserialize)]
+struct Line {
+    #[serde(default)]
+    id: serde_json::Value,
+    #[serde(default)]
+    terms: Vec<String>,
+    #[serde(default)]
+    excluded: Vec<String>,
+    #[serde(default)]
+    genes: Vec<GeneLine>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GeneLine {
+    gene: String,
+    #[serde(default)]
+    zygosity: Option<String>,
+}
+
+struct Options {
+    hpo: String,
+    patients: String,
+    catalogue: CatalogueOptions,
+    excluded: bool,
+    threads: usize,
+    top: usize,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut hpo = None;
+    let mut patients = None;
+    let mut catalogue = CatalogueOptions::default();
+    let mut excluded = true;
+    let mut threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut top = 10;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
+        match a.as_str() {
+            "--hpo" => hpo = Some(value()?),
+            "--patients" => patients = Some(value()?),
+            "--source" => catalogue.sources = value()?.parse::<Sources>()?,
+            "--diseases" => {
+                catalogue.diseases = Some(value()?.split(',').map(|s| s.trim().to_owned()).collect());
+            }
+            "--genes" => catalogue.genes = true,
+            "--no-excluded" => excluded = false,
+            "--threads" => {
+                threads = value()?
+                    .parse()
+                    .map_err(|_| format!("--threads takes a number\n{USAGE}"))?
+            }
+            "--top" => top = value()?.parse().map_err(|_| format!("--top takes a number\n{USAGE}"))?,
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+    }
+    Ok(Options {
+        hpo: hpo.ok_or_else(|| format!("--hpo DIR is needed\n{USAGE}"))?,
+        patients: patients.ok_or_else(|| format!("--patients FILE is needed\n{USAGE}"))?,
+        catalogue,
+        excluded,
+        threads: threads.max(1),
+        top,
+    })
+}
+
+fn zygosity(z: Option<&str>) -> Zygosity {
+    match z.map(str::to_ascii_lowercase).as_deref() {
+        Some("heterozygous") => Zygosity::Heterozygous,
+        Some("homozygous" | "biallelic" | "compound_heterozygous" | "compound heterozygous") => Zygosity::Biallelic,
+        Some("hemizygous") => Zygosity::Hemizygous,
+        _ => Zygosity::Any,
+    }
+}
+
+fn patient(line: &Line, excluded: bool, genes: bool) -> Patient {
+    let mut p = Patient::new();
+    for t in &line.terms {
+        p = p.present(t.clone());
+    }
+    if excluded {
+        for t in line.excluded.iter().filter(|t| !line.terms.contains(t)) {
+            p = p.absent(t.clone());
+        }
+    }
+    if genes {
+        for g in &line.genes {
+            p = p.variant(g.gene.clone(), zygosity(g.zygosity.as_deref()));
+        }
+    }
+    p
+}
+
+/// Peak resident memory in MiB (Linux), if known.
+fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// The JSON line of one patient.
+fn rank_line(model: &Model, names: &[(String, String)], line: &Line, o: &Options, ranking: &mut Ranking) -> String {
+    let p = patient(line, o.excluded, o.catalogue.genes);
+    let result = match model.resolve(&p) {
+        Ok(resolved) => {
+            model.rank_top_into(&resolved, o.top, ranking);
+            let top: Vec<serde_json::Value> = ranking
+                .entries()
+                .iter()
+                .take(o.top)
+                .map(|e| {
+                    let (id, name) = &names[e.diagnosis.0 as usize];
+                    serde_json::json!({"id": id, "name": name, "probability": e.posterior})
+                })
+                .collect();
+            serde_json::json!({"id": line.id, "top": top, "none_of_these": ranking.none_posterior()})
+        }
+        Err(e) => serde_json::json!({"id": line.id, "error": e.to_string()}),
+    };
+    result.to_string()
+}
+
+fn run() -> Result<(), String> {
+    let o = parse_args()?;
+    let start = Instant::now();
+    let catalogue = Catalogue::load(&o.hpo, &o.catalogue).map_err(|e| e.to_string())?;
+    let stats = catalogue.stats.clone();
+    let model = catalogue.into_model().map_err(|e| e.to_string())?;
+    let load = start.elapsed().as_secs_f64();
+    eprintln!(
+        "loaded {} diseases, {} findings, {} annotations ({} on unknown terms), {} gene links in {load:.2} s",
+        stats.diseases, stats.findings, stats.annotations, stats.unknown_terms, stats.genes
+    );
+    // The database id and name of each diagnosis, by index.
+    let kb = model.knowledge_base();
+    let names: Vec<(String, String)> = kb
+        .diagnoses()
+        .values()
+        .map(|d| {
+            let id = d
+                .omim
+                .first()
+                .or(d.orphanet.first())
+                .cloned()
+                .unwrap_or_else(|| d.id.clone());
+            (id, d.name.clone())
+        })
+        .collect();
+    let file = std::fs::File::open(&o.patients).map_err(|e| format!("cannot read {}: {e}", o.patients))?;
+    let mut lines = Vec::new();
+    for (i, l) in std::io::BufReader::new(file).lines().enumerate() {
+        let l = l.map_err(|e| format!("{}: {e}", o.patients))?;
+        if l.trim().is_empty() {
+            continue;
+        }
+        let line: Line = serde_json::from_str(&l).map_err(|e| format!("{}:{}: {e}", o.patients, i + 1))?;
+        lines.push(line);
+    }
+    let began = Instant::now();
+    let chunk = lines.len().div_ceil(o.threads).max(1);
+    let outputs: Vec<Vec<String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = lines
+            .chunks(chunk)
+            .map(|part| {
+                let (model, names, o) = (&model, &names, &o);
+                s.spawn(move || {
+                    let mut ranking = Ranking::new(model);
+                    part.iter()
+                        .map(|l| rank_line(model, names, l, o, &mut ranking))
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
+    let secs = began.elapsed().as_secs_f64();
+    for line in outputs.iter().flatten() {
+        say!("{line}");
+    }
+    eprintln!(
+        "ranked {} patients in {secs:.3} s on {} threads: {:.0} patients/s; load {load:.2} s; peak memory {}",
+        lines.len(),
+        o.threads,
+        lines.len() as f64 / secs.max(1e-9),
+        peak_mib().map_or_else(|| "unknown".to_owned(), |m| format!("{m:.0} MiB"))
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("catalogue: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

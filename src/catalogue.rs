@@ -1,0 +1,799 @@
+//! The whole HPO catalogue as a rule source: the standard HPO files (`hp.obo`, `phenotype.hpoa`
+//! and, for genes, `genes_to_phenotype.txt`) turned into the same [`RuleSet`] the built-in rule
+//! files give, so that [`KnowledgeBase::new`] validates it and [`Model`] compiles and scores it
+//! like any other rules.
+//!
+//! * **Diagnoses** are the diseases of the chosen [`Sources`] (OMIM, Orphanet or both; or a list
+//!   of ids), one per `database_id`, with id `omim_259700` / `orpha_2781` and the HPO name.
+//! * **Findings** are the annotated HPO terms and all their ancestors (the true-path rule), with
+//!   the `is_a` links of `hp.obo` as parents; the context findings (onset classes, age bands, sex,
+//!   family history) come from the built-in `rules/findings.toml`.
+//! * **Rules**: each aspect-P annotation is a rule on its term with the annotated frequency
+//!   (`n/m` as (n + 1) / (m + 2), `%` as given, a frequency class as its midpoint, none as
+//!   [`UNSPECIFIED_FREQUENCY`]); several annotations of one term keep the largest. A `NOT`
+//!   annotation is an `against` rule (frequency 0). Aspect-C onset terms become rules on the
+//!   onset classes. Aspect I sets the inheritance, which gives family-history rules
+//!   ([`INHERITANCE_RULES`]) and the zygosity expected of the disease's genes.
+//! * **Backgrounds** P(f | not D) are computed over the catalogue: bg(t) = (Σ_D f_D(t) + 0.5) /
+//!   (N + 1), f_D(t) the largest frequency of D's annotations on t or any term below it.
+//! * **Genes** (optional): every gene `genes_to_phenotype.txt` links to a disease, with fraction
+//!   1 / (the disease's number of genes) and background (diseases with the gene + 0.5) / (N + 1).
+//!
+//! Matching more and less specific terms is the engine's: a patient term below an annotated one
+//! matches it with the refinement discount, a term above annotated ones matches them partially,
+//! and a term outside the vocabulary is placed on its nearest ancestors in it (see DESIGN.md).
+//!
+//! ```
+//! use osteodx::catalogue::{Catalogue, CatalogueOptions};
+//! let catalogue = Catalogue::load("tests/fixtures/hpo", &CatalogueOptions::default())?;
+//! let model = catalogue.into_model()?;
+//! assert!(model.n_diagnoses() > 20);
+//! # Ok::<(), osteodx::Error>(())
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::Spanned;
+
+use crate::error::{Error, Location, Problem, ProblemKind, RuleErrors};
+use crate::knowledge::KnowledgeBase;
+use crate::limits::Limits;
+use crate::load::{RuleSet, SourceFile};
+use crate::model::Model;
+use crate::ontology::{format_hpo, Ontology};
+use crate::rule_file::{
+    DiagnosisDef, FindingDef, FindingKind, Frequency, GeneBackgroundDef, GeneDef, Inheritance, RuleDef, RuleFile,
+    Zygosity, FREQUENCY_CLASSES,
+};
+
+/// Frequency of an annotation that gives none (an estimate: the same value the built-in
+/// HPO-derived layer uses, `tools/derive_rules.py`).
+pub const UNSPECIFIED_FREQUENCY: f64 = 0.35;
+
+/// Prevalence given to every catalogue disease: the HPO gives none, so the prior is uniform.
+pub const CATALOGUE_PREVALENCE: f64 = 1e-5;
+
+/// Family-history rules implied by the mode of inheritance (estimates: the share of published
+/// cases of such diseases reporting it): (inheritance, finding, frequency).
+pub const INHERITANCE_RULES: [(Inheritance, &str, f64); 4] = [
+    (Inheritance::AutosomalRecessive, "parental_consanguinity", 0.3),
+    (Inheritance::AutosomalRecessive, "family_history_affected_sibling", 0.3),
+    (Inheritance::AutosomalDominant, "family_history_affected_parent", 0.5),
+    (
+        Inheritance::XLinkedRecessive,
+        "family_history_affected_maternal_male_relative",
+        0.4,
+    ),
+];
+
+/// The onset classes of the built-in findings, by HPO id.
+const ONSET_CLASSES: [(u32, &str); 7] = [
+    (30674, "onset_antenatal"),
+    (3577, "onset_congenital"),
+    (3623, "onset_neonatal"),
+    (3593, "onset_infantile"),
+    (11463, "onset_childhood"),
+    (3621, "onset_juvenile"),
+    (3581, "onset_adult"),
+];
+
+/// Which diseases of `phenotype.hpoa` become diagnoses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sources {
+    /// `OMIM:` entries (the default; the benchmarks rank these).
+    #[default]
+    Omim,
+    /// `ORPHA:` entries.
+    Orphanet,
+    /// Both.
+    Both,
+}
+
+impl Sources {
+    fn admits(self, id: &str) -> bool {
+        match self {
+            Self::Omim => id.starts_with("OMIM:"),
+            Self::Orphanet => id.starts_with("ORPHA:"),
+            Self::Both => id.starts_with("OMIM:") || id.starts_with("ORPHA:"),
+        }
+    }
+}
+
+impl std::str::FromStr for Sources {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "omim" => Ok(Self::Omim),
+            "orphanet" | "orpha" => Ok(Self::Orphanet),
+            "both" | "all" => Ok(Self::Both),
+            _ => Err(format!("unknown source `{s}` (omim, orphanet or both)")),
+        }
+    }
+}
+
+/// How to read the catalogue.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogueOptions {
+    /// Which databases.
+    pub sources: Sources,
+    /// Only these disease ids (`OMIM:259700`), when given.
+    pub diseases: Option<Vec<String>>,
+    /// Read `genes_to_phenotype.txt` (when present) for gene rules.
+    pub genes: bool,
+    /// Limits on the files.
+    pub limits: Limits,
+}
+
+/// What was read and what was left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatalogueStats {
+    /// Diagnoses made.
+    pub diseases: usize,
+    /// Annotation lines used.
+    pub annotations: usize,
+    /// Findings (annotated terms and their ancestors).
+    pub findings: usize,
+    /// Annotation lines on terms `hp.obo` does not know (dropped).
+    pub unknown_terms: usize,
+    /// Diseases of the selection without a phenotype annotation (dropped).
+    pub without_phenotype: usize,
+    /// Gene links made.
+    pub genes: usize,
+}
+
+/// The HPO catalogue read into rules: the ontology and a [`RuleSet`].
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    /// The `is_a` graph of `hp.obo`, for placing patient terms.
+    pub ontology: Ontology,
+    /// The rules, ready for [`KnowledgeBase::new`].
+    pub rules: RuleSet,
+    /// Counts.
+    pub stats: CatalogueStats,
+}
+
+/// One disease while reading.
+struct Disease {
+    id: String,
+    name: String,
+    /// Phenotype terms: (frequency, not).
+    terms: HashMap<u32, (f64, bool)>,
+    /// Onset classes: finding id and frequency.
+    onsets: Vec<(&'static str, f64)>,
+    inheritance: Vec<u32>,
+    genes: Vec<String>,
+}
+
+impl Catalogue {
+    /// Read `hp.obo`, `phenotype.hpoa` and (with `options.genes`) `genes_to_phenotype.txt` from
+    /// `dir`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] for a file that cannot be read; [`Error::Ontology`] for an `hp.obo` without
+    /// terms; [`Error::Rules`] with file and line for malformed annotation lines (every one).
+    pub fn load(dir: impl AsRef<Path>, options: &CatalogueOptions) -> Result<Self, Error> {
+        let dir = dir.as_ref();
+        let obo_path = dir.join("hp.obo");
+        let hpoa_path = dir.join("phenotype.hpoa");
+        let genes_path = dir.join("genes_to_phenotype.txt");
+        let obo = options.limits.read_to_string(&obo_path)?;
+        let hpoa = options.limits.read_to_string(&hpoa_path)?;
+        let genes = if options.genes && genes_path.exists() {
+            Some(options.limits.read_to_string(&genes_path)?)
+        } else {
+            None
+        };
+        Self::from_texts(
+            (&obo_path, &obo),
+            (&hpoa_path, &hpoa),
+            genes.as_deref().map(|g| (genes_path.as_path(), g)),
+            options,
+        )
+    }
+
+    /// [`Catalogue::load`] from the texts of the files; the paths name them in errors.
+    ///
+    /// # Errors
+    /// As [`Catalogue::load`].
+    pub fn from_texts(
+        obo: (&Path, &str),
+        hpoa: (&Path, &str),
+        genes: Option<(&Path, &str)>,
+        options: &CatalogueOptions,
+    ) -> Result<Self, Error> {
+        let ontology = Ontology::parse_obo(obo.0, obo.1)?;
+        let wanted: Option<HashSet<&str>> = options
+            .diseases
+            .as_ref()
+            .map(|ids| ids.iter().map(String::as_str).collect());
+        let mut stats = CatalogueStats::default();
+        let mut diseases = read_annotations(hpoa.0, hpoa.1, &ontology, options.sources, wanted.as_ref(), &mut stats)?;
+        if let Some((path, text)) = genes {
+            read_genes(path, text, &mut diseases)?;
+        }
+        diseases.retain(|d| {
+            let keep = !d.terms.is_empty();
+            stats.without_phenotype += usize::from(!keep);
+            keep
+        });
+        let rules = build_rules(&diseases, &ontology, &mut stats, hpoa.0)?;
+        Ok(Self { ontology, rules, stats })
+    }
+
+    /// Validate the rules into a knowledge base.
+    ///
+    /// # Errors
+    /// [`Error::Rules`] (a defect of this module if it happens: the rules are made valid).
+    pub fn knowledge_base(&self) -> Result<KnowledgeBase, Error> {
+        KnowledgeBase::new_with(self.rules.clone(), &catalogue_limits())
+    }
+
+    /// Validate and compile, with the ontology for placing patient terms.
+    ///
+    /// # Errors
+    /// As [`Catalogue::knowledge_base`].
+    pub fn into_model(self) -> Result<Model, Error> {
+        let kb = KnowledgeBase::new_with(self.rules, &catalogue_limits())?;
+        Ok(Model::from_knowledge_base(kb).with_ontology(Arc::new(self.ontology)))
+    }
+}
+
+/// The catalogue has about 300,000 rules; the default limits hold it.
+fn catalogue_limits() -> Limits {
+    Limits::default()
+}
+
+fn span() -> Range<usize> {
+    0..0
+}
+
+fn spanned<T>(value: T) -> Spanned<T> {
+    Spanned::new(span(), value)
+}
+
+fn problem(path: &Path, line: usize, message: String) -> Problem {
+    Problem {
+        location: Location {
+            path: path.to_path_buf(),
+            line,
+            column: 1,
+        },
+        kind: ProblemKind::Syntax(message),
+    }
+}
+
+/// An annotation frequency: `n/m`, `x%`, an HPO frequency class, or empty (None).
+fn parse_frequency(s: &str) -> Result<Option<f64>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if let Some((n, m)) = s.split_once('/') {
+        let (n, m): (u32, u32) = (
+            n.trim().parse().map_err(|_| format!("frequency `{s}`: not n/m"))?,
+            m.trim().parse().map_err(|_| format!("frequency `{s}`: not n/m"))?,
+        );
+        if m == 0 || n > m {
+            return Err(format!("frequency `{s}`: n/m needs 0 <= n <= m, m > 0"));
+        }
+        return Ok(Some((f64::from(n) + 1.0) / (f64::from(m) + 2.0)));
+    }
+    if let Some(p) = s.strip_suffix('%') {
+        let v: f64 = p
+            .trim()
+            .parse()
+            .map_err(|_| format!("frequency `{s}`: not a percentage"))?;
+        if !(0.0..=100.0).contains(&v) {
+            return Err(format!("frequency `{s}`: outside 0-100 %"));
+        }
+        return Ok(Some(v / 100.0));
+    }
+    FREQUENCY_CLASSES
+        .iter()
+        .find(|(id, _, _)| *id == s)
+        .map(|&(_, _, v)| Some(v))
+        .ok_or_else(|| format!("frequency `{s}` is not n/m, a percentage or an HPO frequency class"))
+}
+
+fn hpo_number(s: &str) -> Option<u32> {
+    let d = s.trim().strip_prefix("HP:")?;
+    (d.len() == 7 && d.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| d.parse().ok())
+        .flatten()
+}
+
+/// The onset class of an onset term: itself or its nearest ancestor among the classes.
+fn onset_class(ontology: &Ontology, term: u32) -> Option<&'static str> {
+    let of = |t: u32| ONSET_CLASSES.iter().find(|(id, _)| *id == t).map(|&(_, f)| f);
+    of(term).or_else(|| {
+        ontology
+            .nearest_ancestors(term, |t| of(t).is_some())
+            .first()
+            .and_then(|&t| of(t))
+    })
+}
+
+fn read_annotations(
+    path: &Path,
+    text: &str,
+    ontology: &Ontology,
+    sources: Sources,
+    wanted: Option<&HashSet<&str>>,
+    stats: &mut CatalogueStats,
+) -> Result<Vec<Disease>, Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .comment(Some(b'#'))
+        .flexible(true)
+        .quoting(false)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            Error::Rules(RuleErrors {
+                problems: vec![problem(path, 1, format!("no header row: {e}"))],
+            })
+        })?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let missing: Vec<&str> = [
+        "database_id",
+        "disease_name",
+        "qualifier",
+        "hpo_id",
+        "frequency",
+        "aspect",
+    ]
+    .into_iter()
+    .filter(|c| column(c).is_none())
+    .collect();
+    if !missing.is_empty() {
+        let line = headers.position().map_or(1, |p| p.line() as usize);
+        return Err(Error::Rules(RuleErrors {
+            problems: vec![problem(path, line, format!("header row lacks {}", missing.join(", ")))],
+        }));
+    }
+    let at = |name: &str| column(name).unwrap_or(0);
+    let (c_id, c_name, c_qual, c_hpo, c_freq, c_aspect) = (
+        at("database_id"),
+        at("disease_name"),
+        at("qualifier"),
+        at("hpo_id"),
+        at("frequency"),
+        at("aspect"),
+    );
+    let mut diseases: Vec<Disease> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut problems = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                problems.push(problem(path, line, e.to_string()));
+                if problems.len() > 100 {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        let id = field(c_id);
+        if !sources.admits(id) || wanted.is_some_and(|w| !w.contains(id)) {
+            continue;
+        }
+        let Some(term) = hpo_number(field(c_hpo)) else {
+            problems.push(problem(path, line, format!("malformed HPO id `{}`", field(c_hpo))));
+            continue;
+        };
+        let frequency = match parse_frequency(field(c_freq)) {
+            Ok(f) => f,
+            Err(e) => {
+                problems.push(problem(path, line, e));
+                continue;
+            }
+        };
+        let d = *index.entry(id.to_owned()).or_insert_with(|| {
+            diseases.push(Disease {
+                id: id.to_owned(),
+                name: field(c_name).to_owned(),
+                terms: HashMap::new(),
+                onsets: Vec::new(),
+                inheritance: Vec::new(),
+                genes: Vec::new(),
+            });
+            diseases.len() - 1
+        });
+        let disease = &mut diseases[d];
+        let Some(term) = ontology.canonical(&format_hpo(term)) else {
+            stats.unknown_terms += 1;
+            continue;
+        };
+        stats.annotations += 1;
+        let not = field(c_qual).eq_ignore_ascii_case("NOT");
+        match field(c_aspect) {
+            "P" => {
+                let p = if not {
+                    0.0
+                } else {
+                    frequency.unwrap_or(UNSPECIFIED_FREQUENCY)
+                };
+                disease
+                    .terms
+                    .entry(term)
+                    .and_modify(|(q, was_not)| {
+                        // A positive annotation wins over a NOT one; the largest frequency wins.
+                        if *was_not && !not {
+                            *q = p;
+                            *was_not = false;
+                        } else if !not && p > *q {
+                            *q = p;
+                        }
+                    })
+                    .or_insert((p, not));
+            }
+            "I" if !not => disease.inheritance.push(term),
+            "C" if !not => {
+                if let Some(class) = onset_class(ontology, term) {
+                    let p = frequency.unwrap_or(UNSPECIFIED_FREQUENCY);
+                    match disease.onsets.iter_mut().find(|(c, _)| *c == class) {
+                        Some((_, q)) => *q = q.max(p),
+                        None => disease.onsets.push((class, p)),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if problems.is_empty() {
+        Ok(diseases)
+    } else {
+        Err(Error::Rules(RuleErrors { problems }))
+    }
+}
+
+fn read_genes(path: &Path, text: &str, diseases: &mut [Disease]) -> Result<(), Error> {
+    let index: HashMap<&str, usize> = diseases.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .flexible(true)
+        .quoting(false)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            Error::Rules(RuleErrors {
+                problems: vec![problem(path, 1, format!("no header row: {e}"))],
+            })
+        })?
+        .clone();
+    let (Some(c_gene), Some(c_disease)) = (
+        headers.iter().position(|h| h == "gene_symbol"),
+        headers.iter().position(|h| h == "disease_id"),
+    ) else {
+        return Err(Error::Rules(RuleErrors {
+            problems: vec![problem(
+                path,
+                1,
+                "header row lacks gene_symbol or disease_id".to_owned(),
+            )],
+        }));
+    };
+    let mut links: Vec<(usize, String)> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            Error::Rules(RuleErrors {
+                problems: vec![problem(
+                    path,
+                    e.position().map_or(0, |p| p.line() as usize),
+                    e.to_string(),
+                )],
+            })
+        })?;
+        let (Some(gene), Some(disease)) = (record.get(c_gene), record.get(c_disease)) else {
+            continue;
+        };
+        if let Some(&d) = index.get(disease.trim()) {
+            links.push((d, gene.trim().to_owned()));
+        }
+    }
+    for (d, gene) in links {
+        let valid = gene.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && gene.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        if valid && !diseases[d].genes.contains(&gene) {
+            diseases[d].genes.push(gene);
+        }
+    }
+    for d in diseases.iter_mut() {
+        d.genes.sort();
+    }
+    Ok(())
+}
+
+fn inheritance_of(terms: &[u32]) -> Inheritance {
+    let mut modes: Vec<Inheritance> = terms
+        .iter()
+        .filter_map(|t| match t {
+            7 => Some(Inheritance::AutosomalRecessive),
+            6 => Some(Inheritance::AutosomalDominant),
+            1419 | 1417 => Some(Inheritance::XLinkedRecessive),
+            1423 => Some(Inheritance::XLinkedDominant),
+            _ => None,
+        })
+        .collect();
+    let order = [
+        Inheritance::AutosomalDominant,
+        Inheritance::AutosomalRecessive,
+        Inheritance::XLinkedRecessive,
+        Inheritance::XLinkedDominant,
+    ];
+    modes.sort_by_key(|m| order.iter().position(|o| o == m));
+    modes.dedup();
+    match modes.as_slice() {
+        [one] => *one,
+        [] => Inheritance::Sporadic,
+        _ => Inheritance::Mixed,
+    }
+}
+
+fn finding_id(term: u32) -> String {
+    format!("hp_{term:07}")
+}
+
+fn db_id(id: &str) -> String {
+    id.to_ascii_lowercase().replace(':', "_")
+}
+
+fn build_rules(
+    diseases: &[Disease],
+    ontology: &Ontology,
+    stats: &mut CatalogueStats,
+    hpoa_path: &Path,
+) -> Result<RuleSet, Error> {
+    // The context findings (onset classes, age bands, sex, family history) of the built-in set.
+    let builtin = RuleSet::builtin()?;
+    let context: Vec<FindingDef> = builtin
+        .files
+        .iter()
+        .flat_map(|f| f.rules.finding.iter())
+        .filter(|f| f.kind.is_context())
+        .cloned()
+        .collect();
+    let context_hpo: HashSet<u32> = context
+        .iter()
+        .filter_map(|f| f.hpo.as_ref().and_then(|h| hpo_number(h.get_ref())))
+        .collect();
+
+    // The vocabulary: annotated terms and their ancestors, with dense indices.
+    let mut terms: Vec<u32> = Vec::new();
+    let mut index: HashMap<u32, usize> = HashMap::new();
+    let mut stack: Vec<u32> = Vec::new();
+    for d in diseases {
+        for &t in d.terms.keys() {
+            stack.push(t);
+            while let Some(t) = stack.pop() {
+                if context_hpo.contains(&t) || index.contains_key(&t) {
+                    continue;
+                }
+                index.insert(t, terms.len());
+                terms.push(t);
+                stack.extend_from_slice(ontology.parents(t));
+            }
+        }
+    }
+    // Sorted by HPO id so that the order (and so every tie) does not depend on hashing.
+    terms.sort_unstable();
+    for (i, &t) in terms.iter().enumerate() {
+        index.insert(t, i);
+    }
+    let parents: Vec<Vec<usize>> = terms
+        .iter()
+        .map(|&t| {
+            ontology
+                .parents(t)
+                .iter()
+                .filter_map(|p| index.get(p).copied())
+                .collect()
+        })
+        .collect();
+
+    // Backgrounds, with the true path: each disease's largest frequency on a term or below it.
+    let n = diseases.len() as f64;
+    let mut sum = vec![0.0f64; terms.len()];
+    let mut best = vec![0.0f64; terms.len()];
+    let mut stamp = vec![usize::MAX; terms.len()];
+    let mut touched: Vec<usize> = Vec::new();
+    for (k, d) in diseases.iter().enumerate() {
+        touched.clear();
+        for (&t, &(p, not)) in &d.terms {
+            if not {
+                continue;
+            }
+            let Some(&i) = index.get(&t) else { continue };
+            stack.clear();
+            stack.push(i as u32);
+            while let Some(j) = stack.pop() {
+                let j = j as usize;
+                if stamp[j] != k {
+                    stamp[j] = k;
+                    best[j] = 0.0;
+                    touched.push(j);
+                } else if best[j] >= p {
+                    continue;
+                }
+                best[j] = best[j].max(p);
+                stack.extend(parents[j].iter().map(|&x| x as u32));
+            }
+        }
+        for &j in &touched {
+            sum[j] += best[j];
+        }
+    }
+
+    let mut gene_diseases: HashMap<&str, usize> = HashMap::new();
+    for d in diseases {
+        for g in &d.genes {
+            *gene_diseases.entry(g.as_str()).or_default() += 1;
+        }
+    }
+
+    let source = Some("HPO annotation (phenotype.hpoa)".to_owned());
+    let mut vocabulary = RuleFile {
+        finding: context,
+        ..RuleFile::default()
+    };
+    for (i, &t) in terms.iter().enumerate() {
+        let bg = ((sum[i] + 0.5) / (n + 1.0)).clamp(1e-6, 0.999);
+        vocabulary.finding.push(FindingDef {
+            id: spanned(finding_id(t)),
+            label: ontology.name(t).map_or_else(|| format_hpo(t), str::to_owned),
+            hpo: Some(spanned(format_hpo(t))),
+            kind: FindingKind::Phenotype,
+            synonyms: Vec::new(),
+            parents: parents[i].iter().map(|&p| spanned(finding_id(terms[p]))).collect(),
+            specific: false,
+            background: Some(spanned(bg)),
+            background_source: Some("computed over the catalogue (true path)".to_owned()),
+            examination: None,
+            cost: None,
+        });
+    }
+    let mut genes: Vec<(&str, usize)> = gene_diseases.into_iter().collect();
+    genes.sort_unstable();
+    for (g, count) in genes {
+        vocabulary.gene_background.push(GeneBackgroundDef {
+            symbol: spanned(g.to_owned()),
+            background: spanned(((count as f64 + 0.5) / (n + 1.0)).min(0.5)),
+            source: Some("computed over the catalogue (genes_to_phenotype.txt)".to_owned()),
+        });
+    }
+
+    let path = |name: &str| -> PathBuf { hpoa_path.with_file_name(name) };
+    let mut files = vec![SourceFile {
+        path: path("vocabulary"),
+        text: String::new(),
+        rules: vocabulary,
+        layer: 0,
+    }];
+    for d in diseases {
+        let inheritance = inheritance_of(&d.inheritance);
+        let mut rules: Vec<(u32, f64, bool)> = d.terms.iter().map(|(&t, &(p, not))| (t, p, not)).collect();
+        rules.sort_unstable_by_key(|r| r.0);
+        let mut rule: Vec<RuleDef> = rules
+            .into_iter()
+            .map(|(t, p, not)| RuleDef {
+                finding: spanned(if context_hpo.contains(&t) {
+                    format_hpo(t)
+                } else {
+                    finding_id(t)
+                }),
+                frequency: Some(spanned(Frequency::Number(p))),
+                lr: None,
+                against: not,
+                source: source.clone(),
+                remove: false,
+            })
+            .collect();
+        let context_rule = |finding: &str, p: f64, source: &str| RuleDef {
+            finding: spanned(finding.to_owned()),
+            frequency: Some(spanned(Frequency::Number(p))),
+            lr: None,
+            against: false,
+            source: Some(source.to_owned()),
+            remove: false,
+        };
+        for &(class, p) in &d.onsets {
+            rule.push(context_rule(
+                class,
+                p,
+                "HPO onset annotation (phenotype.hpoa, aspect C)",
+            ));
+        }
+        for &(mode, finding, p) in &INHERITANCE_RULES {
+            if mode == inheritance {
+                rule.push(context_rule(
+                    finding,
+                    p,
+                    "estimate from the mode of inheritance (aspect I)",
+                ));
+            }
+        }
+        let zygosity = match inheritance {
+            Inheritance::AutosomalRecessive => Zygosity::Biallelic,
+            Inheritance::AutosomalDominant => Zygosity::Heterozygous,
+            _ => Zygosity::Any,
+        };
+        let gene: Vec<GeneDef> = d
+            .genes
+            .iter()
+            .map(|g| GeneDef {
+                symbol: spanned(g.clone()),
+                zygosity,
+                fraction: spanned(1.0 / d.genes.len() as f64),
+                source: Some("genes_to_phenotype.txt".to_owned()),
+                remove: false,
+            })
+            .collect();
+        stats.genes += gene.len();
+        let (omim, orphanet) = if d.id.starts_with("ORPHA:") {
+            (Vec::new(), vec![d.id.clone()])
+        } else {
+            (vec![d.id.clone()], Vec::new())
+        };
+        files.push(SourceFile {
+            path: path(&d.id),
+            text: String::new(),
+            rules: RuleFile {
+                diagnosis: Some(DiagnosisDef {
+                    id: spanned(db_id(&d.id)),
+                    name: d.name.clone(),
+                    synonyms: Vec::new(),
+                    inheritance,
+                    lookalike: false,
+                    onset: None,
+                    prevalence: spanned(CATALOGUE_PREVALENCE),
+                    prevalence_source: Some("uniform: the HPO gives no prevalence".to_owned()),
+                    omim,
+                    orphanet,
+                    subtype: Vec::new(),
+                    gene,
+                    rule,
+                }),
+                ..RuleFile::default()
+            },
+            layer: 0,
+        });
+    }
+    stats.diseases = diseases.len();
+    stats.findings = terms.len();
+    Ok(RuleSet { files })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frequencies_in_every_form() {
+        assert_eq!(parse_frequency(""), Ok(None));
+        assert_eq!(parse_frequency("3/7"), Ok(Some(4.0 / 9.0)));
+        assert_eq!(parse_frequency("45%"), Ok(Some(0.45)));
+        assert!(parse_frequency("HP:0040281").unwrap().is_some());
+        assert!(parse_frequency("8/7").is_err());
+        assert!(parse_frequency("120%").is_err());
+        assert!(parse_frequency("often").is_err());
+    }
+
+    #[test]
+    fn inheritance_from_aspect_i() {
+        assert_eq!(inheritance_of(&[7]), Inheritance::AutosomalRecessive);
+        assert_eq!(inheritance_of(&[6, 7]), Inheritance::Mixed);
+        assert_eq!(inheritance_of(&[]), Inheritance::Sporadic);
+    }
+}
