@@ -41,6 +41,9 @@ struct Line {
     excluded: Vec<String>,
     #[serde(default)]
     genes: Vec<GeneLine>,
+    /// For the figures on stderr, when given.
+    #[serde(default)]
+    true_disease: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,6 +60,7 @@ struct Options {
     excluded: bool,
     threads: usize,
     top: usize,
+    config: osteodx::ScoringConfig,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -66,6 +70,7 @@ fn parse_args() -> Result<Options, String> {
     let mut excluded = true;
     let mut threads = std::thread::available_parallelism().map_or(1, usize::from);
     let mut top = 10;
+    let mut config = Catalogue::scoring_config();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
@@ -84,6 +89,7 @@ fn parse_args() -> Result<Options, String> {
                     .map_err(|_| format!("--threads takes a number\n{USAGE}"))?
             }
             "--top" => top = value()?.parse().map_err(|_| format!("--top takes a number\n{USAGE}"))?,
+            "--set" => config.set(&value()?)?,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
@@ -95,6 +101,7 @@ fn parse_args() -> Result<Options, String> {
         excluded,
         threads: threads.max(1),
         top,
+        config,
     })
 }
 
@@ -133,12 +140,30 @@ fn peak_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-/// The JSON line of one patient.
-fn rank_line(model: &Model, names: &[(String, String)], line: &Line, o: &Options, ranking: &mut Ranking) -> String {
+/// The JSON line of one patient, and the rank of its true disease when the line names one (ties
+/// counted against it; 0 when it is not in the catalogue).
+fn rank_line(
+    model: &Model,
+    names: &[(String, String)],
+    line: &Line,
+    o: &Options,
+    ranking: &mut Ranking,
+) -> (String, Option<usize>) {
     let p = patient(line, o.excluded, o.catalogue.genes);
+    let mut rank = None;
     let result = match model.resolve(&p) {
         Ok(resolved) => {
-            model.rank_top_into(&resolved, o.top, ranking);
+            if let Some(truth) = &line.true_disease {
+                model.rank_into(&resolved, ranking);
+                let e = ranking.entries();
+                rank = Some(
+                    e.iter()
+                        .find(|x| names[x.diagnosis.0 as usize].0 == *truth)
+                        .map_or(0, |t| e.iter().filter(|x| x.posterior >= t.posterior).count()),
+                );
+            } else {
+                model.rank_top_into(&resolved, o.top, ranking);
+            }
             let top: Vec<serde_json::Value> = ranking
                 .entries()
                 .iter()
@@ -148,11 +173,15 @@ fn rank_line(model: &Model, names: &[(String, String)], line: &Line, o: &Options
                     serde_json::json!({"id": id, "name": name, "probability": e.posterior})
                 })
                 .collect();
-            serde_json::json!({"id": line.id, "top": top, "none_of_these": ranking.none_posterior()})
+            let mut v = serde_json::json!({"id": line.id, "top": top, "none_of_these": ranking.none_posterior()});
+            if let Some(r) = rank {
+                v["true_rank"] = serde_json::json!(r);
+            }
+            v
         }
         Err(e) => serde_json::json!({"id": line.id, "error": e.to_string()}),
     };
-    result.to_string()
+    (result.to_string(), rank)
 }
 
 fn run() -> Result<(), String> {
@@ -160,7 +189,7 @@ fn run() -> Result<(), String> {
     let start = Instant::now();
     let catalogue = Catalogue::load(&o.hpo, &o.catalogue).map_err(|e| e.to_string())?;
     let stats = catalogue.stats.clone();
-    let model = catalogue.into_model().map_err(|e| e.to_string())?;
+    let model = catalogue.into_model_with(o.config).map_err(|e| e.to_string())?;
     let load = start.elapsed().as_secs_f64();
     eprintln!(
         "loaded {} diseases, {} findings, {} annotations ({} on unknown terms), {} gene links in {load:.2} s",
@@ -193,7 +222,7 @@ fn run() -> Result<(), String> {
     }
     let began = Instant::now();
     let chunk = lines.len().div_ceil(o.threads).max(1);
-    let outputs: Vec<Vec<String>> = std::thread::scope(|s| {
+    let outputs: Vec<Vec<(String, Option<usize>)>> = std::thread::scope(|s| {
         let handles: Vec<_> = lines
             .chunks(chunk)
             .map(|part| {
@@ -209,8 +238,25 @@ fn run() -> Result<(), String> {
         handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
     let secs = began.elapsed().as_secs_f64();
-    for line in outputs.iter().flatten() {
+    for (line, _) in outputs.iter().flatten() {
         say!("{line}");
+    }
+    let ranks: Vec<usize> = outputs.iter().flatten().filter_map(|(_, r)| *r).collect();
+    if !ranks.is_empty() {
+        let share = |k: usize| 100.0 * ranks.iter().filter(|&&r| r >= 1 && r <= k).count() as f64 / ranks.len() as f64;
+        let missing = ranks.iter().filter(|&&r| r == 0).count();
+        eprintln!(
+            "true disease (ties against it), {} patients: top-1 {:.1} %, top-3 {:.1} %, top-10 {:.1} %{}",
+            ranks.len(),
+            share(1),
+            share(3),
+            share(10),
+            if missing > 0 {
+                format!(" ({missing} not in the catalogue)")
+            } else {
+                String::new()
+            }
+        );
     }
     eprintln!(
         "ranked {} patients in {secs:.3} s on {} threads: {:.0} patients/s; load {load:.2} s; peak memory {}",

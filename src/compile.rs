@@ -164,7 +164,7 @@ impl<'h> Prepared<'h> {
                 if c {
                     0.0
                 } else {
-                    ((1.0 - cfg.false_positive_lr(b) * b) / (1.0 - b)).log10()
+                    cfg.absent_weight * ((1.0 - cfg.false_positive_lr(b) * b) / (1.0 - b)).log10()
                 }
             })
             .collect();
@@ -431,7 +431,8 @@ impl DiagnosisPass {
                 });
             }
             if slot.absent_p >= 0.0 {
-                let llr = ((1.0 - slot.absent_p) / (1.0 - prep.bg[f])).log10();
+                let llr =
+                    cfg.absent_weight * (cfg.absent_selection * (1.0 - slot.absent_p) / (1.0 - prep.bg[f])).log10();
                 let value = fixed(llr);
                 if value != fixed(prep.absent_default[f]) {
                     let kind = if slot.absent_via as usize == f {

@@ -82,6 +82,15 @@ pub struct ScoringConfig {
     pub dependence: f64,
     /// Rules at or above this frequency are listed as "expected, not examined" in explanations.
     pub expected_threshold: f64,
+    /// w: the log LR of a finding observed absent is multiplied by w (1 for the built-in rules).
+    /// Below 1 where the absent findings a source lists were chosen because the diagnosis has
+    /// them (case reports list the features of the disease the patient lacks), so that their
+    /// absence says less than (1 − p) / (1 − bg) suggests.
+    pub absent_weight: f64,
+    /// k: how much likelier a source is to report a finding as absent when the diagnosis has it
+    /// (with frequency p) than when it does not: a rule's absent value is log10(k (1 − p) /
+    /// (1 − bg)) (1 for the built-in rules; case reports list the absent features of the disease).
+    pub absent_selection: f64,
 }
 
 /// The defaults: modelling choices, and the constants fitted on the development cases by
@@ -110,6 +119,8 @@ impl Default for ScoringConfig {
             temperature: 1.0,
             dependence: 0.1,
             expected_threshold: 0.3,
+            absent_weight: 1.0,
+            absent_selection: 1.0,
         }
     }
 }
@@ -187,6 +198,8 @@ impl ScoringConfig {
             "temperature" => &mut self.temperature,
             "dependence" => &mut self.dependence,
             "expected_threshold" => &mut self.expected_threshold,
+            "absent_weight" => &mut self.absent_weight,
+            "absent_selection" => &mut self.absent_selection,
             other => return Err(format!("unknown constant `{other}`")),
         };
         *field = value;
@@ -223,6 +236,8 @@ impl ScoringConfig {
         self.temperature = prob(self.temperature, 0.05, 100.0, d.temperature);
         self.dependence = prob(self.dependence, 0.0, 1.0, d.dependence);
         self.expected_threshold = prob(self.expected_threshold, 0.0, 1.0, d.expected_threshold);
+        self.absent_weight = prob(self.absent_weight, 0.0, 1.0, d.absent_weight);
+        self.absent_selection = prob(self.absent_selection, 1e-3, 1e3, d.absent_selection);
         self
     }
 }

@@ -285,11 +285,12 @@ impl ReferenceScorer {
                 p = Some(p.map_or(q, |x: f64| x.max(q)));
             }
         }
-        match p {
-            Some(p) => ((1.0 - p) / (1.0 - bg)).log10(),
-            None if self.context[f] => 0.0,
-            None => ((1.0 - self.config.false_positive_lr(bg) * bg) / (1.0 - bg)).log10(),
-        }
+        self.config.absent_weight
+            * match p {
+                Some(p) => (self.config.absent_selection * (1.0 - p) / (1.0 - bg)).log10(),
+                None if self.context[f] => 0.0,
+                None => ((1.0 - self.config.false_positive_lr(bg) * bg) / (1.0 - bg)).log10(),
+            }
     }
 
     fn gene_llr(&self, diag: &str, gene: Option<&str>, z: Zygosity) -> f64 {

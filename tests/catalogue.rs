@@ -1,0 +1,258 @@
+//! The HPO catalogue as a rule source, on the pruned fixture `tests/fixtures/hpo` (31 diseases,
+//! made by `tools/make_hpo_fixture.py`).
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use osteodx::catalogue::{Catalogue, CatalogueOptions, Sources};
+use osteodx::{Error, Model, Patient, RuleSet};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hpo");
+
+fn hpoa() -> String {
+    std::fs::read_to_string(Path::new(FIXTURE).join("phenotype.hpoa")).unwrap()
+}
+
+fn obo() -> &'static str {
+    static OBO: OnceLock<String> = OnceLock::new();
+    OBO.get_or_init(|| std::fs::read_to_string(Path::new(FIXTURE).join("hp.obo")).unwrap())
+}
+
+fn catalogue(hpoa: &str, options: &CatalogueOptions) -> Result<Catalogue, Error> {
+    Catalogue::from_texts(
+        (Path::new("hp.obo"), obo()),
+        (Path::new("phenotype.hpoa"), hpoa),
+        None,
+        options,
+    )
+}
+
+fn omim_model() -> &'static Model {
+    static M: OnceLock<Model> = OnceLock::new();
+    M.get_or_init(|| {
+        Catalogue::load(FIXTURE, &CatalogueOptions::default())
+            .unwrap()
+            .into_model()
+            .unwrap()
+    })
+}
+
+/// The log10 LR of diagnosis `id` for a patient.
+fn lr(model: &Model, patient: &Patient, id: &str) -> f64 {
+    let resolved = model.resolve(patient).unwrap();
+    let d = model
+        .diagnosis_index(id)
+        .unwrap_or_else(|| panic!("{id} is a diagnosis"));
+    let ranking = model.rank(&resolved);
+    ranking
+        .entries()
+        .iter()
+        .find(|e| e.diagnosis == d)
+        .map(|e| e.log10_lr)
+        .unwrap()
+}
+
+/// The positive phenotype annotations of a disease in the fixture.
+fn own_terms(hpoa: &str, disease: &str) -> Vec<String> {
+    hpoa.lines()
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|f| f.len() > 10 && f[0] == disease && f[2].is_empty() && f[10] == "P")
+        .map(|f| f[3].to_owned())
+        .collect()
+}
+
+#[test]
+fn the_fixture_loads_with_every_source() {
+    let text = hpoa();
+    let omim = catalogue(&text, &CatalogueOptions::default()).unwrap();
+    let orpha = catalogue(
+        &text,
+        &CatalogueOptions {
+            sources: Sources::Orphanet,
+            ..CatalogueOptions::default()
+        },
+    )
+    .unwrap();
+    let both = catalogue(
+        &text,
+        &CatalogueOptions {
+            sources: Sources::Both,
+            ..CatalogueOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(orpha.stats.diseases, 3);
+    assert_eq!(both.stats.diseases, omim.stats.diseases + 3);
+    let two = catalogue(
+        &text,
+        &CatalogueOptions {
+            diseases: Some(vec!["OMIM:259700".into(), "OMIM:166600".into()]),
+            ..CatalogueOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(two.stats.diseases, 2);
+    let kb = two.knowledge_base().unwrap();
+    // In the order of the annotation file.
+    assert_eq!(
+        kb.diagnoses().keys().collect::<Vec<_>>(),
+        ["omim_166600", "omim_259700"]
+    );
+}
+
+#[test]
+fn a_patient_made_of_a_disease_s_own_annotations_ranks_it_first() {
+    let text = hpoa();
+    let model = omim_model();
+    let kb = model.knowledge_base();
+    let mut checked = 0;
+    for d in kb.diagnoses().values() {
+        let id = &d.omim[0];
+        let terms = own_terms(&text, id);
+        if terms.len() < 3 {
+            continue;
+        }
+        let patient = terms.iter().fold(Patient::new(), |p, t| p.present(t.clone()));
+        let ranking = model.rank(&model.resolve(&patient).unwrap());
+        let best = ranking.entries()[0].log10_lr;
+        let own = ranking
+            .entries()
+            .iter()
+            .find(|e| model.diagnosis_id(e.diagnosis) == d.id)
+            .unwrap();
+        // First, or tied for first with a disease whose annotations include all of its own
+        // (OMIM:612287's are a subset of OMIM:612286's).
+        assert_eq!(own.log10_lr, best, "{id} with its {} terms", terms.len());
+        if model.diagnosis_id(ranking.entries()[0].diagnosis) != d.id {
+            let other = model.diagnosis_id(ranking.entries()[0].diagnosis);
+            let theirs = own_terms(&text, &kb.diagnoses()[other].omim[0]);
+            assert!(terms.iter().all(|t| theirs.contains(t)), "{id} tied with {other}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked} diseases checked");
+}
+
+#[test]
+fn a_not_annotation_lowers_a_disease_when_the_patient_shows_that_term() {
+    // ORPHA:210110 (intermediate osteopetrosis) is annotated NOT thrombocytopenia (HP:0001873).
+    let text = hpoa();
+    let both = CatalogueOptions {
+        sources: Sources::Both,
+        ..CatalogueOptions::default()
+    };
+    let with_not = catalogue(&text, &both).unwrap().into_model().unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !(l.starts_with("ORPHA:210110\t") && l.contains("\tNOT\tHP:0001873")))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without.len(), text.len(), "the fixture has the NOT line");
+    let plain = catalogue(&without, &both).unwrap().into_model().unwrap();
+    let base = Patient::new().present("HP:0011002").present("HP:0000365");
+    let shown = base.clone().present("HP:0001873");
+    let d = "orpha_210110";
+    // Showing the term costs more where the disease is annotated NOT to have it.
+    let drop_not = lr(&with_not, &shown, d) - lr(&with_not, &base, d);
+    let drop_plain = lr(&plain, &shown, d) - lr(&plain, &base, d);
+    assert!(drop_not < drop_plain - 0.1, "NOT: {drop_not}, without: {drop_plain}");
+    assert!(drop_not < 0.0);
+    // And the other diseases are unaffected by the NOT line.
+    assert!((lr(&with_not, &shown, "omim_259700") - lr(&plain, &shown, "omim_259700")).abs() < 1e-9);
+}
+
+#[test]
+fn propagated_annotations_match_a_less_specific_patient_term() {
+    // Osteopetrosis (HP:0011002) is annotated to the osteopetroses; increased bone mineral
+    // density (HP:0011001) is its parent, annotated to melorheostosis only.
+    let model = omim_model();
+    let general = Patient::new().present("HP:0011001");
+    for d in ["omim_259700", "omim_166600", "omim_611490"] {
+        assert!(lr(model, &general, d) > 0.0, "{d} matches the more general term");
+    }
+    // An unrelated disease does not.
+    assert!(lr(model, &general, "omim_607017") < 0.0);
+    // The background of the parent counts the diseases annotated below it (true path).
+    let kb = model.knowledge_base();
+    let bg = |hpo: &str| {
+        kb.findings()
+            .values()
+            .find(|f| f.hpo.as_deref() == Some(hpo))
+            .map(|f| f.background)
+            .unwrap()
+    };
+    assert!(bg("HP:0011001") > bg("HP:0011002"));
+}
+
+#[test]
+fn the_catalogue_and_a_hand_written_rule_file_give_the_same_score() {
+    // OMIM:601979 (hyperzincemia), written by hand: seven terms without a frequency (0.35) and
+    // autosomal dominant inheritance (an affected parent at 0.5).
+    let hand = r#"
+[diagnosis]
+id = "by_hand"
+name = "Hyperzincemia with functional zinc depletion, by hand"
+inheritance = "autosomal_dominant"
+prevalence = 1e-5
+rule = [
+  { finding = "HP:0002014", frequency = 0.35 },
+  { finding = "HP:0000939", frequency = 0.35 },
+  { finding = "HP:0002240", frequency = 0.35 },
+  { finding = "HP:0011424", frequency = 0.35 },
+  { finding = "HP:0000988", frequency = 0.35 },
+  { finding = "HP:0002633", frequency = 0.35 },
+  { finding = "HP:0002721", frequency = 0.35 },
+  { finding = "family_history_affected_parent", frequency = 0.5 },
+]
+"#;
+    let c = Catalogue::load(FIXTURE, &CatalogueOptions::default()).unwrap();
+    let rules = c
+        .rules
+        .clone()
+        .overlay(RuleSet::from_text("by_hand.toml", hand).unwrap());
+    let kb = osteodx::KnowledgeBase::new(rules).unwrap();
+    let model =
+        Model::compile_with(&kb, Catalogue::scoring_config()).with_ontology(std::sync::Arc::new(c.ontology.clone()));
+    for p in [
+        Patient::new().present("HP:0002014").present("HP:0000939"),
+        Patient::new()
+            .present("HP:0002240")
+            .absent("HP:0000988")
+            .present("HP:0000365"),
+        Patient::new()
+            .present("HP:0011424")
+            .family(osteodx::FamilyHistory::AffectedParent),
+    ] {
+        let a = lr(&model, &p, "omim_601979");
+        let b = lr(&model, &p, "by_hand");
+        assert_eq!(a, b, "{p:?}");
+    }
+}
+
+#[test]
+fn malformed_annotation_files_are_located_errors() {
+    let text = hpoa();
+    let header_end = text.find("\nOMIM:").unwrap() + 1;
+    let bad = format!(
+        "{}OMIM:1\tX\t\tHP:123\tPMID:1\tPCS\t\t\tP\n{}OMIM:2\tY\t\tHP:0000365\tPMID:1\tPCS\t\t9/7\tP\n",
+        &text[..header_end],
+        ""
+    );
+    let e = catalogue(&bad, &CatalogueOptions::default()).unwrap_err();
+    let Error::Rules(r) = e else { panic!("{e:?}") };
+    let at: Vec<(usize, String)> = r
+        .problems
+        .iter()
+        .map(|p| (p.location.line, p.kind.to_string()))
+        .collect();
+    let first = text[..header_end].lines().count() + 1;
+    assert_eq!(at.len(), 2, "{at:?}");
+    assert_eq!(at[0].0, first);
+    assert!(at[0].1.contains("malformed HPO id `HP:123`"), "{at:?}");
+    assert_eq!(at[1].0, first + 1);
+    assert!(at[1].1.contains("9/7"), "{at:?}");
+    let e = catalogue("database_id\tdisease_name\n", &CatalogueOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("header row lacks"), "{e}");
+    let e = Catalogue::load("/nonexistent", &CatalogueOptions::default()).unwrap_err();
+    assert!(matches!(e, Error::Io { .. }), "{e:?}");
+}
