@@ -6,13 +6,16 @@
 //! `batch/compiled/1000000`, `scale/compiled/D` (D = 7, 100, 1000, 10000 diagnoses),
 //! `next/gains/N` (the expected information gain of every candidate finding) and
 //! `next/findings/N` (the 5 best, each with the engine's posterior after either answer), N = 3
-//! and 12 findings per patient.
+//! and 12 findings per patient; `catalogue/rank/fixture` and `catalogue/batch/fixture` (the HPO
+//! catalogue, one patient top 10 on one thread, and a batch), with `catalogue/rank/full` and
+//! `catalogue/batch/full` when `OSTEODX_HPO_DIR` names the full HPO files.
 //! Every benchmark checks its result through `black_box` so the work cannot be optimised away.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use osteodx::catalogue::{Catalogue, CatalogueOptions};
 use osteodx::reference::{ReferencePatient, ReferenceScorer};
 use osteodx::simulate::{synthetic_knowledge_base, SplitMix64};
 use osteodx::{KnowledgeBase, Model, NextQuery, Patient, Ranking, ResolvedPatient, RuleSet};
@@ -163,5 +166,79 @@ fn next(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, build, rank, batch, scale, next);
+/// Patients for the catalogue: the terms of `hpo-simulated-1000.jsonl` when the file is at
+/// `OSTEODX_BENCH_PATIENTS` (default `../shared/bench/hpo-simulated-1000.jsonl`), else each
+/// diagnosis's own rules (every third one dropped).
+fn catalogue_patients(model: &Model) -> Vec<ResolvedPatient> {
+    let path = std::env::var("OSTEODX_BENCH_PATIENTS")
+        .unwrap_or_else(|_| "../shared/bench/hpo-simulated-1000.jsonl".to_owned());
+    let from_file: Vec<Patient> = std::fs::read_to_string(&path)
+        .map(|text| {
+            text.lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .map(|v| {
+                    let terms = v["terms"].as_array().cloned().unwrap_or_default();
+                    terms
+                        .iter()
+                        .filter_map(|t| t.as_str())
+                        .fold(Patient::new(), |p, t| p.present(t.to_owned()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let kb = model.knowledge_base();
+    let own = || {
+        kb.diagnoses()
+            .values()
+            .map(|d| {
+                d.rules
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, r)| i % 3 != 2 && !r.against)
+                    .fold(Patient::new(), |p, (_, r)| {
+                        p.present(kb.findings()[r.finding].id.clone())
+                    })
+            })
+            .collect::<Vec<_>>()
+    };
+    let chosen = if from_file.is_empty() { own() } else { from_file };
+    chosen.iter().filter_map(|p| model.resolve(p).ok()).collect()
+}
+
+/// `catalogue/rank`: one patient against every disease of the HPO catalogue, top 10, one
+/// thread; on the fixture always, on the full files when `OSTEODX_HPO_DIR` names a directory with
+/// them (`../shared/tools/hpo-data DIR`). `catalogue/batch`: the same patients on 2 threads.
+fn catalogue(c: &mut Criterion) {
+    let mut sources = vec![(
+        "fixture",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hpo").to_owned(),
+    )];
+    if let Ok(dir) = std::env::var("OSTEODX_HPO_DIR") {
+        sources.push(("full", dir));
+    }
+    for (name, dir) in sources {
+        let model = Catalogue::load(&dir, &CatalogueOptions::default())
+            .and_then(Catalogue::into_model)
+            .unwrap();
+        let pool = catalogue_patients(&model);
+        let mut ranking = Ranking::new(&model);
+        let mut i = 0;
+        let mut g = c.benchmark_group("catalogue/rank");
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                i = (i + 1) % pool.len();
+                model.rank_top_into(black_box(&pool[i]), 10, &mut ranking);
+                black_box(ranking.entries()[0].posterior)
+            })
+        });
+        g.finish();
+        let mut g = c.benchmark_group("catalogue/batch");
+        g.sample_size(10);
+        g.throughput(Throughput::Elements(pool.len() as u64));
+        g.bench_function(name, |b| b.iter(|| black_box(model.rank_batch(black_box(&pool), 10))));
+        g.finish();
+    }
+}
+
+criterion_group!(benches, build, rank, batch, scale, next, catalogue);
 criterion_main!(benches);

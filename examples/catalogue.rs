@@ -189,6 +189,13 @@ fn run() -> Result<(), String> {
     let start = Instant::now();
     let catalogue = Catalogue::load(&o.hpo, &o.catalogue).map_err(|e| e.to_string())?;
     let stats = catalogue.stats.clone();
+    if std::env::var_os("CATALOGUE_TRACE").is_some() {
+        eprintln!(
+            "read: {:.2} s, peak {:?} MiB",
+            start.elapsed().as_secs_f64(),
+            peak_mib()
+        );
+    }
     let model = catalogue.into_model_with(o.config).map_err(|e| e.to_string())?;
     let load = start.elapsed().as_secs_f64();
     eprintln!(

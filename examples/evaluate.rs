@@ -14,7 +14,9 @@
 //! evaluated with and without genetic evidence: the built-in rules (or `--base PATH` instead of
 //! them), and with `--rules PATH` the user's rules put over them. `--set KEY=VALUE` changes a
 //! scoring constant (repeatable; see `ScoringConfig`). `--split` adds the figures of each half
-//! of the cases (alternate cases of each class, in file order). `--hpo-obo FILE` places HPO
+//! of the cases (alternate cases of each class, in file order). `--hpo DIR` evaluates the HPO
+//! catalogue of `DIR` (`hp.obo`, `phenotype.hpoa`, `genes_to_phenotype.txt`) instead of the
+//! built-in rules: each packet's OMIM or Orphanet disease is its truth. `--hpo-obo FILE` places HPO
 //! terms with that ontology. `--plot DIR` writes SVG figures (confusion matrix, reliability
 //! diagram). `--cases` also lists every case whose true diagnosis was not ranked first (text),
 //! or every case (JSON).
@@ -23,6 +25,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use osteodx::catalogue::{Catalogue, CatalogueOptions};
 use osteodx::evaluate::{collect_cases, halves, DiseaseMap, Evaluation, LabelledCase, Report};
 use osteodx::{KnowledgeBase, Model, Ontology, Ranking, RuleSet, ScoringConfig};
 
@@ -33,14 +36,15 @@ mod output;
 #[path = "support/plot.rs"]
 mod plot;
 
-const USAGE: &str = "usage: evaluate [--format text|json] [--mapping FILE] [--base PATH] [--rules PATH] [--set KEY=VALUE]... [--split] [--hpo-obo FILE] [--plot DIR] [--cases] DIR";
+const USAGE: &str = "usage: evaluate [--format text|json] [--mapping FILE] [--base PATH] [--hpo DIR] [--rules PATH] [--set KEY=VALUE]... [--split] [--hpo-obo FILE] [--plot DIR] [--cases] DIR";
 
 struct Options {
     json: bool,
     mapping: Option<String>,
     base: Option<String>,
     rules: Option<String>,
-    config: ScoringConfig,
+    sets: Vec<String>,
+    hpo: Option<String>,
     split: bool,
     obo: Option<String>,
     plot: Option<String>,
@@ -54,7 +58,8 @@ fn parse_args() -> Result<Options, String> {
         mapping: None,
         base: None,
         rules: None,
-        config: ScoringConfig::default(),
+        sets: Vec::new(),
+        hpo: None,
         split: false,
         obo: None,
         plot: None,
@@ -72,7 +77,8 @@ fn parse_args() -> Result<Options, String> {
             "--mapping" => o.mapping = Some(args.next().ok_or("--mapping needs a file")?),
             "--rules" => o.rules = Some(args.next().ok_or("--rules needs a path")?),
             "--base" => o.base = Some(args.next().ok_or("--base needs a path")?),
-            "--set" => o.config.set(&args.next().ok_or("--set needs KEY=VALUE")?)?,
+            "--set" => o.sets.push(args.next().ok_or("--set needs KEY=VALUE")?),
+            "--hpo" => o.hpo = Some(args.next().ok_or("--hpo needs a directory")?),
             "--split" => o.split = true,
             "--hpo-obo" => o.obo = Some(args.next().ok_or("--hpo-obo needs a file")?),
             "--plot" => o.plot = Some(args.next().ok_or("--plot needs a directory")?),
@@ -173,33 +179,76 @@ fn evaluate(model: &Model, cases: &[LabelledCase], genes: bool) -> Result<(Repor
 
 fn run() -> Result<(), String> {
     let o = parse_args()?;
-    let map = match &o.mapping {
-        Some(path) => DiseaseMap::from_path(path).map_err(|e| e.to_string())?,
-        None => DiseaseMap::builtin().map_err(|e| e.to_string())?,
+    // The HPO catalogue instead of the built-in rules: its diseases are the diagnoses, each
+    // packet's disease id its truth, and its constants the catalogue's.
+    let catalogue = match &o.hpo {
+        Some(dir) => {
+            let options = CatalogueOptions {
+                genes: true,
+                ..CatalogueOptions::default()
+            };
+            Some(Catalogue::load(dir, &options).map_err(|e| e.to_string())?)
+        }
+        None => None,
     };
-    let (cases, skipped) = collect_cases(&o.dir, &map).map_err(|e| e.to_string())?;
+    let mut config = if catalogue.is_some() {
+        Catalogue::scoring_config()
+    } else {
+        ScoringConfig::default()
+    };
+    for s in &o.sets {
+        config.set(s)?;
+    }
+    let map = match (&o.mapping, &catalogue) {
+        (Some(path), _) => DiseaseMap::from_path(path).map_err(|e| e.to_string())?,
+        (None, Some(c)) => {
+            let kb = c.knowledge_base().map_err(|e| e.to_string())?;
+            let text: String = kb
+                .diagnoses()
+                .values()
+                .flat_map(|d| {
+                    d.omim
+                        .iter()
+                        .chain(&d.orphanet)
+                        .map(move |id| format!("{id}\t{}\n", d.id))
+                })
+                .collect();
+            DiseaseMap::parse(&text).map_err(|e| e.to_string())?
+        }
+        (None, None) => DiseaseMap::builtin().map_err(|e| e.to_string())?,
+    };
+    let (mut cases, skipped) = collect_cases(&o.dir, &map).map_err(|e| e.to_string())?;
+    if o.hpo.is_some() && o.mapping.is_none() {
+        // The catalogue's truth is the packet's own disease, not a class of a labels.tsv.
+        for case in &mut cases {
+            case.truth = map.diagnosis_of(&case.packet.disease_ids()).map(str::to_owned);
+        }
+    }
     for (path, why) in &skipped {
         eprintln!("skipping {}: {why}", path.display());
     }
-    let ontology = match &o.obo {
-        Some(path) => Some(Arc::new(Ontology::from_obo(path).map_err(|e| e.to_string())?)),
-        None => None,
+    let ontology = match (&o.obo, &catalogue) {
+        (Some(path), _) => Some(Arc::new(Ontology::from_obo(path).map_err(|e| e.to_string())?)),
+        (None, Some(c)) => Some(Arc::new(c.ontology.clone())),
+        (None, None) => None,
     };
     let compile = |kb: &KnowledgeBase| {
-        let m = Model::compile_with(kb, o.config);
+        let m = Model::compile_with(kb, config);
         match &ontology {
             Some(ont) => m.with_ontology(ont.clone()),
             None => m,
         }
     };
-    let base = match &o.base {
-        Some(path) => RuleSet::from_path(path).map_err(|e| e.to_string())?,
-        None => RuleSet::builtin().map_err(|e| e.to_string())?,
+    let base = match (&o.base, catalogue) {
+        (Some(path), _) => RuleSet::from_path(path).map_err(|e| e.to_string())?,
+        (None, Some(c)) => c.rules,
+        (None, None) => RuleSet::builtin().map_err(|e| e.to_string())?,
     };
-    let base_name = o
-        .base
-        .as_ref()
-        .map_or_else(|| "builtin".to_owned(), |p| format!("base:{p}"));
+    let base_name = match (&o.base, &o.hpo) {
+        (Some(p), _) => format!("base:{p}"),
+        (None, Some(dir)) => format!("hpo:{dir}"),
+        (None, None) => "builtin".to_owned(),
+    };
     let mut configurations: Vec<(String, Model)> = vec![(
         base_name,
         compile(&KnowledgeBase::new(base.clone()).map_err(|e| e.to_string())?),

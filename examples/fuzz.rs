@@ -7,7 +7,7 @@
 //!
 //! Options: `--target` (default `all`, the time split between the targets), `--seconds N`
 //! (default 10), `--seed S` (default 1), `--out DIR` (where a failing input is saved, default
-//! `target/fuzz-failures`).
+//! `target/fuzz-failures`), `--input FILE` (replay one saved input on the chosen targets).
 //!
 //! A failure is a panic, an error that does not say where the input is wrong (a rule problem
 //! without a line, a JSON error without line and column), a posterior that is not finite or does
@@ -33,7 +33,8 @@ mod mutate;
 mod targets;
 use targets::{seed_of, TARGETS};
 
-const USAGE: &str = "usage: fuzz [--target rules|patient|phenopacket|obo|all] [--seconds N] [--seed S] [--out DIR]";
+const USAGE: &str =
+    "usage: fuzz [--target rules|patient|phenopacket|obo|all] [--seconds N] [--seed S] [--out DIR] [--input FILE]";
 
 fn main() -> ExitCode {
     match fuzz() {
@@ -50,6 +51,7 @@ fn fuzz() -> Result<bool, String> {
     let mut target = "all".to_owned();
     let (mut seconds, mut seed) = (10.0f64, 1u64);
     let mut out = PathBuf::from("target/fuzz-failures");
+    let mut replay: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
@@ -66,6 +68,7 @@ fn fuzz() -> Result<bool, String> {
                     .map_err(|_| format!("--seed takes a number\n{USAGE}"))?
             }
             "--out" => out = PathBuf::from(value()?),
+            "--input" => replay = Some(PathBuf::from(value()?)),
             _ => return Err(USAGE.to_owned()),
         }
     }
@@ -75,6 +78,26 @@ fn fuzz() -> Result<bool, String> {
         t => return Err(format!("unknown target {t}\n{USAGE}")),
     };
     let model = Model::builtin().map_err(|e| e.to_string())?;
+    if let Some(path) = replay {
+        // One saved input, on each chosen target: the outcome, or the panic.
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let mut ok = true;
+        for t in targets {
+            match catch_unwind(AssertUnwindSafe(|| targets::run(t, &model, &text))) {
+                Ok(Ok(())) => say!("{t}: ok"),
+                Ok(Err(e)) => {
+                    ok = false;
+                    say!("{t}: {e}");
+                }
+                Err(_) => {
+                    ok = false;
+                    say!("{t}: panicked");
+                }
+            }
+        }
+        return Ok(ok);
+    }
     // Panics are caught and reported here, not printed by the default hook.
     let message = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let sink = message.clone();

@@ -262,7 +262,11 @@ impl Catalogue {
     /// # Errors
     /// As [`Catalogue::knowledge_base`].
     pub fn into_model_with(self, config: ScoringConfig) -> Result<Model, Error> {
+        let t = std::time::Instant::now();
         let kb = KnowledgeBase::new_with(self.rules, &catalogue_limits())?;
+        if std::env::var_os("CATALOGUE_TRACE").is_some() {
+            eprintln!("knowledge base: {:.2} s", t.elapsed().as_secs_f64());
+        }
         Ok(Model::from_knowledge_base_with(kb, config).with_ontology(Arc::new(self.ontology)))
     }
 }
@@ -583,7 +587,11 @@ fn build_rules(
     hpoa_path: &Path,
 ) -> Result<RuleSet, Error> {
     // The context findings (onset classes, age bands, sex, family history) of the built-in set.
-    let builtin = RuleSet::builtin()?;
+    let findings = crate::load::BUILTIN_FILES
+        .iter()
+        .find(|(name, _)| *name == "findings.toml")
+        .map_or("", |&(_, text)| text);
+    let builtin = RuleSet::from_text("<builtin>/findings.toml", findings)?;
     let context: Vec<FindingDef> = builtin
         .files
         .iter()
@@ -669,7 +677,9 @@ fn build_rules(
         }
     }
 
-    let source = Some("HPO annotation (phenotype.hpoa)".to_owned());
+    // The source of every annotation rule is the annotation file (the diagnosis's
+    // `prevalence_source` says so); a per-rule copy of the text would cost 5 MB per copy.
+    let source: Option<String> = None;
     let mut vocabulary = RuleFile {
         finding: context,
         ..RuleFile::default()
@@ -784,7 +794,9 @@ fn build_rules(
                     lookalike: false,
                     onset: None,
                     prevalence: spanned(CATALOGUE_PREVALENCE),
-                    prevalence_source: Some("uniform: the HPO gives no prevalence".to_owned()),
+                    prevalence_source: Some(
+                        "uniform: the HPO gives no prevalence; rules: HPO annotations (phenotype.hpoa)".to_owned(),
+                    ),
                     omim,
                     orphanet,
                     subtype: Vec::new(),

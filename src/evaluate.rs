@@ -21,6 +21,10 @@ use crate::model::Model;
 use crate::resolve::ResolvedPatient;
 use crate::score::Ranking;
 
+/// Knowledge bases with more diagnoses get no confusion matrix (it would have their number
+/// squared cells) and list only the diagnoses with cases in their per-diagnosis recall.
+pub const CONFUSION_MAX_DIAGNOSES: usize = 64;
+
 /// The label used for "none of these" in confusion matrices.
 pub const NONE: &str = "none_of_these";
 /// The label used for cases of conditions outside the knowledge base.
@@ -62,6 +66,8 @@ impl Case {
 #[derive(Debug, Clone)]
 pub struct Evaluation {
     labels: Vec<String>,
+    /// Per diagnosis of the model (by index): its label's position, `None` for look-alikes.
+    label_of: Vec<Option<usize>>,
     cases: Vec<Case>,
     /// Per label: present clinical findings of its cases and those its rules explain.
     coverage: Vec<Coverage>,
@@ -160,9 +166,22 @@ impl Evaluation {
             .filter(|d| !d.lookalike)
             .map(|d| d.id.clone())
             .collect();
+        let mut next = 0;
+        let label_of = model
+            .knowledge_base()
+            .diagnoses()
+            .values()
+            .map(|d| {
+                (!d.lookalike).then(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
         Self {
             coverage: vec![Coverage::default(); labels.len()],
             labels,
+            label_of,
             cases: Vec::new(),
         }
     }
@@ -198,8 +217,13 @@ impl Evaluation {
     pub fn add_ranking(&mut self, truth: Option<&str>, model: &Model, ranking: &Ranking, gene: bool) {
         let mut probs = vec![0.0; self.labels.len() + 1];
         for e in ranking.entries() {
+            // The label by index (checked: the ranking may come from another model), else by id.
             let id = model.diagnosis_id(e.diagnosis);
-            if let Some(i) = self.labels.iter().position(|l| l == id) {
+            let by_index = self.label_of.get(e.diagnosis.0 as usize).copied().flatten();
+            let label = by_index
+                .filter(|&i| self.labels[i] == id)
+                .or_else(|| self.labels.iter().position(|l| l == id));
+            if let Some(i) = label {
                 probs[i] = e.posterior;
             }
         }
@@ -266,14 +290,23 @@ impl Evaluation {
             }
             best
         };
-        let mut confusion = vec![vec![0usize; k + 1]; k + 1];
+        // A confusion matrix only for knowledge bases small enough to read one (the HPO catalogue
+        // has 8,000 diagnoses: 64 million cells).
+        let with_confusion = k <= CONFUSION_MAX_DIAGNOSES;
+        let mut confusion = if with_confusion {
+            vec![vec![0usize; k + 1]; k + 1]
+        } else {
+            Vec::new()
+        };
         let mut brier = 0.0;
         let mut bins = vec![(0usize, 0.0f64, 0usize); 10];
         let (mut none_other, mut none_known) = (0, 0);
         for c in &self.cases {
             let truth_col = column(c);
             let top = argmax(&c.probs);
-            confusion[truth_col][top] += 1;
+            if with_confusion {
+                confusion[truth_col][top] += 1;
+            }
             brier += c
                 .probs
                 .iter()
@@ -311,10 +344,13 @@ impl Evaluation {
                 }
             })
             .collect();
-        let mut rows = self.labels.clone();
-        rows.push(OTHER.to_owned());
-        let mut columns = self.labels.clone();
-        columns.push(NONE.to_owned());
+        let (mut rows, mut columns) = (Vec::new(), Vec::new());
+        if with_confusion {
+            rows.clone_from(&self.labels);
+            rows.push(OTHER.to_owned());
+            columns.clone_from(&self.labels);
+            columns.push(NONE.to_owned());
+        }
         let other = n - known.len();
         let with_gene: Vec<&Case> = self.cases.iter().filter(|c| c.gene).collect();
         Report {
@@ -401,7 +437,9 @@ impl Report {
             s += "\n";
         }
         s += "\nrecall by diagnosis ('none of these' competing; among the diagnoses alone):\n";
-        for (label, r) in &self.recall {
+        // Every diagnosis of a small knowledge base; those with cases of a large one.
+        let many = self.recall.len() > CONFUSION_MAX_DIAGNOSES;
+        for (label, r) in self.recall.iter().filter(|(_, r)| !many || r.cases > 0) {
             s += &format!(
                 "  {label:<26} n={:<4} top-1 {}  top-3 {}  (alone {})\n",
                 r.cases,
@@ -410,7 +448,11 @@ impl Report {
                 pct(r.top1_among_diagnoses)
             );
         }
-        s += "\nconfusion (rows: truth, columns: top prediction):\n";
+        if self.confusion.is_empty() {
+            s += "\n(no confusion matrix: more than 64 diagnoses)\n";
+        } else {
+            s += "\nconfusion (rows: truth, columns: top prediction):\n";
+        }
         let short = |l: &str| l.chars().take(6).collect::<String>();
         s += &format!("  {:<26}", "");
         for c in &self.confusion_columns {

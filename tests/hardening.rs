@@ -450,3 +450,20 @@ fn a_newline_inside_a_string_is_located_at_the_end_of_its_line() {
         feed("phenopacket", &t);
     }
 }
+
+/// Found by the fuzz driver (a 108 MB patient file of one repeated id): a file over the byte limit
+/// is refused by its size, a typed error without a line, which the targets now accept as such.
+#[test]
+fn an_oversized_patient_file_is_refused_by_its_size() {
+    let limits = Limits::default();
+    let huge = format!(
+        "{{\"present\": [{}\"x\"]}}",
+        "\"anemia\", ".repeat(limits.file_bytes as usize / 10 + 1)
+    );
+    let e = Patient::from_json(&huge).unwrap_err();
+    assert!(
+        matches!(e, Error::Patient(PatientError::TooLarge { what: "file bytes", .. })),
+        "{e:?}"
+    );
+    feed("patient", &huge);
+}
