@@ -33,6 +33,7 @@ struct Options {
     kind: Option<bool>,
     rules: Option<String>,
     obo: Option<String>,
+    hpo: Option<String>,
     top: usize,
     next: usize,
     sensitivity: usize,
@@ -50,7 +51,7 @@ struct Output<'a> {
     sensitivity: Option<&'a Sensitivity>,
 }
 
-const USAGE: &str = "usage: diagnose [--format table|json] [--no-genes] [--phenopacket|--patient] [--rules PATH] [--hpo-obo FILE] [--top N] [--next N] [--sensitivity N] [FILE]";
+const USAGE: &str = "usage: diagnose [--format table|json] [--no-genes] [--phenopacket|--patient] [--rules PATH] [--hpo-obo FILE] [--hpo DIR] [--top N] [--next N] [--sensitivity N] [FILE]";
 
 fn parse_args() -> Result<Options, String> {
     let mut o = Options {
@@ -59,11 +60,13 @@ fn parse_args() -> Result<Options, String> {
         kind: None,
         rules: None,
         obo: None,
+        hpo: None,
         top: usize::MAX,
         next: 3,
         sensitivity: 0,
         file: None,
     };
+    let mut next_given = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -77,8 +80,10 @@ fn parse_args() -> Result<Options, String> {
             "--patient" => o.kind = Some(false),
             "--rules" => o.rules = Some(args.next().ok_or("--rules needs a path")?),
             "--hpo-obo" => o.obo = Some(args.next().ok_or("--hpo-obo needs a file")?),
+            "--hpo" => o.hpo = Some(args.next().ok_or("--hpo needs a directory")?),
             "--top" => o.top = args.next().and_then(|n| n.parse().ok()).ok_or("--top needs a number")?,
             "--next" => {
+                next_given = true;
                 o.next = args
                     .next()
                     .and_then(|n| n.parse().ok())
@@ -93,6 +98,15 @@ fn parse_args() -> Result<Options, String> {
             "-h" | "--help" => return Err(USAGE.to_owned()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
             s => o.file = Some(s.to_owned()),
+        }
+    }
+    if o.hpo.is_some() {
+        // Thousands of diseases: the ten best, and no search for the next finding unless asked.
+        if o.top == usize::MAX {
+            o.top = 10;
+        }
+        if !next_given {
+            o.next = 0;
         }
     }
     Ok(o)
@@ -115,7 +129,10 @@ fn demo_patient() -> Patient {
 
 fn run() -> Result<(), String> {
     let o = parse_args()?;
-    let model = input::model(o.rules.as_deref(), o.obo.as_deref())?;
+    let model = match &o.hpo {
+        Some(dir) => input::catalogue_model(dir, o.rules.as_deref())?,
+        None => input::model(o.rules.as_deref(), o.obo.as_deref())?,
+    };
     let patient = match &o.file {
         None => demo_patient(),
         Some(path) => input::patient(path, o.kind, o.genes)?,

@@ -376,6 +376,10 @@ impl Model {
     /// ```
     #[must_use]
     pub fn next_findings(&self, patient: &ResolvedPatient, query: &NextQuery) -> Vec<NextFinding<'_>> {
+        if query.k == 0 {
+            // Nothing asked for: not even the predictive tables are built.
+            return Vec::new();
+        }
         let mut ranking = Ranking::new(self);
         let (chosen, state) = self.best_questions(patient, query, &mut ranking);
         chosen

@@ -399,9 +399,15 @@ impl Model {
         let shared_weight = pow10(shared - max);
         let mut none = pow10(self.log_prior_none - max) + untouched_lookalikes * shared_weight;
         let mut z = untouched_mass * shared_weight;
+        // A weight below 10^-18 of the largest cannot change z: it is computed only if its
+        // diagnosis ends up among the k returned (below), which keeps 10^x off most of the
+        // thousands of diagnoses a large knowledge base touches.
         for c in &mut out.candidates {
-            c.2 = pow10(c.0 - max);
-            z += c.2;
+            let x = c.0 - max;
+            if x > NEGLIGIBLE_LOG10 {
+                c.2 = pow10(x);
+                z += c.2;
+            }
         }
         for &d in touched {
             let d = d as usize;
@@ -437,7 +443,8 @@ impl Model {
 
         out.entries.clear();
         for i in 0..out.candidates.len() {
-            let (_, d, w) = out.candidates[i];
+            let (s, d, w) = out.candidates[i];
+            let w = if w == 0.0 { pow10(s - max) } else { w };
             let lr = total(out, d as usize) as f64 / LOG_SCALE;
             out.entries.push(RankEntry {
                 diagnosis: DiagnosisId(d),

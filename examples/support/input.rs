@@ -21,6 +21,24 @@ pub fn model(rules: Option<&str>, obo: Option<&str>) -> Result<Model, String> {
     Ok(model)
 }
 
+/// The HPO catalogue of `dir` (`hp.obo`, `phenotype.hpoa`, `genes_to_phenotype.txt`), with the
+/// rules at `rules` over it, compiled with the catalogue's constants.
+#[allow(dead_code)] // `ask` does not offer the catalogue.
+pub fn catalogue_model(dir: &str, rules: Option<&str>) -> Result<Model, String> {
+    use osteodx::catalogue::{Catalogue, CatalogueOptions};
+    let options = CatalogueOptions {
+        genes: true,
+        ..CatalogueOptions::default()
+    };
+    let c = Catalogue::load(dir, &options).map_err(|e| e.to_string())?;
+    let mut set = c.rules;
+    if let Some(path) = rules {
+        set = set.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
+    }
+    let kb = KnowledgeBase::new(set).map_err(|e| e.to_string())?;
+    Ok(Model::compile_with(&kb, Catalogue::scoring_config()).with_ontology(Arc::new(c.ontology)))
+}
+
 /// A patient from a file: a phenopacket when `phenopacket` says so or the text looks like one,
 /// the crate's patient JSON otherwise; without genetic results unless `genes`.
 pub fn patient(path: &str, phenopacket: Option<bool>, genes: bool) -> Result<Patient, String> {
