@@ -596,11 +596,16 @@ impl Model {
         #[cfg(feature = "rayon")]
         {
             use rayon::prelude::*;
-            const CHUNK: usize = 4096;
+            // At most 4096 patients a chunk, and at least four chunks a thread, so that a batch
+            // of a thousand patients (HPO catalogue, ~0.1 ms each) is shared too.
+            let chunk = patients
+                .len()
+                .div_ceil(4 * rayon::current_num_threads())
+                .clamp(16, 4096);
             patients
-                .par_chunks(CHUNK)
-                .zip(entries.par_chunks_mut(CHUNK * k))
-                .zip(none.par_chunks_mut(CHUNK))
+                .par_chunks(chunk)
+                .zip(entries.par_chunks_mut(chunk * k))
+                .zip(none.par_chunks_mut(chunk))
                 .for_each(|((p, e), z)| work(p, e, z));
         }
         #[cfg(not(feature = "rayon"))]
