@@ -6,9 +6,10 @@
 //! `batch/compiled/1000000`, `scale/compiled/D` (D = 7, 100, 1000, 10000 diagnoses),
 //! `next/gains/N` (the expected information gain of every candidate finding) and
 //! `next/findings/N` (the 5 best, each with the engine's posterior after either answer), N = 3
-//! and 12 findings per patient; `catalogue/rank/fixture` and `catalogue/batch/fixture` (the HPO
-//! catalogue, one patient top 10 on one thread, and a batch), with `catalogue/rank/full` and
-//! `catalogue/batch/full` when `OSTEODX_HPO_DIR` names the full HPO files.
+//! and 12 findings per patient; `catalogue/load/fixture`, `catalogue/rank/fixture` and
+//! `catalogue/batch/fixture` (the HPO catalogue: read, validate and compile; one patient top 10 on
+//! one thread; a batch on every core), with `…/full` when `OSTEODX_HPO_DIR` names the full HPO
+//! files.
 //! Every benchmark checks its result through `black_box` so the work cannot be optimised away.
 
 use std::hint::black_box;
@@ -217,9 +218,16 @@ fn catalogue(c: &mut Criterion) {
         sources.push(("full", dir));
     }
     for (name, dir) in sources {
-        let model = Catalogue::load(&dir, &CatalogueOptions::default())
-            .and_then(Catalogue::into_model)
-            .unwrap();
+        let load = || {
+            Catalogue::load(&dir, &CatalogueOptions::default())
+                .and_then(Catalogue::into_model)
+                .unwrap()
+        };
+        let mut g = c.benchmark_group("catalogue/load");
+        g.sample_size(10);
+        g.bench_function(name, |b| b.iter(|| black_box(load().n_diagnoses())));
+        g.finish();
+        let model = load();
         let pool = catalogue_patients(&model);
         let mut ranking = Ranking::new(&model);
         let mut i = 0;

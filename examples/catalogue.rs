@@ -134,8 +134,13 @@ fn patient(line: &Line, excluded: bool, genes: bool) -> Patient {
 
 /// Peak resident memory in MiB (Linux), if known.
 fn peak_mib() -> Option<f64> {
+    status_mib("VmHWM:")
+}
+
+/// A memory figure of `/proc/self/status` in MiB (Linux), if known.
+fn status_mib(key: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
 }
@@ -198,6 +203,13 @@ fn run() -> Result<(), String> {
     }
     let model = catalogue.into_model_with(o.config).map_err(|e| e.to_string())?;
     let load = start.elapsed().as_secs_f64();
+    if std::env::var_os("CATALOGUE_TRACE").is_some() {
+        eprintln!(
+            "after loading: resident {:?} MiB, peak {:?} MiB",
+            status_mib("VmRSS:"),
+            peak_mib()
+        );
+    }
     eprintln!(
         "loaded {} diseases, {} findings, {} annotations ({} on unknown terms), {} gene links in {load:.2} s",
         stats.diseases, stats.findings, stats.annotations, stats.unknown_terms, stats.genes

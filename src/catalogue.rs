@@ -262,11 +262,7 @@ impl Catalogue {
     /// # Errors
     /// As [`Catalogue::knowledge_base`].
     pub fn into_model_with(self, config: ScoringConfig) -> Result<Model, Error> {
-        let t = std::time::Instant::now();
         let kb = KnowledgeBase::new_with(self.rules, &catalogue_limits())?;
-        if std::env::var_os("CATALOGUE_TRACE").is_some() {
-            eprintln!("knowledge base: {:.2} s", t.elapsed().as_secs_f64());
-        }
         Ok(Model::from_knowledge_base_with(kb, config).with_ontology(Arc::new(self.ontology)))
     }
 }

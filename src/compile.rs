@@ -388,7 +388,7 @@ impl DiagnosisPass {
     }
 
     /// Turn the collected candidates into postings for diagnosis `d`.
-    fn emit(&self, prep: &Prepared, layout: Layout, d: u32, cfg: &ScoringConfig, out: &mut Vec<Posting>) {
+    fn emit(&self, prep: &Prepared, layout: Layout, d: u32, cfg: &ScoringConfig, out: &mut Postings) {
         for &f in &self.touched {
             let slot = &self.slots[f];
             let finding = FindingId(f as u32);
@@ -472,7 +472,7 @@ fn gene_postings(
     symbols: &GeneSymbols,
     layout: Layout,
     cfg: &ScoringConfig,
-    out: &mut Vec<Posting>,
+    out: &mut Postings,
 ) {
     let mut own: Vec<usize> = diag
         .genes
@@ -532,20 +532,92 @@ impl GeneSymbols {
 }
 
 pub(crate) fn compile(kb: &KnowledgeBase, cfg: &ScoringConfig, hier: &Hierarchy) -> Tables {
+    let threads = if kb.diagnoses().len() >= PARALLEL_MIN_DIAGNOSES {
+        std::thread::available_parallelism().map_or(1, usize::from).min(8)
+    } else {
+        1
+    };
+    compile_on(kb, cfg, hier, threads)
+}
+
+/// [`compile`] on `threads` threads.
+fn compile_on(kb: &KnowledgeBase, cfg: &ScoringConfig, hier: &Hierarchy, threads: usize) -> Tables {
     let prep = Prepared::new(kb, cfg, hier);
     let symbols = GeneSymbols::new(kb);
     let layout = Layout {
         n_findings: kb.findings().len() as u32,
         n_genes: symbols.names.len() as u32,
     };
-    let mut postings: Vec<Posting> = Vec::new();
-    let mut pass = DiagnosisPass::new(kb.findings().len());
-    for (d, diag) in kb.diagnoses().values().enumerate() {
-        pass.collect(&prep, diag, d as u32, cfg);
-        pass.emit(&prep, layout, d as u32, cfg, &mut postings);
-        gene_postings(kb, diag, d as u32, &symbols, layout, cfg, &mut postings);
+    // Large knowledge bases (the HPO catalogue) compile their diagnoses on several threads, each
+    // a contiguous range; the ranges' postings are read in order, so the tables are the same as
+    // from one thread.
+    let diagnoses: Vec<&Diagnosis> = kb.diagnoses().values().collect();
+    let threads = threads.max(1);
+    let chunk = diagnoses.len().div_ceil(threads).max(1);
+    let n_findings = kb.findings().len();
+    let range = |first: usize, part: &[&Diagnosis]| {
+        let mut out = Postings::default();
+        let mut pass = DiagnosisPass::new(n_findings);
+        for (i, diag) in part.iter().enumerate() {
+            let d = (first + i) as u32;
+            pass.collect(&prep, diag, d, cfg);
+            pass.emit(&prep, layout, d, cfg, &mut out);
+            gene_postings(kb, diag, d, &symbols, layout, cfg, &mut out);
+        }
+        out
+    };
+    let parts: Vec<Postings> = if threads == 1 {
+        vec![range(0, &diagnoses)]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = diagnoses
+                .chunks(chunk)
+                .enumerate()
+                .map(|(c, part)| {
+                    let range = &range;
+                    s.spawn(move || range(c * chunk, part))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    assemble(kb, &prep, layout, symbols.names, parts, cfg)
+}
+
+/// Knowledge bases with at least this many diagnoses compile on several threads.
+const PARALLEL_MIN_DIAGNOSES: usize = 512;
+
+/// Postings in blocks of fixed size: growing never copies and leaves at most one block's slack
+/// (the HPO catalogue makes about 4 million).
+#[derive(Default)]
+struct Postings {
+    blocks: Vec<Vec<Posting>>,
+}
+
+impl Postings {
+    const BLOCK: usize = 1 << 16;
+
+    fn push(&mut self, p: Posting) {
+        match self.blocks.last_mut() {
+            Some(b) if b.len() < Self::BLOCK => b.push(p),
+            _ => {
+                let mut b = Vec::with_capacity(Self::BLOCK);
+                b.push(p);
+                self.blocks.push(b);
+            }
+        }
     }
-    assemble(kb, &prep, layout, symbols.names, postings, cfg)
+
+    fn len(&self) -> usize {
+        self.blocks.iter().map(Vec::len).sum()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Posting> {
+        self.blocks.iter().flatten()
+    }
 }
 
 /// Postings into CSR rows (counting sort by row; each row stays sorted by diagnosis because
@@ -555,7 +627,7 @@ fn assemble(
     prep: &Prepared,
     layout: Layout,
     gene_symbols: Vec<String>,
-    mut postings: Vec<Posting>,
+    parts: Vec<Postings>,
     cfg: &ScoringConfig,
 ) -> Tables {
     let n_rows = layout.rows();
@@ -583,22 +655,21 @@ fn assemble(
         }
     }
 
-    // No slack beyond the postings themselves while the CSR arrays are filled.
-    postings.shrink_to_fit();
+    let postings = || parts.iter().flat_map(Postings::iter);
     let mut offsets = vec![0u32; n_rows + 1];
-    for p in &postings {
+    for p in postings() {
         offsets[p.row as usize + 1] += 1;
     }
     for i in 0..n_rows {
         offsets[i + 1] += offsets[i];
     }
-    let total = postings.len();
+    let total = parts.iter().map(Postings::len).sum();
     let mut fill: Vec<u32> = offsets[..n_rows].to_vec();
     let mut post_diag = vec![0u32; total];
     let mut post_value = vec![0i32; total];
     let mut post_kind = vec![0u8; total];
     let mut post_via = vec![0u32; total];
-    for p in &postings {
+    for p in postings() {
         let i = fill[p.row as usize] as usize;
         fill[p.row as usize] += 1;
         post_diag[i] = p.diag;
@@ -606,7 +677,7 @@ fn assemble(
         post_kind[i] = p.kind.code();
         post_via[i] = p.via;
     }
-    drop(postings);
+    drop(parts);
     let n_diag = kb.diagnoses().len();
     let (mut dense_index, mut dense) = (Vec::new(), Vec::new());
     if n_diag <= DENSE_MAX_DIAGNOSES {
@@ -661,7 +732,18 @@ fn zygosity_factor(rule: Zygosity, patient: Zygosity, cfg: &ScoringConfig) -> f6
 
 #[cfg(test)]
 mod tests {
-    use super::Hierarchy;
+    use super::{compile_on, Hierarchy};
+
+    #[test]
+    fn several_threads_compile_the_same_tables_as_one() {
+        let kb = crate::simulate::synthetic_knowledge_base(40, 120, 12, 5).unwrap();
+        let cfg = crate::ScoringConfig::default();
+        let hier = Hierarchy::new(&kb);
+        let one = compile_on(&kb, &cfg, &hier, 1);
+        for threads in [2, 3, 7] {
+            assert!(compile_on(&kb, &cfg, &hier, threads) == one, "{threads} threads");
+        }
+    }
 
     #[test]
     fn hierarchy_closure_and_depth() {
