@@ -313,11 +313,24 @@ fn toml_text(file: &RuleFile) -> String {
 
 /// A merged diagnosis as one rule file (what `to_rule_files` writes).
 fn as_rule_file(m: &MergedDiagnosis<'_>) -> RuleFile {
-    let mut header = m.header.def.clone();
-    // The merged lists go to the top level; the header keeps none of its own.
-    header.rule.clear();
-    header.gene.clear();
-    header.subtype.clear();
+    // The merged lists go to the top level; the header keeps none of its own (not even their
+    // allocation: the HPO catalogue's rules would be held twice).
+    let d = m.header.def;
+    let mut header = DiagnosisDef {
+        id: d.id.clone(),
+        name: d.name.clone(),
+        synonyms: d.synonyms.clone(),
+        inheritance: d.inheritance,
+        lookalike: d.lookalike,
+        onset: d.onset.clone(),
+        prevalence: d.prevalence.clone(),
+        prevalence_source: d.prevalence_source.clone(),
+        omim: d.omim.clone(),
+        orphanet: d.orphanet.clone(),
+        subtype: Vec::new(),
+        gene: Vec::new(),
+        rule: Vec::new(),
+    };
     if let Some(amend) = m.prevalence {
         if let Some(p) = &amend.def.prevalence {
             header.prevalence = p.clone();
