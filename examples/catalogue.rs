@@ -82,6 +82,13 @@ fn parse_args() -> Result<Options, String> {
                 catalogue.diseases = Some(value()?.split(',').map(|s| s.trim().to_owned()).collect());
             }
             "--genes" => catalogue.genes = true,
+            "--unspecified-frequency" => {
+                catalogue.unspecified_frequency = Some(
+                    value()?
+                        .parse()
+                        .map_err(|_| format!("--unspecified-frequency takes a number\n{USAGE}"))?,
+                );
+            }
             "--no-excluded" => excluded = false,
             "--threads" => {
                 threads = value()?

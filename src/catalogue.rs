@@ -133,6 +133,8 @@ pub struct CatalogueOptions {
     pub genes: bool,
     /// Limits on the files.
     pub limits: Limits,
+    /// The frequency of an annotation that gives none (`None`: [`UNSPECIFIED_FREQUENCY`]).
+    pub unspecified_frequency: Option<f64>,
 }
 
 /// What was read and what was left out.
@@ -218,7 +220,18 @@ impl Catalogue {
             .as_ref()
             .map(|ids| ids.iter().map(String::as_str).collect());
         let mut stats = CatalogueStats::default();
-        let mut diseases = read_annotations(hpoa.0, hpoa.1, &ontology, options.sources, wanted.as_ref(), &mut stats)?;
+        let unspecified = options
+            .unspecified_frequency
+            .filter(|p| (0.0..=1.0).contains(p))
+            .unwrap_or(UNSPECIFIED_FREQUENCY);
+        let mut diseases = read_annotations(
+            hpoa.0,
+            hpoa.1,
+            &ontology,
+            (options.sources, unspecified),
+            wanted.as_ref(),
+            &mut stats,
+        )?;
         if let Some((path, text)) = genes {
             read_genes(path, text, &mut diseases)?;
         }
@@ -346,7 +359,7 @@ fn read_annotations(
     path: &Path,
     text: &str,
     ontology: &Ontology,
-    sources: Sources,
+    (sources, unspecified): (Sources, f64),
     wanted: Option<&HashSet<&str>>,
     stats: &mut CatalogueStats,
 ) -> Result<Vec<Disease>, Error> {
@@ -437,7 +450,7 @@ fn read_annotations(
             diseases.len() - 1
         });
         let disease = &mut diseases[d];
-        let Some(term) = ontology.canonical(&format_hpo(term)) else {
+        let Some(term) = ontology.canonical_id(term) else {
             stats.unknown_terms += 1;
             continue;
         };
@@ -445,11 +458,7 @@ fn read_annotations(
         let not = field(c_qual).eq_ignore_ascii_case("NOT");
         match field(c_aspect) {
             "P" => {
-                let p = if not {
-                    0.0
-                } else {
-                    frequency.unwrap_or(UNSPECIFIED_FREQUENCY)
-                };
+                let p = if not { 0.0 } else { frequency.unwrap_or(unspecified) };
                 disease
                     .terms
                     .entry(term)
@@ -467,7 +476,7 @@ fn read_annotations(
             "I" if !not => disease.inheritance.push(term),
             "C" if !not => {
                 if let Some(class) = onset_class(ontology, term) {
-                    let p = frequency.unwrap_or(UNSPECIFIED_FREQUENCY);
+                    let p = frequency.unwrap_or(unspecified);
                     match disease.onsets.iter_mut().find(|(c, _)| *c == class) {
                         Some((_, q)) => *q = q.max(p),
                         None => disease.onsets.push((class, p)),
@@ -622,6 +631,8 @@ fn build_rules(
     for (i, &t) in terms.iter().enumerate() {
         index.insert(t, i);
     }
+    // Each term's finding id, formatted once.
+    let ids: Vec<String> = terms.iter().map(|&t| finding_id(t)).collect();
     let parents: Vec<Vec<usize>> = terms
         .iter()
         .map(|&t| {
@@ -683,12 +694,12 @@ fn build_rules(
     for (i, &t) in terms.iter().enumerate() {
         let bg = ((sum[i] + 0.5) / (n + 1.0)).clamp(1e-6, 0.999);
         vocabulary.finding.push(FindingDef {
-            id: spanned(finding_id(t)),
+            id: spanned(ids[i].clone()),
             label: ontology.name(t).map_or_else(|| format_hpo(t), str::to_owned),
             hpo: Some(spanned(format_hpo(t))),
             kind: FindingKind::Phenotype,
             synonyms: Vec::new(),
-            parents: parents[i].iter().map(|&p| spanned(finding_id(terms[p]))).collect(),
+            parents: parents[i].iter().map(|&p| spanned(ids[p].clone())).collect(),
             specific: false,
             background: Some(spanned(bg)),
             background_source: Some("computed over the catalogue (true path)".to_owned()),
@@ -720,10 +731,9 @@ fn build_rules(
         let mut rule: Vec<RuleDef> = rules
             .into_iter()
             .map(|(t, p, not)| RuleDef {
-                finding: spanned(if context_hpo.contains(&t) {
-                    format_hpo(t)
-                } else {
-                    finding_id(t)
+                finding: spanned(match index.get(&t) {
+                    Some(&i) => ids[i].clone(),
+                    None => format_hpo(t),
                 }),
                 frequency: Some(spanned(Frequency::Number(p))),
                 lr: None,

@@ -195,7 +195,12 @@ impl Ontology {
 
     /// The current id of a term: itself, or the term an alternative or obsolete id stands for.
     pub fn canonical(&self, term: &str) -> Option<u32> {
-        let mut id = parse_hpo(term)?;
+        self.canonical_id(parse_hpo(term)?)
+    }
+
+    /// [`Ontology::canonical`] of a numeric id (`HP:0000648` is 648).
+    pub fn canonical_id(&self, id: u32) -> Option<u32> {
+        let mut id = id;
         for _ in 0..8 {
             if self.parents.contains_key(&id) {
                 return Some(id);
