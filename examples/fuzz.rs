@@ -2,7 +2,7 @@
 //! what follows it (validation, compilation, resolution, ranking, explanation, next findings).
 //!
 //! ```text
-//! cargo run --release --example fuzz -- --target rules|patient|phenopacket|obo|all --seconds N
+//! cargo run --release --example fuzz -- --target rules|patient|phenopacket|obo|hpoa|all --seconds N
 //! ```
 //!
 //! Options: `--target` (default `all`, the time split between the targets), `--seconds N`
@@ -34,7 +34,7 @@ mod targets;
 use targets::{seed_of, TARGETS};
 
 const USAGE: &str =
-    "usage: fuzz [--target rules|patient|phenopacket|obo|all] [--seconds N] [--seed S] [--out DIR] [--input FILE]";
+    "usage: fuzz [--target rules|patient|phenopacket|obo|hpoa|all] [--seconds N] [--seed S] [--out DIR] [--input FILE]";
 
 fn main() -> ExitCode {
     match fuzz() {

@@ -152,6 +152,8 @@ pub struct CatalogueStats {
     pub without_phenotype: usize,
     /// Gene links made.
     pub genes: usize,
+    /// Gene symbols of `genes_to_phenotype.txt` that are not valid symbols (left out).
+    pub invalid_genes: usize,
 }
 
 /// The HPO catalogue read into rules: the ontology and a [`RuleSet`].
@@ -214,7 +216,20 @@ impl Catalogue {
         genes: Option<(&Path, &str)>,
         options: &CatalogueOptions,
     ) -> Result<Self, Error> {
-        let ontology = Ontology::parse_obo(obo.0, obo.1)?;
+        Self::with_ontology(Ontology::parse_obo(obo.0, obo.1)?, hpoa, genes, options)
+    }
+
+    /// [`Catalogue::from_texts`] with an ontology already read (one `hp.obo` for several
+    /// annotation files).
+    ///
+    /// # Errors
+    /// As [`Catalogue::load`], but for `hp.obo`.
+    pub fn with_ontology(
+        ontology: Ontology,
+        hpoa: (&Path, &str),
+        genes: Option<(&Path, &str)>,
+        options: &CatalogueOptions,
+    ) -> Result<Self, Error> {
         let wanted: Option<HashSet<&str>> = options
             .diseases
             .as_ref()
@@ -233,7 +248,7 @@ impl Catalogue {
             &mut stats,
         )?;
         if let Some((path, text)) = genes {
-            read_genes(path, text, &mut diseases)?;
+            stats.invalid_genes = read_genes(path, text, &mut diseases)?;
         }
         diseases.retain(|d| {
             let keep = !d.terms.is_empty();
@@ -337,6 +352,12 @@ fn parse_frequency(s: &str) -> Result<Option<f64>, String> {
         .ok_or_else(|| format!("frequency `{s}` is not n/m, a percentage or an HPO frequency class"))
 }
 
+/// `OMIM:` or `ORPHA:` and 1 to 9 digits.
+fn is_database_id(id: &str) -> bool {
+    let digits = id.strip_prefix("OMIM:").or_else(|| id.strip_prefix("ORPHA:"));
+    digits.is_some_and(|d| (1..=9).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn hpo_number(s: &str) -> Option<u32> {
     let d = s.trim().strip_prefix("HP:")?;
     (d.len() == 7 && d.bytes().all(|b| b.is_ascii_digit()))
@@ -427,6 +448,14 @@ fn read_annotations(
         if !sources.admits(id) || wanted.is_some_and(|w| !w.contains(id)) {
             continue;
         }
+        if !is_database_id(id) {
+            problems.push(problem(
+                path,
+                line,
+                format!("malformed disease id `{id}` (expected OMIM: or ORPHA: and digits)"),
+            ));
+            continue;
+        }
         let Some(term) = hpo_number(field(c_hpo)) else {
             problems.push(problem(path, line, format!("malformed HPO id `{}`", field(c_hpo))));
             continue;
@@ -493,7 +522,8 @@ fn read_annotations(
     }
 }
 
-fn read_genes(path: &Path, text: &str, diseases: &mut [Disease]) -> Result<(), Error> {
+/// The genes of the diseases; returns how many links had an invalid symbol.
+fn read_genes(path: &Path, text: &str, diseases: &mut [Disease]) -> Result<usize, Error> {
     let index: HashMap<&str, usize> = diseases.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b'\t')
@@ -538,9 +568,11 @@ fn read_genes(path: &Path, text: &str, diseases: &mut [Disease]) -> Result<(), E
             links.push((d, gene.trim().to_owned()));
         }
     }
+    let mut invalid = 0;
     for (d, gene) in links {
         let valid = gene.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             && gene.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        invalid += usize::from(!valid);
         if valid && !diseases[d].genes.contains(&gene) {
             diseases[d].genes.push(gene);
         }
@@ -548,7 +580,7 @@ fn read_genes(path: &Path, text: &str, diseases: &mut [Disease]) -> Result<(), E
     for d in diseases.iter_mut() {
         d.genes.sort();
     }
-    Ok(())
+    Ok(invalid)
 }
 
 fn inheritance_of(terms: &[u32]) -> Inheritance {
@@ -717,7 +749,12 @@ fn build_rules(
         });
     }
 
-    let path = |name: &str| -> PathBuf { hpoa_path.with_file_name(name) };
+    // Each disease's rules are a file of their own, named after the annotation file and the id
+    // (`phenotype.hpoa#OMIM:259700`), so that any problem points to both.
+    let file_name = hpoa_path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let path = |name: &str| -> PathBuf { hpoa_path.with_file_name(format!("{file_name}#{name}")) };
     let mut files = vec![SourceFile {
         path: path("vocabulary"),
         text: String::new(),

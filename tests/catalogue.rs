@@ -234,7 +234,7 @@ fn malformed_annotation_files_are_located_errors() {
     let text = hpoa();
     let header_end = text.find("\nOMIM:").unwrap() + 1;
     let bad = format!(
-        "{}OMIM:1\tX\t\tHP:123\tPMID:1\tPCS\t\t\tP\n{}OMIM:2\tY\t\tHP:0000365\tPMID:1\tPCS\t\t9/7\tP\n",
+        "{}OMIM:1\tX\t\tHP:123\tPMID:1\tPCS\t\t\tP\n{}OMIM:2\tY\t\tHP:0000365\tPMID:1\tPCS\t\t9/7\tP\nOMIM:25x7\tZ\t\tHP:0000365\tPMID:1\tPCS\t\t\tP\n",
         &text[..header_end],
         ""
     );
@@ -246,11 +246,15 @@ fn malformed_annotation_files_are_located_errors() {
         .map(|p| (p.location.line, p.kind.to_string()))
         .collect();
     let first = text[..header_end].lines().count() + 1;
-    assert_eq!(at.len(), 2, "{at:?}");
+    assert_eq!(at.len(), 3, "{at:?}");
     assert_eq!(at[0].0, first);
     assert!(at[0].1.contains("malformed HPO id `HP:123`"), "{at:?}");
     assert_eq!(at[1].0, first + 1);
     assert!(at[1].1.contains("9/7"), "{at:?}");
+    // Found by the fuzz driver: an id that is not OMIM/ORPHA and digits made an invalid
+    // diagnosis id, reported without a line of the annotation file.
+    assert_eq!(at[2].0, first + 2);
+    assert!(at[2].1.contains("malformed disease id `OMIM:25x7`"), "{at:?}");
     let e = catalogue("database_id\tdisease_name\n", &CatalogueOptions::default()).unwrap_err();
     assert!(e.to_string().contains("header row lacks"), "{e}");
     let e = Catalogue::load("/nonexistent", &CatalogueOptions::default()).unwrap_err();

@@ -91,12 +91,18 @@ proptest! {
     }
 
     #[test]
+    fn mutated_annotation_files_load_or_fail_with_a_located_error(seed in any::<u64>(), rounds in 1usize..4) {
+        feed("hpoa", &mutated(seed_text("hpoa"), seed, rounds));
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic_any_parser(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         let text = String::from_utf8_lossy(&bytes);
         feed("rules", &text);
         feed("patient", &text);
         feed("phenopacket", &text);
         feed("obo", &text);
+        feed("hpoa", &text);
     }
 
     /// Documents of the right shape with arbitrary values: strings of any kind where names go,

@@ -3,13 +3,14 @@
 //! wrong with the outcome. A panic is caught by the caller; `Err` is a result that breaks a
 //! promise (an error that does not say where, a posterior that is not a distribution).
 
+use osteodx::catalogue::{Catalogue, CatalogueOptions, Sources};
 use osteodx::phenopacket::{Phenopacket, PhenopacketError};
 use osteodx::{
     Differential, Error, KnowledgeBase, Model, NextQuery, Ontology, Patient, PatientError, ProblemKind, RuleSet,
 };
 
 /// The targets, in the order `--target all` runs them.
-pub const TARGETS: [&str; 4] = ["rules", "patient", "phenopacket", "obo"];
+pub const TARGETS: [&str; 5] = ["rules", "patient", "phenopacket", "obo", "hpoa"];
 
 /// The valid seed file of a target.
 pub fn seed_of(target: &str) -> &'static [u8] {
@@ -17,6 +18,7 @@ pub fn seed_of(target: &str) -> &'static [u8] {
         "rules" => include_bytes!("../fuzz-seeds/rules.toml"),
         "patient" => include_bytes!("../fuzz-seeds/patient.json"),
         "phenopacket" => include_bytes!("../../tests/fixtures/example-phenopacket.json"),
+        "hpoa" => include_bytes!("../fuzz-seeds/phenotype.hpoa"),
         _ => include_bytes!("../../tests/fixtures/mini.obo"),
     }
 }
@@ -108,6 +110,36 @@ pub fn run(target: &str, model: &Model, text: &str) -> Result<(), String> {
             Err(Error::Ontology { ref path, .. }) if path.to_string_lossy() == "fuzz.obo" => Ok(()),
             Err(e) => Err(format!("not an ontology error naming the file: {e:?}")),
         },
+        "hpoa" => {
+            // The annotations of a few diseases over the fixture's ontology, read once.
+            static ONTOLOGY: std::sync::OnceLock<Option<Ontology>> = std::sync::OnceLock::new();
+            let ontology = ONTOLOGY.get_or_init(|| {
+                let text = include_str!("../../tests/fixtures/hpo/hp.obo");
+                Ontology::parse_obo("hp.obo".as_ref(), text).ok()
+            });
+            let Some(ontology) = ontology else {
+                return Err("the fixture's hp.obo does not parse".to_owned());
+            };
+            let options = CatalogueOptions {
+                sources: Sources::Both,
+                ..CatalogueOptions::default()
+            };
+            let hpoa = ("fuzz.hpoa".as_ref(), text);
+            match Catalogue::with_ontology(ontology.clone(), hpoa, None, &options).and_then(Catalogue::into_model) {
+                Ok(model) => {
+                    let p = Patient::new().present("HP:0011002").absent("HP:0000365");
+                    score(&model, &p)
+                }
+                Err(Error::Rules(r)) => match r.problems.iter().find(|p| {
+                    let path = p.location.path.to_string_lossy();
+                    !(path == "fuzz.hpoa" && p.location.line > 0)
+                }) {
+                    Some(p) => Err(format!("a problem without its line in the annotation file: {p}")),
+                    None => Ok(()),
+                },
+                Err(e) => Err(format!("not a rule error: {e:?}")),
+            }
+        }
         t => Err(format!("unknown target {t}")),
     }
 }
