@@ -160,3 +160,39 @@ fn diagnose_refuses_a_malformed_file_in_one_line() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn catalogue_ranks_json_lines_against_the_fixture() {
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "catalogue", "--"])
+        .args([
+            "--hpo",
+            "tests/fixtures/hpo",
+            "--patients",
+            "examples/catalogue-patients.jsonl",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    for (v, truth) in lines.iter().zip(["OMIM:259700", "OMIM:166200", "OMIM:607017"]) {
+        let top = v["top"].as_array().unwrap();
+        assert!(top.len() <= 10 && !top.is_empty());
+        assert_eq!(top[0]["id"], truth, "{v}");
+        assert_eq!(v["true_rank"], 1);
+        let p: f64 = top.iter().map(|t| t["probability"].as_f64().unwrap()).sum();
+        assert!(p <= 1.0 + 1e-9);
+    }
+    // Load time, patients per second and peak memory on stderr.
+    assert!(
+        stderr.contains("loaded 28 diseases") && stderr.contains("patients/s") && stderr.contains("peak memory"),
+        "{stderr}"
+    );
+}
