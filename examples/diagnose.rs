@@ -156,7 +156,7 @@ fn run() -> Result<(), String> {
     } else {
         input::emit(&format!(
             "{}{}{}",
-            table(&differential, o.top),
+            table(&differential, o.top, o.hpo.is_some().then_some(&model)),
             robustness_lines(&robustness, sensitivity.as_ref()),
             next_table(&next)
         ))?;
@@ -172,14 +172,26 @@ fn percent(p: f64) -> String {
     }
 }
 
-fn table(d: &Differential, top: usize) -> String {
+/// The differential as a table; with `catalogue`, diagnoses by name and HPO findings by label.
+fn table(d: &Differential, top: usize, catalogue: Option<&osteodx::Model>) -> String {
+    let kb = catalogue.map(osteodx::Model::knowledge_base);
+    let evidence = |e: &str| -> String {
+        kb.and_then(|kb| kb.findings().get(e))
+            .filter(|f| f.id.starts_with("hp_"))
+            .map_or_else(|| e.to_owned(), |f| f.label.clone())
+    };
     let mut s = String::new();
+    // Catalogue diseases have long names: a wider column.
+    let w = if kb.is_some() { 40 } else { 26 };
     s += &format!(
-        "{:<4} {:<26} {:>7}  {:<20} {:>8}  {}\n",
+        "{:<4} {:<w$} {:>7}  {:<20} {:>8}  {}\n",
         "rank", "diagnosis", "prob", "", "log10LR", "top findings for (+) and against (-)"
     );
-    let mut rows: Vec<(&str, f64, Option<&osteodx::DiagnosisResult<'_>>)> =
-        d.diagnoses.iter().map(|r| (r.id, r.posterior, Some(r))).collect();
+    let mut rows: Vec<(&str, f64, Option<&osteodx::DiagnosisResult<'_>>)> = d
+        .diagnoses
+        .iter()
+        .map(|r| (if kb.is_some() { r.name } else { r.id }, r.posterior, Some(r)))
+        .collect();
     rows.insert(d.none_of_these_rank - 1, ("(none of these)", d.none_of_these, None));
     for (i, (id, p, r)) in rows.iter().enumerate().take(top) {
         let bar = "#".repeat((p * 20.0).round() as usize);
@@ -191,14 +203,14 @@ fn table(d: &Differential, top: usize) -> String {
                     .iter()
                     .filter(|c| c.log10_lr >= 0.005)
                     .take(3)
-                    .map(|c| format!("+{} {:.2}", c.evidence, c.log10_lr))
+                    .map(|c| format!("+{} {:.2}", evidence(&c.evidence), c.log10_lr))
                     .collect();
                 let minus: Vec<String> = r
                     .explanation
                     .against
                     .iter()
                     .take(2)
-                    .map(|c| format!("{} {:.2}", c.evidence, c.log10_lr))
+                    .map(|c| format!("{} {:.2}", evidence(&c.evidence), c.log10_lr))
                     .collect();
                 let mut why = [plus, minus].concat().join(", ");
                 if why.chars().count() > 100 {
@@ -223,8 +235,9 @@ fn table(d: &Differential, top: usize) -> String {
                 )
             }
         };
+        // Names longer than the column (catalogue diseases) are cut to it.
         s += &format!(
-            "{:<4} {:<26} {:>7}  {:<20} {}  {}\n",
+            "{:<4} {:<w$.w$} {:>7}  {:<20} {}  {}\n",
             i + 1,
             id,
             percent(*p),
