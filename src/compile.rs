@@ -570,17 +570,25 @@ fn compile_on(kb: &KnowledgeBase, cfg: &ScoringConfig, hier: &Hierarchy, threads
         vec![range(0, &diagnoses)]
     } else {
         std::thread::scope(|s| {
-            let handles: Vec<_> = diagnoses
+            // A range whose thread cannot be started (a platform without threads) is compiled
+            // here instead.
+            let handles: Vec<Result<_, &[&Diagnosis]>> = diagnoses
                 .chunks(chunk)
                 .enumerate()
                 .map(|(c, part)| {
                     let range = &range;
-                    s.spawn(move || range(c * chunk, part))
+                    std::thread::Builder::new()
+                        .spawn_scoped(s, move || range(c * chunk, part))
+                        .map_err(|_| part)
                 })
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .enumerate()
+                .map(|(c, h)| match h {
+                    Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                    Err(part) => range(c * chunk, part),
+                })
                 .collect()
         })
     };
