@@ -15,11 +15,12 @@ pub enum Error {
     #[error("{0}")]
     Rules(RuleErrors),
     /// A patient could not be resolved against the knowledge base.
+    /// (The inner error is in the message, not also the `source()`: an error chain prints it once.)
     #[error("invalid patient: {0}")]
-    Patient(#[from] PatientError),
+    Patient(PatientError),
     /// A phenopacket could not be read.
     #[error("invalid phenopacket: {0}")]
-    Phenopacket(#[from] crate::phenopacket::PhenopacketError),
+    Phenopacket(crate::phenopacket::PhenopacketError),
     /// An ontology file could not be read.
     #[error("{path}:{line}: {message}")]
     Ontology {
@@ -39,6 +40,18 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl From<PatientError> for Error {
+    fn from(e: PatientError) -> Self {
+        Self::Patient(e)
+    }
+}
+
+impl From<crate::phenopacket::PhenopacketError> for Error {
+    fn from(e: crate::phenopacket::PhenopacketError) -> Self {
+        Self::Phenopacket(e)
+    }
 }
 
 /// Every problem found in a set of rule files.

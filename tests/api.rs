@@ -177,3 +177,26 @@ fn the_disease_map_knows_every_diagnosis_and_the_old_ol_eda_id_entry() {
     }
     assert_eq!(map.diagnosis_of(&["OMIM:300301".to_owned()]), Some("x_linked"));
 }
+
+#[test]
+fn an_error_chain_prints_each_cause_once() {
+    use std::error::Error as _;
+    let e = osteodx::Patient::from_json("[]").unwrap_err();
+    assert!(e.to_string().starts_with("invalid patient: 1:1: expected a JSON object"), "{e}");
+    assert!(e.source().is_none(), "the inner error is in the message, not repeated as a source");
+    let e = osteodx::phenopacket::Phenopacket::from_json("{").unwrap_err();
+    assert!(e.source().is_none(), "{e}");
+    // An I/O error keeps its cause as the source, and the message does not repeat it.
+    let e = osteodx::RuleSet::from_dir("/nonexistent/osteodx").unwrap_err();
+    let mut chain = vec![e.to_string()];
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        chain.push(c.to_string());
+        cause = c.source();
+    }
+    for (i, a) in chain.iter().enumerate() {
+        for b in &chain[i + 1..] {
+            assert!(!a.contains(b.as_str()), "{chain:?}");
+        }
+    }
+}
