@@ -12,15 +12,16 @@
 //! diseases (`--top N`). Load time, patients per second and peak memory go to stderr.
 //!
 //! Options: `--source omim|orphanet|both` (default omim), `--diseases ID,ID,...`, `--genes`,
-//! `--no-excluded` (ignore excluded terms), `--threads N` (default: the machine's cores),
-//! `--top N`.
+//! `--no-excluded` (ignore excluded terms), `--no-sex` (ignore a `"sex"` field: `MALE`,
+//! `FEMALE`), `--threads N` (default: the machine's cores), `--top N`, `--set KEY=VALUE` (a
+//! scoring constant), `--unspecified-frequency P`.
 
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use osteodx::catalogue::{Catalogue, CatalogueOptions, Sources};
-use osteodx::{Model, Patient, Ranking, Zygosity};
+use osteodx::{Model, Patient, Ranking, Sex, Zygosity};
 use serde::Deserialize;
 
 #[macro_use]
@@ -28,7 +29,7 @@ use serde::Deserialize;
 mod output;
 
 const USAGE: &str = "usage: catalogue --hpo DIR --patients FILE.jsonl [--source omim|orphanet|both] \
-[--diseases ID,ID,...] [--genes] [--no-excluded] [--threads N] [--top N]";
+[--diseases ID,ID,...] [--genes] [--no-excluded] [--no-sex] [--threads N] [--top N] [--set KEY=VALUE]";
 
 /// One input line.
 #[derive(Debug, Deserialize)]
@@ -44,6 +45,9 @@ struct Line {
     /// For the figures on stderr, when given.
     #[serde(default)]
     true_disease: Option<String>,
+    /// `MALE`, `FEMALE` (any case), anything else unknown.
+    #[serde(default)]
+    sex: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,6 +62,7 @@ struct Options {
     patients: String,
     catalogue: CatalogueOptions,
     excluded: bool,
+    sex: bool,
     threads: usize,
     top: usize,
     config: osteodx::ScoringConfig,
@@ -68,6 +73,7 @@ fn parse_args() -> Result<Options, String> {
     let mut patients = None;
     let mut catalogue = CatalogueOptions::default();
     let mut excluded = true;
+    let mut sex = true;
     let mut threads = std::thread::available_parallelism().map_or(1, usize::from);
     let mut top = 10;
     let mut config = Catalogue::scoring_config();
@@ -90,6 +96,7 @@ fn parse_args() -> Result<Options, String> {
                 );
             }
             "--no-excluded" => excluded = false,
+            "--no-sex" => sex = false,
             "--threads" => {
                 threads = value()?
                     .parse()
@@ -106,6 +113,7 @@ fn parse_args() -> Result<Options, String> {
         patients: patients.ok_or_else(|| format!("--patients FILE is needed\n{USAGE}"))?,
         catalogue,
         excluded,
+        sex,
         threads: threads.max(1),
         top,
         config,
@@ -121,7 +129,7 @@ fn zygosity(z: Option<&str>) -> Zygosity {
     }
 }
 
-fn patient(line: &Line, excluded: bool, genes: bool) -> Patient {
+fn patient(line: &Line, excluded: bool, sex: bool, genes: bool) -> Patient {
     let mut p = Patient::new();
     for t in &line.terms {
         p = p.present(t.clone());
@@ -130,6 +138,13 @@ fn patient(line: &Line, excluded: bool, genes: bool) -> Patient {
         for t in line.excluded.iter().filter(|t| !line.terms.contains(t)) {
             p = p.absent(t.clone());
         }
+    }
+    if sex {
+        p.sex = match line.sex.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("male") => Some(Sex::Male),
+            Some("female") => Some(Sex::Female),
+            _ => None,
+        };
     }
     if genes {
         for g in &line.genes {
@@ -161,7 +176,7 @@ fn rank_line(
     o: &Options,
     ranking: &mut Ranking,
 ) -> (String, Option<usize>) {
-    let p = patient(line, o.excluded, o.catalogue.genes);
+    let p = patient(line, o.excluded, o.sex, o.catalogue.genes);
     let mut rank = None;
     let result = match model.resolve(&p) {
         Ok(resolved) => {

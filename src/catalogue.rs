@@ -64,9 +64,13 @@ pub const ABSENT_SELECTION: f64 = 16.0;
 /// Prevalence given to every catalogue disease: the HPO gives none, so the prior is uniform.
 pub const CATALOGUE_PREVALENCE: f64 = 1e-5;
 
-/// Family-history rules implied by the mode of inheritance (estimates: the share of published
-/// cases of such diseases reporting it): (inheritance, finding, frequency).
-pub const INHERITANCE_RULES: [(Inheritance, &str, f64); 4] = [
+/// Family-history and sex rules implied by the mode of inheritance (estimates: the share of
+/// published cases of such diseases reporting it): (inheritance, finding, frequency).
+///
+/// The sex of the patient follows from X-linked inheritance: an X-linked recessive disorder
+/// affects mostly males (affected females, manifesting carriers, taken as 15 %), an X-linked
+/// dominant one about twice as many females as males where males survive (67 % female).
+pub const INHERITANCE_RULES: [(Inheritance, &str, f64); 8] = [
     (Inheritance::AutosomalRecessive, "parental_consanguinity", 0.3),
     (Inheritance::AutosomalRecessive, "family_history_affected_sibling", 0.3),
     (Inheritance::AutosomalDominant, "family_history_affected_parent", 0.5),
@@ -75,6 +79,10 @@ pub const INHERITANCE_RULES: [(Inheritance, &str, f64); 4] = [
         "family_history_affected_maternal_male_relative",
         0.4,
     ),
+    (Inheritance::XLinkedRecessive, "sex_male", 0.85),
+    (Inheritance::XLinkedRecessive, "sex_female", 0.15),
+    (Inheritance::XLinkedDominant, "sex_female", 0.67),
+    (Inheritance::XLinkedDominant, "sex_male", 0.33),
 ];
 
 /// The onset classes of the built-in findings, by HPO id.

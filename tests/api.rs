@@ -182,8 +182,15 @@ fn the_disease_map_knows_every_diagnosis_and_the_old_ol_eda_id_entry() {
 fn an_error_chain_prints_each_cause_once() {
     use std::error::Error as _;
     let e = osteodx::Patient::from_json("[]").unwrap_err();
-    assert!(e.to_string().starts_with("invalid patient: 1:1: expected a JSON object"), "{e}");
-    assert!(e.source().is_none(), "the inner error is in the message, not repeated as a source");
+    assert!(
+        e.to_string()
+            .starts_with("invalid patient: 1:1: expected a JSON object"),
+        "{e}"
+    );
+    assert!(
+        e.source().is_none(),
+        "the inner error is in the message, not repeated as a source"
+    );
     let e = osteodx::phenopacket::Phenopacket::from_json("{").unwrap_err();
     assert!(e.source().is_none(), "{e}");
     // An I/O error keeps its cause as the source, and the message does not repeat it.
