@@ -552,12 +552,28 @@ pub struct BatchRanking {
     pub entries: Vec<RankEntry>,
     /// Posterior of "none of these", per patient.
     pub none_posterior: Vec<f64>,
+    /// Real entries per patient (fewer than `k` only when the model ranks fewer diagnoses).
+    counts: Vec<u32>,
 }
 
 impl BatchRanking {
-    /// The top entries of patient `i`.
+    /// The top entries of patient `i` (only real ones; empty for an `i` beyond the batch).
+    #[must_use]
     pub fn patient(&self, i: usize) -> &[RankEntry] {
-        &self.entries[i * self.k..(i + 1) * self.k]
+        let n = self.counts.get(i).map_or(0, |&n| n as usize);
+        self.entries.get(i * self.k..i * self.k + n).unwrap_or(&[])
+    }
+
+    /// Number of patients.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.none_posterior.len()
+    }
+
+    /// True for an empty batch.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.none_posterior.is_empty()
     }
 }
 
@@ -582,15 +598,17 @@ impl Model {
         };
         let mut entries = vec![filler; patients.len() * k];
         let mut none = vec![0.0; patients.len()];
-        let work = |patients: &[ResolvedPatient], entries: &mut [RankEntry], none: &mut [f64]| {
+        let mut counts = vec![0u32; patients.len()];
+        let work = |patients: &[ResolvedPatient], entries: &mut [RankEntry], none: &mut [f64], counts: &mut [u32]| {
             let mut r = Ranking::new(self);
             for (i, p) in patients.iter().enumerate() {
                 self.rank_top_into(p, k, &mut r);
                 // Fewer than k entries only when the knowledge base ranks fewer than k diagnoses
-                // (e.g. none): the rest keep the filler.
+                // (e.g. none): the rest keep the filler, which `patient` never returns.
                 let got = r.entries().len().min(k);
                 entries[i * k..i * k + got].copy_from_slice(&r.entries()[..got]);
                 none[i] = r.none_posterior();
+                counts[i] = got as u32;
             }
         };
         #[cfg(feature = "rayon")]
@@ -606,14 +624,16 @@ impl Model {
                 .par_chunks(chunk)
                 .zip(entries.par_chunks_mut(chunk * k))
                 .zip(none.par_chunks_mut(chunk))
-                .for_each(|((p, e), z)| work(p, e, z));
+                .zip(counts.par_chunks_mut(chunk))
+                .for_each(|(((p, e), z), c)| work(p, e, z, c));
         }
         #[cfg(not(feature = "rayon"))]
-        work(patients, &mut entries, &mut none);
+        work(patients, &mut entries, &mut none, &mut counts);
         BatchRanking {
             k,
             entries,
             none_posterior: none,
+            counts,
         }
     }
 }

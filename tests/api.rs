@@ -138,6 +138,10 @@ frequency = 0.9
     assert!((d.none_of_these - 1.0).abs() < 1e-12);
     let batch = model.rank_batch(&[p.clone(), p], 3);
     assert_eq!(batch.none_posterior.len(), 2);
+    assert_eq!(batch.len(), 2);
+    // No filler rows: nothing is ranked, so nothing is returned; beyond the batch, nothing.
+    assert!(batch.patient(0).is_empty() && batch.patient(1).is_empty());
+    assert!(batch.patient(99).is_empty());
 }
 
 #[test]
