@@ -327,6 +327,26 @@ fn problem(path: &Path, line: usize, message: String) -> Problem {
     }
 }
 
+/// A tab-separated file (no quoting, rows of any length; `#` lines skipped when `comments`) and
+/// its header row.
+fn tsv<'t>(path: &Path, text: &'t str, comments: bool) -> Result<(csv::Reader<&'t [u8]>, csv::StringRecord), Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .comment(comments.then_some(b'#'))
+        .flexible(true)
+        .quoting(false)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            Error::Rules(RuleErrors {
+                problems: vec![problem(path, 1, format!("no header row: {e}"))],
+            })
+        })?
+        .clone();
+    Ok((reader, headers))
+}
+
 /// An annotation frequency: `n/m`, `x%`, an HPO frequency class, or empty (None).
 fn parse_frequency(s: &str) -> Result<Option<f64>, String> {
     let s = s.trim();
@@ -392,20 +412,7 @@ fn read_annotations(
     wanted: Option<&HashSet<&str>>,
     stats: &mut CatalogueStats,
 ) -> Result<Vec<Disease>, Error> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b'\t')
-        .comment(Some(b'#'))
-        .flexible(true)
-        .quoting(false)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| {
-            Error::Rules(RuleErrors {
-                problems: vec![problem(path, 1, format!("no header row: {e}"))],
-            })
-        })?
-        .clone();
+    let (mut reader, headers) = tsv(path, text, true)?;
     let column = |name: &str| headers.iter().position(|h| h == name);
     let missing: Vec<&str> = [
         "database_id",
@@ -533,19 +540,7 @@ fn read_annotations(
 /// The genes of the diseases; returns how many links had an invalid symbol.
 fn read_genes(path: &Path, text: &str, diseases: &mut [Disease]) -> Result<usize, Error> {
     let index: HashMap<&str, usize> = diseases.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b'\t')
-        .flexible(true)
-        .quoting(false)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| {
-            Error::Rules(RuleErrors {
-                problems: vec![problem(path, 1, format!("no header row: {e}"))],
-            })
-        })?
-        .clone();
+    let (mut reader, headers) = tsv(path, text, false)?;
     let (Some(c_gene), Some(c_disease)) = (
         headers.iter().position(|h| h == "gene_symbol"),
         headers.iter().position(|h| h == "disease_id"),
