@@ -32,7 +32,6 @@
 //! ```
 
 use std::collections::{HashMap, HashSet};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -173,6 +172,8 @@ pub struct Catalogue {
     pub rules: RuleSet,
     /// Counts.
     pub stats: CatalogueStats,
+    /// The limits the files were read within; validation keeps to them too.
+    pub limits: Limits,
 }
 
 /// One disease while reading.
@@ -264,7 +265,12 @@ impl Catalogue {
             keep
         });
         let rules = build_rules(&diseases, &ontology, &mut stats, hpoa.0)?;
-        Ok(Self { ontology, rules, stats })
+        Ok(Self {
+            ontology,
+            rules,
+            stats,
+            limits: options.limits,
+        })
     }
 
     /// Validate the rules into a knowledge base.
@@ -272,7 +278,7 @@ impl Catalogue {
     /// # Errors
     /// [`Error::Rules`] (a defect of this module if it happens: the rules are made valid).
     pub fn knowledge_base(&self) -> Result<KnowledgeBase, Error> {
-        KnowledgeBase::new_with(self.rules.clone(), &catalogue_limits())
+        KnowledgeBase::new_with(self.rules.clone(), &self.limits)
     }
 
     /// Validate and compile, with the ontology for placing patient terms.
@@ -298,22 +304,14 @@ impl Catalogue {
     /// # Errors
     /// As [`Catalogue::knowledge_base`].
     pub fn into_model_with(self, config: ScoringConfig) -> Result<Model, Error> {
-        let kb = KnowledgeBase::new_with(self.rules, &catalogue_limits())?;
+        let kb = KnowledgeBase::new_with(self.rules, &self.limits)?;
         Ok(Model::from_knowledge_base_with(kb, config).with_ontology(Arc::new(self.ontology)))
     }
 }
 
-/// The catalogue has about 300,000 rules; the default limits hold it.
-fn catalogue_limits() -> Limits {
-    Limits::default()
-}
-
-fn span() -> Range<usize> {
-    0..0
-}
-
+/// A value made here, not read from a file: an empty span.
 fn spanned<T>(value: T) -> Spanned<T> {
-    Spanned::new(span(), value)
+    Spanned::new(0..0, value)
 }
 
 fn problem(path: &Path, line: usize, message: String) -> Problem {
@@ -719,9 +717,6 @@ fn build_rules(
         }
     }
 
-    // The source of every annotation rule is the annotation file (the diagnosis's
-    // `prevalence_source` says so); a per-rule copy of the text would cost 5 MB per copy.
-    let source: Option<String> = None;
     let mut vocabulary = RuleFile {
         finding: context,
         ..RuleFile::default()
@@ -778,7 +773,9 @@ fn build_rules(
                 frequency: Some(spanned(Frequency::Number(p))),
                 lr: None,
                 against: not,
-                source: source.clone(),
+                // The source of every annotation rule is the annotation file (the diagnosis's
+                // `prevalence_source` says so); a per-rule copy of the text would cost 5 MB.
+                source: None,
                 remove: false,
             })
             .collect();

@@ -4,6 +4,8 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::error::line_column;
+
 /// Where a JSON document went wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct JsonProblem {
@@ -21,17 +23,15 @@ pub(crate) fn strip_bom(text: &str) -> &str {
 pub(crate) fn parse_object<T: DeserializeOwned>(text: &str, max_depth: usize) -> Result<T, JsonProblem> {
     let text = strip_bom(text);
     if let Some(offset) = crate::limits::too_deep(text, max_depth, false) {
-        let before = &text[..offset];
+        let (line, column) = line_column(text, offset);
         return Err(JsonProblem {
-            line: 1 + before.matches('\n').count(),
-            column: 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count()),
+            line,
+            column,
             message: format!("brackets nested deeper than the limit of {max_depth}"),
         });
     }
     let start = text.len() - text.trim_start().len();
-    let before = &text[..start];
-    let line = 1 + before.matches('\n').count();
-    let column = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    let (line, column) = line_column(text, start);
     match text[start..].chars().next() {
         Some('{') => {}
         Some(c) => {

@@ -37,11 +37,7 @@ impl SourceFile {
 
 /// Turn a byte offset in `text` into a 1-based line and column (in characters).
 pub(crate) fn locate(path: &Path, text: &str, offset: usize) -> Location {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
+    let (line, column) = crate::error::line_column(text, offset);
     Location {
         path: path.to_path_buf(),
         line,
@@ -113,9 +109,13 @@ impl RuleSet {
     /// # Errors
     /// [`Error::Rules`] naming the file when it cannot be read or parsed.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::from_file_within(path.as_ref(), &Limits::default())
+    }
+
+    fn from_file_within(path: &Path, limits: &Limits) -> Result<Self, Error> {
         let mut set = Self::default();
         let mut problems = Vec::new();
-        set.push_path(path.as_ref(), 0, &Limits::default(), &mut problems);
+        set.push_path(path, 0, limits, &mut problems);
         finish(set, problems)
     }
 
@@ -162,10 +162,7 @@ impl RuleSet {
         if path.is_dir() {
             Self::from_dir_with(path, limits)
         } else {
-            let mut set = Self::default();
-            let mut problems = Vec::new();
-            set.push_path(path, 0, limits, &mut problems);
-            finish(set, problems)
+            Self::from_file_within(path, limits)
         }
     }
 
