@@ -5,24 +5,12 @@ use osteodx::rule_file::{Examination, FindingKind};
 use osteodx::{DiagnosisId, FindingId, Model, Patient, ResolvedPatient};
 use proptest::prelude::*;
 
+mod common;
+use common::lineage;
+
 fn model() -> &'static Model {
     static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
     MODEL.get_or_init(|| Model::builtin().unwrap())
-}
-
-/// A finding and all its ancestors in the vocabulary.
-fn ancestors(kb: &osteodx::KnowledgeBase, f: usize) -> Vec<usize> {
-    let mut out = vec![f];
-    let mut i = 0;
-    while i < out.len() {
-        for &p in &kb.findings()[out[i]].parents {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-        i += 1;
-    }
-    out
 }
 
 fn id_of(model: &Model, f: FindingId) -> &str {
@@ -112,8 +100,8 @@ fn a_rule_finding_has_its_rules_frequency() {
             // The rule's own finding, no rule of the diagnosis below or above it, no explicit LR.
             let related = d.rules.iter().any(|o| {
                 o.finding != rule.finding
-                    && (ancestors(kb, o.finding).contains(&rule.finding)
-                        || ancestors(kb, rule.finding).contains(&o.finding))
+                    && (lineage(kb, o.finding).contains(&rule.finding)
+                        || lineage(kb, rule.finding).contains(&o.finding))
             });
             if rule.lr.is_some() || rule.against || related || f.kind.is_context() {
                 continue;
@@ -299,7 +287,7 @@ proptest! {
         prop_assume!(resolved.is_ok());
         let r = resolved.unwrap();
         let kb = m.knowledge_base();
-        let ancestors = |f: usize| ancestors(kb, f);
+        let ancestors = |f: usize| lineage(kb, f);
         for n in m.next_findings(&r, &NextQuery::top(30)) {
             let f = n.finding.index();
             let mut seen = Vec::new();

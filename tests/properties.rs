@@ -7,6 +7,9 @@ use osteodx::rule_file::FindingKind;
 use osteodx::{KnowledgeBase, Model, Patient, Ranking, ResolvedPatient, RuleSet, Sex};
 use proptest::prelude::*;
 
+mod common;
+use common::lineage;
+
 fn model() -> &'static Model {
     static M: OnceLock<Model> = OnceLock::new();
     M.get_or_init(|| Model::builtin().expect("built-in rules"))
@@ -52,21 +55,6 @@ fn patient() -> impl Strategy<Value = Patient> {
             }
             p
         })
-}
-
-/// A finding and all its ancestors.
-fn lineage(kb: &osteodx::KnowledgeBase, f: usize) -> Vec<usize> {
-    let mut out = vec![f];
-    let mut i = 0;
-    while i < out.len() {
-        for &p in &kb.findings()[out[i]].parents {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-        i += 1;
-    }
-    out
 }
 
 /// The regression proptest found (tests/properties.proptest-regressions): a patient with
