@@ -27,6 +27,10 @@ use std::process::ExitCode;
 use osteodx::simulate::{questions_to_reach, Questioning};
 use osteodx::{FindingId, Model, NextQuery, Patient};
 
+#[macro_use]
+#[path = "support/output.rs"]
+mod output;
+
 #[path = "support/input.rs"]
 mod input;
 
@@ -113,8 +117,8 @@ impl Answers {
     fn next(&mut self, out: &mut impl Write) -> Result<Answer, String> {
         loop {
             if self.interactive {
-                write!(out, "present? [y/n/u/q] ").map_err(|e| e.to_string())?;
-                out.flush().map_err(|e| e.to_string())?;
+                write!(out, "present? [y/n/u/q] ").map_err(output::write_error)?;
+                out.flush().map_err(output::write_error)?;
             }
             let Some(line) = self.lines.next() else {
                 return Ok(Answer::Quit);
@@ -127,11 +131,11 @@ impl Answers {
             match parse_answer(&line) {
                 Some(a) => {
                     if !self.interactive {
-                        writeln!(out, "> {line}").map_err(|e| e.to_string())?;
+                        writeln!(out, "> {line}").map_err(output::write_error)?;
                     }
                     return Ok(a);
                 }
-                None if self.interactive => writeln!(out, "answer y, n, u or q").map_err(|e| e.to_string())?,
+                None if self.interactive => writeln!(out, "answer y, n, u or q").map_err(output::write_error)?,
                 None => return Err(format!("answer {line:?} is not y, n, u or q")),
             }
         }
@@ -165,7 +169,7 @@ fn session(o: &Options, model: &Model, out: &mut impl Write) -> Result<(), Strin
         },
     };
     let mut unknown: Vec<FindingId> = Vec::new();
-    let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(|e| e.to_string());
+    let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(output::write_error);
     for asked in 0.. {
         let source = o.file.as_deref().unwrap_or("the patient");
         let resolved = model.resolve(&patient).map_err(|e| format!("{source}: {e}"))?;
@@ -227,7 +231,7 @@ fn session(o: &Options, model: &Model, out: &mut impl Write) -> Result<(), Strin
 }
 
 fn simulate(o: &Options, model: &Model, n: usize, out: &mut impl Write) -> Result<(), String> {
-    let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(|e| e.to_string());
+    let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(output::write_error);
     w(
         out,
         format!(
@@ -289,13 +293,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        // Output closed (e.g. piped into `head`): stop quietly.
-        Err(e) if e.contains("Broken pipe") => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("ask: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    output::exit_code("ask", run())
 }

@@ -13,6 +13,10 @@ use std::process::ExitCode;
 
 use plotters::prelude::*;
 
+#[macro_use]
+#[path = "support/output.rs"]
+mod output;
+
 fn median_ns(id: &str) -> Result<f64, String> {
     let path = Path::new("target/criterion").join(id).join("new/estimates.json");
     let text =
@@ -108,11 +112,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench_plot: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    output::exit_code("bench_plot", run())
 }

@@ -310,11 +310,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("catalogue: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    output::exit_code("catalogue", run())
 }

@@ -24,6 +24,10 @@ use std::process::ExitCode;
 
 use osteodx::{Differential, NextFinding, NextQuery, Patient, Robustness, Sensitivity};
 
+#[macro_use]
+#[path = "support/output.rs"]
+mod output;
+
 #[path = "support/input.rs"]
 mod input;
 
@@ -152,14 +156,14 @@ fn run() -> Result<(), String> {
             sensitivity: sensitivity.as_ref(),
         };
         let text = serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?;
-        input::emit(&(text + "\n"))?;
+        say!("{text}");
     } else {
-        input::emit(&format!(
+        put!(
             "{}{}{}",
             table(&differential, o.top, o.hpo.is_some().then_some(&model)),
             robustness_lines(&robustness, sensitivity.as_ref()),
             next_table(&next)
-        ))?;
+        );
     }
     Ok(())
 }
@@ -362,11 +366,5 @@ fn next_table(next: &[NextFinding]) -> String {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("diagnose: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    output::exit_code("diagnose", run())
 }

@@ -317,11 +317,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("evaluate: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    output::exit_code("evaluate", run())
 }

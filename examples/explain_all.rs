@@ -9,13 +9,7 @@ mod output;
 const USAGE: &str = "usage: explain_all [--set NAME=VALUE]... PHENOPACKET...";
 
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("explain_all: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    output::exit_code("explain_all", run())
 }
 
 fn run() -> Result<(), String> {

@@ -156,11 +156,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("fit: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    output::exit_code("fit", run())
 }

@@ -90,11 +90,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("simulate: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    output::exit_code("simulate", run())
 }

@@ -57,17 +57,6 @@ pub fn patient(path: &str, phenopacket: Option<bool>, genes: bool) -> Result<Pat
     Ok(if genes { patient } else { patient.without_genetics() })
 }
 
-/// Write `text` to standard output; a closed output (`| head`) ends quietly, not with a panic.
-#[allow(dead_code)] // `ask` writes line by line and handles a closed output itself.
-pub fn emit(text: &str) -> Result<(), String> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the output: {e}")),
-        _ => Ok(()),
-    }
-}
-
 /// The cause of an error, for a one-line message.
 fn error_source(e: &osteodx::Error) -> String {
     std::error::Error::source(e).map_or_else(String::new, ToString::to_string)
