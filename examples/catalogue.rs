@@ -14,13 +14,18 @@
 //! Options: `--source omim|orphanet|both` (default omim), `--diseases ID,ID,...`, `--genes`,
 //! `--no-excluded` (ignore excluded terms), `--no-sex` (ignore a `"sex"` field: `MALE`,
 //! `FEMALE`), `--threads N` (default: the machine's cores), `--top N`, `--set KEY=VALUE` (a
-//! scoring constant), `--unspecified-frequency P`.
+//! scoring constant), `--unspecified-frequency P`, `--cache FILE` (where the compiled catalogue
+//! is kept; default `DIR/osteodx-compiled/catalogue-<hash>.bin`), `--no-cache` (compile the
+//! files every time).
+//!
+//! The first run compiles the files and writes their compiled form; later runs with the same
+//! files (by content), options and build read it back instead (see `osteodx::model_file`).
 
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use osteodx::catalogue::{Catalogue, CatalogueOptions, Sources};
+use osteodx::catalogue::{Cached, Catalogue, CatalogueOptions, Sources};
 use osteodx::{Model, Patient, Ranking, Sex, Zygosity};
 use serde::Deserialize;
 
@@ -29,7 +34,8 @@ use serde::Deserialize;
 mod output;
 
 const USAGE: &str = "usage: catalogue --hpo DIR --patients FILE.jsonl [--source omim|orphanet|both] \
-[--diseases ID,ID,...] [--genes] [--no-excluded] [--no-sex] [--threads N] [--top N] [--set KEY=VALUE]";
+[--diseases ID,ID,...] [--genes] [--no-excluded] [--no-sex] [--threads N] [--top N] [--set KEY=VALUE] \
+[--unspecified-frequency P] [--cache FILE | --no-cache]";
 
 /// One input line.
 #[derive(Debug, Deserialize)]
@@ -66,6 +72,8 @@ struct Options {
     threads: usize,
     top: usize,
     config: osteodx::ScoringConfig,
+    /// `None`: compile every time.
+    cache: Option<Option<String>>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -77,6 +85,7 @@ fn parse_args() -> Result<Options, String> {
     let mut threads = std::thread::available_parallelism().map_or(1, usize::from);
     let mut top = 10;
     let mut config = Catalogue::scoring_config();
+    let mut cache = Some(None);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
@@ -104,6 +113,8 @@ fn parse_args() -> Result<Options, String> {
             }
             "--top" => top = value()?.parse().map_err(|_| format!("--top takes a number\n{USAGE}"))?,
             "--set" => config.set(&value()?)?,
+            "--cache" => cache = Some(Some(value()?)),
+            "--no-cache" => cache = None,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
@@ -117,6 +128,7 @@ fn parse_args() -> Result<Options, String> {
         threads: threads.max(1),
         top,
         config,
+        cache,
     })
 }
 
@@ -214,16 +226,30 @@ fn rank_line(
 fn run() -> Result<(), String> {
     let o = parse_args()?;
     let start = Instant::now();
-    let catalogue = Catalogue::load(&o.hpo, &o.catalogue).map_err(|e| e.to_string())?;
-    let stats = catalogue.stats.clone();
-    if std::env::var_os("CATALOGUE_TRACE").is_some() {
-        eprintln!(
-            "read: {:.2} s, peak {:?} MiB",
-            start.elapsed().as_secs_f64(),
-            peak_mib()
-        );
-    }
-    let model = catalogue.into_model_with(o.config).map_err(|e| e.to_string())?;
+    let (model, stats) = match &o.cache {
+        None => {
+            let catalogue = Catalogue::load(&o.hpo, &o.catalogue).map_err(|e| e.to_string())?;
+            let stats = catalogue.stats.clone();
+            (catalogue.into_model_with(o.config).map_err(|e| e.to_string())?, stats)
+        }
+        Some(path) => {
+            let path = path.as_ref().map_or_else(
+                || Catalogue::compiled_path(&o.hpo, &o.catalogue, o.config),
+                std::path::PathBuf::from,
+            );
+            let (model, stats, how) =
+                Catalogue::compiled(&o.hpo, &o.catalogue, o.config, &path).map_err(|e| e.to_string())?;
+            match how {
+                Cached::Read => eprintln!("read the compiled catalogue {}", path.display()),
+                Cached::Written { why } => eprintln!("compiled the files ({why}); wrote {}", path.display()),
+                Cached::NotWritten { why, error } => {
+                    eprintln!("compiled the files ({why}); could not write the compiled form: {error}");
+                }
+                _ => {}
+            }
+            (model, stats)
+        }
+    };
     let load = start.elapsed().as_secs_f64();
     if std::env::var_os("CATALOGUE_TRACE").is_some() {
         eprintln!(

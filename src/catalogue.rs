@@ -37,6 +37,9 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
+mod cache;
+pub use cache::Cached;
+
 use crate::config::ScoringConfig;
 use crate::error::{Error, Location, Problem, ProblemKind, RuleErrors};
 use crate::knowledge::KnowledgeBase;
@@ -145,7 +148,7 @@ pub struct CatalogueOptions {
 }
 
 /// What was read and what was left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CatalogueStats {
     /// Diagnoses made.
     pub diseases: usize,

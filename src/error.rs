@@ -31,6 +31,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A compiled model file could not be used.
+    #[error("{path}: {problem}")]
+    Compiled {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        problem: crate::model_file::CompiledFileError,
+    },
     /// A file could not be read.
     #[error("cannot read {path}")]
     Io {

@@ -6,8 +6,9 @@
 //! the one with the same id below it, and an `[amend]` file changes single rules and genes of a
 //! diagnosis defined below (or in the same layer). **Validate** then checks every definition and
 //! reports every problem it finds (see [`ProblemKind`] for the list) with its file, line and
-//! column. The knowledge base keeps the merged definitions as written, so
-//! [`KnowledgeBase::to_rule_files`] writes back the same rules.
+//! column. The validated structs keep everything a definition says (sources included), so
+//! [`KnowledgeBase::to_rule_files`] writes rules that load back into an equal knowledge base;
+//! every value is written explicitly, and frequencies as numbers.
 
 use std::collections::HashMap;
 
@@ -27,7 +28,7 @@ use crate::rule_file::{
 pub const DEFAULT_BACKGROUND: f64 = 0.05;
 
 /// A validated finding.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
     /// Stable id.
     pub id: String,
@@ -45,6 +46,8 @@ pub struct Finding {
     pub specific: bool,
     /// P(finding | other skeletal disorder).
     pub background: f64,
+    /// Source of the background.
+    pub background_source: Option<String>,
     /// How it is examined.
     pub examination: Examination,
     /// The relative cost of examining it.
@@ -52,7 +55,7 @@ pub struct Finding {
 }
 
 /// A validated rule.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     /// Index of the finding.
     pub finding: usize,
@@ -67,7 +70,7 @@ pub struct Rule {
 }
 
 /// A gene of a diagnosis.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Gene {
     /// HGNC symbol (upper case).
     pub symbol: String,
@@ -75,19 +78,25 @@ pub struct Gene {
     pub zygosity: Zygosity,
     /// Share of cases.
     pub fraction: f64,
+    /// Source of the fraction.
+    pub source: Option<String>,
 }
 
 /// An OMIM / Orphanet entry that is part of a diagnosis.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Subtype {
     /// `OMIM:…` or `ORPHA:…`.
     pub id: String,
+    /// Name of the entry.
+    pub name: Option<String>,
     /// Share of the diagnosis's patients.
     pub share: f64,
+    /// Source of the share.
+    pub source: Option<String>,
 }
 
 /// A validated diagnosis.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnosis {
     /// Stable id.
     pub id: String,
@@ -103,6 +112,8 @@ pub struct Diagnosis {
     pub onset: Option<String>,
     /// Prevalence (the prior).
     pub prevalence: f64,
+    /// Source of the prevalence.
+    pub prevalence_source: Option<String>,
     /// OMIM ids.
     pub omim: Vec<String>,
     /// Orphanet ids.
@@ -127,10 +138,8 @@ pub struct Diagnosis {
 pub struct KnowledgeBase {
     findings: IndexMap<String, Finding>,
     diagnoses: IndexMap<String, Diagnosis>,
-    gene_backgrounds: IndexMap<String, f64>,
-    finding_defs: Vec<FindingDef>,
-    gene_background_defs: Vec<GeneBackgroundDef>,
-    diagnosis_files: Vec<RuleFile>,
+    /// Gene symbol → (background, its source).
+    gene_backgrounds: IndexMap<String, (f64, Option<String>)>,
 }
 
 /// One definition found in the files, with where it is.
@@ -235,16 +244,10 @@ impl KnowledgeBase {
             problems.sort_by(|a, b| a.location.cmp(&b.location));
             return Err(Error::Rules(RuleErrors { problems }));
         }
-        let finding_defs = merged.findings.values().map(|l| l.def.clone()).collect();
-        let gene_background_defs = merged.gene_backgrounds.values().map(|l| l.def.clone()).collect();
-        let diagnosis_files = merged.diagnoses.values().map(as_rule_file).collect();
         Ok(Self {
             findings,
             diagnoses,
             gene_backgrounds,
-            finding_defs,
-            gene_background_defs,
-            diagnosis_files,
         })
     }
 
@@ -269,7 +272,71 @@ impl KnowledgeBase {
     /// The background of a gene result, when the rules give one.
     #[must_use]
     pub fn gene_background(&self, symbol: &str) -> Option<f64> {
-        self.gene_backgrounds.get(symbol).copied()
+        self.gene_backgrounds.get(symbol).map(|(b, _)| *b)
+    }
+
+    /// Every gene background: symbol, background and its source, in file order.
+    pub(crate) fn gene_background_entries(&self) -> impl Iterator<Item = (&str, f64, Option<&str>)> {
+        self.gene_backgrounds
+            .iter()
+            .map(|(s, (b, source))| (s.as_str(), *b, source.as_deref()))
+    }
+
+    /// A knowledge base from validated parts read back (a compiled model file), checked again
+    /// where a damaged file could break what validation promises: ids unique, every index in
+    /// range, no parent cycle, every weight in its range. The first problem found is returned.
+    pub(crate) fn from_parts(
+        findings: Vec<Finding>,
+        diagnoses: Vec<Diagnosis>,
+        gene_backgrounds: Vec<(String, f64, Option<String>)>,
+    ) -> Result<Self, String> {
+        let n = findings.len();
+        let unit = |v: f64| v > 0.0 && v < 1.0;
+        let mut by_id = IndexMap::with_capacity(n);
+        for f in findings {
+            if f.parents.iter().any(|&p| p >= n) {
+                return Err(format!("finding {}: a parent beyond the findings", f.id));
+            }
+            if !(unit(f.background) && f.cost.is_finite() && f.cost >= 0.0) {
+                return Err(format!("finding {}: background or cost out of range", f.id));
+            }
+            if let Some(old) = by_id.insert(f.id.clone(), f) {
+                return Err(format!("finding {} twice", old.id));
+            }
+        }
+        let findings = by_id;
+        if let Some(cycle) = parent_cycle(&findings) {
+            return Err(format!("findings in a parent cycle, from {cycle}"));
+        }
+        let mut by_id = IndexMap::with_capacity(diagnoses.len());
+        for d in diagnoses {
+            let rules_ok = d.rules.iter().all(|r| {
+                r.finding < n && (0.0..=1.0).contains(&r.frequency) && r.lr.is_none_or(|lr| lr > 0.0 && lr.is_finite())
+            });
+            let genes_ok = d.genes.iter().all(|g| g.fraction > 0.0 && g.fraction <= 1.0);
+            let subtypes_ok = d.subtypes.iter().all(|s| (0.0..=1.0).contains(&s.share));
+            if !(rules_ok && genes_ok && subtypes_ok && unit(d.prevalence)) || d.rules.is_empty() {
+                return Err(format!(
+                    "diagnosis {}: a rule, gene, share or prevalence out of range",
+                    d.id
+                ));
+            }
+            if let Some(old) = by_id.insert(d.id.clone(), d) {
+                return Err(format!("diagnosis {} twice", old.id));
+            }
+        }
+        let mut genes = IndexMap::with_capacity(gene_backgrounds.len());
+        for (symbol, background, source) in gene_backgrounds {
+            if !unit(background) {
+                return Err(format!("gene background of {symbol} out of range"));
+            }
+            genes.insert(symbol, (background, source));
+        }
+        Ok(Self {
+            findings,
+            diagnoses: by_id,
+            gene_backgrounds: genes,
+        })
     }
 
     /// The rules as files again: `findings.toml` first, then `<diagnosis id>.toml` for each
@@ -288,21 +355,106 @@ impl KnowledgeBase {
     /// ```
     #[must_use]
     pub fn to_rule_files(&self) -> Vec<(String, String)> {
-        let mut out = Vec::with_capacity(self.diagnosis_files.len() + 1);
+        let mut out = Vec::with_capacity(self.diagnoses.len() + 1);
         let vocabulary = RuleFile {
-            finding: self.finding_defs.clone(),
-            gene_background: self.gene_background_defs.clone(),
+            finding: self.findings.values().map(|f| self.finding_def(f)).collect(),
+            gene_background: self
+                .gene_backgrounds
+                .iter()
+                .map(|(symbol, (background, source))| GeneBackgroundDef {
+                    symbol: unspanned(symbol.clone()),
+                    background: unspanned(*background),
+                    source: source.clone(),
+                })
+                .collect(),
             ..RuleFile::default()
         };
         out.push(("findings.toml".to_owned(), toml_text(&vocabulary)));
-        for file in &self.diagnosis_files {
-            let name = file
-                .diagnosis
-                .as_ref()
-                .map_or("diagnosis".to_owned(), |d| d.id.get_ref().clone());
-            out.push((format!("{name}.toml"), toml_text(file)));
+        for d in self.diagnoses.values() {
+            out.push((format!("{}.toml", d.id), toml_text(&self.diagnosis_file(d))));
         }
         out
+    }
+
+    /// A finding as it would be written: every value explicit.
+    fn finding_def(&self, f: &Finding) -> FindingDef {
+        FindingDef {
+            id: unspanned(f.id.clone()),
+            label: f.label.clone(),
+            hpo: f.hpo.clone().map(unspanned),
+            kind: f.kind,
+            synonyms: f.synonyms.clone(),
+            parents: f
+                .parents
+                .iter()
+                .map(|&p| unspanned(self.finding_id(p).to_owned()))
+                .collect(),
+            specific: f.specific,
+            background: Some(unspanned(f.background)),
+            background_source: f.background_source.clone(),
+            examination: Some(f.examination),
+            cost: Some(unspanned(f.cost)),
+        }
+    }
+
+    /// The id of the finding at an index (empty beyond the findings).
+    fn finding_id(&self, index: usize) -> &str {
+        self.findings.get_index(index).map_or("", |(id, _)| id.as_str())
+    }
+
+    /// A diagnosis as one rule file, amendments folded in.
+    fn diagnosis_file(&self, d: &Diagnosis) -> RuleFile {
+        RuleFile {
+            diagnosis: Some(DiagnosisDef {
+                id: unspanned(d.id.clone()),
+                name: d.name.clone(),
+                synonyms: d.synonyms.clone(),
+                inheritance: d.inheritance,
+                lookalike: d.lookalike,
+                onset: d.onset.clone(),
+                prevalence: unspanned(d.prevalence),
+                prevalence_source: d.prevalence_source.clone(),
+                omim: d.omim.clone(),
+                orphanet: d.orphanet.clone(),
+                subtype: Vec::new(),
+                gene: Vec::new(),
+                rule: Vec::new(),
+            }),
+            subtype: d
+                .subtypes
+                .iter()
+                .map(|s| SubtypeDef {
+                    id: unspanned(s.id.clone()),
+                    name: s.name.clone(),
+                    share: unspanned(s.share),
+                    source: s.source.clone(),
+                })
+                .collect(),
+            gene: d
+                .genes
+                .iter()
+                .map(|g| GeneDef {
+                    symbol: unspanned(g.symbol.clone()),
+                    zygosity: g.zygosity,
+                    fraction: unspanned(g.fraction),
+                    source: g.source.clone(),
+                    remove: false,
+                })
+                .collect(),
+            rule: d
+                .rules
+                .iter()
+                .map(|r| RuleDef {
+                    finding: unspanned(self.finding_id(r.finding).to_owned()),
+                    frequency: Some(unspanned(Frequency::Number(r.frequency))),
+                    lr: r.lr.map(unspanned),
+                    against: r.against,
+                    source: r.source.clone(),
+                    remove: false,
+                })
+                .collect(),
+            ..RuleFile::default()
+        }
     }
 }
 
@@ -311,39 +463,9 @@ fn toml_text(file: &RuleFile) -> String {
     toml::to_string(file).unwrap_or_default()
 }
 
-/// A merged diagnosis as one rule file (what `to_rule_files` writes).
-fn as_rule_file(m: &MergedDiagnosis<'_>) -> RuleFile {
-    // The merged lists go to the top level; the header keeps none of its own (not even their
-    // allocation: the HPO catalogue's rules would be held twice).
-    let d = m.header.def;
-    let mut header = DiagnosisDef {
-        id: d.id.clone(),
-        name: d.name.clone(),
-        synonyms: d.synonyms.clone(),
-        inheritance: d.inheritance,
-        lookalike: d.lookalike,
-        onset: d.onset.clone(),
-        prevalence: d.prevalence.clone(),
-        prevalence_source: d.prevalence_source.clone(),
-        omim: d.omim.clone(),
-        orphanet: d.orphanet.clone(),
-        subtype: Vec::new(),
-        gene: Vec::new(),
-        rule: Vec::new(),
-    };
-    if let Some(amend) = m.prevalence {
-        if let Some(p) = &amend.def.prevalence {
-            header.prevalence = p.clone();
-            header.prevalence_source.clone_from(&amend.def.prevalence_source);
-        }
-    }
-    RuleFile {
-        diagnosis: Some(header),
-        subtype: m.subtypes.iter().map(|l| l.def.clone()).collect(),
-        gene: m.genes.iter().map(|l| l.def.clone()).collect(),
-        rule: m.rules.iter().map(|l| l.def.clone()).collect(),
-        ..RuleFile::default()
-    }
+/// A value made here, not read from a file: an empty span.
+fn unspanned<T>(value: T) -> Spanned<T> {
+    Spanned::new(0..0, value)
 }
 
 /// Finding ids and HPO ids → position among the merged findings.
@@ -687,6 +809,7 @@ fn validate_findings(
                 parents,
                 specific: def.specific,
                 background,
+                background_source: def.background_source.clone(),
                 examination,
                 cost,
             },
@@ -744,12 +867,12 @@ fn probability(value: &Spanned<f64>, what: &'static str, file: &SourceFile, prob
 fn validate_gene_backgrounds(
     defs: &IndexMap<String, Located<'_, GeneBackgroundDef>>,
     problems: &mut Vec<Problem>,
-) -> IndexMap<String, f64> {
+) -> IndexMap<String, (f64, Option<String>)> {
     let mut out = IndexMap::new();
     for (symbol, Located { def, file }) in defs {
         check_gene_symbol(&def.symbol, file, problems);
         let v = probability(&def.background, "gene background", file, problems);
-        out.insert(symbol.clone(), v);
+        out.insert(symbol.clone(), (v, def.source.clone()));
     }
     out
 }
@@ -772,12 +895,18 @@ fn validate_diagnosis(
 ) -> Diagnosis {
     let Located { def, file } = merged.header;
     check_id(&def.id, file, problems);
-    let prevalence = match merged
+    let (prevalence, prevalence_source) = match merged
         .prevalence
-        .and_then(|l| l.def.prevalence.as_ref().map(|p| (p, l.file)))
+        .and_then(|l| l.def.prevalence.as_ref().map(|p| (p, l)))
     {
-        Some((p, amend_file)) => probability(p, "prevalence", amend_file, problems),
-        None => probability(&def.prevalence, "prevalence", file, problems),
+        Some((p, amend)) => (
+            probability(p, "prevalence", amend.file, problems),
+            amend.def.prevalence_source.clone(),
+        ),
+        None => (
+            probability(&def.prevalence, "prevalence", file, problems),
+            def.prevalence_source.clone(),
+        ),
     };
     if merged.rules.is_empty() {
         problems.push(at(file, def.id.span().start, ProblemKind::NoRules(id.to_owned())));
@@ -790,6 +919,7 @@ fn validate_diagnosis(
         lookalike: def.lookalike,
         onset: def.onset.clone(),
         prevalence,
+        prevalence_source,
         omim: def.omim.clone(),
         orphanet: def.orphanet.clone(),
         subtypes: validate_subtypes(id, merged, problems),
@@ -819,7 +949,12 @@ fn validate_subtypes(id: &str, merged: &MergedDiagnosis<'_>, problems: &mut Vec<
             ));
         }
         total += share;
-        out.push(Subtype { id: sid.clone(), share });
+        out.push(Subtype {
+            id: sid.clone(),
+            name: def.name.clone(),
+            share,
+            source: def.source.clone(),
+        });
     }
     if total > 1.0 + 1e-9 {
         let Located { def, file } = merged.header;
@@ -862,6 +997,7 @@ fn validate_genes(id: &str, merged: &MergedDiagnosis<'_>, problems: &mut Vec<Pro
             symbol,
             zygosity: g.zygosity,
             fraction,
+            source: g.source.clone(),
         });
     }
     checked
@@ -932,6 +1068,33 @@ fn validate_rules(
         });
     }
     checked
+}
+
+/// The id of a finding on a parent cycle, if there is one (Kahn's algorithm).
+fn parent_cycle(findings: &IndexMap<String, Finding>) -> Option<&str> {
+    let n = findings.len();
+    let mut children = vec![0usize; n];
+    for f in findings.values() {
+        for &p in &f.parents {
+            children[p] += 1;
+        }
+    }
+    // Remove leaves (findings nobody names as parent) until none is left.
+    let mut leaves: Vec<usize> = (0..n).filter(|&i| children[i] == 0).collect();
+    let mut removed = 0;
+    while let Some(i) = leaves.pop() {
+        removed += 1;
+        for &p in &findings[i].parents {
+            children[p] -= 1;
+            if children[p] == 0 {
+                leaves.push(p);
+            }
+        }
+    }
+    (removed < n).then(|| {
+        let i = children.iter().position(|&c| c > 0).unwrap_or(0);
+        findings[i].id.as_str()
+    })
 }
 
 fn check_cycles(

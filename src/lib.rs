@@ -65,6 +65,7 @@ pub mod labs;
 pub mod limits;
 pub mod load;
 pub mod model;
+pub mod model_file;
 pub mod names;
 pub mod next_findings;
 pub mod ontology;

@@ -133,6 +133,17 @@ impl Model {
         let config = config.sanitized();
         let hierarchy = Arc::new(Hierarchy::new(&kb));
         let tables = compile(&kb, &config, &hierarchy);
+        Self::assemble(kb, config, tables, hierarchy)
+    }
+
+    /// A model from its compiled parts (what [`Model::build`] makes, or what a compiled file
+    /// holds): the priors and indexes are worked out here. `config` must be sanitized.
+    pub(crate) fn assemble(
+        kb: Arc<KnowledgeBase>,
+        config: ScoringConfig,
+        tables: Tables,
+        hierarchy: Arc<Hierarchy>,
+    ) -> Self {
         let (log_prior, log_prior_none) = priors(&kb, &config);
         let prior: Vec<f64> = log_prior.iter().map(|l| 10f64.powf(*l)).collect();
         let lookalike: Vec<bool> = kb.diagnoses().values().map(|d| d.lookalike).collect();

@@ -21,11 +21,47 @@ const BUILTIN: &str = include_str!("../data/hp-is-a.tsv");
 const BUILTIN_PATH: &str = "<builtin>/hp-is-a.tsv";
 
 /// An HPO `is_a` graph over numeric term ids (`HP:0000648` is 648).
-#[derive(Debug, Clone, Default)]
+///
+/// It is written (serde) as sorted lists, so that the same graph always gives the same bytes.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(into = "OntologyLists", from = "OntologyLists")]
 pub struct Ontology {
     parents: HashMap<u32, Vec<u32>>,
     alt: HashMap<u32, u32>,
     names: HashMap<u32, String>,
+}
+
+/// The serde form of an [`Ontology`]: its maps as lists sorted by term.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct OntologyLists {
+    parents: Vec<(u32, Vec<u32>)>,
+    alt: Vec<(u32, u32)>,
+    names: Vec<(u32, String)>,
+}
+
+impl From<Ontology> for OntologyLists {
+    fn from(o: Ontology) -> Self {
+        fn sorted<T>(map: HashMap<u32, T>) -> Vec<(u32, T)> {
+            let mut v: Vec<(u32, T)> = map.into_iter().collect();
+            v.sort_unstable_by_key(|(k, _)| *k);
+            v
+        }
+        Self {
+            parents: sorted(o.parents),
+            alt: sorted(o.alt),
+            names: sorted(o.names),
+        }
+    }
+}
+
+impl From<OntologyLists> for Ontology {
+    fn from(l: OntologyLists) -> Self {
+        Self {
+            parents: l.parents.into_iter().collect(),
+            alt: l.alt.into_iter().collect(),
+            names: l.names.into_iter().collect(),
+        }
+    }
 }
 
 /// Format a numeric HPO id as `HP:0000648`.
@@ -257,7 +293,6 @@ impl Ontology {
         keep
     }
 
-    /// True when `a` is a (transitive) ancestor of `b`.
     /// Every strict ancestor of a term (unsorted, each once).
     #[must_use]
     pub fn ancestors(&self, id: u32) -> Vec<u32> {

@@ -227,6 +227,98 @@ impl Tables {
     pub fn is_dense(&self) -> bool {
         !self.dense_index.is_empty()
     }
+
+    /// Check that the tables are whole and every index and value is in range, so that scoring
+    /// and explaining them cannot go out of bounds: what a compiled file read back must pass.
+    /// `n_findings` and `n_diagnoses` are those of the knowledge base they go with.
+    pub fn check(&self, n_findings: usize, n_diagnoses: usize) -> Result<(), String> {
+        let rows = self.layout.rows();
+        let in_range = |v: i32| (-MAX_UNITS..=MAX_UNITS).contains(&v);
+        let in_range_or_none = |v: i32| v == NO_MATCH || in_range(v);
+        let postings = self.post_diag.len();
+        let checks: [(bool, &str); 12] = [
+            (
+                self.layout.n_findings as usize == n_findings,
+                "finding count differs from the knowledge base",
+            ),
+            (
+                self.n_diagnoses == n_diagnoses,
+                "diagnosis count differs from the knowledge base",
+            ),
+            (
+                self.gene_symbols.len() == self.layout.n_genes as usize,
+                "gene count differs from the layout",
+            ),
+            (
+                self.default.len() == rows && self.fallback.len() == rows && self.independent.len() == rows,
+                "row arrays of unequal length",
+            ),
+            (
+                self.offsets.len() == rows + 1
+                    && self.offsets.first() == Some(&0)
+                    && self.offsets.last().map(|&o| o as usize) == Some(postings)
+                    && self.offsets.windows(2).all(|w| w[0] <= w[1]),
+                "row offsets are not a partition of the postings",
+            ),
+            (
+                self.post_value.len() == postings
+                    && self.post_kind.len() == postings
+                    && self.post_via.len() == postings,
+                "posting arrays of unequal length",
+            ),
+            (
+                self.default.iter().all(|&v| in_range_or_none(v)),
+                "a default value out of range",
+            ),
+            (
+                self.fallback.iter().all(|&v| in_range(v)),
+                "a fallback value out of range",
+            ),
+            (
+                self.post_value.iter().all(|&v| in_range(v)),
+                "a posting value out of range",
+            ),
+            (self.post_kind.iter().all(|&k| k <= 4), "an unknown match kind"),
+            (
+                self.dense.iter().all(|&v| in_range_or_none(v)),
+                "a dense value out of range",
+            ),
+            (
+                self.dense_index.is_empty()
+                    || (self.dense_index.len() == rows
+                        && n_diagnoses > 0
+                        && self.dense.len() % n_diagnoses == 0
+                        && self
+                            .dense_index
+                            .iter()
+                            .all(|&i| i == u32::MAX || (i as usize) < self.dense.len() / n_diagnoses)),
+                "dense lanes out of range",
+            ),
+        ];
+        if let Some((_, what)) = checks.iter().find(|(ok, _)| !ok) {
+            return Err((*what).to_owned());
+        }
+        for row in 0..rows {
+            let (lo, hi) = (self.offsets[row] as usize, self.offsets[row + 1] as usize);
+            let diagnoses = &self.post_diag[lo..hi];
+            if diagnoses.iter().any(|&d| d as usize >= n_diagnoses) || diagnoses.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(format!(
+                    "row {row}: postings not sorted diagnoses of the knowledge base"
+                ));
+            }
+            let vias = if row < self.layout.first_gene_row() {
+                n_findings
+            } else {
+                self.gene_symbols.len()
+            };
+            if self.post_via[lo..hi].iter().any(|&v| v != NO_VIA && v as usize >= vias) {
+                return Err(format!(
+                    "row {row}: a posting names a finding or gene beyond the tables"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A value in units, saturated to ±[`MAX_UNITS`].

@@ -163,21 +163,29 @@ fn diagnose_refuses_a_malformed_file_in_one_line() {
 
 #[test]
 fn catalogue_ranks_json_lines_against_the_fixture() {
-    let out = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", "catalogue", "--"])
-        .args([
-            "--hpo",
-            "tests/fixtures/hpo",
-            "--patients",
-            "examples/catalogue-patients.jsonl",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
+    let dir = std::env::temp_dir().join(format!("osteodx-catalogue-example-{}", std::process::id()));
+    let cache = dir.join("catalogue.bin");
+    let run = || {
+        let out = Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--example", "catalogue", "--"])
+            .args([
+                "--hpo",
+                "tests/fixtures/hpo",
+                "--patients",
+                "examples/catalogue-patients.jsonl",
+                "--cache",
+            ])
+            .arg(&cache)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo runs");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        (String::from_utf8(out.stdout).unwrap(), stderr)
+    };
+    let (stdout, stderr) = run();
+    assert!(stderr.contains("compiled the files") && stderr.contains("wrote"), "{stderr}");
+    let lines: Vec<serde_json::Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
         .collect();
@@ -195,4 +203,10 @@ fn catalogue_ranks_json_lines_against_the_fixture() {
         stderr.contains("loaded 28 diseases") && stderr.contains("patients/s") && stderr.contains("peak memory"),
         "{stderr}"
     );
+    // The second run reads the compiled form and writes the same lines.
+    let (again, stderr) = run();
+    assert!(stderr.contains("read the compiled catalogue"), "{stderr}");
+    assert!(stderr.contains("loaded 28 diseases"), "{stderr}");
+    assert_eq!(again, stdout);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,0 +1,209 @@
+//! The catalogue compiled once: [`Catalogue::compiled`] reads the compiled form
+//! ([`model_file`](crate::model_file)) when it was made from the same files, options and
+//! constants by the same code, and otherwise compiles the files and writes it.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use xxhash_rust::const_xxh3::xxh3_64 as const_xxh3;
+use xxhash_rust::xxh3::Xxh3;
+
+use super::{Catalogue, CatalogueOptions, CatalogueStats};
+use crate::config::ScoringConfig;
+use crate::error::Error;
+use crate::model::Model;
+use crate::model_file::CompiledFileError;
+
+/// A hash of the code that shapes a compiled catalogue: a compiled file of another build of
+/// these stages is stale even when the crate's version number is the same.
+const CODE: u64 = const_xxh3(
+    concat!(
+        include_str!("../catalogue.rs"),
+        include_str!("../knowledge.rs"),
+        include_str!("../compile.rs"),
+        include_str!("../tables.rs"),
+        include_str!("../model.rs"),
+        include_str!("../model_file.rs"),
+        include_str!("../config.rs"),
+        include_str!("../ontology.rs"),
+        include_str!("../../rules/findings.toml"),
+    )
+    .as_bytes(),
+);
+
+/// What [`Catalogue::compiled`] did.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Cached {
+    /// The compiled file was read: nothing was parsed or compiled.
+    Read,
+    /// The files were compiled (the compiled file was missing, stale or damaged: `why`) and
+    /// the compiled file written.
+    Written {
+        /// Why the compiled file could not be used.
+        why: String,
+    },
+    /// The files were compiled, but the compiled file could not be written (the model is
+    /// whole all the same).
+    NotWritten {
+        /// Why the compiled file could not be used.
+        why: String,
+        /// Why it could not be written.
+        error: Error,
+    },
+}
+
+impl Catalogue {
+    /// The model of the catalogue in `dir`, read from the compiled file `cache` when that was
+    /// made from the same files (by content), options and constants by the same code, and
+    /// otherwise compiled (as [`Catalogue::load`] then [`Catalogue::into_model_with`]) and
+    /// written to `cache` for the next time. Returns the counts of the catalogue too.
+    ///
+    /// ```
+    /// use osteodx::catalogue::{Cached, Catalogue, CatalogueOptions};
+    /// let dir = std::env::temp_dir().join(format!("osteodx-doc-{}", std::process::id()));
+    /// let cache = dir.join("catalogue.bin");
+    /// let (o, c) = (CatalogueOptions::default(), Catalogue::scoring_config());
+    /// let (first, _, how) = Catalogue::compiled("tests/fixtures/hpo", &o, c, &cache)?;
+    /// assert!(matches!(how, Cached::Written { .. }));
+    /// let (again, stats, how) = Catalogue::compiled("tests/fixtures/hpo", &o, c, &cache)?;
+    /// assert!(matches!(how, Cached::Read));
+    /// assert_eq!(again.n_diagnoses(), first.n_diagnoses());
+    /// assert_eq!(stats.diseases, first.n_diagnoses());
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Catalogue::load`] when the files have to be compiled. A compiled file that cannot
+    /// be used or written is not an error: [`Cached`] says what happened.
+    pub fn compiled(
+        dir: impl AsRef<Path>,
+        options: &CatalogueOptions,
+        config: ScoringConfig,
+        cache: impl AsRef<Path>,
+    ) -> Result<(Model, CatalogueStats, Cached), Error> {
+        let (dir, cache) = (dir.as_ref(), cache.as_ref());
+        let key = Self::compiled_key(dir, options, config)?;
+        let why = match Model::open_compiled(cache, Some(&key), &options.limits) {
+            Ok((model, note)) => match serde_json::from_str::<CatalogueStats>(&note) {
+                Ok(stats) => return Ok((model, stats, Cached::Read)),
+                Err(e) => format!("{}: damaged counts: {e}", cache.display()),
+            },
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                format!("{} does not exist", cache.display())
+            }
+            Err(e) => e.to_string(),
+        };
+        let catalogue = Self::load(dir, options)?;
+        let stats = catalogue.stats.clone();
+        let model = catalogue.into_model_with(config)?;
+        let note = serde_json::to_string(&stats).unwrap_or_default();
+        let written = match cache.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => {
+                std::fs::create_dir_all(parent).map_err(|e| Error::Compiled {
+                    path: parent.to_path_buf(),
+                    problem: CompiledFileError::Io(e),
+                })
+            }
+            _ => Ok(()),
+        }
+        .and_then(|()| model.save_compiled(cache, &key, &note));
+        let how = match written {
+            Ok(()) => Cached::Written { why },
+            Err(error) => Cached::NotWritten { why, error },
+        };
+        Ok((model, stats, how))
+    }
+
+    /// Where [`Catalogue::compiled`] keeps the compiled form of the catalogue in `dir` by
+    /// default: `dir/osteodx-compiled/catalogue-<hash>.bin`, one file for each choice of options
+    /// and constants (a change of the files rewrites it).
+    #[must_use]
+    pub fn compiled_path(dir: impl AsRef<Path>, options: &CatalogueOptions, config: ScoringConfig) -> PathBuf {
+        let hash = xxhash_rust::xxh3::xxh3_64(settings(options, config).as_bytes());
+        dir.as_ref()
+            .join("osteodx-compiled")
+            .join(format!("catalogue-{hash:016x}.bin"))
+    }
+
+    /// The key a compiled catalogue is written under: the format, the code, the hash and
+    /// length of each source file, the options and the constants.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when a file cannot be read or is larger than `options.limits` allow.
+    pub fn compiled_key(
+        dir: impl AsRef<Path>,
+        options: &CatalogueOptions,
+        config: ScoringConfig,
+    ) -> Result<String, Error> {
+        let dir = dir.as_ref();
+        let mut key = format!(
+            "osteodx {} catalogue, format {}, code {CODE:016x}; {}",
+            env!("CARGO_PKG_VERSION"),
+            crate::model_file::FORMAT,
+            settings(options, config)
+        );
+        let mut files = vec!["hp.obo", "phenotype.hpoa"];
+        if options.genes {
+            files.push("genes_to_phenotype.txt");
+        }
+        for name in files {
+            let path = dir.join(name);
+            if name == "genes_to_phenotype.txt" && !path.exists() {
+                key.push_str("; no genes_to_phenotype.txt");
+                continue;
+            }
+            let (len, hash) = hash_file(&path, options.limits.file_bytes)?;
+            key.push_str(&format!("; {name} {len} bytes {hash:016x}"));
+        }
+        Ok(key)
+    }
+}
+
+/// The options and constants, as text.
+fn settings(options: &CatalogueOptions, config: ScoringConfig) -> String {
+    let diseases = options.diseases.as_ref().map(|d| {
+        let mut h = Xxh3::new();
+        for id in d {
+            h.update(id.as_bytes());
+            h.update(b"\n");
+        }
+        format!("{} ids {:016x}", d.len(), h.digest())
+    });
+    format!(
+        "sources {:?}, diseases {}, genes {}, unspecified frequency {:?}, limits {:?}, constants {}",
+        options.sources,
+        diseases.as_deref().unwrap_or("all"),
+        options.genes,
+        options.unspecified_frequency,
+        options.limits,
+        serde_json::to_string(&config).unwrap_or_default()
+    )
+}
+
+/// The length and xxh3 hash of a file, read in pieces, within `limit` bytes.
+fn hash_file(path: &Path, limit: u64) -> Result<(u64, u64), Error> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut hash = Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut len = 0u64;
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        len += n as u64;
+        if len > limit {
+            return Err(io(std::io::Error::other(format!(
+                "more than the limit of {limit} bytes (Limits::file_bytes)"
+            ))));
+        }
+        hash.update(&buf[..n]);
+    }
+    Ok((len, hash.digest()))
+}

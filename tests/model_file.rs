@@ -1,0 +1,283 @@
+//! The compiled model as a file (`osteodx::model_file`) and the catalogue's use of it as a
+//! cache (`Catalogue::compiled`).
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use osteodx::catalogue::{Cached, Catalogue, CatalogueOptions};
+use osteodx::model_file::CompiledFileError;
+use osteodx::{Error, Limits, Model, Patient};
+use proptest::prelude::*;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hpo");
+
+/// A fresh directory of this test process.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("osteodx-model-file-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A copy of the fixture in a directory of its own, to change.
+fn fixture_copy(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    for f in ["hp.obo", "phenotype.hpoa", "genes_to_phenotype.txt"] {
+        let from = Path::new(FIXTURE).join(f);
+        if from.exists() {
+            std::fs::copy(from, dir.join(f)).unwrap();
+        }
+    }
+    dir
+}
+
+fn builtin() -> &'static Model {
+    static M: OnceLock<Model> = OnceLock::new();
+    M.get_or_init(|| Model::builtin().unwrap())
+}
+
+fn catalogue_model() -> &'static Model {
+    static M: OnceLock<Model> = OnceLock::new();
+    M.get_or_init(|| {
+        Catalogue::load(FIXTURE, &CatalogueOptions::default())
+            .unwrap()
+            .into_model()
+            .unwrap()
+    })
+}
+
+fn bytes(model: &Model, key: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    model.write_compiled(&mut out, key, "note").unwrap();
+    out
+}
+
+fn read(bytes: &[u8], key: Option<&str>) -> Result<Model, CompiledFileError> {
+    Model::read_compiled(bytes, key, &Limits::default()).map(|(m, _)| m)
+}
+
+/// Every diagnosis's posterior and log LR, bit for bit, in ranked order, and the explanation.
+fn same_scores(a: &Model, b: &Model, patient: &Patient) {
+    let (ra, rb) = (a.resolve(patient).unwrap(), b.resolve(patient).unwrap());
+    assert_eq!(ra, rb);
+    let (x, y) = (a.rank(&ra), b.rank(&rb));
+    assert_eq!(x.entries().len(), y.entries().len());
+    for (p, q) in x.entries().iter().zip(y.entries()) {
+        assert_eq!(p.diagnosis, q.diagnosis);
+        assert_eq!(p.posterior.to_bits(), q.posterior.to_bits());
+        assert_eq!(p.log10_lr.to_bits(), q.log10_lr.to_bits());
+    }
+    assert_eq!(x.none_posterior().to_bits(), y.none_posterior().to_bits());
+    assert_eq!(a.diagnose(&ra), b.diagnose(&rb));
+}
+
+/// The HPO terms of the fixture's catalogue, to make patients of.
+fn catalogue_terms() -> Vec<String> {
+    catalogue_model()
+        .knowledge_base()
+        .findings()
+        .values()
+        .filter_map(|f| f.hpo.clone())
+        .collect()
+}
+
+/// A term of the fixture's ontology that is not a finding of its catalogue.
+fn outside_term() -> String {
+    let model = catalogue_model();
+    let ontology = model.ontology().unwrap();
+    ontology
+        .terms()
+        .into_iter()
+        .map(osteodx::ontology::format_hpo)
+        .find(|t| model.lookup(t).is_none())
+        .unwrap()
+}
+
+#[test]
+fn the_builtin_model_read_back_scores_bit_identically() {
+    let again = read(&bytes(builtin(), "k"), Some("k")).unwrap();
+    assert_eq!(again.knowledge_base(), builtin().knowledge_base());
+    assert_eq!(again.config(), builtin().config());
+    for patient in [
+        Patient::new()
+            .present("macrocephaly")
+            .present("pancytopenia")
+            .onset_years(0.1),
+        Patient::new().present("fractures").absent("hepatosplenomegaly"),
+        Patient::new().variant("CLCN7", osteodx::Zygosity::Heterozygous),
+        Patient::new(),
+    ] {
+        same_scores(builtin(), &again, &patient);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The catalogue model read back gives the same ranking, to the bit, for any patient made
+    /// of its terms (present and absent), its ontology placing the rest.
+    #[test]
+    fn the_catalogue_model_read_back_scores_bit_identically(
+        present in proptest::sample::subsequence(catalogue_terms(), 0..6),
+        absent in proptest::sample::subsequence(catalogue_terms(), 0..3),
+    ) {
+        static AGAIN: OnceLock<Model> = OnceLock::new();
+        let again = AGAIN.get_or_init(|| read(&bytes(catalogue_model(), "k"), None).unwrap());
+        let mut p = Patient::new();
+        for t in &present {
+            p = p.present(t.clone());
+        }
+        for t in absent.iter().filter(|t| !present.contains(t)) {
+            p = p.absent(t.clone());
+        }
+        // A term outside the vocabulary, placed through the ontology.
+        p = p.present(outside_term());
+        same_scores(catalogue_model(), again, &p);
+    }
+
+    /// A compiled file cut short, or with any byte changed, is refused with a typed error and
+    /// never panics; a change is never read back as a model.
+    #[test]
+    fn a_damaged_compiled_file_is_refused(at in 0usize..1_000_000, flip in 1u8..=255, cut in proptest::bool::ANY) {
+        static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+        let good = BYTES.get_or_init(|| bytes(builtin(), "k"));
+        let at = at % good.len();
+        let mut bad = good.clone();
+        if cut {
+            bad.truncate(at);
+        } else {
+            bad[at] ^= flip;
+        }
+        prop_assert!(read(&bad, Some("k")).is_err());
+        prop_assert!(read(&bad, None).is_err());
+    }
+}
+
+#[test]
+fn the_header_is_checked_before_the_rest() {
+    let good = bytes(builtin(), "key one");
+    assert!(matches!(read(&good, Some("key two")), Err(CompiledFileError::Stale)));
+    assert!(matches!(
+        read(b"not a model at all", None),
+        Err(CompiledFileError::NotCompiled)
+    ));
+    assert!(matches!(read(b"", None), Err(CompiledFileError::NotCompiled)));
+    let mut other_format = good.clone();
+    other_format[8] = 99;
+    assert!(matches!(
+        read(&other_format, None),
+        Err(CompiledFileError::Format { found: 99, expected: 1 })
+    ));
+    let mut cut = good.clone();
+    cut.truncate(good.len() - 1);
+    assert!(matches!(read(&cut, None), Err(CompiledFileError::Damaged(m)) if m == "cut short"));
+    let mut flipped = good;
+    let last = flipped.len() - 9;
+    flipped[last] ^= 1;
+    assert!(matches!(read(&flipped, None), Err(CompiledFileError::Damaged(m)) if m.contains("checksum")));
+}
+
+#[test]
+fn a_compiled_file_is_held_to_the_limits() {
+    let good = bytes(builtin(), "k");
+    let small = Limits {
+        diagnoses: 3,
+        ..Limits::default()
+    };
+    let err = Model::read_compiled(&good[..], None, &small).err().unwrap();
+    assert!(matches!(
+        err,
+        CompiledFileError::TooLarge {
+            what: "diagnoses",
+            limit: 3,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn the_catalogue_is_compiled_once_then_read_and_recompiled_when_a_file_changes() {
+    let dir = fixture_copy("cache");
+    let options = CatalogueOptions::default();
+    let config = Catalogue::scoring_config();
+    let cache = Catalogue::compiled_path(&dir, &options, config);
+    let (first, stats, how) = Catalogue::compiled(&dir, &options, config, &cache).unwrap();
+    assert!(
+        matches!(how, Cached::Written { ref why } if why.contains("does not exist")),
+        "{how:?}"
+    );
+    let (second, stats2, how) = Catalogue::compiled(&dir, &options, config, &cache).unwrap();
+    assert!(matches!(how, Cached::Read), "{how:?}");
+    assert_eq!(stats, stats2);
+    let p = Patient::new().present("HP:0000256").present("HP:0001263");
+    same_scores(&first, &second, &p);
+    same_scores(catalogue_model(), &second, &p);
+
+    // Another constant: another file, and the first one untouched.
+    let mut other = config;
+    other.absent_selection = 2.0;
+    assert_ne!(Catalogue::compiled_path(&dir, &options, other), cache);
+
+    // Drop a disease from the annotations: the compiled file is stale and rewritten.
+    let hpoa = std::fs::read_to_string(dir.join("phenotype.hpoa")).unwrap();
+    let gone = first.knowledge_base().diagnoses()[0].omim[0].clone();
+    let kept: String = hpoa
+        .lines()
+        .filter(|l| !l.starts_with(&format!("{gone}\t")))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.join("phenotype.hpoa"), kept).unwrap();
+    let (third, _, how) = Catalogue::compiled(&dir, &options, config, &cache).unwrap();
+    assert!(
+        matches!(how, Cached::Written { ref why } if why.contains("other sources")),
+        "{how:?}"
+    );
+    assert_eq!(third.n_diagnoses(), first.n_diagnoses() - 1);
+    let (_, _, how) = Catalogue::compiled(&dir, &options, config, &cache).unwrap();
+    assert!(matches!(how, Cached::Read));
+
+    // A damaged compiled file is compiled again and rewritten.
+    let mut damaged = std::fs::read(&cache).unwrap();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x55;
+    std::fs::write(&cache, damaged).unwrap();
+    let (fourth, _, how) = Catalogue::compiled(&dir, &options, config, &cache).unwrap();
+    assert!(
+        matches!(how, Cached::Written { ref why } if why.contains("damaged")),
+        "{how:?}"
+    );
+    same_scores(&third, &fourth, &p);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_compiled_file_that_cannot_be_written_leaves_a_whole_model() {
+    let dir = scratch("unwritable");
+    // The cache's parent is a file: no directory can be made there.
+    let blocker = dir.join("file");
+    std::fs::write(&blocker, "not a directory").unwrap();
+    let cache = blocker.join("catalogue.bin");
+    let options = CatalogueOptions::default();
+    let (model, _, how) = Catalogue::compiled(FIXTURE, &options, Catalogue::scoring_config(), &cache).unwrap();
+    assert!(matches!(how, Cached::NotWritten { .. }), "{how:?}");
+    same_scores(catalogue_model(), &model, &Patient::new().present("HP:0000256"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_missing_source_file_is_an_error_naming_it() {
+    let dir = scratch("missing");
+    let err = Catalogue::compiled(
+        &dir,
+        &CatalogueOptions::default(),
+        Catalogue::scoring_config(),
+        dir.join("c.bin"),
+    )
+    .err()
+    .unwrap();
+    assert!(
+        matches!(&err, Error::Io { path, .. } if path.ends_with("hp.obo")),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
