@@ -206,7 +206,8 @@ fn catalogue_patients(model: &Model) -> Vec<ResolvedPatient> {
     chosen.iter().filter_map(|p| model.resolve(p).ok()).collect()
 }
 
-/// `catalogue/rank`: one patient against every disease of the HPO catalogue, top 10, one
+/// `catalogue/load`: parse, validate and compile the files; `catalogue/load_compiled`: the same
+/// model read from its compiled form (`Catalogue::compiled`). `catalogue/rank`: one patient against every disease of the HPO catalogue, top 10, one
 /// thread; on the fixture always, on the full files when `OSTEODX_HPO_DIR` names a directory with
 /// them (`../shared/tools/hpo-data DIR`). `catalogue/batch`: the same patients on 2 threads.
 fn catalogue(c: &mut Criterion) {
@@ -227,6 +228,22 @@ fn catalogue(c: &mut Criterion) {
         g.sample_size(10);
         g.bench_function(name, |b| b.iter(|| black_box(load().n_diagnoses())));
         g.finish();
+        // The same model read from its compiled form: hash the files, check and read it.
+        let options = CatalogueOptions::default();
+        let config = Catalogue::scoring_config();
+        let cache = std::env::temp_dir().join(format!("osteodx-bench-{}-{name}.bin", std::process::id()));
+        Catalogue::compiled(&dir, &options, config, &cache).unwrap();
+        let mut g = c.benchmark_group("catalogue/load_compiled");
+        g.sample_size(10);
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let (model, _, how) = Catalogue::compiled(&dir, &options, config, &cache).unwrap();
+                assert!(matches!(how, osteodx::catalogue::Cached::Read));
+                black_box(model.n_diagnoses())
+            })
+        });
+        g.finish();
+        let _ = std::fs::remove_file(&cache);
         let model = load();
         let pool = catalogue_patients(&model);
         let mut ranking = Ranking::new(&model);

@@ -291,6 +291,9 @@ impl Model {
                 }
             }
         } else {
+            // Slices, not the buffers' vectors, so that their bounds stay in registers.
+            let mark = mark.as_mut_slice();
+            let (delta, delta_independent) = (delta.as_mut_slice(), delta_independent.as_mut_slice());
             let mut touch = |d: u32| {
                 let i = d as usize;
                 if !mark[i] {
@@ -434,7 +437,27 @@ impl Model {
         }
 
         let by_rank = |a: &(f64, u32, f64), b: &(f64, u32, f64)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if k < out.candidates.len() && k > 0 {
+        if k < out.candidates.len() && k > 0 && k <= SMALL_K {
+            // The k best by one pass that keeps them sorted: nearly every candidate is turned
+            // away by one comparison with the k-th best so far (a selection over the thousands
+            // of candidates of the catalogue cost a tenth of a ranking).
+            let mut top = [(f64::NEG_INFINITY, u32::MAX, 0.0); SMALL_K];
+            let mut len = 0;
+            for c in &out.candidates {
+                if len == k && by_rank(c, &top[k - 1]).is_ge() {
+                    continue;
+                }
+                let mut i = len.min(k - 1);
+                len = (len + 1).min(k);
+                while i > 0 && by_rank(c, &top[i - 1]).is_lt() {
+                    top[i] = top[i - 1];
+                    i -= 1;
+                }
+                top[i] = *c;
+            }
+            out.candidates.clear();
+            out.candidates.extend_from_slice(&top[..len]);
+        } else if k < out.candidates.len() && k > 0 {
             out.candidates.select_nth_unstable_by(k - 1, by_rank);
             out.candidates.truncate(k);
         }
@@ -473,6 +496,9 @@ impl Model {
 
 /// log10 of a weight too small to change a sum that holds 1 (the largest weight).
 const NEGLIGIBLE_LOG10: f64 = -18.0;
+
+/// Up to this many best diagnoses are picked by insertion; more by a selection.
+const SMALL_K: usize = 32;
 
 /// 10^x for the weights 10^(s − max) of the posterior (x ≤ 0): 2^(x log2 10) split into
 /// 2^(k/64) = 2^(k div 64) · 2^((k mod 64)/64), the first set in the exponent bits, the second

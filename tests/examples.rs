@@ -184,7 +184,10 @@ fn catalogue_ranks_json_lines_against_the_fixture() {
         (String::from_utf8(out.stdout).unwrap(), stderr)
     };
     let (stdout, stderr) = run();
-    assert!(stderr.contains("compiled the files") && stderr.contains("wrote"), "{stderr}");
+    assert!(
+        stderr.contains("compiled the files") && stderr.contains("wrote"),
+        "{stderr}"
+    );
     let lines: Vec<serde_json::Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("one JSON object a line"))

@@ -22,7 +22,8 @@ pub fn model(rules: Option<&str>, obo: Option<&str>) -> Result<Model, String> {
 }
 
 /// The HPO catalogue of `dir` (`hp.obo`, `phenotype.hpoa`, `genes_to_phenotype.txt`), with the
-/// rules at `rules` over it, compiled with the catalogue's constants.
+/// rules at `rules` over it, compiled with the catalogue's constants (without `rules`, read from
+/// its compiled form when that is up to date).
 #[allow(dead_code)] // `ask` does not offer the catalogue.
 pub fn catalogue_model(dir: &str, rules: Option<&str>) -> Result<Model, String> {
     use osteodx::catalogue::{Catalogue, CatalogueOptions};
@@ -30,13 +31,21 @@ pub fn catalogue_model(dir: &str, rules: Option<&str>) -> Result<Model, String> 
         genes: true,
         ..CatalogueOptions::default()
     };
+    let config = Catalogue::scoring_config();
+    if rules.is_none() {
+        // Compiled once, then read back (`DIR/osteodx-compiled`); a failure to write it is no
+        // failure of this run.
+        let cache = Catalogue::compiled_path(dir, &options, config);
+        let (model, _, _) = Catalogue::compiled(dir, &options, config, cache).map_err(|e| e.to_string())?;
+        return Ok(model);
+    }
     let c = Catalogue::load(dir, &options).map_err(|e| e.to_string())?;
     let mut set = c.rules;
     if let Some(path) = rules {
         set = set.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
     }
     let kb = KnowledgeBase::new(set).map_err(|e| e.to_string())?;
-    Ok(Model::compile_with(&kb, Catalogue::scoring_config()).with_ontology(Arc::new(c.ontology)))
+    Ok(Model::compile_with(&kb, config).with_ontology(Arc::new(c.ontology)))
 }
 
 /// A patient from a file: a phenopacket when `phenopacket` says so or the text looks like one,
