@@ -51,7 +51,10 @@ pub struct Ranking {
     /// Per diagnosis: the independent evidence's part (context findings, genes).
     delta_independent: Vec<i64>,
     mark: Vec<bool>,
+    /// Sparse mode: the touched diagnoses are `touched[..n_touched]`; the buffer has a slot
+    /// more than there are diagnoses, so that the next one can always be written ahead.
     touched: Vec<u32>,
+    n_touched: usize,
     /// Dense mode: i32 partial sums of the clinical and of the independent observations.
     acc32: Vec<i32>,
     acc32_independent: Vec<i32>,
@@ -87,7 +90,8 @@ impl Ranking {
             delta: vec![0; n],
             delta_independent: vec![0; n],
             mark: vec![false; n],
-            touched: Vec::with_capacity(n),
+            touched: vec![0; n + 1],
+            n_touched: 0,
             acc32: Vec::with_capacity(n),
             acc32_independent: Vec::with_capacity(n),
             scores: vec![0.0; n],
@@ -226,6 +230,7 @@ impl Model {
             stamp,
             mark,
             touched,
+            n_touched,
             ..
         } = out;
         if t.is_dense() {
@@ -294,12 +299,15 @@ impl Model {
             // Slices, not the buffers' vectors, so that their bounds stay in registers.
             let mark = mark.as_mut_slice();
             let (delta, delta_independent) = (delta.as_mut_slice(), delta_independent.as_mut_slice());
+            // Without a branch: the diagnosis is written at the end of the list in any case,
+            // and the list grows only when it was not marked yet (at most n entries, and the
+            // buffer has n + 1 slots).
+            let touched = touched.as_mut_slice();
             let mut touch = |d: u32| {
                 let i = d as usize;
-                if !mark[i] {
-                    mark[i] = true;
-                    touched.push(d);
-                }
+                touched[*n_touched] = d;
+                *n_touched += usize::from(!mark[i]);
+                mark[i] = true;
             };
             for o in &patient.observations {
                 let independent = self.is_independent(patient, o);
@@ -325,10 +333,12 @@ impl Model {
                     if row.index() >= t.default.len() {
                         continue;
                     }
+                    // A posting's value is never NO_MATCH (Tables::check), so it applies as it is.
                     let (diags, values) = t.postings(row.index());
+                    let base = i64::from(base);
                     for (&d, &v) in diags.iter().zip(values) {
                         touch(d);
-                        sums[d as usize] += i64::from(effective(v, fallback)) - i64::from(base);
+                        sums[d as usize] += i64::from(v) - base;
                     }
                 } else if rows.len() > 1 {
                     *stamp = stamp.wrapping_add(1);
@@ -383,7 +393,11 @@ impl Model {
         let mut touched_lookalike_prevalence = 0.0;
         let mut max = self.log_prior_none.max(shared + self.log_total_prior);
         let dense = self.tables.is_dense();
-        let touched: &[u32] = if dense { &self.all_diagnoses } else { &out.touched };
+        let touched: &[u32] = if dense {
+            &self.all_diagnoses
+        } else {
+            &out.touched[..out.n_touched]
+        };
         for &d in touched {
             let d = d as usize;
             let s = self.log_prior[d] + score(out.delta[d], out.delta_independent[d]);
@@ -484,12 +498,12 @@ impl Model {
             out.delta.iter_mut().for_each(|x| *x = 0);
             out.delta_independent.iter_mut().for_each(|x| *x = 0);
         } else {
-            for &d in &out.touched {
+            for &d in &out.touched[..out.n_touched] {
                 out.delta[d as usize] = 0;
                 out.delta_independent[d as usize] = 0;
                 out.mark[d as usize] = false;
             }
-            out.touched.clear();
+            out.n_touched = 0;
         }
     }
 }
