@@ -39,11 +39,13 @@
 //! | loading | [`load`] | [`RuleSet`] |
 //! | validation | [`knowledge`] | [`KnowledgeBase`] |
 //! | compilation | `compile`, `tables` (private), [`model`], [`config`] | [`Model`], [`ScoringConfig`] |
+//! | the compiled model as a file | [`model_file`] | [`model_file::CompiledFileError`] |
 //! | patients | [`patient`], [`labs`], [`resolve`] | [`Patient`], [`ResolvedPatient`] |
 //! | scoring | [`score`] | [`Ranking`], [`BatchRanking`] |
 //! | explanation | [`explain`] | [`Differential`] |
 //! | what to examine next, how solid the answer is | [`next_findings`], [`robustness`] | [`NextFinding`], [`Robustness`], [`Sensitivity`] |
 //! | HPO graph | [`ontology`] | [`Ontology`] |
+//! | the HPO catalogue as a rule source (compiled once) | [`catalogue`] | [`catalogue::Catalogue`] |
 //! | phenopackets | [`phenopacket`] | [`phenopacket::Phenopacket`] |
 //! | evaluation | [`evaluate`], [`simulate`], [`reference`](mod@reference) | [`evaluate::Evaluation`] |
 //!
