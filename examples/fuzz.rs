@@ -2,12 +2,15 @@
 //! what follows it (validation, compilation, resolution, ranking, explanation, next findings).
 //!
 //! ```text
-//! cargo run --release --example fuzz -- --target rules|patient|phenopacket|obo|hpoa|all --seconds N
+//! cargo run --release --example fuzz -- --target rules|patient|phenopacket|obo|hpoa|compiled|all --seconds N
 //! ```
 //!
 //! Options: `--target` (default `all`, the time split between the targets), `--seconds N`
 //! (default 10), `--seed S` (default 1), `--out DIR` (where a failing input is saved, default
 //! `target/fuzz-failures`), `--input FILE` (replay one saved input on the chosen targets).
+//!
+//! The `compiled` target reads a compiled model file (`osteodx::model_file`) as mutated and
+//! again with its checksum made to match, so that the checks behind the checksum are fuzzed too.
 //!
 //! A failure is a panic, an error that does not say where the input is wrong (a rule problem
 //! without a line, a JSON error without line and column), a posterior that is not finite or does
@@ -34,7 +37,7 @@ mod targets;
 use targets::{seed_of, TARGETS};
 
 const USAGE: &str =
-    "usage: fuzz [--target rules|patient|phenopacket|obo|hpoa|all] [--seconds N] [--seed S] [--out DIR] [--input FILE]";
+    "usage: fuzz [--target rules|patient|phenopacket|obo|hpoa|compiled|all] [--seconds N] [--seed S] [--out DIR] [--input FILE]";
 
 fn main() -> ExitCode {
     match fuzz() {
@@ -81,10 +84,9 @@ fn fuzz() -> Result<bool, String> {
     if let Some(path) = replay {
         // One saved input, on each chosen target: the outcome, or the panic.
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let text = String::from_utf8_lossy(&bytes);
         let mut ok = true;
         for t in targets {
-            match catch_unwind(AssertUnwindSafe(|| targets::run(t, &model, &text))) {
+            match catch_unwind(AssertUnwindSafe(|| targets::run_bytes(t, &model, &bytes))) {
                 Ok(Ok(())) => say!("{t}: ok"),
                 Ok(Err(e)) => {
                     ok = false;
@@ -123,9 +125,7 @@ fn fuzz() -> Result<bool, String> {
                 mutate::mutate(base, &mut rng)
             };
             let began = Instant::now();
-            let result = catch_unwind(AssertUnwindSafe(|| {
-                targets::run(t, &model, &String::from_utf8_lossy(&input))
-            }));
+            let result = catch_unwind(AssertUnwindSafe(|| targets::run_bytes(t, &model, &input)));
             let slow = began.elapsed() > Duration::from_secs(10);
             if std::env::var_os("FUZZ_TRACE").is_some() {
                 eprintln!(

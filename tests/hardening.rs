@@ -58,6 +58,45 @@ fn mutated(seed: &str, rng_seed: u64, rounds: usize) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// `rounds` mutations of raw bytes.
+fn mutated_bytes(seed: &[u8], rng_seed: u64, rounds: usize) -> Vec<u8> {
+    let mut rng = SplitMix64::new(rng_seed);
+    let mut bytes = seed.to_vec();
+    for _ in 0..rounds {
+        bytes = mutate::mutate(&bytes, &mut rng).1;
+    }
+    bytes
+}
+
+/// The resealed mutations of a compiled file reach every check behind the checksum: some are
+/// refused by the serde part, some by the knowledge base's or the tables' checks, some are read
+/// (a changed weight, say) — so the property above tests those checks, not only the checksum.
+/// (A mutation that moves the end of the tables still meets a checksum that does not match.)
+#[test]
+fn resealed_compiled_files_reach_the_checks_behind_the_checksum() {
+    use osteodx::model_file::CompiledFileError;
+    let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+    for seed in 0..3000u64 {
+        let mut bytes = mutated_bytes(targets::seed_of("compiled"), seed, 1);
+        targets::reseal(&mut bytes);
+        let kind = match Model::read_compiled(&bytes[..], None, &Limits::default()) {
+            Ok(_) => "read",
+            Err(CompiledFileError::Damaged(m)) if m.starts_with("body") => "serde part",
+            Err(CompiledFileError::Damaged(m)) if m.contains("checksum") => "checksum",
+            Err(CompiledFileError::Damaged(m)) if m == "cut short" => "cut short",
+            Err(CompiledFileError::Damaged(_)) => "knowledge base or tables",
+            Err(_) => "header",
+        };
+        *seen.entry(kind).or_default() += 1;
+    }
+    for kind in ["read", "serde part", "knowledge base or tables", "header"] {
+        assert!(
+            seen.get(kind).copied().unwrap_or(0) > 0,
+            "{kind} never reached: {seen:?}"
+        );
+    }
+}
+
 fn cases(default: u32) -> ProptestConfig {
     // PROPTEST_CASES raises (or lowers) the count for a longer run.
     let n = std::env::var("PROPTEST_CASES")
@@ -93,6 +132,16 @@ proptest! {
     #[test]
     fn mutated_annotation_files_load_or_fail_with_a_located_error(seed in any::<u64>(), rounds in 1usize..4) {
         feed("hpoa", &mutated(seed_text("hpoa"), seed, rounds));
+    }
+
+    /// A compiled model file, mutated, read as it is and with its checksum made to match again:
+    /// a typed error, or a model that scores a patient into a distribution.
+    #[test]
+    fn mutated_compiled_files_are_read_or_refused(seed in any::<u64>(), rounds in 1usize..4) {
+        let bytes = mutated_bytes(targets::seed_of("compiled"), seed, rounds);
+        if let Err(e) = targets::run_bytes("compiled", model(), &bytes) {
+            panic!("compiled: {e}");
+        }
     }
 
     #[test]
