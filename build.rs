@@ -2,6 +2,7 @@
 //! `RuleSet::from_dir` also uses (in each folder `findings.toml` first, then the other files by
 //! name, then the subfolders by name).
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -37,7 +38,7 @@ fn main() {
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let rel = f.strip_prefix(&rules).unwrap_or(f).to_string_lossy().replace('\\', "/");
-        code += &format!("    ({rel:?}, include_str!({:?})),\n", f.display().to_string());
+        let _ = writeln!(code, "    ({rel:?}, include_str!({:?})),", f.display().to_string());
     }
     code += "];\n";
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("builtin_rules.rs");

@@ -14,8 +14,8 @@
 //!   annotation is an `against` rule (frequency 0). Aspect-C onset terms become rules on the
 //!   onset classes. Aspect I sets the inheritance, which gives family-history rules
 //!   ([`INHERITANCE_RULES`]) and the zygosity expected of the disease's genes.
-//! * **Backgrounds** P(f | not D) are computed over the catalogue: bg(t) = (Σ_D f_D(t) + 0.5) /
-//!   (N + 1), f_D(t) the largest frequency of D's annotations on t or any term below it.
+//! * **Backgrounds** P(f | not D) are computed over the catalogue: bg(t) = (`Σ_D` `f_D(t)` + 0.5) /
+//!   (N + 1), `f_D(t)` the largest frequency of D's annotations on t or any term below it.
 //! * **Genes** (optional): every gene `genes_to_phenotype.txt` links to a disease, with fraction
 //!   1 / (the disease's number of genes) and background (diseases with the gene + 0.5) / (N + 1).
 //!
@@ -405,6 +405,10 @@ fn onset_class(ontology: &Ontology, term: u32) -> Option<&'static str> {
     })
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one pass over the annotation lines, one arm per aspect"
+)]
 fn read_annotations(
     path: &Path,
     text: &str,
@@ -621,6 +625,10 @@ fn db_id(id: &str) -> String {
     id.to_ascii_lowercase().replace(':', "_")
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "the vocabulary file, then one diagnosis file per disease, in the order of the module docs"
+)]
 fn build_rules(
     diseases: &[Disease],
     ontology: &Ontology,

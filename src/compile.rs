@@ -333,6 +333,11 @@ impl DiagnosisPass {
     }
 
     /// The most specific candidates of finding `f` combined: (log10 LR, against, via).
+    #[allow(
+        clippy::many_single_char_names,
+        clippy::float_cmp,
+        reason = "the names of the model (f finding, c candidate, v value); an exact tie of two values is broken by the finding index"
+    )]
     fn decide(&self, prep: &Prepared, f: usize) -> Option<(f64, bool, u32)> {
         let head = self.slots[f].head;
         let mut best: Option<(f64, bool, u32)> = None;
@@ -697,7 +702,7 @@ fn assemble(
         for row in 0..n_rows {
             let (lo, hi) = (offsets[row] as usize, offsets[row + 1] as usize);
             if lo < hi {
-                lane.iter_mut().for_each(|v| *v = default[row]);
+                lane.fill(default[row]);
                 for i in lo..hi {
                     lane[post_diag[i] as usize] = post_value[i];
                 }

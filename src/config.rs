@@ -22,17 +22,17 @@ pub struct ScoringConfig {
     /// incidental finding, a coding choice) at α times its background rate.
     pub false_positive_share: f64,
     /// κ: how much more an unexplained *specific* finding costs. The false-positive likelihood
-    /// ratio is α · min(1, bg / b_ref)^κ: a finding rarer than b_ref among other skeletal
+    /// ratio is α · min(1, bg / `b_ref)^κ`: a finding rarer than `b_ref` among other skeletal
     /// disorders is less likely to be an unlisted feature of the diagnosis, so leaving it
     /// unexplained costs more (κ = 0: every unexplained finding costs log10 α).
     pub specificity_exponent: f64,
-    /// b_ref: the background at and above which an unexplained finding costs only log10 α.
+    /// `b_ref`: the background at and above which an unexplained finding costs only log10 α.
     pub specificity_reference: f64,
     /// The smallest false-positive likelihood ratio (the cost of one unexplained finding is at
     /// most −log10 of this).
     pub min_false_positive: f64,
-    /// κ_r: a patient finding more specific than the rule's finding gets the rule's log LR plus
-    /// κ_r · log10(bg(finding) / bg(rule's finding)): the diagnosis says only that the general
+    /// `κ_r`: a patient finding more specific than the rule's finding gets the rule's log LR plus
+    /// `κ_r` · log10(bg(finding) / bg(rule's finding)): the diagnosis says only that the general
     /// finding occurs, so the specific variant is assumed rarer in it than among other disorders
     /// the more specific it is (0: the rule's own LR, the review's S9 defect).
     pub refinement_exponent: f64,
@@ -75,9 +75,9 @@ pub struct ScoringConfig {
     /// are not independent (anaemia, pallor and thrombocytopenia; several signs of dense bone),
     /// so the summed evidence is overconfident by about this factor.
     pub temperature: f64,
-    /// ρ_c: the findings of one patient are taken as equicorrelated with correlation ρ_c, so n
-    /// observations carry the information of n / (1 + (n − 1) ρ_c) independent ones (Kish's
-    /// design effect): the summed log LR is scaled by 1 / (1 + (n − 1) ρ_c), on top of 1 / T. One
+    /// `ρ_c`: the findings of one patient are taken as equicorrelated with correlation `ρ_c`, so n
+    /// observations carry the information of n / (1 + (n − 1) `ρ_c`) independent ones (Kish's
+    /// design effect): the summed log LR is scaled by 1 / (1 + (n − 1) `ρ_c`), on top of 1 / T. One
     /// observation is never damped by it; many are.
     pub dependence: f64,
     /// Rules at or above this frequency are listed as "expected, not examined" in explanations.
@@ -127,7 +127,7 @@ impl Default for ScoringConfig {
 
 impl ScoringConfig {
     /// The factor the summed log10 LR of a patient with `n` observations is multiplied by in the
-    /// posterior: 1 / (T · (1 + (n − 1) ρ_c)).
+    /// posterior: 1 / (T · (1 + (n − 1) `ρ_c`)).
     ///
     /// ```
     /// let c = osteodx::ScoringConfig { temperature: 2.0, dependence: 0.1, ..Default::default() };
@@ -141,7 +141,7 @@ impl ScoringConfig {
     }
 
     /// The false-positive likelihood ratio of a clinical finding with this background:
-    /// α · min(1, bg / b_ref)^κ, at least [`min_false_positive`](Self::min_false_positive).
+    /// α · min(1, bg / `b_ref)^κ`, at least [`min_false_positive`](Self::min_false_positive).
     ///
     /// ```
     /// let c = osteodx::ScoringConfig { false_positive_share: 0.3, specificity_exponent: 0.5, ..Default::default() };

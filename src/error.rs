@@ -195,7 +195,7 @@ pub enum ProblemKind {
         /// The gene.
         gene: String,
     },
-    /// An id is not snake_case.
+    /// An id is not `snake_case`.
     #[error("id `{0}` is not snake_case (a lowercase letter, then lowercase letters, digits or _)")]
     BadId(String),
     /// An HPO id is malformed.

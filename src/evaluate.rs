@@ -13,6 +13,8 @@
 //! # Ok::<(), osteodx::Error>(())
 //! ```
 
+use std::fmt::Write as _;
+
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -250,6 +252,10 @@ impl Evaluation {
 
     /// Compute the report.
     #[must_use]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one figure after another, in the order of the report"
+    )]
     pub fn report(&self) -> Report {
         let k = self.labels.len();
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
@@ -392,33 +398,38 @@ impl Report {
     pub fn to_text(&self) -> String {
         let mut s = String::new();
         let pct = |x: f64| format!("{:5.1}%", 100.0 * x);
-        s += &format!(
-            "cases: {} ({} of the knowledge base's diagnoses, {} other)\n",
+        let _ = writeln!(
+            s,
+            "cases: {} ({} of the knowledge base's diagnoses, {} other)",
             self.cases, self.cases_in_knowledge_base, self.other_cases
         );
-        s += &format!(
-            "top-1 {}   top-2 {}   top-3 {}   (all cases, 'none of these' a candidate)\n",
+        let _ = writeln!(
+            s,
+            "top-1 {}   top-2 {}   top-3 {}   (all cases, 'none of these' a candidate)",
             pct(self.top1),
             pct(self.top2),
             pct(self.top3)
         );
-        s += &format!(
-            "cases of the diagnoses: top-1 {} with 'none of these' competing, {} among the diagnoses alone (top-3 {}, MRR {:.3})\n",
+        let _ = writeln!(
+            s,
+            "cases of the diagnoses: top-1 {} with 'none of these' competing, {} among the diagnoses alone (top-3 {}, MRR {:.3})",
             pct(self.top1_known),
             pct(self.top1_among_diagnoses),
             pct(self.top3_among_diagnoses),
             self.mrr
         );
-        s += &format!("Brier {:.3}   ECE {:.3}\n", self.brier, self.ece);
+        let _ = writeln!(s, "Brier {:.3}   ECE {:.3}", self.brier, self.ece);
         if self.gene_cases > 0 {
-            s += &format!(
-                "cases that report a gene, with the gene: {} (top-1 {})\n",
+            let _ = writeln!(
+                s,
+                "cases that report a gene, with the gene: {} (top-1 {})",
                 self.gene_cases,
                 pct(self.top1_gene_cases)
             );
         }
-        s += &format!(
-            "'none of these' first: {} of other-condition cases, {} of known cases\n",
+        let _ = writeln!(
+            s,
+            "'none of these' first: {} of other-condition cases, {} of known cases",
             pct(self.none_first_for_other),
             pct(self.none_first_for_known)
         );
@@ -427,12 +438,13 @@ impl Report {
                 .coverage
                 .values()
                 .fold((0, 0), |(f, e), c| (f + c.findings, e + c.explained));
-            s += &format!(
+            let _ = write!(
+                s,
                 "findings explained by a rule of the true diagnosis: {} ({explained} of {findings});",
                 pct(Coverage { findings, explained }.share())
             );
             for (label, c) in &self.coverage {
-                s += &format!(" {label} {}", pct(c.share()).trim_start());
+                let _ = write!(s, " {label} {}", pct(c.share()).trim_start());
             }
             s += "\n";
         }
@@ -440,8 +452,9 @@ impl Report {
         // Every diagnosis of a small knowledge base; those with cases of a large one.
         let many = self.recall.len() > CONFUSION_MAX_DIAGNOSES;
         for (label, r) in self.recall.iter().filter(|(_, r)| !many || r.cases > 0) {
-            s += &format!(
-                "  {label:<26} n={:<4} top-1 {}  top-3 {}  (alone {})\n",
+            let _ = writeln!(
+                s,
+                "  {label:<26} n={:<4} top-1 {}  top-3 {}  (alone {})",
                 r.cases,
                 pct(r.top1),
                 pct(r.top3),
@@ -454,22 +467,23 @@ impl Report {
             s += "\nconfusion (rows: truth, columns: top prediction):\n";
         }
         let short = |l: &str| l.chars().take(6).collect::<String>();
-        s += &format!("  {:<26}", "");
+        let _ = write!(s, "  {:<26}", "");
         for c in &self.confusion_columns {
-            s += &format!("{:>7}", short(c));
+            let _ = write!(s, "{:>7}", short(c));
         }
         s += "\n";
         for (row, counts) in self.confusion_rows.iter().zip(&self.confusion) {
-            s += &format!("  {row:<26}");
+            let _ = write!(s, "  {row:<26}");
             for c in counts {
-                s += &format!("{c:>7}");
+                let _ = write!(s, "{c:>7}");
             }
             s += "\n";
         }
         s += "\nreliability (top prediction):\n  bin          n   predicted  observed\n";
         for b in self.reliability.iter().filter(|b| b.cases > 0) {
-            s += &format!(
-                "  {:.1}-{:.1} {:>6}   {:>8.3}  {:>8.3}\n",
+            let _ = writeln!(
+                s,
+                "  {:.1}-{:.1} {:>6}   {:>8.3}  {:>8.3}",
                 b.from, b.to, b.cases, b.predicted, b.observed
             );
         }
@@ -536,6 +550,7 @@ impl DiseaseMap {
     }
 
     /// The diagnosis of the first disease id that maps.
+    #[must_use]
     pub fn diagnosis_of(&self, disease_ids: &[String]) -> Option<&str> {
         disease_ids
             .iter()
@@ -543,11 +558,13 @@ impl DiseaseMap {
     }
 
     /// Number of entries.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.map.len()
     }
 
     /// True when empty.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }

@@ -61,7 +61,7 @@ pub(crate) fn parse_object<T: DeserializeOwned>(text: &str, max_depth: usize) ->
     })
 }
 
-/// serde_json's line and column, 1-based both: it reports column 0 for a newline (the line break
+/// `serde_json`'s line and column, 1-based both: it reports column 0 for a newline (the line break
 /// counted, no character of the new line read yet), which is the end of the line before.
 fn position(text: &str, line: usize, column: usize) -> (usize, usize) {
     if column > 0 || line < 2 {

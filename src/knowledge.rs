@@ -223,6 +223,10 @@ impl KnowledgeBase {
     /// assert!(err.to_string().contains("diagnoses: 4 is more than the limit of 3"));
     /// # Ok::<(), osteodx::Error>(())
     /// ```
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "takes the rules like `KnowledgeBase::new`, the public signature"
+    )]
     pub fn new_with(rules: RuleSet, limits: &Limits) -> Result<Self, Error> {
         check_counts(&rules, limits)?;
         let mut problems = Vec::new();
@@ -558,6 +562,10 @@ fn merge_gene_backgrounds<'a>(
     out
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "the merge rules of the module docs, in their order"
+)]
 fn merge_diagnoses<'a>(
     rules: &'a RuleSet,
     index: &FindingIndex<'_>,

@@ -27,6 +27,7 @@ pub struct LabFinding {
 }
 
 /// Names of the finding each analyte speaks to.
+#[must_use]
 pub fn finding_names(analyte: Analyte) -> &'static [&'static str] {
     match analyte {
         Analyte::Hemoglobin => &["HP:0001903", "anemia"],

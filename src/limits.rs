@@ -28,7 +28,7 @@ pub struct Limits {
     pub rules: usize,
     /// Brackets (`[` and `{`) open at once in one JSON or TOML document, outside strings and
     /// comments (default 64; rule files need 3, phenopackets about 8). The parsers have fixed
-    /// limits of their own beyond which they refuse a document (serde_json 128); this one is
+    /// limits of their own beyond which they refuse a document (`serde_json` 128); this one is
     /// checked first, in one pass before parsing, and can be set lower.
     pub nesting_depth: usize,
 }

@@ -30,6 +30,7 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// The location of a byte offset in this file.
+    #[must_use]
     pub fn locate(&self, offset: usize) -> Location {
         locate(&self.path, &self.text, offset)
     }
@@ -186,6 +187,7 @@ impl RuleSet {
     /// assert_eq!(kb.diagnoses().len(), builtin.diagnoses().len() + 1);
     /// # Ok::<(), osteodx::Error>(())
     /// ```
+    #[must_use]
     pub fn overlay(mut self, user: RuleSet) -> RuleSet {
         let layer = self.files.iter().map(|f| f.layer + 1).max().unwrap_or(0);
         self.files.extend(user.files.into_iter().map(|mut f| {

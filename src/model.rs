@@ -189,6 +189,7 @@ impl Model {
 
     /// Use this ontology (instead of the built-in HPO graph) to place HPO terms that are not in
     /// the vocabulary.
+    #[must_use]
     pub fn with_ontology(mut self, ontology: Arc<Ontology>) -> Self {
         self.ontology = Some(ontology);
         self

@@ -7,6 +7,7 @@
 /// assert_eq!(osteodx::names::normalize("  Blue_Sclerae "), "blue sclerae");
 /// assert_eq!(osteodx::names::normalize("Anaemia"), "anemia");
 /// ```
+#[must_use]
 pub fn normalize(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for word in name
@@ -33,6 +34,7 @@ pub fn normalize(name: &str) -> String {
 }
 
 /// Levenshtein distance between two strings, in characters.
+#[must_use]
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -80,7 +82,7 @@ pub fn nearest_normalized<'a>(name: &str, candidates: impl Iterator<Item = (&'a 
             (query.len() >= 4 && norm.contains(&query)).then_some((limit + 1, i, c))
         })
         .collect();
-    scored.sort();
+    scored.sort_unstable();
     let mut out: Vec<String> = Vec::new();
     for (_, _, c) in scored {
         if !out.iter().any(|o| o == c) {

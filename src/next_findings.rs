@@ -21,7 +21,7 @@
 //! ```
 //!
 //! with h the binary entropy in bits. It is never negative (h is concave). Each diagnosis of the
-//! ranking is a group of its own, so its conditional entropy is h(q_d), made once per model;
+//! ranking is a group of its own, so its conditional entropy is `h(q_d)`, made once per model;
 //! only "none of these" and P(+) take logarithms per candidate, and a chi-square bound on the
 //! gain (no logarithms) discards most candidates once `k` good ones are known. The gain weighs the answer
 //! by Bayes' rule at face value; the posteriors shown after each answer are the engine's own (the
@@ -178,7 +178,7 @@ struct Candidate {
     finding: u32,
     onset: bool,
     q_default: f64,
-    /// h(q_default), the conditional entropy of the diagnoses no rule of the finding touches.
+    /// `h(q_default)`, the conditional entropy of the diagnoses no rule of the finding touches.
     h_default: f64,
     q_background: f64,
     start: u32,
@@ -258,7 +258,7 @@ impl Predictive {
 }
 
 /// Binary entropy in bits.
-#[inline(always)]
+#[inline]
 fn h2(p: f64) -> f64 {
     let p = p.clamp(0.0, 1.0);
     let term = |x: f64| if x > 0.0 { -x * x.log2() } else { 0.0 };
@@ -331,6 +331,7 @@ impl Model {
     }
 
     /// [`Model::finding_frequency`]; `None`: a diagnosis without a posting on the finding's rows.
+    #[allow(clippy::many_single_char_names, reason = "the names of the formula in DESIGN.md")]
     fn implied_frequency(&self, f: FindingId, d: Option<DiagnosisId>) -> f64 {
         let t = &self.tables;
         let b = self.background_frequency(f);
@@ -457,6 +458,10 @@ impl Model {
     }
 
     /// The chosen candidates with their gains, best first.
+    #[allow(
+        clippy::float_cmp,
+        reason = "an exact tie of two gains is broken by the finding index"
+    )]
     fn best_questions(
         &self,
         patient: &ResolvedPatient,
@@ -608,7 +613,7 @@ fn group_yes(pred: &Predictive, c: &Candidate, state: &State) -> (Vec<f64>, f64)
 /// h(P(+)) − Σ_{d of the ranking} P(d) h(q_d) − P(none) h(P(none, +) / P(none))
 /// ```
 ///
-/// Each diagnosis of the ranking is a group of its own, so its conditional entropy h(q_d) is
+/// Each diagnosis of the ranking is a group of its own, so its conditional entropy `h(q_d)` is
 /// made with the tables; only "none of these" (look-alikes and background) and P(+) need a
 /// logarithm per candidate.
 fn gain_of(pred: &Predictive, c: &Candidate, state: &State) -> f64 {
@@ -616,7 +621,7 @@ fn gain_of(pred: &Predictive, c: &Candidate, state: &State) -> f64 {
 }
 
 /// [`gain_of`], or `None` when the gain cannot exceed `floor`. The gain is
-/// Σ_g P(g) KL(r_g ‖ P(+)) with r_g = P(g, +)/P(g), and KL is at most the chi-square divergence
+/// `Σ_g` P(g) `KL(r_g` ‖ P(+)) with `r_g` = P(g, +)/P(g), and KL is at most the chi-square divergence
 /// (r − p)² / (p (1 − p)) nats: a bound without logarithms that discards most candidates once k
 /// good ones are known.
 fn gain_above(pred: &Predictive, c: &Candidate, state: &State, floor: f64) -> Option<f64> {

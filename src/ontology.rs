@@ -65,6 +65,7 @@ impl From<OntologyLists> for Ontology {
 }
 
 /// Format a numeric HPO id as `HP:0000648`.
+#[must_use]
 pub fn format_hpo(id: u32) -> String {
     format!("HP:{id:07}")
 }
@@ -220,21 +221,25 @@ impl Ontology {
     }
 
     /// Number of terms.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.parents.len()
     }
 
     /// True when the graph holds no term.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.parents.is_empty()
     }
 
     /// The current id of a term: itself, or the term an alternative or obsolete id stands for.
+    #[must_use]
     pub fn canonical(&self, term: &str) -> Option<u32> {
         self.canonical_id(parse_hpo(term)?)
     }
 
     /// [`Ontology::canonical`] of a numeric id (`HP:0000648` is 648).
+    #[must_use]
     pub fn canonical_id(&self, id: u32) -> Option<u32> {
         let mut id = id;
         for _ in 0..8 {
@@ -309,6 +314,7 @@ impl Ontology {
     }
 
     /// True when `a` is a strict ancestor of `b`.
+    #[must_use]
     pub fn is_ancestor(&self, a: u32, b: u32) -> bool {
         let mut stack = self.parents(b).to_vec();
         let mut seen = Vec::new();

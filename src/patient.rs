@@ -50,6 +50,7 @@ pub enum FamilyHistory {
 
 impl FamilyHistory {
     /// The finding id this item resolves to.
+    #[must_use]
     pub fn finding_id(self) -> &'static str {
         match self {
             Self::AffectedParent => "family_history_affected_parent",
@@ -135,47 +136,55 @@ pub struct Patient {
 
 impl Patient {
     /// An empty patient.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Add a finding observed present.
+    #[must_use]
     pub fn present(mut self, name: impl Into<String>) -> Self {
         self.present.push(name.into());
         self
     }
 
     /// Add a finding observed absent.
+    #[must_use]
     pub fn absent(mut self, name: impl Into<String>) -> Self {
         self.absent.push(name.into());
         self
     }
 
     /// Set the sex.
+    #[must_use]
     pub fn sex(mut self, sex: Sex) -> Self {
         self.sex = Some(sex);
         self
     }
 
     /// Set the age at onset, in years.
+    #[must_use]
     pub fn onset_years(mut self, years: f64) -> Self {
         self.age_at_onset_years = Some(years);
         self
     }
 
     /// Set the age at examination, in years.
+    #[must_use]
     pub fn examined_at_years(mut self, years: f64) -> Self {
         self.age_at_examination_years = Some(years);
         self
     }
 
     /// Add a family-history item.
+    #[must_use]
     pub fn family(mut self, item: FamilyHistory) -> Self {
         self.family_history.push(item);
         self
     }
 
     /// Add a laboratory value.
+    #[must_use]
     pub fn lab(mut self, analyte: Analyte, value: f64, unit: impl Into<String>) -> Self {
         self.labs.push(LabValue {
             analyte,
@@ -186,6 +195,7 @@ impl Patient {
     }
 
     /// Add a pathogenic variant in a gene.
+    #[must_use]
     pub fn variant(mut self, gene: impl Into<String>, zygosity: Zygosity) -> Self {
         self.genetics.push(GeneticResult {
             gene: gene.into(),
@@ -195,6 +205,7 @@ impl Patient {
     }
 
     /// The same patient without genetic results (to score on phenotype alone).
+    #[must_use]
     pub fn without_genetics(&self) -> Self {
         Self {
             genetics: Vec::new(),

@@ -6,7 +6,7 @@
 //! (by LOINC code or assay label), and the genes of causative or pathogenic variants in
 //! `interpretations[].diagnosis.genomicInterpretations[]`, with their zygosity (GENO).
 //! Unknown fields are ignored, as the schema allows; wrong types, non-JSON, oversize documents
-//! and nesting deeper than serde_json's limit are errors, never panics.
+//! and nesting deeper than `serde_json`'s limit are errors, never panics.
 //!
 //! ```
 //! use osteodx::phenopacket::Phenopacket;
@@ -46,7 +46,7 @@ pub enum PhenopacketError {
         line: usize,
         /// 1-based column.
         column: usize,
-        /// What serde_json said.
+        /// What `serde_json` said.
         message: String,
     },
     /// Larger than [`MAX_BYTES`].
@@ -247,6 +247,7 @@ pub struct Phenopacket {
 }
 
 /// True when a JSON document looks like a phenopacket rather than the crate's patient JSON.
+#[must_use]
 pub fn looks_like_phenopacket(text: &str) -> bool {
     text.contains("\"phenotypicFeatures\"") || text.contains("\"metaData\"") || text.contains("\"subject\"")
 }
@@ -296,6 +297,7 @@ pub fn iso8601_years(text: &str) -> Result<f64, PhenopacketError> {
 }
 
 /// A representative age in years for an HPO onset class (`None` for classes too broad to place).
+#[must_use]
 pub fn onset_class_years(id: &str) -> Option<f64> {
     Some(match id {
         "HP:0011460" => -0.6, // embryonal
@@ -426,6 +428,7 @@ impl Phenopacket {
 
     /// The disease ids the packet names (`diseases[].term.id`, then interpretation diagnoses),
     /// without repeats, excluded diseases left out.
+    #[must_use]
     pub fn disease_ids(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let from_diseases = self

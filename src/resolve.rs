@@ -99,22 +99,26 @@ pub struct PlacedTerm {
 
 impl ResolvedPatient {
     /// The evidence ids of all observations, observation after observation.
+    #[must_use]
     pub fn evidence(&self) -> &[EvidenceId] {
         &self.rows
     }
 
     /// The number of observations (each scores once per diagnosis).
+    #[must_use]
     pub fn len(&self) -> usize {
         self.observations.len()
     }
 
     /// True when nothing was observed.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.observations.is_empty()
     }
 
     /// Build from raw evidence ids, one observation each (sorted, repeats removed), for callers
     /// that resolve names themselves.
+    #[must_use]
     pub fn from_evidence(mut evidence: Vec<EvidenceId>) -> Self {
         evidence.sort_unstable();
         evidence.dedup();
@@ -252,6 +256,7 @@ impl ResolvedPatient {
 }
 
 /// The onset class of an age at onset in years, by the HPO onset definitions.
+#[must_use]
 pub fn onset_finding(years: f64) -> &'static str {
     const DAY: f64 = 1.0 / 365.25;
     if years < 0.0 {
@@ -273,6 +278,7 @@ pub fn onset_finding(years: f64) -> &'static str {
 
 /// The age-at-examination band of an age in years: under 1, 1 to 4, 5 to 9, 10 to 17, 18 to 39,
 /// 40 or more (finding ids `age_at_examination_under_1`, `…_1_to_4`, …, `…_40_or_more`).
+#[must_use]
 pub fn examination_finding(years: f64) -> &'static str {
     if years < 1.0 {
         "age_at_examination_under_1"
@@ -698,12 +704,11 @@ impl Model {
                 Zygosity::Any => symbol.clone(),
                 z => format!("{symbol} ({})", zygosity_name(z)),
             };
-            match self.genes.get(&symbol) {
-                Some(&g) => b.genes.push((vec![self.tables.layout.encode(Row::Gene(g, z))], label)),
-                None => {
-                    b.genes.push((Vec::new(), label));
-                    b.notes.unknown_genes.push(symbol);
-                }
+            if let Some(&g) = self.genes.get(&symbol) {
+                b.genes.push((vec![self.tables.layout.encode(Row::Gene(g, z))], label));
+            } else {
+                b.genes.push((Vec::new(), label));
+                b.notes.unknown_genes.push(symbol);
             }
         }
     }

@@ -183,13 +183,12 @@ impl Model {
         for _ in 0..samples {
             let kb = self.knowledge_base().with_changed_rules(|rule| {
                 let factor = 2f64.powf(2.0 * rng.unit() - 1.0);
-                match &mut rule.lr {
-                    Some(lr) => *lr *= factor,
-                    None => {
-                        let p = rule.frequency.clamp(1e-9, 1.0 - 1e-9);
-                        let odds = p / (1.0 - p) * factor;
-                        rule.frequency = odds / (1.0 + odds);
-                    }
+                if let Some(lr) = &mut rule.lr {
+                    *lr *= factor;
+                } else {
+                    let p = rule.frequency.clamp(1e-9, 1.0 - 1e-9);
+                    let odds = p / (1.0 - p) * factor;
+                    rule.frequency = odds / (1.0 + odds);
                 }
             });
             let mut model = Model::from_knowledge_base_with(kb, *self.config());

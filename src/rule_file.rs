@@ -118,6 +118,7 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// True for the kinds whose absence from a diagnosis's rules is neutral.
+    #[must_use]
     pub fn is_context(self) -> bool {
         matches!(self, Self::Onset | Self::Age | Self::Sex | Self::History)
     }
@@ -127,7 +128,7 @@ impl FindingKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FindingDef {
-    /// Stable snake_case id.
+    /// Stable `snake_case` id.
     pub id: Spanned<String>,
     /// Human-readable label.
     pub label: String,
@@ -220,7 +221,7 @@ impl Examination {
         }
     }
 
-    /// The snake_case name used in rule files and JSON.
+    /// The `snake_case` name used in rule files and JSON.
     ///
     /// ```
     /// assert_eq!(osteodx::rule_file::Examination::CtMri.as_str(), "ct_mri");
@@ -239,6 +240,10 @@ impl Examination {
     }
 }
 
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's `skip_serializing_if` passes a reference"
+)]
 fn is_default_kind(kind: &FindingKind) -> bool {
     *kind == FindingKind::Phenotype
 }
@@ -265,7 +270,7 @@ pub enum Inheritance {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DiagnosisDef {
-    /// Stable snake_case id.
+    /// Stable `snake_case` id.
     pub id: Spanned<String>,
     /// Display name.
     pub name: String,
@@ -428,6 +433,7 @@ impl Frequency {
     /// assert_eq!(Frequency::Number(0.3).value(), Some(0.3));
     /// assert_eq!(Frequency::Class("often".into()).value(), None);
     /// ```
+    #[must_use]
     pub fn value(&self) -> Option<f64> {
         match self {
             Self::Number(x) => Some(*x),

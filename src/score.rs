@@ -215,6 +215,10 @@ impl Model {
     /// independent ones into `out.delta_independent`: returns the parts shared by every diagnosis
     /// without an entry of its own (clinical, independent; all diagnoses are "touched" in dense
     /// mode) and the number of clinical observations.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "the dense and the sparse path of the hot loop side by side, so that they are read together"
+    )]
     fn accumulate(&self, patient: &ResolvedPatient, out: &mut Ranking) -> (i64, i64, usize) {
         let t = &self.tables;
         let n = self.n_diagnoses();
@@ -254,32 +258,28 @@ impl Model {
                     let rows = patient.rows_of(o);
                     if let [row] = rows {
                         let row = row.index();
-                        match t.lane(row) {
-                            Some(lane) => {
-                                for (a, &v) in acc.iter_mut().zip(lane) {
-                                    *a = a.wrapping_add(effective(v, fallback));
-                                }
+                        if let Some(lane) = t.lane(row) {
+                            for (a, &v) in acc.iter_mut().zip(lane) {
+                                *a = a.wrapping_add(effective(v, fallback));
                             }
-                            None => {
-                                let v = t.default.get(row).copied().unwrap_or(NO_MATCH);
-                                *shared += i64::from(effective(v, fallback));
-                            }
+                        } else {
+                            let v = t.default.get(row).copied().unwrap_or(NO_MATCH);
+                            *shared += i64::from(effective(v, fallback));
                         }
                     } else if rows.is_empty() {
                         *shared += i64::from(fallback);
                     } else {
-                        best.iter_mut().for_each(|b| *b = NO_MATCH);
+                        best.fill(NO_MATCH);
                         for row in rows {
                             let row = row.index();
-                            match t.lane(row) {
-                                Some(lane) => {
-                                    for (b, &v) in best.iter_mut().zip(lane) {
-                                        *b = (*b).max(v);
-                                    }
+                            if let Some(lane) = t.lane(row) {
+                                for (b, &v) in best.iter_mut().zip(lane) {
+                                    *b = (*b).max(v);
                                 }
-                                None => {
-                                    let v = t.default.get(row).copied().unwrap_or(NO_MATCH);
-                                    best.iter_mut().for_each(|b| *b = (*b).max(v));
+                            } else {
+                                let v = t.default.get(row).copied().unwrap_or(NO_MATCH);
+                                for b in best.iter_mut() {
+                                    *b = (*b).max(v);
                                 }
                             }
                         }
@@ -343,7 +343,7 @@ impl Model {
                 } else if rows.len() > 1 {
                     *stamp = stamp.wrapping_add(1);
                     if *stamp == 0 {
-                        best_stamp.iter_mut().for_each(|s| *s = 0);
+                        best_stamp.fill(0);
                         *stamp = 1;
                     }
                     best_list.clear();
@@ -375,6 +375,11 @@ impl Model {
 
     /// The scorer: totals, posteriors (prior + clinical total × design effect / T + independent
     /// total / T, in log10), top-k.
+    #[allow(
+        clippy::many_single_char_names,
+        clippy::too_many_lines,
+        reason = "the hot path in one piece, in the order of the maths (DESIGN.md): totals, normalisation, top k"
+    )]
     fn rank_observations(&self, patient: &ResolvedPatient, k: usize, out: &mut Ranking) {
         let n = self.n_diagnoses();
         out.fit(n);
@@ -521,6 +526,10 @@ const SMALL_K: usize = 32;
 /// `powf` in the tests). Plain arithmetic, so the result is the same on every platform; faster
 /// than `exp`, which dominated the cost of a ranking.
 #[inline]
+#[allow(
+    clippy::many_single_char_names,
+    reason = "the names of the formula in the comment above"
+)]
 fn pow10(x: f64) -> f64 {
     // Below 10^-300 the weight cannot change a sum that holds 1.
     if x < -300.0 || x.is_nan() {

@@ -65,12 +65,13 @@ pub struct SimulatedCase {
     pub patient: Patient,
 }
 
-/// SplitMix64: small, fast, and the same on every platform.
+/// `SplitMix64`: small, fast, and the same on every platform.
 #[derive(Debug, Clone)]
 pub struct SplitMix64(u64);
 
 impl SplitMix64 {
     /// A generator from a seed.
+    #[must_use]
     pub fn new(seed: u64) -> Self {
         Self(seed)
     }
@@ -100,6 +101,7 @@ impl SplitMix64 {
 }
 
 /// Generate `n` synthetic patients.
+#[must_use]
 pub fn simulate(kb: &KnowledgeBase, n: usize, config: &SimulationConfig) -> Vec<SimulatedCase> {
     let mut rng = SplitMix64::new(config.seed);
     let findings: Vec<_> = kb.findings().values().collect();
@@ -329,11 +331,11 @@ pub fn questions_to_reach(
     let kb = model.knowledge_base();
     let truth_id = model.diagnosis_id(truth).to_owned();
     let rule_order: Vec<FindingId> = {
-        let mut seen = vec![false; kb.findings().len()];
+        let mut listed = vec![false; kb.findings().len()];
         let mut order = Vec::new();
         for d in kb.diagnoses().values() {
             for r in &d.rules {
-                if !std::mem::replace(&mut seen[r.finding], true) {
+                if !std::mem::replace(&mut listed[r.finding], true) {
                     order.push(FindingId(r.finding as u32));
                 }
             }

@@ -2,6 +2,7 @@
 //! ([`model_file`](crate::model_file)) when it was made from the same files, options and
 //! constants by the same code, and otherwise compiles the files and writes it.
 
+use std::fmt::Write as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -155,7 +156,7 @@ impl Catalogue {
                 continue;
             }
             let (len, hash) = hash_file(&path, options.limits.file_bytes)?;
-            key.push_str(&format!("; {name} {len} bytes {hash:016x}"));
+            let _ = write!(key, "; {name} {len} bytes {hash:016x}");
         }
         Ok(key)
     }
