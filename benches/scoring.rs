@@ -62,12 +62,12 @@ fn build(c: &mut Criterion) {
         b.iter(|| {
             let kb = KnowledgeBase::new(RuleSet::builtin().unwrap()).unwrap();
             black_box(Model::from_knowledge_base(kb))
-        })
+        });
     });
     let kb = synthetic_knowledge_base(10_000, 20_000, 30, 1).unwrap();
     g.sample_size(10).measurement_time(Duration::from_secs(10));
     g.bench_function("synthetic_10000", |b| {
-        b.iter(|| black_box(Model::compile(black_box(&kb))))
+        b.iter(|| black_box(Model::compile(black_box(&kb))));
     });
     g.finish();
 }
@@ -85,7 +85,7 @@ fn rank(c: &mut Criterion) {
                 i = (i + 1) % pool.len();
                 model.rank_into(black_box(&pool[i]), &mut ranking);
                 black_box(ranking.entries()[0].posterior)
-            })
+            });
         });
         let plain: Vec<ReferencePatient> = pool.iter().map(|p| ReferenceScorer::patient_from(&model, p)).collect();
         let mut j = 0;
@@ -93,7 +93,7 @@ fn rank(c: &mut Criterion) {
             b.iter(|| {
                 j = (j + 1) % plain.len();
                 black_box(reference.rank(black_box(&plain[j])))
-            })
+            });
         });
     }
     g.finish();
@@ -105,7 +105,7 @@ fn rank(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 1) % pool.len();
             black_box(model.diagnose(black_box(&pool[i])))
-        })
+        });
     });
     g.finish();
 }
@@ -118,7 +118,7 @@ fn batch(c: &mut Criterion) {
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     g.throughput(Throughput::Elements(all.len() as u64));
     g.bench_function("compiled/1000000", |b| {
-        b.iter(|| black_box(model.rank_batch(black_box(&all), 1)))
+        b.iter(|| black_box(model.rank_batch(black_box(&all), 1)));
     });
     g.finish();
 }
@@ -136,7 +136,7 @@ fn scale(c: &mut Criterion) {
                 i = (i + 1) % pool.len();
                 model.rank_top_into(black_box(&pool[i]), 10, &mut ranking);
                 black_box(ranking.entries()[0].posterior)
-            })
+            });
         });
     }
     g.finish();
@@ -154,14 +154,14 @@ fn next(c: &mut Criterion) {
             b.iter(|| {
                 i = (i + 1) % pool.len();
                 black_box(model.information_gains(black_box(&pool[i])))
-            })
+            });
         });
         let query = NextQuery::top(5);
         g.bench_with_input(BenchmarkId::new("findings", n), &n, |b, _| {
             b.iter(|| {
                 i = (i + 1) % pool.len();
                 black_box(model.next_findings(black_box(&pool[i]), &query))
-            })
+            });
         });
     }
     g.finish();
@@ -240,7 +240,7 @@ fn catalogue(c: &mut Criterion) {
                 let (model, _, how) = Catalogue::compiled(&dir, &options, config, &cache).unwrap();
                 assert!(matches!(how, osteodx::catalogue::Cached::Read));
                 black_box(model.n_diagnoses())
-            })
+            });
         });
         g.finish();
         let _ = std::fs::remove_file(&cache);
@@ -254,7 +254,7 @@ fn catalogue(c: &mut Criterion) {
                 i = (i + 1) % pool.len();
                 model.rank_top_into(black_box(&pool[i]), 10, &mut ranking);
                 black_box(ranking.entries()[0].posterior)
-            })
+            });
         });
         g.finish();
         let mut g = c.benchmark_group("catalogue/batch");

@@ -21,6 +21,14 @@
 //! The first run compiles the files and writes their compiled form; later runs with the same
 //! files (by content), options and build read it back instead (see `osteodx::model_file`).
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
+)]
+
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -72,8 +80,17 @@ struct Options {
     threads: usize,
     top: usize,
     config: osteodx::ScoringConfig,
-    /// `None`: compile every time.
-    cache: Option<Option<String>>,
+    cache: Cache,
+}
+
+/// Where the compiled catalogue is kept.
+enum Cache {
+    /// `DIR/osteodx-compiled/catalogue-<hash>.bin`.
+    Default,
+    /// `--cache FILE`.
+    File(String),
+    /// `--no-cache`: compile the files every time.
+    Off,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -85,7 +102,7 @@ fn parse_args() -> Result<Options, String> {
     let mut threads = std::thread::available_parallelism().map_or(1, usize::from);
     let mut top = 10;
     let mut config = Catalogue::scoring_config();
-    let mut cache = Some(None);
+    let mut cache = Cache::Default;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
@@ -109,12 +126,12 @@ fn parse_args() -> Result<Options, String> {
             "--threads" => {
                 threads = value()?
                     .parse()
-                    .map_err(|_| format!("--threads takes a number\n{USAGE}"))?
+                    .map_err(|_| format!("--threads takes a number\n{USAGE}"))?;
             }
             "--top" => top = value()?.parse().map_err(|_| format!("--top takes a number\n{USAGE}"))?,
             "--set" => config.set(&value()?)?,
-            "--cache" => cache = Some(Some(value()?)),
-            "--no-cache" => cache = None,
+            "--cache" => cache = Cache::File(value()?),
+            "--no-cache" => cache = Cache::Off,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
@@ -223,20 +240,24 @@ fn rank_line(
     (result.to_string(), rank)
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "the example's flow, read top to bottom: options, load, run, report"
+)]
 fn run() -> Result<(), String> {
     let o = parse_args()?;
     let start = Instant::now();
     let (model, stats) = match &o.cache {
-        None => {
+        Cache::Off => {
             let catalogue = Catalogue::load(&o.hpo, &o.catalogue).map_err(|e| e.to_string())?;
             let stats = catalogue.stats.clone();
             (catalogue.into_model_with(o.config).map_err(|e| e.to_string())?, stats)
         }
-        Some(path) => {
-            let path = path.as_ref().map_or_else(
-                || Catalogue::compiled_path(&o.hpo, &o.catalogue, o.config),
-                std::path::PathBuf::from,
-            );
+        choice @ (Cache::Default | Cache::File(_)) => {
+            let path = match choice {
+                Cache::File(f) => std::path::PathBuf::from(f),
+                _ => Catalogue::compiled_path(&o.hpo, &o.catalogue, o.config),
+            };
             let (model, stats, how) =
                 Catalogue::compiled(&o.hpo, &o.catalogue, o.config, &path).map_err(|e| e.to_string())?;
             match how {

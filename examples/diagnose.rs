@@ -20,6 +20,15 @@
 //! the fewest findings whose removal or flipping changes the first) and, with `--sensitivity`,
 //! `sensitivity`.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
+)]
+
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use osteodx::{Differential, NextFinding, NextQuery, Patient, Robustness, Sensitivity};
@@ -91,7 +100,7 @@ fn parse_args() -> Result<Options, String> {
                 o.next = args
                     .next()
                     .and_then(|n| n.parse().ok())
-                    .ok_or("--next needs a number")?
+                    .ok_or("--next needs a number")?;
             }
             "--sensitivity" => {
                 o.sensitivity = args
@@ -177,6 +186,10 @@ fn percent(p: f64) -> String {
 }
 
 /// The differential as a table; with `catalogue`, diagnoses by name and HPO findings by label.
+#[allow(
+    clippy::too_many_lines,
+    reason = "the table's sections in the order they are printed"
+)]
 fn table(d: &Differential, top: usize, catalogue: Option<&osteodx::Model>) -> String {
     let kb = catalogue.map(osteodx::Model::knowledge_base);
     let evidence = |e: &str| -> String {
@@ -187,9 +200,10 @@ fn table(d: &Differential, top: usize, catalogue: Option<&osteodx::Model>) -> St
     let mut s = String::new();
     // Catalogue diseases have long names: a wider column.
     let w = if kb.is_some() { 40 } else { 26 };
-    s += &format!(
-        "{:<4} {:<w$} {:>7}  {:<20} {:>8}  {}\n",
-        "rank", "diagnosis", "prob", "", "log10LR", "top findings for (+) and against (-)"
+    let _ = writeln!(
+        s,
+        "{:<4} {:<w$} {:>7}  {:20} {:>8}  top findings for (+) and against (-)",
+        "rank", "diagnosis", "prob", ' ', "log10LR"
     );
     let mut rows: Vec<(&str, f64, Option<&osteodx::DiagnosisResult<'_>>)> = d
         .diagnoses
@@ -199,49 +213,47 @@ fn table(d: &Differential, top: usize, catalogue: Option<&osteodx::Model>) -> St
     rows.insert(d.none_of_these_rank - 1, ("(none of these)", d.none_of_these, None));
     for (i, (id, p, r)) in rows.iter().enumerate().take(top) {
         let bar = "#".repeat((p * 20.0).round() as usize);
-        let (lr, why) = match r {
-            Some(r) => {
-                let plus: Vec<String> = r
-                    .explanation
-                    .for_
-                    .iter()
-                    .filter(|c| c.log10_lr >= 0.005)
-                    .take(3)
-                    .map(|c| format!("+{} {:.2}", evidence(&c.evidence), c.log10_lr))
-                    .collect();
-                let minus: Vec<String> = r
-                    .explanation
-                    .against
-                    .iter()
-                    .take(2)
-                    .map(|c| format!("{} {:.2}", evidence(&c.evidence), c.log10_lr))
-                    .collect();
-                let mut why = [plus, minus].concat().join(", ");
-                if why.chars().count() > 100 {
-                    why = why.chars().take(99).collect::<String>() + "…";
-                }
-                (format!("{:8.2}", r.log10_lr), why)
+        let (lr, why) = if let Some(r) = r {
+            let plus: Vec<String> = r
+                .explanation
+                .for_
+                .iter()
+                .filter(|c| c.log10_lr >= 0.005)
+                .take(3)
+                .map(|c| format!("+{} {:.2}", evidence(&c.evidence), c.log10_lr))
+                .collect();
+            let minus: Vec<String> = r
+                .explanation
+                .against
+                .iter()
+                .take(2)
+                .map(|c| format!("{} {:.2}", evidence(&c.evidence), c.log10_lr))
+                .collect();
+            let mut why = [plus, minus].concat().join(", ");
+            if why.chars().count() > 100 {
+                why = why.chars().take(99).collect::<String>() + "…";
             }
-            None => {
-                let parts: Vec<String> = d
-                    .none_of_these_breakdown
-                    .iter()
-                    .take(3)
-                    .map(|c| format!("{} {}", c.id, percent(c.posterior)))
-                    .collect();
-                (
-                    "       -".to_owned(),
-                    if parts.is_empty() {
-                        String::new()
-                    } else {
-                        format!("= {}", parts.join(" + "))
-                    },
-                )
-            }
+            (format!("{:8.2}", r.log10_lr), why)
+        } else {
+            let parts: Vec<String> = d
+                .none_of_these_breakdown
+                .iter()
+                .take(3)
+                .map(|c| format!("{} {}", c.id, percent(c.posterior)))
+                .collect();
+            (
+                "       -".to_owned(),
+                if parts.is_empty() {
+                    String::new()
+                } else {
+                    format!("= {}", parts.join(" + "))
+                },
+            )
         };
         // Names longer than the column (catalogue diseases) are cut to it.
-        s += &format!(
-            "{:<4} {:<w$.w$} {:>7}  {:<20} {}  {}\n",
+        let _ = writeln!(
+            s,
+            "{:<4} {:<w$.w$} {:>7}  {:<20} {}  {}",
             i + 1,
             id,
             percent(*p),
@@ -250,29 +262,31 @@ fn table(d: &Differential, top: usize, catalogue: Option<&osteodx::Model>) -> St
             why
         );
     }
-    s += &format!("\n{}\n", d.normalisation);
+    let _ = writeln!(s, "\n{}", d.normalisation);
     let n = &d.notes;
     for u in &n.unknown {
-        s += &format!(
-            "unknown finding `{}` (not scored); did you mean: {}\n",
+        let _ = writeln!(
+            s,
+            "unknown finding `{}` (not scored); did you mean: {}",
             u.name,
             u.suggestions.join(", ")
         );
     }
     for p in &n.placed {
-        s += &format!("HPO term {} placed on {}\n", p.term, p.findings.join(", "));
+        let _ = writeln!(s, "HPO term {} placed on {}", p.term, p.findings.join(", "));
     }
     if !n.unplaced.is_empty() {
-        s += &format!(
-            "HPO terms outside the vocabulary (scored as unrelated findings): {}\n",
+        let _ = writeln!(
+            s,
+            "HPO terms outside the vocabulary (scored as unrelated findings): {}",
             n.unplaced.join(", ")
         );
     }
     if !n.unused_absent.is_empty() {
-        s += &format!("absent terms not used: {}\n", n.unused_absent.join(", "));
+        let _ = writeln!(s, "absent terms not used: {}", n.unused_absent.join(", "));
     }
     if !n.unknown_genes.is_empty() {
-        s += &format!("genes no rule names: {}\n", n.unknown_genes.join(", "));
+        let _ = writeln!(s, "genes no rule names: {}", n.unknown_genes.join(", "));
     }
     if let Some(top) = d.diagnoses.first() {
         if !top.explanation.not_examined.is_empty() {
@@ -283,7 +297,7 @@ fn table(d: &Differential, top: usize, catalogue: Option<&osteodx::Model>) -> St
                 .take(6)
                 .map(|e| format!("{} ({:.0}%)", e.label, e.frequency * 100.0))
                 .collect();
-            s += &format!("{} also expects, not examined: {}\n", top.id, list.join(", "));
+            let _ = writeln!(s, "{} also expects, not examined: {}", top.id, list.join(", "));
         }
     }
     s
@@ -307,14 +321,16 @@ fn robustness_lines(r: &Robustness, s: Option<&Sensitivity>) -> String {
             osteodx::robustness::MAX_DECISIVE
         ),
     };
-    out += &format!(
-        "{}; {}\n",
+    let _ = writeln!(
+        out,
+        "{}; {}",
         decisive("removing", &r.removal),
         decisive("flipping", &r.flip)
     );
     if let Some(s) = s {
-        out += &format!(
-            "under {} perturbations of the rules' weights: {} {}-{}, first in {:.0}%\n",
+        let _ = writeln!(
+            out,
+            "under {} perturbations of the rules' weights: {} {}-{}, first in {:.0}%",
             s.samples,
             s.first,
             percent(s.low),
@@ -332,8 +348,9 @@ fn next_table(next: &[NextFinding]) -> String {
     let useful: Vec<&NextFinding> = next.iter().filter(|n| n.information_gain_bits >= 0.01).collect();
     if useful.is_empty() {
         if let Some(best) = next.first() {
-            s += &format!(
-                "examine next: no finding left would change the differential much (best: {}, {:.3} bits)\n",
+            let _ = writeln!(
+                s,
+                "examine next: no finding left would change the differential much (best: {}, {:.3} bits)",
                 best.label, best.information_gain_bits
             );
         }
@@ -351,8 +368,9 @@ fn next_table(next: &[NextFinding]) -> String {
             .iter()
             .map(|g| format!("{} {:.0}%", g.diagnosis, 100.0 * g.probability_present))
             .collect();
-        s += &format!(
-            "{}. {} ({}, {:.2} bits, present in: {}): yes -> {}, no -> {}\n",
+        let _ = writeln!(
+            s,
+            "{}. {} ({}, {:.2} bits, present in: {}): yes -> {}, no -> {}",
             i + 1,
             n.label,
             n.examination.as_str(),

@@ -71,7 +71,7 @@ fn parse_args() -> Result<Options, String> {
         match a.as_str() {
             "--format" => match args.next().as_deref() {
                 Some("json") => o.json = true,
-                Some("text") | Some("table") => o.json = false,
+                Some("text" | "table") => o.json = false,
                 other => return Err(format!("--format takes text or json, not {other:?}")),
             },
             "--mapping" => o.mapping = Some(args.next().ok_or("--mapping needs a file")?),
@@ -85,7 +85,7 @@ fn parse_args() -> Result<Options, String> {
             "--cases" => o.cases = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
-            s => o.dir = s.to_owned(),
+            s => s.clone_into(&mut o.dir),
         }
     }
     if o.dir.is_empty() {
@@ -177,6 +177,10 @@ fn evaluate(model: &Model, cases: &[LabelledCase], genes: bool) -> Result<(Repor
     Ok((eval.report(), outcomes))
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "the example's flow, read top to bottom: options, load, run, report"
+)]
 fn run() -> Result<(), String> {
     let o = parse_args()?;
     // The HPO catalogue instead of the built-in rules: its diseases are the diagnoses, each

@@ -1,4 +1,12 @@
 //! Debug helper: every diagnosis's score (look-alikes included) for one phenopacket.
+
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
+)]
 use osteodx::phenopacket::Phenopacket;
 use osteodx::{DiagnosisId, KnowledgeBase, Model, ScoringConfig};
 
@@ -20,7 +28,7 @@ fn run() -> Result<(), String> {
         if args.is_empty() {
             return Err(format!("--set needs NAME=VALUE\n{USAGE}"));
         }
-        config.set(&args.remove(0)).map_err(|e| e.to_string())?;
+        config.set(&args.remove(0)).map_err(|e| e.clone())?;
     }
     if args.is_empty() || args.iter().any(|a| a.starts_with("--")) {
         return Err(USAGE.to_owned());

@@ -18,6 +18,14 @@
 //! size and time to stderr, to find slow ones. The driver prints how many inputs it ran per target and mutation, and on
 //! a failure saves the input, prints its path and exits with status 1.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
+)]
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +58,10 @@ fn main() -> ExitCode {
     }
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "the example's flow, read top to bottom: options, load, run, report"
+)]
 fn fuzz() -> Result<bool, String> {
     let mut target = "all".to_owned();
     let (mut seconds, mut seed) = (10.0f64, 1u64);
@@ -63,12 +75,12 @@ fn fuzz() -> Result<bool, String> {
             "--seconds" => {
                 seconds = value()?
                     .parse()
-                    .map_err(|_| format!("--seconds takes a number\n{USAGE}"))?
+                    .map_err(|_| format!("--seconds takes a number\n{USAGE}"))?;
             }
             "--seed" => {
                 seed = value()?
                     .parse()
-                    .map_err(|_| format!("--seed takes a number\n{USAGE}"))?
+                    .map_err(|_| format!("--seed takes a number\n{USAGE}"))?;
             }
             "--out" => out = PathBuf::from(value()?),
             "--input" => replay = Some(PathBuf::from(value()?)),

@@ -11,6 +11,14 @@
 //! `--format text|json`, `--write DIR` (also write each patient as JSON, with its truth).
 //! The noise model is documented in `osteodx::simulate`; a fixed seed reproduces a run.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
+)]
+
 use std::process::ExitCode;
 
 use osteodx::evaluate::Evaluation;
@@ -48,7 +56,7 @@ fn run() -> Result<(), String> {
             s => {
                 n = s
                     .parse()
-                    .map_err(|_| format!("not a number of patients: {s}\n{USAGE}"))?
+                    .map_err(|_| format!("not a number of patients: {s}\n{USAGE}"))?;
             }
         }
     }

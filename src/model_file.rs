@@ -501,11 +501,11 @@ mod tests {
 
     #[test]
     fn tables_read_back_are_checked() {
+        type Damage = (&'static str, fn(&mut Tables));
         let model = Model::builtin().unwrap_or_else(|e| panic!("{e}"));
         let (nf, nd) = (model.knowledge_base().findings().len(), model.n_diagnoses());
         let good = model.tables.clone();
         assert_eq!(good.check(nf, nd), Ok(()));
-        type Damage = (&'static str, fn(&mut Tables));
         let damage: [Damage; 8] = [
             ("postings not sorted", |t| t.post_diag[0] = u32::MAX),
             ("offsets", |t| t.offsets[1] = u32::MAX),

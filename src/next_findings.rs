@@ -675,6 +675,10 @@ fn gain_above(pred: &Predictive, c: &Candidate, state: &State, floor: f64) -> Op
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::float_cmp,
+    reason = "the values compared are exact (0, 1, and the limits of the range)"
+)]
 mod tests {
     use super::h2;
 

@@ -568,6 +568,10 @@ const EXP2_SIXTY_FOURTHS: [f64; 64] = {
 };
 
 #[cfg(test)]
+#[allow(
+    clippy::float_cmp,
+    reason = "the values compared are exact (0, 1, and the limits of the range)"
+)]
 mod tests {
     use super::pow10;
 

@@ -4,6 +4,15 @@
 //! age carry their weight; unrelated findings do not sink a true case; look-alikes still go to
 //! "none of these".
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::float_cmp,
+    reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit) and count small sets"
+)]
+
 use std::sync::OnceLock;
 
 use osteodx::{DiagnosisId, Differential, KnowledgeBase, MatchKind, Model, Patient, ResolvedPatient, Zygosity};

@@ -6,6 +6,15 @@
 //! The mutations are the fuzz driver's (`examples/support/mutate.rs`); the driver runs them for
 //! as long as one likes, these tests run a fixed number of them in every `cargo test`.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::float_cmp,
+    reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit) and count small sets"
+)]
+
 use std::sync::OnceLock;
 
 use osteodx::phenopacket::{Phenopacket, PhenopacketError};
@@ -408,7 +417,7 @@ fn one_model_from_many_threads_scores_as_sequentially() {
     let ids: Vec<String> = kb.findings().values().map(|f| f.id.clone()).collect();
     let mut rng = SplitMix64::new(7);
     let patients: Vec<Patient> = (0..200)
-        .map(|_| (0..1 + rng.below(10)).fold(Patient::new(), |p, _| p.present(ids[rng.below(ids.len())].clone())))
+        .map(|_| (0..=rng.below(10)).fold(Patient::new(), |p, _| p.present(ids[rng.below(ids.len())].clone())))
         .collect();
     let run = |p: &Patient| match model().resolve(p) {
         Ok(r) => serde_json::to_string(&model().diagnose(&r)).unwrap(),
@@ -482,7 +491,7 @@ proptest! {
     }
 }
 
-/// Found by the mutation properties: serde_json reports column 0 for an error at a line break
+/// Found by the mutation properties: `serde_json` reports column 0 for an error at a line break
 /// (a raw newline inside a string); the position is now the end of the line before, 1-based.
 #[test]
 fn a_newline_inside_a_string_is_located_at_the_end_of_its_line() {
@@ -497,8 +506,8 @@ fn a_newline_inside_a_string_is_located_at_the_end_of_its_line() {
         "invalid phenopacket: 1:10: control character (\\u0000-\\u001F) found while parsing a string"
     );
     for (text, seed, rounds) in [
-        (seed_text("patient"), 8853063068647792045, 3),
-        (seed_text("phenopacket"), 13272885901976598857, 2),
+        (seed_text("patient"), 8_853_063_068_647_792_045, 3),
+        (seed_text("phenopacket"), 13_272_885_901_976_598_857, 2),
     ] {
         let t = mutated(text, seed, rounds);
         feed("patient", &t);

@@ -224,7 +224,7 @@ fn the_catalogue_is_compiled_once_then_read_and_recompiled_when_a_file_changes()
     let kept: String = hpoa
         .lines()
         .filter(|l| !l.starts_with(&format!("{gone}\t")))
-        .map(|l| format!("{l}\n"))
+        .flat_map(|l| [l, "\n"])
         .collect();
     std::fs::write(dir.join("phenotype.hpoa"), kept).unwrap();
     let (third, _, how) = Catalogue::compiled(&dir, &options, config, &cache).unwrap();

@@ -1,4 +1,16 @@
 //! What to examine next: the suggestions, their gains and what each answer does.
+#![allow(
+    clippy::many_single_char_names,
+    reason = "the names of the formulas checked (p, q, f, d, e)"
+)]
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::float_cmp,
+    reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit) and count small sets"
+)]
 
 use osteodx::next_findings::NextQuery;
 use osteodx::rule_file::{Examination, FindingKind};
@@ -165,7 +177,7 @@ fn entropy(p: &[f64]) -> f64 {
 }
 
 /// The gain of asking for `f`, by brute force: every hypothesis updated by Bayes' rule with its
-/// frequency, then grouped as the differential, H(before) − Σ_a P(a) H(after a).
+/// frequency, then grouped as the differential, H(before) − `Σ_a` P(a) H(after a).
 fn brute_force_gain(m: &Model, r: &ResolvedPatient, f: FindingId) -> f64 {
     let d = m.diagnose(r);
     let kb = m.knowledge_base();

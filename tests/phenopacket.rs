@@ -1,5 +1,14 @@
 //! Phenopacket import: the example packet, malformed documents, the examples on disk.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::float_cmp,
+    reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit) and count small sets"
+)]
+
 use osteodx::phenopacket::{iso8601_years, Phenopacket, MAX_BYTES};
 use osteodx::{Error, Model, Zygosity};
 
@@ -114,7 +123,7 @@ fn every_example_patient_ranks_its_diagnosis_first() {
             let d = model.diagnose(&model.resolve(&packet.to_patient(genes).unwrap()).unwrap());
             match truth {
                 Some(t) if t != "none_of_these" => {
-                    assert_eq!(d.diagnoses[0].id, t, "{} (genes {genes})", path.display())
+                    assert_eq!(d.diagnoses[0].id, t, "{} (genes {genes})", path.display());
                 }
                 _ if genes => assert_eq!(
                     d.none_of_these_rank,
@@ -156,7 +165,7 @@ fn json_input_objects_only_bom_accepted_positions_once() {
     for text in ["[]", " 42", "\"x\"", "null", ""] {
         match Patient::from_json(text) {
             Err(Error::Patient(PatientError::Json { line: 1, message, .. })) => {
-                assert!(message.starts_with("expected a JSON object"), "{text:?}: {message}")
+                assert!(message.starts_with("expected a JSON object"), "{text:?}: {message}");
             }
             other => panic!("{text:?} gave {other:?}"),
         }

@@ -1,5 +1,14 @@
 //! Properties of the scorer, checked with proptest on random patients over the built-in rules.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::float_cmp,
+    reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit) and count small sets"
+)]
+
 use std::sync::OnceLock;
 
 use osteodx::reference::ReferenceScorer;
@@ -215,12 +224,12 @@ proptest! {
     #[test]
     fn an_obligate_finding_observed_absent_lowers_the_likelihood_ratio(p in patient(), pick in any::<prop::sample::Index>()) {
         // A test diagnosis with one obligate finding, over the built-in rules.
+        static BASE: OnceLock<RuleSet> = OnceLock::new();
         let kb = model().knowledge_base();
         let clinical: Vec<_> = kb.findings().values().filter(|f| f.kind == FindingKind::Phenotype).collect();
         let f = pick.get(&clinical);
         // An absent finding under another absent one is implied by it and dropped (tested in api).
         prop_assume!(!p.present.contains(&f.id) && p.absent.is_empty());
-        static BASE: OnceLock<RuleSet> = OnceLock::new();
         let base = BASE.get_or_init(|| RuleSet::builtin().unwrap()).clone();
         let text = format!(
             "[diagnosis]\nid = \"obligate_test\"\nname = \"Test\"\ninheritance = \"mixed\"\nprevalence = 1e-5\n[[rule]]\nfinding = \"{}\"\nfrequency = \"obligate\"\n",

@@ -444,7 +444,7 @@ fn every_problem_is_reported_not_only_the_first() {
     assert_eq!(p.len(), 3, "{p:?}");
     let lines: Vec<usize> = p.iter().map(|x| x.location.line).collect();
     let mut sorted = lines.clone();
-    sorted.sort();
+    sorted.sort_unstable();
     assert_eq!(lines, sorted, "problems are in file order");
 }
 
@@ -537,7 +537,7 @@ fn derived_layer_is_up_to_date() {
     let mut curated: Vec<String> = std::fs::read_dir(root.join("rules"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml") && n != "findings.toml")
+        .filter(|n| std::path::Path::new(n).extension().is_some_and(|e| e == "toml") && n != "findings.toml")
         .collect();
     curated.sort();
     let mut checked = 0;

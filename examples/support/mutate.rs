@@ -1,6 +1,17 @@
 //! Mutations of valid input files, for the fuzz driver and the property tests: each makes one
 //! change of a kind that hand-written or exported files have (a deleted or repeated line, a
 //! swapped type, a huge number, NaN, deep nesting, a cut, random bytes).
+#![allow(
+    clippy::many_single_char_names,
+    reason = "byte positions and lengths of a mutation (a, b, n, i, j)"
+)]
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
+)]
 
 use osteodx::simulate::SplitMix64;
 
@@ -39,7 +50,7 @@ pub fn mutate(seed: &[u8], rng: &mut SplitMix64) -> (&'static str, Vec<u8>) {
         }
         2 => {
             let i = rng.below(n);
-            let junk: Vec<u8> = (0..1 + rng.below(8)).map(|_| rng.below(256) as u8).collect();
+            let junk: Vec<u8> = (0..=rng.below(8)).map(|_| rng.below(256) as u8).collect();
             b.splice(i.min(b.len())..i.min(b.len()), junk);
         }
         3 if !b.is_empty() => {

@@ -18,6 +18,7 @@ pub fn write(args: std::fmt::Arguments<'_>) {
 /// A failed write to the output, for examples that write through a `Write` of their own: a
 /// closed output ends the program quietly (status 0); any other error becomes its message.
 #[allow(dead_code)] // Used by the examples that do not write with `say!`.
+#[allow(clippy::needless_pass_by_value, reason = "called as `map_err(write_error)`")]
 pub fn write_error(e: std::io::Error) -> String {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         std::process::exit(0);

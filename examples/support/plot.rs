@@ -1,5 +1,13 @@
 //! SVG figures for the evaluate example, drawn with plotters (SVG backend, no system fonts).
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
+)]
+
 use std::path::Path;
 
 use osteodx::evaluate::Report;
@@ -38,8 +46,8 @@ pub fn confusion(r: &Report, path: &Path, title: &str) -> Result<(), String> {
         let total: usize = counts.iter().sum::<usize>().max(1);
         for (j, &n) in counts.iter().enumerate() {
             let x = (left + j * cell) as i32;
-            let share = n as f64 / total as f64;
-            let shade = (255.0 * (1.0 - share)) as u8;
+            let fraction = n as f64 / total as f64;
+            let shade = (255.0 * (1.0 - fraction)) as u8;
             let colour = if i == j || (j == cols - 1 && i == rows - 1) {
                 RGBColor(shade, 255, shade)
             } else {
