@@ -31,6 +31,9 @@ pub struct Limits {
     /// limits of their own beyond which they refuse a document (`serde_json` 128); this one is
     /// checked first, in one pass before parsing, and can be set lower.
     pub nesting_depth: usize,
+    /// Bytes of one compiled model file (`model_file`, default 1 GiB; the whole HPO catalogue
+    /// compiles into about 60 MB). Read in pieces, never past the limit.
+    pub compiled_bytes: u64,
 }
 
 impl Default for Limits {
@@ -42,6 +45,7 @@ impl Default for Limits {
             diagnoses: 100_000,
             rules: 10_000_000,
             nesting_depth: 64,
+            compiled_bytes: 1 << 30,
         }
     }
 }

@@ -183,14 +183,25 @@ impl<W: Write> Hashing<W> {
     }
 }
 
-/// A reader that hashes what comes through it.
+/// A reader that hashes what comes through it, and reads at most `left` bytes.
 struct Hashed<R> {
     inner: R,
     hash: Xxh3,
+    left: u64,
+    limit: u64,
 }
 
 impl<R: Read> Hashed<R> {
     fn take(&mut self, buf: &mut [u8]) -> Result<(), CompiledFileError> {
+        let n = buf.len() as u64;
+        if n > self.left {
+            return Err(CompiledFileError::TooLarge {
+                what: "compiled file bytes",
+                size: self.limit - self.left + n,
+                limit: self.limit,
+            });
+        }
+        self.left -= n;
         self.inner.read_exact(buf).map_err(|e| match e.kind() {
             io::ErrorKind::UnexpectedEof => CompiledFileError::damaged("cut short"),
             _ => CompiledFileError::Io(e),
@@ -294,8 +305,9 @@ impl Model {
     }
 
     /// Read a model written by [`Model::write_compiled`], and its note. With `key`, a file
-    /// written under another key is [`CompiledFileError::Stale`]. The numbers of findings,
-    /// diagnoses and rules are held to `limits`.
+    /// written under another key is [`CompiledFileError::Stale`]. The file's size is held to
+    /// [`Limits::compiled_bytes`] (never read past), its numbers of findings, diagnoses and rules
+    /// to the limits on rule sets.
     ///
     /// # Errors
     /// [`CompiledFileError`]: not a compiled model, another format, stale, damaged (checked as
@@ -308,6 +320,8 @@ impl Model {
         let mut r = Hashed {
             inner: io::BufReader::with_capacity(1 << 16, reader),
             hash: Xxh3::new(),
+            left: limits.compiled_bytes,
+            limit: limits.compiled_bytes,
         };
         let mut magic = [0u8; 8];
         r.take(&mut magic).map_err(|_| CompiledFileError::NotCompiled)?;
@@ -342,6 +356,13 @@ impl Model {
         let dense = r.array()?;
         let expected = r.hash.digest();
         let mut sum = [0u8; 8];
+        if r.left < 8 {
+            return Err(CompiledFileError::TooLarge {
+                what: "compiled file bytes",
+                size: r.limit - r.left + 8,
+                limit: r.limit,
+            });
+        }
         r.inner
             .read_exact(&mut sum)
             .map_err(|_| CompiledFileError::damaged("cut short"))?;

@@ -193,6 +193,22 @@ fn a_compiled_file_is_held_to_the_limits() {
             ..
         }
     ));
+    // The file's size: never read past the limit.
+    let half = good.len() as u64 / 2;
+    let tight = Limits {
+        compiled_bytes: half,
+        ..Limits::default()
+    };
+    let err = Model::read_compiled(&good[..], None, &tight).err().unwrap();
+    assert!(
+        matches!(err, CompiledFileError::TooLarge { what: "compiled file bytes", limit, .. } if limit == half),
+        "{err}"
+    );
+    let exact = Limits {
+        compiled_bytes: good.len() as u64,
+        ..Limits::default()
+    };
+    assert!(Model::read_compiled(&good[..], None, &exact).is_ok());
 }
 
 #[test]
