@@ -16,7 +16,8 @@
 //! scoring constant (repeatable; see `ScoringConfig`). `--split` adds the figures of each half
 //! of the cases (alternate cases of each class, in file order). `--hpo DIR` evaluates the HPO
 //! catalogue of `DIR` (`hp.obo`, `phenotype.hpoa`, `genes_to_phenotype.txt`) instead of the
-//! built-in rules: each packet's OMIM or Orphanet disease is its truth. `--hpo-obo FILE` places HPO
+//! built-in rules: each packet's OMIM or Orphanet disease is its truth (read from its compiled
+//! form, `DIR/osteodx-compiled`, when no other rules go over it). `--hpo-obo FILE` places HPO
 //! terms with that ontology. `--plot DIR` writes SVG figures (confusion matrix, reliability
 //! diagram). `--cases` also lists every case whose true diagnosis was not ranked first (text),
 //! or every case (JSON).
@@ -185,17 +186,7 @@ fn run() -> Result<(), String> {
     let o = parse_args()?;
     // The HPO catalogue instead of the built-in rules: its diseases are the diagnoses, each
     // packet's disease id its truth, and its constants the catalogue's.
-    let catalogue = match &o.hpo {
-        Some(dir) => {
-            let options = CatalogueOptions {
-                genes: true,
-                ..CatalogueOptions::default()
-            };
-            Some(Catalogue::load(dir, &options).map_err(|e| e.to_string())?)
-        }
-        None => None,
-    };
-    let mut config = if catalogue.is_some() {
+    let mut config = if o.hpo.is_some() {
         Catalogue::scoring_config()
     } else {
         ScoringConfig::default()
@@ -203,10 +194,29 @@ fn run() -> Result<(), String> {
     for s in &o.sets {
         config.set(s)?;
     }
-    let map = match (&o.mapping, &catalogue) {
+    let options = CatalogueOptions {
+        genes: true,
+        ..CatalogueOptions::default()
+    };
+    // The catalogue alone is read from its compiled form (compiled and written the first time);
+    // under other rules its rules are needed, so the files are read.
+    let (compiled, catalogue) = match (&o.hpo, &o.base, &o.rules) {
+        (Some(dir), None, None) => {
+            let path = Catalogue::compiled_path(dir, &options, config);
+            let (model, _, _) = Catalogue::compiled(dir, &options, config, path).map_err(|e| e.to_string())?;
+            (Some(model), None)
+        }
+        (Some(dir), _, _) => (None, Some(Catalogue::load(dir, &options).map_err(|e| e.to_string())?)),
+        (None, _, _) => (None, None),
+    };
+    let catalogue_kb = match (&compiled, &catalogue) {
+        (Some(m), _) => Some(std::borrow::Cow::Borrowed(m.knowledge_base())),
+        (None, Some(c)) => Some(std::borrow::Cow::Owned(c.knowledge_base().map_err(|e| e.to_string())?)),
+        (None, None) => None,
+    };
+    let map = match (&o.mapping, &catalogue_kb) {
         (Some(path), _) => DiseaseMap::from_path(path).map_err(|e| e.to_string())?,
-        (None, Some(c)) => {
-            let kb = c.knowledge_base().map_err(|e| e.to_string())?;
+        (None, Some(kb)) => {
             let text: String = kb
                 .diagnoses()
                 .values()
@@ -243,20 +253,28 @@ fn run() -> Result<(), String> {
             None => m,
         }
     };
-    let base = match (&o.base, catalogue) {
-        (Some(path), _) => RuleSet::from_path(path).map_err(|e| e.to_string())?,
-        (None, Some(c)) => c.rules,
-        (None, None) => RuleSet::builtin().map_err(|e| e.to_string())?,
+    drop(catalogue_kb);
+    let base = match (&o.base, catalogue, &compiled) {
+        (Some(path), _, _) => RuleSet::from_path(path).map_err(|e| e.to_string())?,
+        (None, Some(c), _) => c.rules,
+        // The compiled catalogue is the only configuration: no rules are needed.
+        (None, None, Some(_)) => RuleSet::default(),
+        (None, None, None) => RuleSet::builtin().map_err(|e| e.to_string())?,
     };
     let base_name = match (&o.base, &o.hpo) {
         (Some(p), _) => format!("base:{p}"),
         (None, Some(dir)) => format!("hpo:{dir}"),
         (None, None) => "builtin".to_owned(),
     };
-    let mut configurations: Vec<(String, Model)> = vec![(
-        base_name,
-        compile(&KnowledgeBase::new(base.clone()).map_err(|e| e.to_string())?),
-    )];
+    let base_model = match compiled {
+        // `--obo` places the terms with another ontology, compiled form or not.
+        Some(model) => match &ontology {
+            Some(ont) => model.with_ontology(ont.clone()),
+            None => model,
+        },
+        None => compile(&KnowledgeBase::new(base.clone()).map_err(|e| e.to_string())?),
+    };
+    let mut configurations: Vec<(String, Model)> = vec![(base_name, base_model)];
     if let Some(path) = &o.rules {
         let user = base.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
         configurations.push((
