@@ -150,14 +150,6 @@ impl Answers {
     }
 }
 
-fn percent(p: f64) -> String {
-    if p >= 0.0005 || p == 0.0 {
-        format!("{:.1}%", 100.0 * p)
-    } else {
-        "<0.1%".to_owned()
-    }
-}
-
 fn session(o: &Options, model: &Model, out: &mut impl Write) -> Result<(), String> {
     let mut patient = match &o.file {
         Some(path) => input::patient(path, None, o.genes)?,
@@ -186,21 +178,25 @@ fn session(o: &Options, model: &Model, out: &mut impl Write) -> Result<(), Strin
             .diagnoses
             .iter()
             .take(3)
-            .map(|x| format!("{} {}", x.id, percent(x.posterior)))
+            .map(|x| format!("{} {}", x.id, osteodx::report::percent(x.posterior)))
             .collect();
         w(
             out,
             format!(
                 "differential: {}; none of these {}",
                 top.join(", "),
-                percent(d.none_of_these)
+                osteodx::report::percent(d.none_of_these)
             ),
         )?;
         let first = d.diagnoses.first().filter(|x| x.posterior >= d.none_of_these);
         if let Some(f) = first.filter(|f| f.posterior >= o.until) {
             return w(
                 out,
-                format!("{} reached {} after {asked} questions", f.id, percent(f.posterior)),
+                format!(
+                    "{} reached {} after {asked} questions",
+                    f.id,
+                    osteodx::report::percent(f.posterior)
+                ),
             );
         }
         if asked >= o.max_questions {
@@ -244,7 +240,7 @@ fn simulate(o: &Options, model: &Model, n: usize, out: &mut impl Write) -> Resul
         out,
         format!(
             "questions until the true diagnosis reaches {} ({n} simulated patients each, at most {}; seed {})",
-            percent(o.until),
+            osteodx::report::percent(o.until),
             o.max_questions,
             o.seed
         ),

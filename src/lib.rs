@@ -43,6 +43,7 @@
 //! | patients | [`patient`], [`labs`], [`resolve`] | [`Patient`], [`ResolvedPatient`] |
 //! | scoring | [`score`] | [`Ranking`], [`BatchRanking`] |
 //! | explanation | [`explain`] | [`Differential`] |
+//! | reports as text | [`report`] | [`report::differential_table`] |
 //! | what to examine next, how solid the answer is | [`next_findings`], [`robustness`] | [`NextFinding`], [`Robustness`], [`Sensitivity`] |
 //! | HPO graph | [`ontology`] | [`Ontology`] |
 //! | the HPO catalogue as a rule source (compiled once) | [`catalogue`] | [`catalogue::Catalogue`] |
@@ -82,6 +83,7 @@ pub mod ontology;
 pub mod patient;
 pub mod phenopacket;
 pub mod reference;
+pub mod report;
 pub mod resolve;
 pub mod robustness;
 pub mod rule_file;
