@@ -465,7 +465,7 @@ impl Model {
             Some(Row::Implied(f)) => format!("{} (by a more specific term)", id(f)),
             Some(Row::Gene(g, z)) => {
                 let symbol = self.tables.gene_symbols.get(g as usize).map_or("?", String::as_str);
-                format!("{symbol} ({})", format!("{z:?}").to_lowercase())
+                format!("{symbol} ({})", z.as_str())
             }
             None => "?".to_owned(),
         }

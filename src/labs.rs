@@ -78,7 +78,7 @@ fn per_litre_e9(value: f64, unit: &str) -> Option<f64> {
 /// ```
 pub fn interpret(lab: &LabValue, age_years: Option<f64>, sex: Option<Sex>) -> Result<LabFinding, PatientError> {
     let v = lab.value;
-    let name = format!("{:?}", lab.analyte).to_lowercase();
+    let name = lab.analyte.as_str().to_owned();
     if !v.is_finite() || v < 0.0 {
         return Err(PatientError::BadValue { what: name, value: v });
     }

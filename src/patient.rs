@@ -48,7 +48,33 @@ pub enum FamilyHistory {
     AffectedMaternalMaleRelative,
 }
 
+impl Sex {
+    /// The name a patient file uses (`male`, `female`), also the one messages show.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Male => "male",
+            Self::Female => "female",
+        }
+    }
+}
+
 impl FamilyHistory {
+    /// The name a patient file uses (`parental_consanguinity`), also the one messages show.
+    ///
+    /// ```
+    /// assert_eq!(osteodx::FamilyHistory::ParentalConsanguinity.as_str(), "parental_consanguinity");
+    /// ```
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AffectedParent => "affected_parent",
+            Self::ParentalConsanguinity => "parental_consanguinity",
+            Self::AffectedSibling => "affected_sibling",
+            Self::AffectedMaternalMaleRelative => "affected_maternal_male_relative",
+        }
+    }
+
     /// The finding id this item resolves to.
     #[must_use]
     pub fn finding_id(self) -> &'static str {
@@ -76,6 +102,24 @@ pub enum Analyte {
     CreatineKinaseBb,
     /// Tartrate-resistant acid phosphatase (TRAP, TRACP-5b).
     Trap,
+}
+
+impl Analyte {
+    /// The name a patient file uses (`white_cells`), also the one messages show.
+    ///
+    /// ```
+    /// assert_eq!(osteodx::Analyte::WhiteCells.as_str(), "white_cells");
+    /// ```
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hemoglobin => "hemoglobin",
+            Self::Platelets => "platelets",
+            Self::WhiteCells => "white_cells",
+            Self::CreatineKinaseBb => "creatine_kinase_bb",
+            Self::Trap => "trap",
+        }
+    }
 }
 
 /// A laboratory value with its unit.

@@ -631,7 +631,7 @@ impl Model {
                 Sex::Male => "sex_male",
                 Sex::Female => "sex_female",
             };
-            self.push_context(id, true, format!("sex {sex:?}").to_lowercase(), b);
+            self.push_context(id, true, format!("sex {}", sex.as_str()), b);
         }
         if let Some(a) = patient.age_at_onset_years {
             self.push_context(onset_finding(a), true, format!("onset at {a} years"), b);
@@ -640,7 +640,7 @@ impl Model {
             self.push_context(examination_finding(a), true, format!("examined at {a} years"), b);
         }
         for item in &patient.family_history {
-            self.push_context(item.finding_id(), true, format!("family history {item:?}"), b);
+            self.push_context(item.finding_id(), true, format!("family history {}", item.as_str()), b);
         }
         let age = patient.age_at_examination_years.or(patient.age_at_onset_years);
         let mut low_counts = 0;
@@ -665,7 +665,7 @@ impl Model {
     }
 
     fn push_lab(&self, names: &[&str], present: bool, lab: &crate::patient::LabValue, b: &mut Builder) {
-        let why = format!("{:?} {} {}", lab.analyte, lab.value, lab.unit);
+        let why = format!("{} {} {}", lab.analyte.as_str(), lab.value, lab.unit);
         // A finding the caller gave explicitly wins over one derived from a value.
         let Some(f) = names.iter().find_map(|n| self.lookup(n)) else {
             b.notes.not_expressible.push(why);

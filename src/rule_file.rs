@@ -380,6 +380,19 @@ pub enum Zygosity {
     Any,
 }
 
+impl Zygosity {
+    /// The name a rule or patient file uses (`biallelic`), also the one messages show.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Heterozygous => "heterozygous",
+            Self::Biallelic => "biallelic",
+            Self::Hemizygous => "hemizygous",
+            Self::Any => "any",
+        }
+    }
+}
+
 /// A gene whose variants cause a diagnosis (`[[gene]]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

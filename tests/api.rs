@@ -211,3 +211,26 @@ fn an_error_chain_prints_each_cause_once() {
         }
     }
 }
+
+/// Messages and explanations name labs, family history, sex and zygosity as patient files
+/// write them (`white_cells`), never by their Rust names (`WhiteCells`, `whitecells`).
+#[test]
+fn messages_use_the_names_patient_files_use() {
+    use osteodx::{Analyte, FamilyHistory, Sex, Zygosity};
+    let model = Model::builtin().unwrap();
+    let bad = Patient::new().lab(Analyte::WhiteCells, 3.0, "furlongs");
+    let err = model.resolve(&bad).unwrap_err().to_string();
+    assert!(err.contains("white_cells") && !err.contains("whitecells"), "{err}");
+    let p = Patient::new()
+        .present("macrocephaly")
+        .family(FamilyHistory::ParentalConsanguinity)
+        .sex(Sex::Female)
+        .variant("TCIRG1", Zygosity::Biallelic);
+    let resolved = model.resolve(&p).unwrap();
+    let text = serde_json::to_string(&model.diagnose(&resolved)).unwrap();
+    assert!(
+        !text.contains("ParentalConsanguinity") && !text.contains("Female"),
+        "{text}"
+    );
+    assert!(text.contains("TCIRG1 (biallelic)"), "{text}");
+}
