@@ -625,17 +625,46 @@ fn db_id(id: &str) -> String {
     id.to_ascii_lowercase().replace(':', "_")
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "the vocabulary file, then one diagnosis file per disease, in the order of the module docs"
-)]
+/// The rules of the catalogue: the vocabulary file, then one diagnosis file per disease.
 fn build_rules(
     diseases: &[Disease],
     ontology: &Ontology,
     stats: &mut CatalogueStats,
     hpoa_path: &Path,
 ) -> Result<RuleSet, Error> {
-    // The context findings (onset classes, age bands, sex, family history) of the built-in set.
+    let (context, context_hpo) = context_findings()?;
+    let vocabulary = Vocabulary::new(diseases, ontology, &context_hpo);
+    let backgrounds = vocabulary.backgrounds(diseases);
+    // Each disease's rules are a file of their own, named after the annotation file and the id
+    // (`phenotype.hpoa#OMIM:259700`), so that any problem points to both.
+    let file_name = hpoa_path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let path = |name: &str| -> PathBuf { hpoa_path.with_file_name(format!("{file_name}#{name}")) };
+    let mut files = vec![SourceFile {
+        path: path("vocabulary"),
+        text: String::new(),
+        rules: vocabulary.file(context, &backgrounds, diseases, ontology),
+        layer: 0,
+    }];
+    for d in diseases {
+        let rules = vocabulary.disease_file(d);
+        stats.genes += rules.diagnosis.as_ref().map_or(0, |x| x.gene.len());
+        files.push(SourceFile {
+            path: path(&d.id),
+            text: String::new(),
+            rules,
+            layer: 0,
+        });
+    }
+    stats.diseases = diseases.len();
+    stats.findings = vocabulary.terms.len();
+    Ok(RuleSet { files })
+}
+
+/// The context findings (onset classes, age bands, sex, family history) of the built-in
+/// `findings.toml`, and their HPO ids.
+fn context_findings() -> Result<(Vec<FindingDef>, HashSet<u32>), Error> {
     let findings = crate::load::BUILTIN_FILES
         .iter()
         .find(|(name, _)| *name == "findings.toml")
@@ -648,137 +677,155 @@ fn build_rules(
         .filter(|f| f.kind.is_context())
         .cloned()
         .collect();
-    let context_hpo: HashSet<u32> = context
+    let context_hpo = context
         .iter()
         .filter_map(|f| f.hpo.as_ref().and_then(|h| hpo_number(h.get_ref())))
         .collect();
+    Ok((context, context_hpo))
+}
 
-    // The vocabulary: annotated terms and their ancestors, with dense indices.
-    let mut terms: Vec<u32> = Vec::new();
-    let mut index: HashMap<u32, usize> = HashMap::new();
-    let mut stack: Vec<u32> = Vec::new();
-    for d in diseases {
-        for &t in d.terms.keys() {
-            stack.push(t);
-            while let Some(t) = stack.pop() {
-                if context_hpo.contains(&t) || index.contains_key(&t) {
+/// The catalogue's findings: the annotated terms and their ancestors, sorted by HPO id, with
+/// dense indices, finding ids and parents.
+struct Vocabulary {
+    terms: Vec<u32>,
+    index: HashMap<u32, usize>,
+    ids: Vec<String>,
+    parents: Vec<Vec<usize>>,
+}
+
+impl Vocabulary {
+    fn new(diseases: &[Disease], ontology: &Ontology, context_hpo: &HashSet<u32>) -> Self {
+        let mut terms: Vec<u32> = Vec::new();
+        let mut index: HashMap<u32, usize> = HashMap::new();
+        let mut stack: Vec<u32> = Vec::new();
+        for d in diseases {
+            for &t in d.terms.keys() {
+                stack.push(t);
+                while let Some(t) = stack.pop() {
+                    if context_hpo.contains(&t) || index.contains_key(&t) {
+                        continue;
+                    }
+                    index.insert(t, terms.len());
+                    terms.push(t);
+                    stack.extend_from_slice(ontology.parents(t));
+                }
+            }
+        }
+        // Sorted by HPO id so that the order (and so every tie) does not depend on hashing.
+        terms.sort_unstable();
+        for (i, &t) in terms.iter().enumerate() {
+            index.insert(t, i);
+        }
+        // Each term's finding id, formatted once.
+        let ids = terms.iter().map(|&t| finding_id(t)).collect();
+        let parents = terms
+            .iter()
+            .map(|&t| {
+                ontology
+                    .parents(t)
+                    .iter()
+                    .filter_map(|p| index.get(p).copied())
+                    .collect()
+            })
+            .collect();
+        Self {
+            terms,
+            index,
+            ids,
+            parents,
+        }
+    }
+
+    /// Per term, the sum over the diseases of each one's largest frequency on the term or below
+    /// it (the true path): the numerator of the background.
+    fn backgrounds(&self, diseases: &[Disease]) -> Vec<f64> {
+        let mut sum = vec![0.0f64; self.terms.len()];
+        let mut best = vec![0.0f64; self.terms.len()];
+        let mut stamp = vec![usize::MAX; self.terms.len()];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut stack: Vec<u32> = Vec::new();
+        for (k, d) in diseases.iter().enumerate() {
+            touched.clear();
+            for (&t, &(p, not)) in &d.terms {
+                if not {
                     continue;
                 }
-                index.insert(t, terms.len());
-                terms.push(t);
-                stack.extend_from_slice(ontology.parents(t));
-            }
-        }
-    }
-    // Sorted by HPO id so that the order (and so every tie) does not depend on hashing.
-    terms.sort_unstable();
-    for (i, &t) in terms.iter().enumerate() {
-        index.insert(t, i);
-    }
-    // Each term's finding id, formatted once.
-    let ids: Vec<String> = terms.iter().map(|&t| finding_id(t)).collect();
-    let parents: Vec<Vec<usize>> = terms
-        .iter()
-        .map(|&t| {
-            ontology
-                .parents(t)
-                .iter()
-                .filter_map(|p| index.get(p).copied())
-                .collect()
-        })
-        .collect();
-
-    // Backgrounds, with the true path: each disease's largest frequency on a term or below it.
-    let n = diseases.len() as f64;
-    let mut sum = vec![0.0f64; terms.len()];
-    let mut best = vec![0.0f64; terms.len()];
-    let mut stamp = vec![usize::MAX; terms.len()];
-    let mut touched: Vec<usize> = Vec::new();
-    for (k, d) in diseases.iter().enumerate() {
-        touched.clear();
-        for (&t, &(p, not)) in &d.terms {
-            if not {
-                continue;
-            }
-            let Some(&i) = index.get(&t) else { continue };
-            stack.clear();
-            stack.push(i as u32);
-            while let Some(j) = stack.pop() {
-                let j = j as usize;
-                if stamp[j] != k {
-                    stamp[j] = k;
-                    best[j] = 0.0;
-                    touched.push(j);
-                } else if best[j] >= p {
-                    continue;
+                let Some(&i) = self.index.get(&t) else { continue };
+                stack.clear();
+                stack.push(i as u32);
+                while let Some(j) = stack.pop() {
+                    let j = j as usize;
+                    if stamp[j] != k {
+                        stamp[j] = k;
+                        best[j] = 0.0;
+                        touched.push(j);
+                    } else if best[j] >= p {
+                        continue;
+                    }
+                    best[j] = best[j].max(p);
+                    stack.extend(self.parents[j].iter().map(|&x| x as u32));
                 }
-                best[j] = best[j].max(p);
-                stack.extend(parents[j].iter().map(|&x| x as u32));
+            }
+            for &j in &touched {
+                sum[j] += best[j];
             }
         }
-        for &j in &touched {
-            sum[j] += best[j];
+        sum
+    }
+
+    /// The vocabulary file: the context findings, every term with its background, and the gene
+    /// backgrounds.
+    fn file(&self, context: Vec<FindingDef>, sum: &[f64], diseases: &[Disease], ontology: &Ontology) -> RuleFile {
+        let n = diseases.len() as f64;
+        let mut vocabulary = RuleFile {
+            finding: context,
+            ..RuleFile::default()
+        };
+        for (i, &t) in self.terms.iter().enumerate() {
+            let bg = ((sum[i] + 0.5) / (n + 1.0)).clamp(1e-6, 0.999);
+            vocabulary.finding.push(FindingDef {
+                id: spanned(self.ids[i].clone()),
+                label: ontology.name(t).map_or_else(|| format_hpo(t), str::to_owned),
+                hpo: Some(spanned(format_hpo(t))),
+                kind: FindingKind::Phenotype,
+                synonyms: Vec::new(),
+                parents: self.parents[i].iter().map(|&p| spanned(self.ids[p].clone())).collect(),
+                specific: false,
+                background: Some(spanned(bg)),
+                background_source: Some("computed over the catalogue (true path)".to_owned()),
+                examination: None,
+                cost: None,
+            });
         }
-    }
-
-    let mut gene_diseases: HashMap<&str, usize> = HashMap::new();
-    for d in diseases {
-        for g in &d.genes {
-            *gene_diseases.entry(g.as_str()).or_default() += 1;
+        let mut gene_diseases: HashMap<&str, usize> = HashMap::new();
+        for d in diseases {
+            for g in &d.genes {
+                *gene_diseases.entry(g.as_str()).or_default() += 1;
+            }
         }
+        let mut genes: Vec<(&str, usize)> = gene_diseases.into_iter().collect();
+        genes.sort_unstable();
+        for (g, count) in genes {
+            vocabulary.gene_background.push(GeneBackgroundDef {
+                symbol: spanned(g.to_owned()),
+                background: spanned(((count as f64 + 0.5) / (n + 1.0)).min(0.5)),
+                source: Some("computed over the catalogue (genes_to_phenotype.txt)".to_owned()),
+            });
+        }
+        vocabulary
     }
 
-    let mut vocabulary = RuleFile {
-        finding: context,
-        ..RuleFile::default()
-    };
-    for (i, &t) in terms.iter().enumerate() {
-        let bg = ((sum[i] + 0.5) / (n + 1.0)).clamp(1e-6, 0.999);
-        vocabulary.finding.push(FindingDef {
-            id: spanned(ids[i].clone()),
-            label: ontology.name(t).map_or_else(|| format_hpo(t), str::to_owned),
-            hpo: Some(spanned(format_hpo(t))),
-            kind: FindingKind::Phenotype,
-            synonyms: Vec::new(),
-            parents: parents[i].iter().map(|&p| spanned(ids[p].clone())).collect(),
-            specific: false,
-            background: Some(spanned(bg)),
-            background_source: Some("computed over the catalogue (true path)".to_owned()),
-            examination: None,
-            cost: None,
-        });
-    }
-    let mut genes: Vec<(&str, usize)> = gene_diseases.into_iter().collect();
-    genes.sort_unstable();
-    for (g, count) in genes {
-        vocabulary.gene_background.push(GeneBackgroundDef {
-            symbol: spanned(g.to_owned()),
-            background: spanned(((count as f64 + 0.5) / (n + 1.0)).min(0.5)),
-            source: Some("computed over the catalogue (genes_to_phenotype.txt)".to_owned()),
-        });
-    }
-
-    // Each disease's rules are a file of their own, named after the annotation file and the id
-    // (`phenotype.hpoa#OMIM:259700`), so that any problem points to both.
-    let file_name = hpoa_path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let path = |name: &str| -> PathBuf { hpoa_path.with_file_name(format!("{file_name}#{name}")) };
-    let mut files = vec![SourceFile {
-        path: path("vocabulary"),
-        text: String::new(),
-        rules: vocabulary,
-        layer: 0,
-    }];
-    for d in diseases {
+    /// One disease as a diagnosis file: its annotation rules (by HPO id), onset and
+    /// inheritance rules, and genes.
+    fn disease_file(&self, d: &Disease) -> RuleFile {
         let inheritance = inheritance_of(&d.inheritance);
         let mut rules: Vec<(u32, f64, bool)> = d.terms.iter().map(|(&t, &(p, not))| (t, p, not)).collect();
         rules.sort_unstable_by_key(|r| r.0);
         let mut rule: Vec<RuleDef> = rules
             .into_iter()
             .map(|(t, p, not)| RuleDef {
-                finding: spanned(match index.get(&t) {
-                    Some(&i) => ids[i].clone(),
+                finding: spanned(match self.index.get(&t) {
+                    Some(&i) => self.ids[i].clone(),
                     None => format_hpo(t),
                 }),
                 frequency: Some(spanned(Frequency::Number(p))),
@@ -830,41 +877,32 @@ fn build_rules(
                 remove: false,
             })
             .collect();
-        stats.genes += gene.len();
         let (omim, orphanet) = if d.id.starts_with("ORPHA:") {
             (Vec::new(), vec![d.id.clone()])
         } else {
             (vec![d.id.clone()], Vec::new())
         };
-        files.push(SourceFile {
-            path: path(&d.id),
-            text: String::new(),
-            rules: RuleFile {
-                diagnosis: Some(DiagnosisDef {
-                    id: spanned(db_id(&d.id)),
-                    name: d.name.clone(),
-                    synonyms: Vec::new(),
-                    inheritance,
-                    lookalike: false,
-                    onset: None,
-                    prevalence: spanned(CATALOGUE_PREVALENCE),
-                    prevalence_source: Some(
-                        "uniform: the HPO gives no prevalence; rules: HPO annotations (phenotype.hpoa)".to_owned(),
-                    ),
-                    omim,
-                    orphanet,
-                    subtype: Vec::new(),
-                    gene,
-                    rule,
-                }),
-                ..RuleFile::default()
-            },
-            layer: 0,
-        });
+        RuleFile {
+            diagnosis: Some(DiagnosisDef {
+                id: spanned(db_id(&d.id)),
+                name: d.name.clone(),
+                synonyms: Vec::new(),
+                inheritance,
+                lookalike: false,
+                onset: None,
+                prevalence: spanned(CATALOGUE_PREVALENCE),
+                prevalence_source: Some(
+                    "uniform: the HPO gives no prevalence; rules: HPO annotations (phenotype.hpoa)".to_owned(),
+                ),
+                omim,
+                orphanet,
+                subtype: Vec::new(),
+                gene,
+                rule,
+            }),
+            ..RuleFile::default()
+        }
     }
-    stats.diseases = diseases.len();
-    stats.findings = terms.len();
-    Ok(RuleSet { files })
 }
 
 #[cfg(test)]
