@@ -21,14 +21,6 @@
 //! information gain and in the order of the rules (a question loop that does not get there
 //! counts as `--max-questions`).
 
-#![allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::cast_possible_wrap,
-    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
-)]
-
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 

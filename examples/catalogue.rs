@@ -21,14 +21,6 @@
 //! The first run compiles the files and writes their compiled form; later runs with the same
 //! files (by content), options and build read it back instead (see `osteodx::model_file`).
 
-#![allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::cast_possible_wrap,
-    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
-)]
-
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::Instant;

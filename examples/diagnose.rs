@@ -20,14 +20,6 @@
 //! the fewest findings whose removal or flipping changes the first) and, with `--sensitivity`,
 //! `sensitivity`.
 
-#![allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::cast_possible_wrap,
-    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
-)]
-
 use std::process::ExitCode;
 
 use osteodx::{report, Differential, NextFinding, NextQuery, Patient, Robustness, Sensitivity};

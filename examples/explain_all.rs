@@ -1,12 +1,5 @@
 //! Debug helper: every diagnosis's score (look-alikes included) for one phenopacket.
 
-#![allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::cast_possible_wrap,
-    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
-)]
 use osteodx::phenopacket::Phenopacket;
 use osteodx::{DiagnosisId, KnowledgeBase, Model, ScoringConfig};
 

@@ -12,14 +12,6 @@
 //! constants are fitted on each half and reported on the other, then on all cases. The grid
 //! and the figures are printed; DESIGN.md records the chosen values.
 
-#![allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::cast_possible_wrap,
-    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
-)]
-
 use std::process::ExitCode;
 
 use osteodx::evaluate::{collect_cases, halves, DiseaseMap, Evaluation, LabelledCase, Report};

@@ -18,14 +18,6 @@
 //! size and time to stderr, to find slow ones. The driver prints how many inputs it ran per target and mutation, and on
 //! a failure saves the input, prints its path and exits with status 1.
 
-#![allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::cast_possible_wrap,
-    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
-)]
-
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;

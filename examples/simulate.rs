@@ -11,14 +11,6 @@
 //! `--format text|json`, `--write DIR` (also write each patient as JSON, with its truth).
 //! The noise model is documented in `osteodx::simulate`; a fixed seed reproduces a run.
 
-#![allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::cast_possible_wrap,
-    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
-)]
-
 use std::process::ExitCode;
 
 use osteodx::evaluate::Evaluation;

@@ -53,14 +53,6 @@
 //! The scoring maths (likelihood ratios against a background, the false-positive model, the
 //! hierarchy, priors and "none of these") is in `DESIGN.md` and in [`config`].
 #![deny(missing_docs)]
-#![allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::cast_possible_wrap,
-    reason = "dense ids and counts are u32 by design, bounded by `Limits` (at most 10^7) far below \
-              u32::MAX and 2^52; fixed-point values are clamped to 2^24 before a cast (`tables::fixed`)"
-)]
 #![forbid(unsafe_code)]
 
 pub mod catalogue;

@@ -5,12 +5,8 @@
 //! "none of these".
 
 #![allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::cast_possible_wrap,
     clippy::float_cmp,
-    reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit) and count small sets"
+    reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit)"
 )]
 
 use std::sync::OnceLock;

@@ -5,14 +5,6 @@
     clippy::many_single_char_names,
     reason = "byte positions and lengths of a mutation (a, b, n, i, j)"
 )]
-#![allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::cast_possible_wrap,
-    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
-)]
-
 use osteodx::simulate::SplitMix64;
 
 /// The kinds of mutation, in the order [`mutate`] draws them.

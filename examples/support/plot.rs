@@ -1,13 +1,5 @@
 //! SVG figures for the evaluate example, drawn with plotters (SVG backend, no system fonts).
 
-#![allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::cast_sign_loss,
-    clippy::cast_possible_wrap,
-    reason = "counts, indices and shares of a few thousand cases or pixels, far from any type's limits"
-)]
-
 use std::path::Path;
 
 use osteodx::evaluate::Report;
