@@ -295,13 +295,12 @@ impl KnowledgeBase {
         gene_backgrounds: Vec<(String, f64, Option<String>)>,
     ) -> Result<Self, String> {
         let n = findings.len();
-        let unit = |v: f64| v > 0.0 && v < 1.0;
         let mut by_id = IndexMap::with_capacity(n);
         for f in findings {
             if f.parents.iter().any(|&p| p >= n) {
                 return Err(format!("finding {}: a parent beyond the findings", f.id));
             }
-            if !(unit(f.background) && f.cost.is_finite() && f.cost >= 0.0) {
+            if !(valid::probability(f.background) && valid::cost(f.cost)) {
                 return Err(format!("finding {}: background or cost out of range", f.id));
             }
             if let Some(old) = by_id.insert(f.id.clone(), f) {
@@ -309,17 +308,18 @@ impl KnowledgeBase {
             }
         }
         let findings = by_id;
-        if let Some(cycle) = parent_cycle(&findings) {
-            return Err(format!("findings in a parent cycle, from {cycle}"));
+        if let Some((_, cycle)) = parent_cycles(&findings).first() {
+            return Err(format!("findings in a parent cycle: {}", cycle.join(" -> ")));
         }
         let mut by_id = IndexMap::with_capacity(diagnoses.len());
         for d in diagnoses {
-            let rules_ok = d.rules.iter().all(|r| {
-                r.finding < n && (0.0..=1.0).contains(&r.frequency) && r.lr.is_none_or(|lr| lr > 0.0 && lr.is_finite())
-            });
-            let genes_ok = d.genes.iter().all(|g| g.fraction > 0.0 && g.fraction <= 1.0);
-            let subtypes_ok = d.subtypes.iter().all(|s| (0.0..=1.0).contains(&s.share));
-            if !(rules_ok && genes_ok && subtypes_ok && unit(d.prevalence)) || d.rules.is_empty() {
+            let rules_ok = d
+                .rules
+                .iter()
+                .all(|r| r.finding < n && valid::share(r.frequency) && r.lr.is_none_or(valid::ratio));
+            let genes_ok = d.genes.iter().all(|g| valid::fraction(g.fraction));
+            let subtypes_ok = d.subtypes.iter().all(|s| valid::share(s.share));
+            if !(rules_ok && genes_ok && subtypes_ok && valid::probability(d.prevalence)) || d.rules.is_empty() {
                 return Err(format!(
                     "diagnosis {}: a rule, gene, share or prevalence out of range",
                     d.id
@@ -331,7 +331,7 @@ impl KnowledgeBase {
         }
         let mut genes = IndexMap::with_capacity(gene_backgrounds.len());
         for (symbol, background, source) in gene_backgrounds {
-            if !unit(background) {
+            if !valid::probability(background) {
                 return Err(format!("gene background of {symbol} out of range"));
             }
             genes.insert(symbol, (background, source));
@@ -792,7 +792,7 @@ fn validate_findings(
         let cost = match &def.cost {
             Some(c) => {
                 let v = *c.get_ref();
-                if !(v.is_finite() && v >= 0.0) {
+                if !valid::cost(v) {
                     problems.push(at(file, c.span().start, out_of_range("cost", v, "[0, inf)")));
                 }
                 v
@@ -863,10 +863,39 @@ fn check_counts(rules: &RuleSet, limits: &Limits) -> Result<(), Error> {
     Ok(())
 }
 
+/// The valid range of each kind of weight, shared by validation and
+/// [`KnowledgeBase::from_parts`] (NaN is in none).
+mod valid {
+    /// (0, 1): backgrounds, prevalences, gene backgrounds.
+    pub(super) fn probability(v: f64) -> bool {
+        v > 0.0 && v < 1.0
+    }
+
+    /// [0, 1]: rule frequencies, subtype shares.
+    pub(super) fn share(v: f64) -> bool {
+        (0.0..=1.0).contains(&v)
+    }
+
+    /// (0, 1]: a gene's share of cases.
+    pub(super) fn fraction(v: f64) -> bool {
+        v > 0.0 && v <= 1.0
+    }
+
+    /// (0, ∞): likelihood ratios.
+    pub(super) fn ratio(v: f64) -> bool {
+        v > 0.0 && v.is_finite()
+    }
+
+    /// [0, ∞): examination costs.
+    pub(super) fn cost(v: f64) -> bool {
+        v.is_finite() && v >= 0.0
+    }
+}
+
 /// A value that must lie in (0, 1).
 fn probability(value: &Spanned<f64>, what: &'static str, file: &SourceFile, problems: &mut Vec<Problem>) -> f64 {
     let v = *value.get_ref();
-    if !(v > 0.0 && v < 1.0) {
+    if !valid::probability(v) {
         problems.push(at(file, value.span().start, out_of_range(what, v, "(0, 1)")));
     }
     v
@@ -949,7 +978,7 @@ fn validate_subtypes(id: &str, merged: &MergedDiagnosis<'_>, problems: &mut Vec<
             problems.push(at(file, def.id.span().start, ProblemKind::BadSubtypeId(sid.clone())));
         }
         let share = *def.share.get_ref();
-        if !(0.0..=1.0).contains(&share) {
+        if !valid::share(share) {
             problems.push(at(
                 file,
                 def.share.span().start,
@@ -983,7 +1012,7 @@ fn validate_genes(id: &str, merged: &MergedDiagnosis<'_>, problems: &mut Vec<Pro
     for Located { def: g, file } in &merged.genes {
         check_gene_symbol(&g.symbol, file, problems);
         let fraction = *g.fraction.get_ref();
-        if !(fraction > 0.0 && fraction <= 1.0) {
+        if !valid::fraction(fraction) {
             problems.push(at(
                 file,
                 g.fraction.span().start,
@@ -1032,7 +1061,7 @@ fn validate_rules(
             continue;
         };
         let frequency = match frequency.get_ref().value() {
-            Some(v) if (0.0..=1.0).contains(&v) => v,
+            Some(v) if valid::share(v) => v,
             Some(v) => {
                 problems.push(at(file, frequency.span().start, ProblemKind::FrequencyOutOfRange(v)));
                 continue;
@@ -1048,7 +1077,7 @@ fn validate_rules(
         };
         let lr = r.lr.as_ref().map(|lr| {
             let v = *lr.get_ref();
-            if !(v > 0.0 && v.is_finite()) {
+            if !valid::ratio(v) {
                 problems.push(at(
                     file,
                     lr.span().start,
@@ -1078,38 +1107,26 @@ fn validate_rules(
     checked
 }
 
-/// The id of a finding on a parent cycle, if there is one (Kahn's algorithm).
-fn parent_cycle(findings: &IndexMap<String, Finding>) -> Option<&str> {
-    let n = findings.len();
-    let mut children = vec![0usize; n];
-    for f in findings.values() {
-        for &p in &f.parents {
-            children[p] += 1;
-        }
-    }
-    // Remove leaves (findings nobody names as parent) until none is left.
-    let mut leaves: Vec<usize> = (0..n).filter(|&i| children[i] == 0).collect();
-    let mut removed = 0;
-    while let Some(i) = leaves.pop() {
-        removed += 1;
-        for &p in &findings[i].parents {
-            children[p] -= 1;
-            if children[p] == 0 {
-                leaves.push(p);
-            }
-        }
-    }
-    (removed < n).then(|| {
-        let i = children.iter().position(|&c| c > 0).unwrap_or(0);
-        findings[i].id.as_str()
-    })
-}
-
 fn check_cycles(
     findings: &IndexMap<String, Finding>,
     defs: &IndexMap<String, Located<'_, FindingDef>>,
     problems: &mut Vec<Problem>,
 ) {
+    for (node, cycle) in parent_cycles(findings) {
+        let located = &defs[node];
+        problems.push(at(
+            located.file,
+            located.def.id.span().start,
+            ProblemKind::ParentCycle(cycle),
+        ));
+    }
+}
+
+/// Every parent cycle a depth-first search meets: the finding whose parent link closes it, and
+/// the ids around it (the first repeated at the end). Validation reports each with its place;
+/// [`KnowledgeBase::from_parts`] refuses parts with any.
+fn parent_cycles(findings: &IndexMap<String, Finding>) -> Vec<(usize, Vec<String>)> {
+    let mut cycles = Vec::new();
     // Iterative depth-first search with colours: 0 unseen, 1 on the stack, 2 done.
     let n = findings.len();
     let mut colour = vec![0u8; n];
@@ -1134,12 +1151,7 @@ fn check_cycles(
                         let mut cycle: Vec<String> =
                             stack[from..].iter().map(|&(x, _)| findings[x].id.clone()).collect();
                         cycle.push(findings[p].id.clone());
-                        let located = &defs[node];
-                        problems.push(at(
-                            located.file,
-                            located.def.id.span().start,
-                            ProblemKind::ParentCycle(cycle),
-                        ));
+                        cycles.push((node, cycle));
                     }
                     _ => {}
                 }
@@ -1149,6 +1161,7 @@ fn check_cycles(
             }
         }
     }
+    cycles
 }
 
 fn check_id(id: &Spanned<String>, file: &SourceFile, problems: &mut Vec<Problem>) {
