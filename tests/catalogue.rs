@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 use osteodx::catalogue::{Catalogue, CatalogueOptions, Sources};
 use osteodx::{Error, Model, Patient, RuleSet};
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hpo");
+mod common;
+use common::{fixture_catalogue, FIXTURE};
 
 fn hpoa() -> String {
     std::fs::read_to_string(Path::new(FIXTURE).join("phenotype.hpoa")).unwrap()
@@ -30,16 +31,6 @@ fn catalogue(hpoa: &str, options: &CatalogueOptions) -> Result<Catalogue, Error>
         None,
         options,
     )
-}
-
-fn omim_model() -> &'static Model {
-    static M: OnceLock<Model> = OnceLock::new();
-    M.get_or_init(|| {
-        Catalogue::load(FIXTURE, &CatalogueOptions::default())
-            .unwrap()
-            .into_model()
-            .unwrap()
-    })
 }
 
 /// The log10 LR of diagnosis `id` for a patient.
@@ -108,7 +99,7 @@ fn the_fixture_loads_with_every_source() {
 #[test]
 fn a_patient_made_of_a_disease_s_own_annotations_ranks_it_first() {
     let text = hpoa();
-    let model = omim_model();
+    let model = fixture_catalogue();
     let kb = model.knowledge_base();
     let mut checked = 0;
     for d in kb.diagnoses().values() {
@@ -170,7 +161,7 @@ fn a_not_annotation_lowers_a_disease_when_the_patient_shows_that_term() {
 fn propagated_annotations_match_a_less_specific_patient_term() {
     // Osteopetrosis (HP:0011002) is annotated to the osteopetroses; increased bone mineral
     // density (HP:0011001) is its parent, annotated to melorheostosis only.
-    let model = omim_model();
+    let model = fixture_catalogue();
     let general = Patient::new().present("HP:0011001");
     for d in ["omim_259700", "omim_166600", "omim_611490"] {
         assert!(lr(model, &general, d) > 0.0, "{d} matches the more general term");

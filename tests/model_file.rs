@@ -9,7 +9,8 @@ use osteodx::model_file::CompiledFileError;
 use osteodx::{Error, Limits, Model, Patient};
 use proptest::prelude::*;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hpo");
+mod common;
+use common::{fixture_catalogue, FIXTURE};
 
 /// A fresh directory of this test process.
 fn scratch(name: &str) -> PathBuf {
@@ -34,16 +35,6 @@ fn fixture_copy(name: &str) -> PathBuf {
 fn builtin() -> &'static Model {
     static M: OnceLock<Model> = OnceLock::new();
     M.get_or_init(|| Model::builtin().unwrap())
-}
-
-fn catalogue_model() -> &'static Model {
-    static M: OnceLock<Model> = OnceLock::new();
-    M.get_or_init(|| {
-        Catalogue::load(FIXTURE, &CatalogueOptions::default())
-            .unwrap()
-            .into_model()
-            .unwrap()
-    })
 }
 
 fn bytes(model: &Model, key: &str) -> Vec<u8> {
@@ -73,7 +64,7 @@ fn same_scores(a: &Model, b: &Model, patient: &Patient) {
 
 /// The HPO terms of the fixture's catalogue, to make patients of.
 fn catalogue_terms() -> Vec<String> {
-    catalogue_model()
+    fixture_catalogue()
         .knowledge_base()
         .findings()
         .values()
@@ -83,7 +74,7 @@ fn catalogue_terms() -> Vec<String> {
 
 /// A term of the fixture's ontology that is not a finding of its catalogue.
 fn outside_term() -> String {
-    let model = catalogue_model();
+    let model = fixture_catalogue();
     let ontology = model.ontology().unwrap();
     ontology
         .terms()
@@ -122,7 +113,7 @@ proptest! {
         absent in proptest::sample::subsequence(catalogue_terms(), 0..3),
     ) {
         static AGAIN: OnceLock<Model> = OnceLock::new();
-        let again = AGAIN.get_or_init(|| read(&bytes(catalogue_model(), "k"), None).unwrap());
+        let again = AGAIN.get_or_init(|| read(&bytes(fixture_catalogue(), "k"), None).unwrap());
         let mut p = Patient::new();
         for t in &present {
             p = p.present(t.clone());
@@ -132,7 +123,7 @@ proptest! {
         }
         // A term outside the vocabulary, placed through the ontology.
         p = p.present(outside_term());
-        same_scores(catalogue_model(), again, &p);
+        same_scores(fixture_catalogue(), again, &p);
     }
 
     /// A compiled file cut short, or with any byte changed, is refused with a typed error and
@@ -227,7 +218,7 @@ fn the_catalogue_is_compiled_once_then_read_and_recompiled_when_a_file_changes()
     assert_eq!(stats, stats2);
     let p = Patient::new().present("HP:0000256").present("HP:0001263");
     same_scores(&first, &second, &p);
-    same_scores(catalogue_model(), &second, &p);
+    same_scores(fixture_catalogue(), &second, &p);
 
     // Another constant: another file, and the first one untouched.
     let mut other = config;
@@ -276,7 +267,7 @@ fn a_compiled_file_that_cannot_be_written_leaves_a_whole_model() {
     let options = CatalogueOptions::default();
     let (model, _, how) = Catalogue::compiled(FIXTURE, &options, Catalogue::scoring_config(), &cache).unwrap();
     assert!(matches!(how, Cached::NotWritten { .. }), "{how:?}");
-    same_scores(catalogue_model(), &model, &Patient::new().present("HP:0000256"));
+    same_scores(fixture_catalogue(), &model, &Patient::new().present("HP:0000256"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
