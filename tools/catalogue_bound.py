@@ -14,34 +14,18 @@ usage: tools/catalogue_bound.py HPO_DIR CASES.jsonl [CATALOGUE_OUTPUT.jsonl]
 """
 import collections
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hpo as H  # noqa: E402  (the repository's reader of the HPO files)
 
 
 def main():
     hpo, cases_path = sys.argv[1], sys.argv[2]
     ranks_path = sys.argv[3] if len(sys.argv) > 3 else None
-    sys.setrecursionlimit(10000)
-    parents, alt, cur = collections.defaultdict(list), {}, None
-    for line in open(f"{hpo}/hp.obo"):
-        line = line.rstrip("\n")
-        if line == "[Term]":
-            cur = None
-        elif line.startswith("id: HP:"):
-            cur = line[4:]
-        elif line.startswith("is_a: ") and cur:
-            parents[cur].append(line[6:16])
-        elif line.startswith("alt_id: ") and cur:
-            alt[line[8:]] = cur
-    memo = {}
-
-    def ancestors(t):
-        if t not in memo:
-            s = set()
-            for p in parents.get(t, []):
-                s.add(p)
-                s |= ancestors(p)
-            memo[t] = s
-        return memo[t]
+    onto = H.Ontology(f"{hpo}/hp.obo")
+    ancestors, alt = onto.ancestors, onto.alt
 
     annotations = collections.defaultdict(set)
     for line in open(f"{hpo}/phenotype.hpoa"):
