@@ -22,6 +22,7 @@
 //! files (by content), options and build read it back instead (see `osteodx::model_file`).
 
 use std::io::BufRead;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -72,17 +73,8 @@ struct Options {
     threads: usize,
     top: usize,
     config: osteodx::ScoringConfig,
-    cache: Cache,
-}
-
-/// Where the compiled catalogue is kept.
-enum Cache {
-    /// `DIR/osteodx-compiled/catalogue-<hash>.bin`.
-    Default,
-    /// `--cache FILE`.
-    File(String),
-    /// `--no-cache`: compile the files every time.
-    Off,
+    /// Where the compiled catalogue is kept; `None` (`--no-cache`): compile every time.
+    cache: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -94,7 +86,7 @@ fn parse_args() -> Result<Options, String> {
     let mut threads = std::thread::available_parallelism().map_or(1, usize::from);
     let mut top = 10;
     let mut config = Catalogue::scoring_config();
-    let mut cache = Cache::Default;
+    let (mut cache_file, mut no_cache) = (None, false);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
@@ -122,14 +114,16 @@ fn parse_args() -> Result<Options, String> {
             }
             "--top" => top = value()?.parse().map_err(|_| format!("--top takes a number\n{USAGE}"))?,
             "--set" => config.set(&value()?)?,
-            "--cache" => cache = Cache::File(value()?),
-            "--no-cache" => cache = Cache::Off,
+            "--cache" => cache_file = Some(PathBuf::from(value()?)),
+            "--no-cache" => no_cache = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
+    let hpo: String = hpo.ok_or_else(|| format!("--hpo DIR is needed\n{USAGE}"))?;
+    let cache = (!no_cache).then(|| cache_file.unwrap_or_else(|| Catalogue::compiled_path(&hpo, &catalogue, config)));
     Ok(Options {
-        hpo: hpo.ok_or_else(|| format!("--hpo DIR is needed\n{USAGE}"))?,
+        hpo,
         patients: patients.ok_or_else(|| format!("--patients FILE is needed\n{USAGE}"))?,
         catalogue,
         excluded,
@@ -240,18 +234,14 @@ fn run() -> Result<(), String> {
     let o = parse_args()?;
     let start = Instant::now();
     let (model, stats) = match &o.cache {
-        Cache::Off => {
+        None => {
             let catalogue = Catalogue::load(&o.hpo, &o.catalogue).map_err(|e| e.to_string())?;
             let stats = catalogue.stats.clone();
             (catalogue.into_model_with(o.config).map_err(|e| e.to_string())?, stats)
         }
-        choice @ (Cache::Default | Cache::File(_)) => {
-            let path = match choice {
-                Cache::File(f) => std::path::PathBuf::from(f),
-                _ => Catalogue::compiled_path(&o.hpo, &o.catalogue, o.config),
-            };
+        Some(path) => {
             let (model, stats, how) =
-                Catalogue::compiled(&o.hpo, &o.catalogue, o.config, &path).map_err(|e| e.to_string())?;
+                Catalogue::compiled(&o.hpo, &o.catalogue, o.config, path).map_err(|e| e.to_string())?;
             match how {
                 Cached::Read => eprintln!("read the compiled catalogue {}", path.display()),
                 Cached::Written { why } => eprintln!("compiled the files ({why}); wrote {}", path.display()),
