@@ -193,6 +193,13 @@ struct Hashed<R> {
 
 impl<R: Read> Hashed<R> {
     fn take(&mut self, buf: &mut [u8]) -> Result<(), CompiledFileError> {
+        self.read_unhashed(buf)?;
+        self.hash.update(buf);
+        Ok(())
+    }
+
+    /// Fill `buf` within the limit, without hashing it (the checksum itself).
+    fn read_unhashed(&mut self, buf: &mut [u8]) -> Result<(), CompiledFileError> {
         let n = buf.len() as u64;
         if n > self.left {
             return Err(CompiledFileError::TooLarge {
@@ -205,9 +212,7 @@ impl<R: Read> Hashed<R> {
         self.inner.read_exact(buf).map_err(|e| match e.kind() {
             io::ErrorKind::UnexpectedEof => CompiledFileError::damaged("cut short"),
             _ => CompiledFileError::Io(e),
-        })?;
-        self.hash.update(buf);
-        Ok(())
+        })
     }
 
     fn value<T: Raw>(&mut self) -> Result<T, CompiledFileError> {
@@ -356,16 +361,7 @@ impl Model {
         let dense = r.array()?;
         let expected = r.hash.digest();
         let mut sum = [0u8; 8];
-        if r.left < 8 {
-            return Err(CompiledFileError::TooLarge {
-                what: "compiled file bytes",
-                size: r.limit - r.left + 8,
-                limit: r.limit,
-            });
-        }
-        r.inner
-            .read_exact(&mut sum)
-            .map_err(|_| CompiledFileError::damaged("cut short"))?;
+        r.read_unhashed(&mut sum)?;
         if u64::from_le_bytes(sum) != expected {
             return Err(CompiledFileError::damaged("checksum does not match"));
         }
