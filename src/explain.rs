@@ -486,7 +486,7 @@ impl Coverage {
     /// The share explained (1 when there is nothing to explain).
     ///
     /// ```
-    /// let c = osteodx::explain::Coverage { findings: 4, explained: 3 };
+    /// let c = osteodx::Coverage { findings: 4, explained: 3 };
     /// assert_eq!(c.share(), 0.75);
     /// ```
     #[must_use]

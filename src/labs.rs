@@ -28,7 +28,7 @@ pub struct LabFinding {
 
 /// Names of the finding each analyte speaks to.
 #[must_use]
-pub fn finding_names(analyte: Analyte) -> &'static [&'static str] {
+pub(crate) fn finding_names(analyte: Analyte) -> &'static [&'static str] {
     match analyte {
         Analyte::Hemoglobin => &["HP:0001903", "anemia"],
         Analyte::Platelets => &["HP:0001873", "thrombocytopenia"],
@@ -48,7 +48,7 @@ pub fn finding_names(analyte: Analyte) -> &'static [&'static str] {
 }
 
 /// Pancytopenia's names.
-pub const PANCYTOPENIA: &[&str] = &["HP:0001876", "pancytopenia"];
+pub(crate) const PANCYTOPENIA: &[&str] = &["HP:0001876", "pancytopenia"];
 
 fn per_litre_e9(value: f64, unit: &str) -> Option<f64> {
     let u = unit
@@ -64,19 +64,29 @@ fn per_litre_e9(value: f64, unit: &str) -> Option<f64> {
     }
 }
 
-/// Interpret one lab value.
-///
-/// # Errors
-/// [`PatientError::BadValue`] for a value that is not finite or negative;
-/// [`PatientError::UnknownUnit`] for a unit the engine does not know.
-///
-/// ```
-/// use osteodx::{labs::interpret, Analyte, LabValue};
-/// let hb = LabValue { analyte: Analyte::Hemoglobin, value: 72.0, unit: "g/L".into() };
-/// assert!(interpret(&hb, Some(0.5), None)?.present);
-/// # Ok::<(), osteodx::PatientError>(())
-/// ```
-pub fn interpret(lab: &LabValue, age_years: Option<f64>, sex: Option<Sex>) -> Result<LabFinding, PatientError> {
+impl LabValue {
+    /// Interpret this value for a patient of this age and sex: the finding it stands for and
+    /// whether it is present (against age- and sex-specific limits).
+    ///
+    /// # Errors
+    /// [`PatientError::BadValue`] for a value that is not finite or negative;
+    /// [`PatientError::UnknownUnit`] for a unit the engine does not know.
+    ///
+    /// ```
+    /// use osteodx::{Analyte, LabValue};
+    /// let hb = LabValue { analyte: Analyte::Hemoglobin, value: 72.0, unit: "g/L".into() };
+    /// assert!(hb.interpret(Some(0.5), None)?.present);
+    /// let hb = LabValue { analyte: Analyte::Hemoglobin, value: 12.5, unit: "g/dL".into() };
+    /// assert!(!hb.interpret(Some(30.0), None)?.present);
+    /// # Ok::<(), osteodx::PatientError>(())
+    /// ```
+    pub fn interpret(&self, age_years: Option<f64>, sex: Option<Sex>) -> Result<LabFinding, PatientError> {
+        interpret(self, age_years, sex)
+    }
+}
+
+/// Interpret one lab value (see [`LabValue::interpret`]).
+pub(crate) fn interpret(lab: &LabValue, age_years: Option<f64>, sex: Option<Sex>) -> Result<LabFinding, PatientError> {
     let v = lab.value;
     let name = lab.analyte.as_str().to_owned();
     if !v.is_finite() || v < 0.0 {

@@ -33,73 +33,83 @@
 //!
 //! # Map of the modules
 //!
-//! | stage | module | main types |
+//! The types are used flat (`osteodx::Model`); the modules that hold them are private, one file
+//! a stage, named for what it holds. Public modules group what is used by namespace: the rule
+//! file format, the HPO catalogue, phenopackets, reports, and the research helpers.
+//!
+//! | stage | file in `src/` | main types |
 //! | --- | --- | --- |
-//! | file format | [`rule_file`] | [`RuleFile`](rule_file::RuleFile) |
-//! | loading | [`load`] | [`RuleSet`] |
-//! | validation | [`knowledge`] | [`KnowledgeBase`] |
-//! | compilation | `compile`, `tables` (private), [`model`], [`config`] | [`Model`], [`ScoringConfig`] |
-//! | the compiled model as a file | [`model_file`] | [`model_file::CompiledFileError`] |
-//! | patients | [`patient`], [`labs`], [`resolve`] | [`Patient`], [`ResolvedPatient`] |
-//! | scoring | [`score`] | [`Ranking`], [`BatchRanking`] |
-//! | explanation | [`explain`] | [`Differential`] |
-//! | reports as text | [`report`] | [`report::differential_table`] |
-//! | what to examine next, how solid the answer is | [`next_findings`], [`robustness`] | [`NextFinding`], [`Robustness`], [`Sensitivity`] |
-//! | HPO graph | [`ontology`] | [`Ontology`] |
-//! | the HPO catalogue as a rule source (compiled once) | [`catalogue`] | [`catalogue::Catalogue`] |
-//! | phenopackets | [`phenopacket`] | [`phenopacket::Phenopacket`] |
-//! | evaluation | [`evaluate`], [`simulate`], [`reference`](mod@reference) | [`evaluate::Evaluation`] |
+//! | file format | [`rule_file`] (public) | [`RuleFile`](rule_file::RuleFile) |
+//! | loading | `load.rs` | [`RuleSet`], [`SourceFile`] |
+//! | validation | `knowledge.rs` | [`KnowledgeBase`], [`Finding`], [`Diagnosis`], [`Rule`] |
+//! | compilation | `compile.rs`, `tables.rs`, `model.rs`, `config.rs` | [`Model`], [`ScoringConfig`], [`MatchKind`] |
+//! | the compiled model as a file | `model_file.rs` | [`CompiledFileError`] |
+//! | patients | `patient.rs`, `labs.rs`, `resolve.rs` | [`Patient`], [`LabValue`], [`ResolvedPatient`] |
+//! | scoring | `score.rs` | [`Ranking`], [`BatchRanking`] |
+//! | explanation | `explain.rs` | [`Differential`], [`Explanation`] |
+//! | reports as text | [`report`] (public) | [`report::differential_table`] |
+//! | what to examine next, how solid the answer is | `next_findings.rs`, `robustness.rs` | [`NextFinding`], [`Robustness`], [`Sensitivity`] |
+//! | HPO graph | `ontology.rs` | [`Ontology`] |
+//! | the HPO catalogue as a rule source (compiled once) | [`catalogue`] (public) | [`catalogue::Catalogue`] |
+//! | phenopackets | [`phenopacket`] (public) | [`phenopacket::Phenopacket`] |
+//! | evaluation (research helpers) | [`evaluate`], [`simulate`], [`reference`](mod@reference) (public) | [`evaluate::Evaluation`] |
+//! | errors | `error.rs` | [`Error`], [`RuleErrors`], [`PatientError`] |
 //!
 //! The scoring maths (likelihood ratios against a background, the false-positive model, the
-//! hierarchy, priors and "none of these") is in `DESIGN.md` and in [`config`].
+//! hierarchy, priors and "none of these") is in `DESIGN.md` and in [`ScoringConfig`].
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod catalogue;
 mod compile;
-pub mod config;
-pub mod error;
+mod config;
+mod error;
 pub mod evaluate;
-pub mod explain;
-pub mod id;
+mod explain;
+mod id;
 mod json_input;
-pub mod knowledge;
-pub mod labs;
-pub mod limits;
-pub mod load;
-pub mod model;
-pub mod model_file;
-pub mod names;
-pub mod next_findings;
-pub mod ontology;
-pub mod patient;
+mod knowledge;
+mod labs;
+mod limits;
+mod load;
+mod model;
+mod model_file;
+mod names;
+mod next_findings;
+mod ontology;
+mod patient;
 pub mod phenopacket;
 pub mod reference;
 pub mod report;
-pub mod resolve;
-pub mod robustness;
+mod resolve;
+mod robustness;
 pub mod rule_file;
-pub mod score;
+mod score;
 pub mod simulate;
 mod tables;
-
-pub use config::ScoringConfig;
-pub use tables::MatchKind;
 
 /// The README's examples, compiled and run as doc tests.
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
-pub use error::{Error, PatientError, Problem, ProblemKind, RuleErrors};
-pub use explain::{Contribution, DiagnosisResult, Differential, Explanation};
+
+// The stages' public types, flat: `osteodx::Model`, not `osteodx::model::Model`.
+pub use config::ScoringConfig;
+pub use error::{Error, Location, PatientError, Problem, ProblemKind, RuleErrors};
+pub use explain::{
+    Contribution, Coverage, DiagnosisResult, Differential, Expected, Explanation, NoneComponent, MAX_NOT_EXAMINED,
+};
 pub use id::{DiagnosisId, EvidenceId, FindingId};
-pub use knowledge::KnowledgeBase;
+pub use knowledge::{Diagnosis, Finding, Gene, KnowledgeBase, Rule, Subtype, DEFAULT_BACKGROUND};
+pub use labs::LabFinding;
 pub use limits::Limits;
-pub use load::RuleSet;
+pub use load::{RuleSet, SourceFile};
 pub use model::Model;
-pub use next_findings::{NextFinding, NextQuery};
-pub use ontology::Ontology;
+pub use model_file::{CompiledFileError, FORMAT as COMPILED_FORMAT};
+pub use next_findings::{NextFinding, NextQuery, Separation};
+pub use ontology::{format_hpo, Ontology};
 pub use patient::{Analyte, FamilyHistory, GeneticResult, LabValue, Patient, Sex, Zygosity};
-pub use resolve::ResolvedPatient;
-pub use robustness::{Robustness, Sensitivity};
+pub use resolve::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName};
+pub use robustness::{Decisive, Robustness, Sensitivity, MAX_DECISIVE, UNCERTAIN_MARGIN_LOG10};
 pub use score::{BatchRanking, RankEntry, Ranking};
+pub use tables::MatchKind;

@@ -1,47 +1,5 @@
 //! The compiled model as a file: written once, read back (and checked) instead of compiling
 //! again.
-//!
-//! Compiling the whole HPO catalogue (parse `hp.obo` and `phenotype.hpoa`, validate 150,000
-//! rules, propagate them up the ontology) takes about a second; reading its compiled form
-//! takes a fraction of that, and never holds the source texts or the rule definitions in
-//! memory. [`Catalogue::compiled`](crate::catalogue::Catalogue::compiled) uses it as a cache.
-//!
-//! A compiled file holds a **key** (a text naming what it was compiled from, chosen by the
-//! writer: [`Catalogue`](crate::catalogue::Catalogue) puts the hashes of the source files and
-//! every option and constant there) and a **note** (any text the writer wants back, such as
-//! counts). Reading with an expected key gives [`CompiledFileError::Stale`] when the keys
-//! differ, before the rest is read.
-//!
-//! # Layout (format 1)
-//!
-//! ```text
-//! "OSTEODXM"  u32 format  u32 len, key  u32 len, note        (little-endian throughout)
-//! u64 len, postcard body: constants, findings, diagnoses, gene backgrounds, gene symbols,
-//!          ontology (or none), table shape
-//! 10 arrays of the tables, each u64 count then the raw values
-//! u64 xxh3 of every byte before it
-//! ```
-//!
-//! Reading checks the magic, the format, the key, the checksum, and then everything a damaged
-//! file could break: the knowledge base's ids, indices, cycles and weights
-//! ([`KnowledgeBase`]) and the tables' shape, indices and values, so that scoring a model read
-//! back can never go out of bounds. Lengths in the file never decide an allocation ahead of
-//! the data: a false length ends in an error, not in a large allocation.
-//!
-//! ```
-//! use osteodx::{Model, Patient};
-//! let model = Model::builtin()?;
-//! let mut bytes = Vec::new();
-//! model.write_compiled(&mut bytes, "builtin", "a note")?;
-//! let (again, note) = Model::read_compiled(&bytes[..], Some("builtin"), &Default::default())?;
-//! assert_eq!(note, "a note");
-//! let patient = Patient::new().present("macrocephaly").present("pancytopenia");
-//! let (a, b) = (model.resolve(&patient)?, again.resolve(&patient)?);
-//! assert_eq!(model.diagnose(&a).diagnoses, again.diagnose(&b).diagnoses);
-//! // Another key: stale.
-//! assert!(Model::read_compiled(&bytes[..], Some("other"), &Default::default()).is_err());
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
 
 use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
@@ -263,7 +221,49 @@ impl<R: Read> Hashed<R> {
 
 impl Model {
     /// Write the compiled model: its knowledge base, constants, tables and ontology, under
-    /// `key` (what it was compiled from) with a `note` to read back. See [`model_file`](crate::model_file).
+    /// `key` (what it was compiled from) with a `note` to read back. The format and its checks:
+    ///
+    /// Compiling the whole HPO catalogue (parse `hp.obo` and `phenotype.hpoa`, validate 150,000
+    /// rules, propagate them up the ontology) takes about a second; reading its compiled form
+    /// takes a fraction of that, and never holds the source texts or the rule definitions in
+    /// memory. [`Catalogue::compiled`](crate::catalogue::Catalogue::compiled) uses it as a cache.
+    ///
+    /// A compiled file holds a **key** (a text naming what it was compiled from, chosen by the
+    /// writer: [`Catalogue`](crate::catalogue::Catalogue) puts the hashes of the source files and
+    /// every option and constant there) and a **note** (any text the writer wants back, such as
+    /// counts). Reading with an expected key gives [`CompiledFileError::Stale`] when the keys
+    /// differ, before the rest is read.
+    ///
+    /// # Layout (format 1)
+    ///
+    /// ```text
+    /// "OSTEODXM"  u32 format  u32 len, key  u32 len, note        (little-endian throughout)
+    /// u64 len, postcard body: constants, findings, diagnoses, gene backgrounds, gene symbols,
+    ///          ontology (or none), table shape
+    /// 10 arrays of the tables, each u64 count then the raw values
+    /// u64 xxh3 of every byte before it
+    /// ```
+    ///
+    /// Reading checks the magic, the format, the key, the checksum, and then everything a damaged
+    /// file could break: the knowledge base's ids, indices, cycles and weights
+    /// ([`KnowledgeBase`]) and the tables' shape, indices and values, so that scoring a model read
+    /// back can never go out of bounds. Lengths in the file never decide an allocation ahead of
+    /// the data: a false length ends in an error, not in a large allocation.
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// let model = Model::builtin()?;
+    /// let mut bytes = Vec::new();
+    /// model.write_compiled(&mut bytes, "builtin", "a note")?;
+    /// let (again, note) = Model::read_compiled(&bytes[..], Some("builtin"), &Default::default())?;
+    /// assert_eq!(note, "a note");
+    /// let patient = Patient::new().present("macrocephaly").present("pancytopenia");
+    /// let (a, b) = (model.resolve(&patient)?, again.resolve(&patient)?);
+    /// assert_eq!(model.diagnose(&a).diagnoses, again.diagnose(&b).diagnoses);
+    /// // Another key: stale.
+    /// assert!(Model::read_compiled(&bytes[..], Some("other"), &Default::default()).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// An I/O error of the writer.
@@ -316,7 +316,7 @@ impl Model {
     ///
     /// # Errors
     /// [`CompiledFileError`]: not a compiled model, another format, stale, damaged (checked as
-    /// the [module](crate::model_file) says), too large, or an I/O error.
+    /// [`Model::write_compiled`] says), too large, or an I/O error.
     pub fn read_compiled(
         reader: impl Read,
         key: Option<&str>,

@@ -2,13 +2,8 @@
 
 /// Normalise a name for lookup: lowercase, `_`, `-` and runs of white space folded to one space,
 /// British/American spellings of common words folded (anaemia/anemia, oedema/edema).
-///
-/// ```
-/// assert_eq!(osteodx::names::normalize("  Blue_Sclerae "), "blue sclerae");
-/// assert_eq!(osteodx::names::normalize("Anaemia"), "anemia");
-/// ```
 #[must_use]
-pub fn normalize(name: &str) -> String {
+pub(crate) fn normalize(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for word in name
         .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
@@ -35,7 +30,7 @@ pub fn normalize(name: &str) -> String {
 
 /// Levenshtein distance between two strings, in characters.
 #[must_use]
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -52,19 +47,14 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The up to three candidates nearest to `name`: close by edit distance, or containing it.
 /// Ties are broken by the candidates' order.
-///
-/// ```
-/// let known = ["macrocephaly", "microcephaly", "hydrocephalus"];
-/// assert_eq!(osteodx::names::nearest("macrocefaly", known.iter().copied()), vec!["macrocephaly", "microcephaly"]);
-/// ```
-pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+pub(crate) fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
     let normalized: Vec<(String, &str)> = candidates.map(|c| (normalize(c), c)).collect();
     nearest_normalized(name, normalized.iter().map(|(n, c)| (n.as_str(), *c)))
 }
 
 /// As [`nearest`], over candidates given as (normalised form, original) pairs, so that a caller
 /// who asks often can normalise its candidates once.
-pub fn nearest_normalized<'a>(name: &str, candidates: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+pub(crate) fn nearest_normalized<'a>(name: &str, candidates: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<String> {
     let query = normalize(name);
     let query_len = query.chars().count();
     let limit = (query_len / 3).max(2);
@@ -93,4 +83,27 @@ pub fn nearest_normalized<'a>(name: &str, candidates: impl Iterator<Item = (&'a 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{edit_distance, nearest, normalize};
+
+    #[test]
+    fn names_are_folded_for_lookup() {
+        assert_eq!(normalize("  Blue_Sclerae "), "blue sclerae");
+        assert_eq!(normalize("Anaemia"), "anemia");
+        assert_eq!(normalize("Oedema-of  the_legs"), "edema of the legs");
+    }
+
+    #[test]
+    fn nearest_names_by_edit_distance_then_order() {
+        let known = ["macrocephaly", "microcephaly", "hydrocephalus"];
+        assert_eq!(
+            nearest("macrocefaly", known.iter().copied()),
+            vec!["macrocephaly", "microcephaly"]
+        );
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert!(nearest("zzzz", known.iter().copied()).is_empty());
+    }
 }

@@ -1,38 +1,5 @@
 //! What to examine next: the findings not yet examined whose answer would most reduce the
 //! uncertainty of the differential, and what each answer would do to it.
-//!
-//! **The differential** is the distribution over the diagnoses of the ranking plus "none of
-//! these" (the look-alikes and the background summed), the groups a user reads. Its entropy is
-//! the uncertainty a question can reduce.
-//!
-//! **The gain** of asking for finding `f` is the expected reduction of that entropy, the mutual
-//! information between the answer (present or absent) and the differential, computed exactly over
-//! both answers:
-//!
-//! ```text
-//! P(h)        current posterior of each hypothesis h (every diagnosis, look-alikes included,
-//!             and the background)
-//! q_h         P(f present | h), the frequency the compiled rules imply for h: from the values of
-//!             the present and absent rows, q = b·LR+ / (b·LR+ + (1 − b)·LR−) with b the
-//!             finding's background (a rule's own frequency when it is the rule's finding; the
-//!             false-positive rate b·fp when no rule of h matches; b for the background)
-//! P(g, +)     Σ_{h in group g} P(h) q_h,  P(+) = Σ_g P(g, +)
-//! gain        H(answer) − Σ_g P(g) H(answer | g) = h(P(+)) − Σ_g P(g) h(P(g, +) / P(g))
-//! ```
-//!
-//! with h the binary entropy in bits. It is never negative (h is concave). Each diagnosis of the
-//! ranking is a group of its own, so its conditional entropy is `h(q_d)`, made once per model;
-//! only "none of these" and P(+) take logarithms per candidate, and a chi-square bound on the
-//! gain (no logarithms) discards most candidates once `k` good ones are known. The gain weighs the answer
-//! by Bayes' rule at face value; the posteriors shown after each answer are the engine's own (the
-//! patient re-ranked with the answer added), which also damp it as one more correlated finding
-//! (the design effect of [`ScoringConfig::dependence`](crate::ScoringConfig)).
-//!
-//! **Candidates** are the findings some rule of some diagnosis is about, except sex and age at
-//! examination (known at the visit), onset classes when the patient has an onset, and findings
-//! already known: those observed, the ancestors of findings present (and of the placements of
-//! terms outside the vocabulary) and the descendants of findings absent. A candidate with no gain
-//! (below 1e-9 bits) is never suggested. Ties are broken by finding index (file order).
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -50,7 +17,7 @@ const NO_GAIN: f64 = 1e-9;
 /// What to ask for: how many suggestions, at what cost, by which examinations.
 ///
 /// ```
-/// use osteodx::next_findings::NextQuery;
+/// use osteodx::NextQuery;
 /// use osteodx::rule_file::Examination;
 /// let query = NextQuery::top(3).max_cost(3.0).only(&[Examination::Bedside, Examination::Laboratory]);
 /// assert_eq!(query.k, 3);
@@ -112,6 +79,39 @@ impl NextQuery {
 }
 
 /// One suggested finding, with what each answer would do.
+///
+/// **The differential** is the distribution over the diagnoses of the ranking plus "none of
+/// these" (the look-alikes and the background summed), the groups a user reads. Its entropy is
+/// the uncertainty a question can reduce.
+///
+/// **The gain** of asking for finding `f` is the expected reduction of that entropy, the mutual
+/// information between the answer (present or absent) and the differential, computed exactly over
+/// both answers:
+///
+/// ```text
+/// P(h)        current posterior of each hypothesis h (every diagnosis, look-alikes included,
+///             and the background)
+/// q_h         P(f present | h), the frequency the compiled rules imply for h: from the values of
+///             the present and absent rows, q = b·LR+ / (b·LR+ + (1 − b)·LR−) with b the
+///             finding's background (a rule's own frequency when it is the rule's finding; the
+///             false-positive rate b·fp when no rule of h matches; b for the background)
+/// P(g, +)     Σ_{h in group g} P(h) q_h,  P(+) = Σ_g P(g, +)
+/// gain        H(answer) − Σ_g P(g) H(answer | g) = h(P(+)) − Σ_g P(g) h(P(g, +) / P(g))
+/// ```
+///
+/// with h the binary entropy in bits. It is never negative (h is concave). Each diagnosis of the
+/// ranking is a group of its own, so its conditional entropy is `h(q_d)`, made once per model;
+/// only "none of these" and P(+) take logarithms per candidate, and a chi-square bound on the
+/// gain (no logarithms) discards most candidates once `k` good ones are known. The gain weighs the answer
+/// by Bayes' rule at face value; the posteriors shown after each answer are the engine's own (the
+/// patient re-ranked with the answer added), which also damp it as one more correlated finding
+/// (the design effect of [`ScoringConfig::dependence`](crate::ScoringConfig)).
+///
+/// **Candidates** are the findings some rule of some diagnosis is about, except sex and age at
+/// examination (known at the visit), onset classes when the patient has an onset, and findings
+/// already known: those observed, the ancestors of findings present (and of the placements of
+/// terms outside the vocabulary) and the descendants of findings absent. A candidate with no gain
+/// (below 1e-9 bits) is never suggested. Ties are broken by finding index (file order).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NextFinding<'m> {
     /// The finding.
@@ -361,12 +361,12 @@ impl Model {
     }
 
     /// The `query.k` findings not yet examined whose answer would most reduce the uncertainty of
-    /// the differential (see the [module documentation](crate::next_findings)), best first, each
+    /// the differential (see [`NextFinding`]), best first, each
     /// with the posterior after either answer and the groups it separates.
     ///
     /// ```
     /// use osteodx::{Model, Patient};
-    /// use osteodx::next_findings::NextQuery;
+    /// use osteodx::NextQuery;
     /// let model = Model::builtin()?;
     /// let patient = model.resolve(&Patient::new().present("generalized osteosclerosis").onset_years(4.0))?;
     /// let next = model.next_findings(&patient, &NextQuery::top(3));

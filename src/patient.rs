@@ -87,7 +87,7 @@ impl FamilyHistory {
     }
 }
 
-/// Laboratory analytes the engine can turn into findings (see [`labs`](crate::labs)).
+/// Laboratory analytes the engine can turn into findings (see [`LabValue::interpret`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Analyte {

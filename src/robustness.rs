@@ -1,18 +1,5 @@
 //! How solid the answer is: the margin of the first of the differential, the fewest findings
 //! that would change it, and the range of its posterior when the rules' weights move.
-//!
-//! - **Margin**: log10 of the posterior odds of the first of the differential (a diagnosis or
-//!   "none of these") against the second. Below [`UNCERTAIN_MARGIN_LOG10`] (the first less than
-//!   three times as likely as the second) the result is flagged uncertain.
-//! - **Decisive findings**: the smallest set of the patient's observations whose removal
-//!   changes the first, and the smallest set of present or absent findings whose flipping (present
-//!   to absent, absent to present) does; sets of up to [`MAX_DECISIVE`] are searched exhaustively,
-//!   smallest first, then in observation order.
-//! - **Sensitivity to the rules**: the differential recomputed under `samples` perturbations of
-//!   every rule: its frequency's odds, or its explicit likelihood ratio, multiplied by 2^u with u
-//!   uniform in [−1, 1], independently per rule (a factor of up to two either way, the spread of
-//!   the estimates and small-cohort figures the rules hold). Reported: the range of the posterior
-//!   of today's first and the share of samples in which it stays first.
 
 use serde::Serialize;
 
@@ -29,6 +16,19 @@ pub const UNCERTAIN_MARGIN_LOG10: f64 = 0.477_121_254_719_662_4;
 pub const MAX_DECISIVE: usize = 3;
 
 /// The margin of the first of the differential and the findings it rests on.
+///
+/// - **Margin**: log10 of the posterior odds of the first of the differential (a diagnosis or
+///   "none of these") against the second. Below [`UNCERTAIN_MARGIN_LOG10`] (the first less than
+///   three times as likely as the second) the result is flagged uncertain.
+/// - **Decisive findings**: the smallest set of the patient's observations whose removal
+///   changes the first, and the smallest set of present or absent findings whose flipping (present
+///   to absent, absent to present) does; sets of up to [`MAX_DECISIVE`] are searched exhaustively,
+///   smallest first, then in observation order.
+/// - **Sensitivity to the rules**: the differential recomputed under `samples` perturbations of
+///   every rule: its frequency's odds, or its explicit likelihood ratio, multiplied by 2^u with u
+///   uniform in [−1, 1], independently per rule (a factor of up to two either way, the spread of
+///   the estimates and small-cohort figures the rules hold). Reported: the range of the posterior
+///   of today's first and the share of samples in which it stays first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Robustness {
     /// The first: a diagnosis id or `none_of_these`.
@@ -98,7 +98,7 @@ impl Model {
     }
 
     /// The margin of the first of the differential and the fewest findings that change it (see
-    /// the [module documentation](crate::robustness)).
+    /// [`Robustness`]).
     ///
     /// ```
     /// use osteodx::{Model, Patient};
@@ -150,7 +150,7 @@ impl Model {
     }
 
     /// The posterior of the first of the differential under `samples` perturbations of every
-    /// rule's weight (see the [module documentation](crate::robustness)); the same seed gives the
+    /// rule's weight (see [`Robustness`]); the same seed gives the
     /// same result.
     ///
     /// ```

@@ -79,7 +79,7 @@ fn mutated_bytes(seed: &[u8], rng_seed: u64, rounds: usize) -> Vec<u8> {
 /// (A mutation that moves the end of the tables still meets a checksum that does not match.)
 #[test]
 fn resealed_compiled_files_reach_the_checks_behind_the_checksum() {
-    use osteodx::model_file::CompiledFileError;
+    use osteodx::CompiledFileError;
     let mut seen = std::collections::BTreeMap::<&str, usize>::new();
     for seed in 0..3000u64 {
         let mut bytes = mutated_bytes(targets::seed_of("compiled"), seed, 1);

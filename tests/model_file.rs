@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use osteodx::catalogue::{Cached, Catalogue, CatalogueOptions};
-use osteodx::model_file::CompiledFileError;
+use osteodx::CompiledFileError;
 use osteodx::{Error, Limits, Model, Patient};
 use proptest::prelude::*;
 
@@ -79,7 +79,7 @@ fn outside_term() -> String {
     ontology
         .terms()
         .into_iter()
-        .map(osteodx::ontology::format_hpo)
+        .map(osteodx::format_hpo)
         .find(|t| model.lookup(t).is_none())
         .unwrap()
 }

@@ -8,8 +8,8 @@
     reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit)"
 )]
 
-use osteodx::next_findings::NextQuery;
 use osteodx::rule_file::{Examination, FindingKind};
+use osteodx::NextQuery;
 use osteodx::{DiagnosisId, FindingId, Model, Patient, ResolvedPatient};
 use proptest::prelude::*;
 

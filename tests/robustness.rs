@@ -5,7 +5,7 @@
     reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit)"
 )]
 
-use osteodx::robustness::UNCERTAIN_MARGIN_LOG10;
+use osteodx::UNCERTAIN_MARGIN_LOG10;
 use osteodx::{Model, Patient};
 
 fn model() -> &'static Model {
