@@ -26,14 +26,14 @@ fn patients(model: &Model, n: usize, count: usize, seed: u64) -> Vec<ResolvedPat
     let kb = model.knowledge_base();
     let clinical: Vec<&str> = kb
         .findings()
-        .values()
+        .iter()
         .filter(|f| !f.kind.is_context())
         .map(|f| f.id.as_str())
         .collect();
     let mut rng = SplitMix64::new(seed);
     (0..count)
         .map(|_| {
-            let (_, d) = kb.diagnoses().get_index(rng.below(kb.diagnoses().len())).unwrap();
+            let d = &kb.diagnoses()[rng.below(kb.diagnoses().len())];
             let mut ids: Vec<&str> = Vec::new();
             let mut tries = 0;
             while ids.len() < n && tries < 10_000 {
@@ -190,7 +190,7 @@ fn catalogue_patients(model: &Model) -> Vec<ResolvedPatient> {
     let kb = model.knowledge_base();
     let own = || {
         kb.diagnoses()
-            .values()
+            .iter()
             .map(|d| {
                 d.rules
                     .iter()

@@ -269,7 +269,7 @@ fn run() -> Result<(), String> {
     let kb = model.knowledge_base();
     let names: Vec<(String, String)> = kb
         .diagnoses()
-        .values()
+        .iter()
         .map(|d| {
             let id = d
                 .omim

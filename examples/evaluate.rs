@@ -219,7 +219,7 @@ fn run() -> Result<(), String> {
         (None, Some(kb)) => {
             let text: String = kb
                 .diagnoses()
-                .values()
+                .iter()
                 .flat_map(|d| {
                     d.omim
                         .iter()

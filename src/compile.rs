@@ -55,7 +55,7 @@ pub(crate) struct Hierarchy {
 
 impl Hierarchy {
     pub(crate) fn new(kb: &KnowledgeBase) -> Self {
-        let parents: Vec<&[usize]> = kb.findings().values().map(|f| f.parents.as_slice()).collect();
+        let parents: Vec<&[usize]> = kb.findings().iter().map(|f| f.parents.as_slice()).collect();
         Self::from_parents(&parents)
     }
 
@@ -151,10 +151,10 @@ impl<'h> Prepared<'h> {
         let eps = cfg.min_probability;
         let bg: Vec<f64> = kb
             .findings()
-            .values()
+            .iter()
             .map(|f| f.background.clamp(cfg.min_background, 1.0 - eps))
             .collect();
-        let context: Vec<bool> = kb.findings().values().map(|f| f.kind.is_context()).collect();
+        let context: Vec<bool> = kb.findings().iter().map(|f| f.kind.is_context()).collect();
         let unrelated = bg
             .iter()
             .zip(&context)
@@ -171,7 +171,7 @@ impl<'h> Prepared<'h> {
                 }
             })
             .collect();
-        let specific: Vec<bool> = kb.findings().values().map(|f| f.specific).collect();
+        let specific: Vec<bool> = kb.findings().iter().map(|f| f.specific).collect();
         let specific_above = (0..bg.len())
             .map(|f| {
                 std::iter::once(f as u32)
@@ -524,7 +524,7 @@ impl GeneSymbols {
     fn new(kb: &KnowledgeBase) -> Self {
         let mut names: Vec<String> = Vec::new();
         let mut index = HashMap::new();
-        for d in kb.diagnoses().values() {
+        for d in kb.diagnoses() {
             for g in &d.genes {
                 if !index.contains_key(&g.symbol) {
                     index.insert(g.symbol.clone(), names.len());
@@ -556,7 +556,7 @@ fn compile_on(kb: &KnowledgeBase, cfg: &ScoringConfig, hier: &Hierarchy, threads
     // Large knowledge bases (the HPO catalogue) compile their diagnoses on several threads, each
     // a contiguous range; the ranges' postings are read in order, so the tables are the same as
     // from one thread.
-    let diagnoses: Vec<&Diagnosis> = kb.diagnoses().values().collect();
+    let diagnoses: Vec<&Diagnosis> = kb.diagnoses().iter().collect();
     let threads = threads.max(1);
     let chunk = diagnoses.len().div_ceil(threads).max(1);
     let n_findings = kb.findings().len();

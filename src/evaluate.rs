@@ -164,7 +164,7 @@ impl Evaluation {
         let labels: Vec<String> = model
             .knowledge_base()
             .diagnoses()
-            .values()
+            .iter()
             .filter(|d| !d.lookalike)
             .map(|d| d.id.clone())
             .collect();
@@ -172,7 +172,7 @@ impl Evaluation {
         let label_of = model
             .knowledge_base()
             .diagnoses()
-            .values()
+            .iter()
             .map(|d| {
                 (!d.lookalike).then(|| {
                     next += 1;

@@ -165,8 +165,8 @@ impl Model {
             let (id, diag) = self
                 .kb
                 .diagnoses()
-                .get_index(e.diagnosis.index())
-                .map_or(("", None), |(k, v)| (k.as_str(), Some(v)));
+                .get(e.diagnosis.index())
+                .map_or(("", None), |d| (d.id.as_str(), Some(d)));
             diagnoses.push(DiagnosisResult {
                 rank: i + 1,
                 id,
@@ -183,7 +183,7 @@ impl Model {
             let dense = self.tables.is_dense();
             let s_top = first.log10_prior + self.evidence(patient, top.diagnosis);
             let mut lookalike_mass = 0.0;
-            for (d, diag) in self.kb.diagnoses().values().enumerate() {
+            for (d, diag) in self.kb.diagnoses().iter().enumerate() {
                 if diag.lookalike {
                     // Dense tables: the ranking holds every diagnosis's score; otherwise recompute.
                     let posterior = if dense {
@@ -342,7 +342,7 @@ impl Model {
                 MatchKind::Gene | MatchKind::Unrelated => None,
                 _ if via != NO_VIA && Some(via) != row_finding => {
                     covered.push(via);
-                    self.kb.findings().get_index(via as usize).map(|(k, _)| k.as_str())
+                    self.kb.findings().get(via as usize).map(|f| f.id.as_str())
                 }
                 _ => None,
             };
@@ -437,7 +437,7 @@ impl Model {
                     .collect(),
                 expected: kb
                     .diagnoses()
-                    .values()
+                    .iter()
                     .map(|d| {
                         let mut e: Vec<(u32, f64)> = d
                             .rules

@@ -130,16 +130,48 @@ pub struct Diagnosis {
 ///
 /// ```
 /// let kb = osteodx::KnowledgeBase::builtin()?;
-/// assert_eq!(kb.diagnoses().values().filter(|d| !d.lookalike).count(), 7);
-/// assert!(kb.finding_index("macrocephaly").is_some());
+/// assert_eq!(kb.diagnoses().iter().filter(|d| !d.lookalike).count(), 7);
+/// let i = kb.finding_index("macrocephaly").unwrap();
+/// assert_eq!(kb.findings()[i].id, "macrocephaly");
+/// assert_eq!(kb.diagnosis("infantile").map(|d| d.lookalike), Some(false));
 /// # Ok::<(), osteodx::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct KnowledgeBase {
-    findings: IndexMap<String, Finding>,
-    diagnoses: IndexMap<String, Diagnosis>,
+    findings: ById<Finding>,
+    diagnoses: ById<Diagnosis>,
     /// Gene symbol → (background, its source).
     gene_backgrounds: IndexMap<String, (f64, Option<String>)>,
+}
+
+/// Items in file order, with an index by id: an item's position is its dense index.
+#[derive(Debug, Clone)]
+struct ById<T> {
+    items: Vec<T>,
+    index: HashMap<String, usize>,
+}
+
+impl<T> ById<T> {
+    fn new(map: IndexMap<String, T>) -> Self {
+        let mut index = HashMap::with_capacity(map.len());
+        let mut items = Vec::with_capacity(map.len());
+        for (i, (id, item)) in map.into_iter().enumerate() {
+            index.insert(id, i);
+            items.push(item);
+        }
+        Self { items, index }
+    }
+
+    fn get(&self, id: &str) -> Option<&T> {
+        self.index.get(id).map(|&i| &self.items[i])
+    }
+}
+
+/// The index is made from the items' ids: equal items, equal indexes.
+impl<T: PartialEq> PartialEq for ById<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items
+    }
 }
 
 /// One definition found in the files, with where it is.
@@ -178,7 +210,7 @@ impl KnowledgeBase {
     /// diagnoses and genes stay as they are, so a resolved patient stays valid for its model).
     pub(crate) fn with_changed_rules(&self, mut change: impl FnMut(&mut Rule)) -> Self {
         let mut kb = self.clone();
-        for d in kb.diagnoses.values_mut() {
+        for d in &mut kb.diagnoses.items {
             d.rules.iter_mut().for_each(&mut change);
         }
         kb
@@ -249,28 +281,47 @@ impl KnowledgeBase {
             return Err(Error::Rules(RuleErrors { problems }));
         }
         Ok(Self {
-            findings,
-            diagnoses,
+            findings: ById::new(findings),
+            diagnoses: ById::new(diagnoses),
             gene_backgrounds,
         })
     }
 
     /// The findings, in file order; a finding's index is its position here.
     #[must_use]
-    pub fn findings(&self) -> &IndexMap<String, Finding> {
-        &self.findings
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings.items
     }
 
-    /// The diagnoses, in file order; a diagnosis's index is its position here.
+    /// The diagnoses, in file order (look-alikes included); a diagnosis's index is its position
+    /// here.
     #[must_use]
-    pub fn diagnoses(&self) -> &IndexMap<String, Diagnosis> {
-        &self.diagnoses
+    pub fn diagnoses(&self) -> &[Diagnosis] {
+        &self.diagnoses.items
     }
 
     /// The index of a finding id.
     #[must_use]
     pub fn finding_index(&self, id: &str) -> Option<usize> {
-        self.findings.get_index_of(id)
+        self.findings.index.get(id).copied()
+    }
+
+    /// The index of a diagnosis id.
+    #[must_use]
+    pub fn diagnosis_index(&self, id: &str) -> Option<usize> {
+        self.diagnoses.index.get(id).copied()
+    }
+
+    /// A finding by id.
+    #[must_use]
+    pub fn finding(&self, id: &str) -> Option<&Finding> {
+        self.findings.get(id)
+    }
+
+    /// A diagnosis by id.
+    #[must_use]
+    pub fn diagnosis(&self, id: &str) -> Option<&Diagnosis> {
+        self.diagnoses.get(id)
     }
 
     /// The background of a gene result, when the rules give one.
@@ -307,8 +358,8 @@ impl KnowledgeBase {
                 return Err(format!("finding {} twice", old.id));
             }
         }
-        let findings = by_id;
-        if let Some((_, cycle)) = parent_cycles(&findings).first() {
+        let findings = ById::new(by_id);
+        if let Some((_, cycle)) = parent_cycles(&findings.items).first() {
             return Err(format!("findings in a parent cycle: {}", cycle.join(" -> ")));
         }
         let mut by_id = IndexMap::with_capacity(diagnoses.len());
@@ -338,7 +389,7 @@ impl KnowledgeBase {
         }
         Ok(Self {
             findings,
-            diagnoses: by_id,
+            diagnoses: ById::new(by_id),
             gene_backgrounds: genes,
         })
     }
@@ -359,9 +410,9 @@ impl KnowledgeBase {
     /// ```
     #[must_use]
     pub fn to_rule_files(&self) -> Vec<(String, String)> {
-        let mut out = Vec::with_capacity(self.diagnoses.len() + 1);
+        let mut out = Vec::with_capacity(self.diagnoses.items.len() + 1);
         let vocabulary = RuleFile {
-            finding: self.findings.values().map(|f| self.finding_def(f)).collect(),
+            finding: self.findings.items.iter().map(|f| self.finding_def(f)).collect(),
             gene_background: self
                 .gene_backgrounds
                 .iter()
@@ -374,7 +425,7 @@ impl KnowledgeBase {
             ..RuleFile::default()
         };
         out.push(("findings.toml".to_owned(), toml_text(&vocabulary)));
-        for d in self.diagnoses.values() {
+        for d in &self.diagnoses.items {
             out.push((format!("{}.toml", d.id), toml_text(&self.diagnosis_file(d))));
         }
         out
@@ -403,7 +454,7 @@ impl KnowledgeBase {
 
     /// The id of the finding at an index (empty beyond the findings).
     fn finding_id(&self, index: usize) -> &str {
-        self.findings.get_index(index).map_or("", |(id, _)| id.as_str())
+        self.findings.items.get(index).map_or("", |f| f.id.as_str())
     }
 
     /// A diagnosis as one rule file, amendments folded in.
@@ -1112,7 +1163,8 @@ fn check_cycles(
     defs: &IndexMap<String, Located<'_, FindingDef>>,
     problems: &mut Vec<Problem>,
 ) {
-    for (node, cycle) in parent_cycles(findings) {
+    let findings: Vec<&Finding> = findings.values().collect();
+    for (node, cycle) in parent_cycles(&findings) {
         let located = &defs[node];
         problems.push(at(
             located.file,
@@ -1125,7 +1177,7 @@ fn check_cycles(
 /// Every parent cycle a depth-first search meets: the finding whose parent link closes it, and
 /// the ids around it (the first repeated at the end). Validation reports each with its place;
 /// [`KnowledgeBase::from_parts`] refuses parts with any.
-fn parent_cycles(findings: &IndexMap<String, Finding>) -> Vec<(usize, Vec<String>)> {
+fn parent_cycles<F: std::borrow::Borrow<Finding>>(findings: &[F]) -> Vec<(usize, Vec<String>)> {
     let mut cycles = Vec::new();
     // Iterative depth-first search with colours: 0 unseen, 1 on the stack, 2 done.
     let n = findings.len();
@@ -1137,7 +1189,7 @@ fn parent_cycles(findings: &IndexMap<String, Finding>) -> Vec<(usize, Vec<String
         let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
         colour[start] = 1;
         while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            let parents = &findings[node].parents;
+            let parents = &findings[node].borrow().parents;
             if *next < parents.len() {
                 let p = parents[*next];
                 *next += 1;
@@ -1148,9 +1200,11 @@ fn parent_cycles(findings: &IndexMap<String, Finding>) -> Vec<(usize, Vec<String
                     }
                     1 => {
                         let from = stack.iter().position(|&(x, _)| x == p).unwrap_or(0);
-                        let mut cycle: Vec<String> =
-                            stack[from..].iter().map(|&(x, _)| findings[x].id.clone()).collect();
-                        cycle.push(findings[p].id.clone());
+                        let mut cycle: Vec<String> = stack[from..]
+                            .iter()
+                            .map(|&(x, _)| findings[x].borrow().id.clone())
+                            .collect();
+                        cycle.push(findings[p].borrow().id.clone());
                         cycles.push((node, cycle));
                     }
                     _ => {}

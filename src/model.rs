@@ -31,10 +31,10 @@ struct NameIndex {
 /// prevalence^γ.
 pub(crate) fn priors(kb: &KnowledgeBase, config: &ScoringConfig) -> (Vec<f64>, f64) {
     let gamma = config.prior_exponent;
-    let weight: Vec<f64> = kb.diagnoses().values().map(|d| gamma * d.prevalence.log10()).collect();
+    let weight: Vec<f64> = kb.diagnoses().iter().map(|d| gamma * d.prevalence.log10()).collect();
     let sum = |lookalike: bool| -> f64 {
         kb.diagnoses()
-            .values()
+            .iter()
             .zip(&weight)
             .filter(|(d, _)| d.lookalike == lookalike)
             .map(|(_, w)| 10f64.powf(*w))
@@ -48,7 +48,7 @@ pub(crate) fn priors(kb: &KnowledgeBase, config: &ScoringConfig) -> (Vec<f64>, f
         .log10();
     let log_prior = kb
         .diagnoses()
-        .values()
+        .iter()
         .zip(&weight)
         .map(|(d, w)| if d.lookalike { w + scale } else { *w })
         .collect();
@@ -146,7 +146,7 @@ impl Model {
     ) -> Self {
         let (log_prior, log_prior_none) = priors(&kb, &config);
         let prior: Vec<f64> = log_prior.iter().map(|l| 10f64.powf(*l)).collect();
-        let lookalike: Vec<bool> = kb.diagnoses().values().map(|d| d.lookalike).collect();
+        let lookalike: Vec<bool> = kb.diagnoses().iter().map(|d| d.lookalike).collect();
         let mut prior_order: Vec<u32> = (0..prior.len() as u32).filter(|&d| !lookalike[d as usize]).collect();
         prior_order.sort_by(|&a, &b| prior[b as usize].total_cmp(&prior[a as usize]).then(a.cmp(&b)));
         let total_prior: f64 = prior_order.iter().map(|&d| prior[d as usize]).sum();
@@ -242,20 +242,17 @@ impl Model {
     /// # Ok::<(), osteodx::Error>(())
     /// ```
     pub fn diagnosis_index(&self, id: &str) -> Option<DiagnosisId> {
-        self.kb.diagnoses().get_index_of(id).map(|i| DiagnosisId(i as u32))
+        self.kb.diagnosis_index(id).map(|i| DiagnosisId(i as u32))
     }
 
     /// A diagnosis's id string.
     pub fn diagnosis_id(&self, d: DiagnosisId) -> &str {
-        self.kb.diagnoses().get_index(d.index()).map_or("", |(k, _)| k.as_str())
+        self.kb.diagnoses().get(d.index()).map_or("", |x| x.id.as_str())
     }
 
     /// A finding's id string.
     pub fn finding_id(&self, f: FindingId) -> &str {
-        self.kb
-            .findings()
-            .get_index(f.0 as usize)
-            .map_or("", |(k, _)| k.as_str())
+        self.kb.findings().get(f.0 as usize).map_or("", |x| x.id.as_str())
     }
 
     /// Look a finding up by id, HPO id, label or synonym (case-insensitive).
@@ -299,7 +296,7 @@ impl Model {
             let mut names = HashMap::new();
             let mut hpo = HashMap::new();
             let mut all = Vec::new();
-            for (i, f) in self.kb.findings().values().enumerate() {
+            for (i, f) in self.kb.findings().iter().enumerate() {
                 let i = i as u32;
                 for name in std::iter::once(&f.id)
                     .chain(std::iter::once(&f.label))

@@ -272,8 +272,8 @@ impl Model {
         let t = &self.tables;
         let body: BodyOut<'_> = Body {
             config: self.config,
-            findings: kb.findings().values().collect(),
-            diagnoses: kb.diagnoses().values().collect(),
+            findings: kb.findings().iter().collect(),
+            diagnoses: kb.diagnoses().iter().collect(),
             gene_backgrounds: kb.gene_background_entries().collect(),
             gene_symbols: t.gene_symbols.iter().map(String::as_str).collect(),
             ontology: self.ontology.as_deref(),
@@ -465,10 +465,7 @@ mod tests {
 
     fn parts() -> (Vec<Finding>, Vec<Diagnosis>) {
         let kb = KnowledgeBase::builtin().unwrap_or_else(|e| panic!("{e}"));
-        (
-            kb.findings().values().cloned().collect(),
-            kb.diagnoses().values().cloned().collect(),
-        )
+        (kb.findings().to_vec(), kb.diagnoses().to_vec())
     }
 
     fn refused(findings: Vec<Finding>, diagnoses: Vec<Diagnosis>) -> String {

@@ -199,7 +199,7 @@ impl Predictive {
         let kb = model.knowledge_base();
         let n = model.n_diagnoses();
         let mut is_rule = vec![false; kb.findings().len()];
-        for d in kb.diagnoses().values() {
+        for d in kb.diagnoses() {
             for r in &d.rules {
                 is_rule[r.finding] = true;
             }
@@ -214,7 +214,7 @@ impl Predictive {
             .filter(|&d| !lookalike(d))
             .chain((0..n).filter(|&d| lookalike(d)))
             .collect();
-        for (i, f) in kb.findings().values().enumerate() {
+        for (i, f) in kb.findings().iter().enumerate() {
             if !is_rule[i] || matches!(f.kind, FindingKind::Sex | FindingKind::Age) {
                 continue;
             }
@@ -325,8 +325,8 @@ impl Model {
         let cfg = self.config();
         self.knowledge_base()
             .findings()
-            .get_index(f.index())
-            .map_or(cfg.min_background, |(_, x)| x.background)
+            .get(f.index())
+            .map_or(cfg.min_background, |x| x.background)
             .clamp(cfg.min_background, 1.0 - cfg.min_probability)
     }
 
@@ -432,10 +432,7 @@ impl Model {
                     for &a in self.hierarchy.ancestors(f.index()) {
                         known[a as usize] = true;
                     }
-                    if findings
-                        .get_index(f.index())
-                        .is_some_and(|(_, x)| x.kind == FindingKind::Onset)
-                    {
+                    if findings.get(f.index()).is_some_and(|x| x.kind == FindingKind::Onset) {
                         onset_known = true;
                     }
                 }
@@ -480,7 +477,7 @@ impl Model {
             if !c.is_open(&known, onset_known) {
                 continue;
             }
-            let Some((_, f)) = findings.get_index(c.finding as usize) else {
+            let Some(f) = findings.get(c.finding as usize) else {
                 continue;
             };
             if query.except.contains(&FindingId(c.finding))
@@ -530,8 +527,8 @@ impl Model {
         let (id, finding) = self
             .knowledge_base()
             .findings()
-            .get_index(f.index())
-            .map_or(("", None), |(k, v)| (k.as_str(), Some(v)));
+            .get(f.index())
+            .map_or(("", None), |x| (x.id.as_str(), Some(x)));
         let mut after = |present: bool| {
             let answered = patient.with_answer(self, f, present);
             self.rank_into(&answered, ranking);

@@ -81,11 +81,11 @@ impl ReferenceScorer {
     #[must_use]
     pub fn new(kb: &KnowledgeBase, config: ScoringConfig) -> Self {
         let config = config.sanitized();
-        let ids: Vec<String> = kb.findings().keys().cloned().collect();
+        let ids: Vec<String> = kb.findings().iter().map(|f| f.id.clone()).collect();
         let mut s = Self {
             config,
-            diagnoses: kb.diagnoses().keys().cloned().collect(),
-            lookalike: kb.diagnoses().values().map(|d| (d.id.clone(), d.lookalike)).collect(),
+            diagnoses: kb.diagnoses().iter().map(|d| d.id.clone()).collect(),
+            lookalike: kb.diagnoses().iter().map(|d| (d.id.clone(), d.lookalike)).collect(),
             prevalence: HashMap::new(),
             rules: HashMap::new(),
             genes: HashMap::new(),
@@ -95,14 +95,14 @@ impl ReferenceScorer {
             specific: HashMap::new(),
             parents: HashMap::new(),
         };
-        for f in kb.findings().values() {
+        for f in kb.findings() {
             s.background.insert(f.id.clone(), f.background);
             s.context.insert(f.id.clone(), f.kind.is_context());
             s.specific.insert(f.id.clone(), f.specific);
             s.parents
                 .insert(f.id.clone(), f.parents.iter().map(|&p| ids[p].clone()).collect());
         }
-        for d in kb.diagnoses().values() {
+        for d in kb.diagnoses() {
             s.prevalence.insert(d.id.clone(), d.prevalence);
             let rules = d
                 .rules

@@ -57,7 +57,7 @@ pub fn percent(p: f64) -> String {
 pub fn differential_table(d: &Differential, top: usize, labels: Option<&KnowledgeBase>) -> String {
     let kb = labels;
     let evidence = |e: &str| -> String {
-        kb.and_then(|kb| kb.findings().get(e))
+        kb.and_then(|kb| kb.finding(e))
             .filter(|f| f.id.starts_with("hp_"))
             .map_or_else(|| e.to_owned(), |f| f.label.clone())
     };

@@ -104,11 +104,11 @@ impl SplitMix64 {
 #[must_use]
 pub fn simulate(kb: &KnowledgeBase, n: usize, config: &SimulationConfig) -> Vec<SimulatedCase> {
     let mut rng = SplitMix64::new(config.seed);
-    let findings: Vec<_> = kb.findings().values().collect();
+    let findings: Vec<_> = kb.findings().iter().collect();
     let clinical: Vec<usize> = (0..findings.len())
         .filter(|&i| !findings[i].kind.is_context())
         .collect();
-    let diagnoses: Vec<_> = kb.diagnoses().values().filter(|d| !d.lookalike).collect();
+    let diagnoses: Vec<_> = kb.diagnoses().iter().filter(|d| !d.lookalike).collect();
     let mut out = Vec::with_capacity(n);
     if diagnoses.is_empty() {
         return out;
@@ -333,7 +333,7 @@ pub fn questions_to_reach(
     let rule_order: Vec<FindingId> = {
         let mut listed = vec![false; kb.findings().len()];
         let mut order = Vec::new();
-        for d in kb.diagnoses().values() {
+        for d in kb.diagnoses() {
             for r in &d.rules {
                 if !std::mem::replace(&mut listed[r.finding], true) {
                     order.push(FindingId(r.finding as u32));

@@ -26,8 +26,7 @@ fn id(diagnosis: &str) -> DiagnosisId {
     DiagnosisId(
         model()
             .knowledge_base()
-            .diagnoses()
-            .get_index_of(diagnosis)
+            .diagnosis_index(diagnosis)
             .unwrap_or_else(|| panic!("no diagnosis {diagnosis}")) as u32,
     )
 }
@@ -44,8 +43,9 @@ fn ranking<'a>(d: &'a Differential<'a>) -> Vec<(&'a str, f64)> {
 }
 
 fn rule_frequency(kb: &KnowledgeBase, diagnosis: &str, hpo: &str) -> Option<f64> {
-    let f = kb.findings().values().position(|f| f.hpo.as_deref() == Some(hpo))?;
-    kb.diagnoses()[diagnosis]
+    let f = kb.findings().iter().position(|f| f.hpo.as_deref() == Some(hpo))?;
+    kb.diagnosis(diagnosis)
+        .unwrap()
         .rules
         .iter()
         .find(|r| r.finding == f)
@@ -184,7 +184,7 @@ fn fractures_are_not_pathognomonic() {
     let kb = model().knowledge_base();
     let fracture = kb
         .findings()
-        .values()
+        .iter()
         .find(|f| f.hpo.as_deref() == Some("HP:0020110"))
         .unwrap();
     assert!(fracture.background > 0.005, "{}", fracture.background);
@@ -200,7 +200,7 @@ fn the_missing_look_alikes_are_modelled() {
         "myelofibrosis",
         "lad3",
     ] {
-        assert!(kb.diagnoses().get(id).is_some_and(|d| d.lookalike), "{id}");
+        assert!(kb.diagnosis(id).is_some_and(|d| d.lookalike), "{id}");
     }
 }
 

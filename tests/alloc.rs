@@ -32,10 +32,10 @@ fn ranking_a_resolved_patient_allocates_nothing() {
     let ids: Vec<String> = model
         .knowledge_base()
         .findings()
-        .keys()
+        .iter()
         .take(400)
         .step_by(33)
-        .cloned()
+        .map(|f| f.id.clone())
         .collect();
     let mut patient = Patient::new().variant("CLCN7", osteodx::Zygosity::Heterozygous);
     for id in &ids {

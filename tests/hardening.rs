@@ -410,7 +410,7 @@ fn a_rule_directory_with_faults_names_every_file_and_line() {
 #[test]
 fn one_model_from_many_threads_scores_as_sequentially() {
     let kb = model().knowledge_base();
-    let ids: Vec<String> = kb.findings().values().map(|f| f.id.clone()).collect();
+    let ids: Vec<String> = kb.findings().iter().map(|f| f.id.clone()).collect();
     let mut rng = SplitMix64::new(7);
     let patients: Vec<Patient> = (0..200)
         .map(|_| (0..=rng.below(10)).fold(Patient::new(), |p, _| p.present(ids[rng.below(ids.len())].clone())))
@@ -465,7 +465,7 @@ proptest! {
         absent in proptest::collection::vec(any::<prop::sample::Index>(), 0..4),
         onset in proptest::option::of(0.0f64..70.0),
     ) {
-        let ids: Vec<String> = model().knowledge_base().findings().values().map(|f| f.id.clone()).collect();
+        let ids: Vec<String> = model().knowledge_base().findings().iter().map(|f| f.id.clone()).collect();
         let mut p = Patient::new();
         for i in &picks {
             p = p.present(ids[i.index(ids.len())].clone());

@@ -67,7 +67,7 @@ fn catalogue_terms() -> Vec<String> {
     fixture_catalogue()
         .knowledge_base()
         .findings()
-        .values()
+        .iter()
         .filter_map(|f| f.hpo.clone())
         .collect()
 }

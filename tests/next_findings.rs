@@ -102,7 +102,7 @@ fn a_rule_finding_has_its_rules_frequency() {
     let cfg = m.config();
     let mut checked = 0;
     let mut floored = 0;
-    for (di, d) in kb.diagnoses().values().enumerate() {
+    for (di, d) in kb.diagnoses().iter().enumerate() {
         for rule in &d.rules {
             let f = &kb.findings()[rule.finding];
             // The rule's own finding, no rule of the diagnosis below or above it, no explicit LR.
@@ -114,7 +114,7 @@ fn a_rule_finding_has_its_rules_frequency() {
             if rule.lr.is_some() || rule.against || related || f.kind.is_context() {
                 continue;
             }
-            let has_children = kb.findings().values().any(|x| x.parents.contains(&rule.finding));
+            let has_children = kb.findings().iter().any(|x| x.parents.contains(&rule.finding));
             if has_children {
                 continue;
             }
@@ -147,7 +147,7 @@ fn known_onset_and_filters_are_respected() {
     let r = m.resolve(&close_patient()).unwrap();
     let kb = m.knowledge_base();
     let all = m.next_findings(&r, &NextQuery::top(40));
-    assert!(all.iter().all(|n| kb.findings()[n.id].kind != FindingKind::Onset));
+    assert!(all.iter().all(|n| kb.finding(n.id).unwrap().kind != FindingKind::Onset));
     let cheap = m.next_findings(&r, &NextQuery::top(10).max_cost(1.0));
     assert!(!cheap.is_empty() && cheap.iter().all(|n| n.cost <= 1.0));
     let labs = m.next_findings(&r, &NextQuery::top(10).only(&[Examination::Laboratory]));
@@ -180,7 +180,7 @@ fn brute_force_gain(m: &Model, r: &ResolvedPatient, f: FindingId) -> f64 {
     // (group, posterior, q) per hypothesis; groups: the ranking's diagnoses, then none.
     let ranked: Vec<&str> = kb
         .diagnoses()
-        .values()
+        .iter()
         .filter(|x| !x.lookalike)
         .map(|x| x.id.as_str())
         .collect();

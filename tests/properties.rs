@@ -26,7 +26,7 @@ fn clinical_ids() -> &'static Vec<String> {
         model()
             .knowledge_base()
             .findings()
-            .values()
+            .iter()
             .filter(|f| !f.kind.is_context())
             .map(|f| f.id.clone())
             .collect()
@@ -124,12 +124,12 @@ proptest! {
     fn an_expected_finding_never_lowers_the_likelihood_ratio(p in patient(), pick in any::<prop::sample::Index>(), rule in any::<prop::sample::Index>()) {
         let kb = model().knowledge_base();
         let index = pick.index(kb.diagnoses().len());
-        let (_, d) = kb.diagnoses().get_index(index).unwrap();
+        let d = &kb.diagnoses()[index];
         let r = rule.get(&d.rules);
         let f = &kb.findings()[r.finding];
         prop_assume!(!r.against && r.frequency > f.background);
         prop_assume!(!p.present.contains(&f.id) && !p.absent.contains(&f.id));
-        prop_assume!(!f.kind.is_context() || !p.present.iter().any(|x| kb.findings()[x.as_str()].kind == f.kind));
+        prop_assume!(!f.kind.is_context() || !p.present.iter().any(|x| kb.finding(x.as_str()).unwrap().kind == f.kind));
         // A finding related to a present one refines it (a descendant replaces its ancestor) or
         // is implied by it (an ancestor adds nothing): that is not new evidence
         // (`a_more_specific_finding_replaces_its_ancestor`).
@@ -222,7 +222,7 @@ proptest! {
         // A test diagnosis with one obligate finding, over the built-in rules.
         static BASE: OnceLock<RuleSet> = OnceLock::new();
         let kb = model().knowledge_base();
-        let clinical: Vec<_> = kb.findings().values().filter(|f| f.kind == FindingKind::Phenotype).collect();
+        let clinical: Vec<_> = kb.findings().iter().filter(|f| f.kind == FindingKind::Phenotype).collect();
         let f = pick.get(&clinical);
         // An absent finding under another absent one is implied by it and dropped (tested in api).
         prop_assume!(!p.present.contains(&f.id) && p.absent.is_empty());
@@ -234,7 +234,7 @@ proptest! {
         let m = Model::compile(&KnowledgeBase::new(base.overlay(RuleSet::from_text("t.toml", &text).unwrap())).unwrap());
         // Its log LR falls. (Not a theorem for the posterior: one more observation also reweighs
         // all the others through the design effect, `ScoringConfig::dependence`.)
-        let id = osteodx::DiagnosisId(m.knowledge_base().diagnoses().get_index_of("obligate_test").unwrap() as u32);
+        let id = osteodx::DiagnosisId(m.knowledge_base().diagnosis_index("obligate_test").unwrap() as u32);
         let lr = |q: &Patient| m.units(&m.resolve(q).unwrap(), id);
         let with_absent = p.clone().absent(f.id.clone());
         prop_assert!(lr(&with_absent) < lr(&p), "{}: {} -> {}", f.id, lr(&p), lr(&with_absent));

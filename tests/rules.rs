@@ -43,12 +43,12 @@ fn builtin_rules_load() {
     let kb = KnowledgeBase::builtin().expect("built-in rules are valid");
     let ids: Vec<&str> = kb
         .diagnoses()
-        .values()
+        .iter()
         .filter(|d| !d.lookalike)
         .map(|d| d.id.as_str())
         .collect();
     assert!(
-        kb.diagnoses().values().filter(|d| d.lookalike).count() >= 5,
+        kb.diagnoses().iter().filter(|d| d.lookalike).count() >= 5,
         "the look-alikes are modelled"
     );
     // File-name order (see RuleSet::from_dir).
@@ -69,7 +69,7 @@ fn builtin_rules_load() {
         "vocabulary has {} findings",
         kb.findings().len()
     );
-    for d in kb.diagnoses().values() {
+    for d in kb.diagnoses() {
         assert!(d.rules.len() >= 5, "{} has {} rules", d.id, d.rules.len());
         assert!(d.lookalike || !d.genes.is_empty(), "{} has no genes", d.id);
     }
@@ -96,7 +96,7 @@ fn every_overview_symptom_is_a_rule_of_its_diagnosis() {
     let kb = KnowledgeBase::builtin().unwrap();
     let mut checked = 0;
     for diagnosis in ["infantile", "adult", "intermediate", "x_linked"] {
-        let d = &kb.diagnoses()[diagnosis];
+        let d = &kb.diagnosis(diagnosis).unwrap();
         let symptoms = fixture[diagnosis]["symptoms"].as_array().expect("symptoms list");
         assert!(!symptoms.is_empty());
         for s in symptoms {
@@ -122,7 +122,7 @@ fn every_overview_symptom_is_a_rule_of_its_diagnosis() {
 
 fn finding_by_id_or_hpo(kb: &KnowledgeBase, reference: &str) -> Option<usize> {
     kb.finding_index(reference)
-        .or_else(|| kb.findings().values().position(|f| f.hpo.as_deref() == Some(reference)))
+        .or_else(|| kb.findings().iter().position(|f| f.hpo.as_deref() == Some(reference)))
 }
 
 #[test]
@@ -145,7 +145,11 @@ fn every_overview_item_is_a_rule_of_its_diagnoses() {
             };
             for d in diagnoses {
                 assert!(
-                    kb.diagnoses()[d].rules.iter().any(|r| r.finding == index && !r.against),
+                    kb.diagnosis(d)
+                        .unwrap()
+                        .rules
+                        .iter()
+                        .any(|r| r.finding == index && !r.against),
                     "{d}: overview item `{}` ({finding}) has no rule",
                     item["text"]
                 );
@@ -159,7 +163,7 @@ fn every_overview_item_is_a_rule_of_its_diagnoses() {
 #[test]
 fn overview_genes_are_rules() {
     let kb = KnowledgeBase::builtin().unwrap();
-    let has = |d: &str, g: &str| kb.diagnoses()[d].genes.iter().any(|x| x.symbol == g);
+    let has = |d: &str, g: &str| kb.diagnosis(d).unwrap().genes.iter().any(|x| x.symbol == g);
     assert!(has("adult", "CLCN7"));
     assert!(has("infantile", "CLCN7"));
     assert!(has("infantile", "TCIRG1"));
@@ -174,7 +178,12 @@ fn low_bone_density_argues_against_every_osteopetrosis() {
     let model = osteodx::Model::compile(&kb);
     let low = model.lookup("low bone density").expect("low bone density is a finding");
     for d in ["infantile", "adult", "intermediate", "x_linked"] {
-        let rule = kb.diagnoses()[d].rules.iter().find(|r| r.finding == low.0 as usize);
+        let rule = kb
+            .diagnosis(d)
+            .unwrap()
+            .rules
+            .iter()
+            .find(|r| r.finding == low.0 as usize);
         assert!(
             rule.is_some_and(|r| r.against),
             "{d} has no `against` rule on low bone density"
@@ -220,11 +229,11 @@ frequency = 0.5
         kb.diagnoses().len(),
         KnowledgeBase::builtin().unwrap().diagnoses().len()
     );
-    assert_eq!(kb.diagnoses()["adult"].name, "My adult osteopetrosis");
-    assert_eq!(kb.diagnoses()["adult"].rules.len(), 1);
+    assert_eq!(kb.diagnosis("adult").unwrap().name, "My adult osteopetrosis");
+    assert_eq!(kb.diagnosis("adult").unwrap().rules.len(), 1);
     assert_eq!(
-        kb.diagnoses().get_index_of("adult"),
-        KnowledgeBase::builtin().unwrap().diagnoses().get_index_of("adult"),
+        kb.diagnosis_index("adult"),
+        KnowledgeBase::builtin().unwrap().diagnosis_index("adult"),
         "an override keeps its place"
     );
     assert!(kb.finding_index("kidney_stones").is_some());
@@ -353,7 +362,13 @@ fn frequency_classes_by_id_and_name() {
         "{VOCAB}{DIAGNOSIS}[[rule]]\nfinding = \"macrocephaly\"\nfrequency = \"HP:0040282\"\n[[rule]]\nfinding = \"osteosclerosis\"\nfrequency = \"Very frequent\"\n"
     );
     let kb = KnowledgeBase::new(RuleSet::from_text("ok.toml", &text).unwrap()).unwrap();
-    let f: Vec<f64> = kb.diagnoses()["demo"].rules.iter().map(|r| r.frequency).collect();
+    let f: Vec<f64> = kb
+        .diagnosis("demo")
+        .unwrap()
+        .rules
+        .iter()
+        .map(|r| r.frequency)
+        .collect();
     assert_eq!(f, [0.55, 0.9]);
 }
 
