@@ -20,7 +20,7 @@ pub enum Error {
     Patient(PatientError),
     /// A phenopacket could not be read.
     #[error("invalid phenopacket: {0}")]
-    Phenopacket(crate::phenopacket::PhenopacketError),
+    Phenopacket(PhenopacketError),
     /// An ontology file could not be read.
     #[error("{path}:{line}: {message}")]
     Ontology {
@@ -37,7 +37,7 @@ pub enum Error {
         /// The file.
         path: PathBuf,
         /// Why.
-        problem: crate::model_file::CompiledFileError,
+        problem: CompiledFileError,
     },
     /// A file could not be read.
     #[error("cannot read {path}")]
@@ -56,8 +56,8 @@ impl From<PatientError> for Error {
     }
 }
 
-impl From<crate::phenopacket::PhenopacketError> for Error {
-    fn from(e: crate::phenopacket::PhenopacketError) -> Self {
+impl From<PhenopacketError> for Error {
+    fn from(e: PhenopacketError) -> Self {
         Self::Phenopacket(e)
     }
 }
@@ -330,4 +330,70 @@ pub enum PatientError {
         /// What is wrong.
         message: String,
     },
+}
+
+/// Why a phenopacket could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PhenopacketError {
+    /// Not JSON, or a field of the wrong type.
+    #[error("{line}:{column}: {message}")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What `serde_json` said.
+        message: String,
+    },
+    /// Larger than [`MAX_BYTES`](crate::phenopacket::MAX_BYTES).
+    #[error("document of {bytes} bytes is larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// Size.
+        bytes: u64,
+        /// Limit.
+        limit: u64,
+    },
+    /// A term without an id.
+    #[error("{0} has no id")]
+    MissingId(String),
+    /// An ISO 8601 duration that cannot be read.
+    #[error("cannot read ISO 8601 duration `{0}`")]
+    BadDuration(String),
+}
+
+/// Why a compiled model file could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CompiledFileError {
+    /// The file does not start like a compiled model.
+    #[error("not a compiled osteodx model")]
+    NotCompiled,
+    /// Written in another layout version.
+    #[error("compiled in format {found}; this build reads format {expected}")]
+    Format {
+        /// The file's format.
+        found: u32,
+        /// This build's, [`COMPILED_FORMAT`](crate::COMPILED_FORMAT).
+        expected: u32,
+    },
+    /// Compiled from other sources or settings than the ones expected.
+    #[error("compiled from other sources or settings")]
+    Stale,
+    /// Damaged: cut short, a checksum that does not match, or parts that do not fit together.
+    #[error("damaged: {0}")]
+    Damaged(String),
+    /// Larger than the [`Limits`](crate::Limits) allow.
+    #[error("{what}: {size} is more than the limit of {limit}")]
+    TooLarge {
+        /// What is counted.
+        what: &'static str,
+        /// How many.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// Reading or writing failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
 }

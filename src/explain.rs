@@ -429,7 +429,11 @@ impl Model {
 
     /// Names used by explanations, made once on first use.
     pub(crate) fn names(&self) -> &ExplainNames {
-        self.explain_names.get_or_init(|| {
+        static NONE: ExplainNames = ExplainNames {
+            evidence: Vec::new(),
+            expected: Vec::new(),
+        };
+        let names = self.explain_names.get_or_init(|| {
             let kb = &self.kb;
             ExplainNames {
                 evidence: (0..self.tables.layout.rows())
@@ -454,7 +458,8 @@ impl Model {
                     })
                     .collect(),
             }
-        })
+        });
+        names.unwrap_or(&NONE)
     }
 
     fn describe_row(&self, e: EvidenceId) -> String {

@@ -82,6 +82,7 @@ pub mod phenopacket;
 pub mod reference;
 pub mod report;
 mod resolve;
+mod rng;
 mod robustness;
 pub mod rule_file;
 mod score;
@@ -95,7 +96,7 @@ pub struct ReadmeDoctests;
 
 // The stages' public types, flat: `osteodx::Model`, not `osteodx::model::Model`.
 pub use config::ScoringConfig;
-pub use error::{Error, Location, PatientError, Problem, ProblemKind, RuleErrors};
+pub use error::{CompiledFileError, Error, Location, PatientError, PhenopacketError, Problem, ProblemKind, RuleErrors};
 pub use explain::{
     Contribution, Coverage, DiagnosisResult, Differential, Expected, Explanation, NoneComponent, MAX_NOT_EXAMINED,
 };
@@ -105,7 +106,7 @@ pub use labs::LabFinding;
 pub use limits::Limits;
 pub use load::{RuleSet, SourceFile};
 pub use model::Model;
-pub use model_file::{CompiledFileError, FORMAT as COMPILED_FORMAT};
+pub use model_file::FORMAT as COMPILED_FORMAT;
 pub use next_findings::{NextFinding, NextQuery, Separation};
 pub use ontology::{format_hpo, Ontology};
 pub use patient::{Analyte, FamilyHistory, GeneticResult, LabValue, Patient, Sex, Zygosity};

@@ -4,6 +4,7 @@
 //! [`score`](crate::score); resolving a patient into evidence ids is in
 //! [`resolve`](crate::resolve).
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -55,6 +56,31 @@ pub(crate) fn priors(kb: &KnowledgeBase, config: &ScoringConfig) -> (Vec<f64>, f
     (log_prior, (share * none).max(f64::MIN_POSITIVE).log10())
 }
 
+/// What a later stage derives from a model on first use and keeps with it (the names of
+/// explanations, the predictive frequencies of "what to examine next"). The model holds it
+/// without naming its type, so that it imports no later stage; each stage has its own slot and
+/// puts one type there.
+#[derive(Clone, Default)]
+pub(crate) struct Derived(OnceLock<Arc<dyn Any + Send + Sync>>);
+
+impl Derived {
+    /// The value of this slot, made by `make` on first use; `None` only if the slot was first
+    /// filled with another type (each slot is used by one stage with one type, so never).
+    pub(crate) fn get_or_init<T: Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Option<&T> {
+        self.0.get_or_init(|| Arc::new(make())).downcast_ref()
+    }
+}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "Derived(made)"
+        } else {
+            "Derived(not yet)"
+        })
+    }
+}
+
 /// A compiled knowledge base, ready to score patients.
 ///
 /// ```
@@ -97,10 +123,10 @@ pub struct Model {
     /// Gene symbol → gene index of the tables.
     pub(crate) genes: HashMap<String, u32>,
     pub(crate) ontology: Option<Arc<Ontology>>,
-    /// Names for explanations, made on first use.
-    pub(crate) explain_names: std::sync::OnceLock<crate::explain::ExplainNames>,
-    /// The predictive frequencies of "what to examine next", made on first use.
-    pub(crate) predictive: OnceLock<crate::next_findings::Predictive>,
+    /// Names for explanations, made on first use by the explanation stage.
+    pub(crate) explain_names: Derived,
+    /// The predictive frequencies of "what to examine next", made on first use by that stage.
+    pub(crate) predictive: Derived,
 }
 
 impl Model {
@@ -174,8 +200,8 @@ impl Model {
             names: OnceLock::new(),
             genes,
             ontology: None,
-            explain_names: std::sync::OnceLock::new(),
-            predictive: OnceLock::new(),
+            explain_names: Derived::default(),
+            predictive: Derived::default(),
         }
     }
 

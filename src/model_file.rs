@@ -10,7 +10,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::compile::Hierarchy;
 use crate::config::ScoringConfig;
-use crate::error::Error;
+use crate::error::{CompiledFileError, Error};
 use crate::knowledge::{Diagnosis, Finding, KnowledgeBase};
 use crate::limits::Limits;
 use crate::model::Model;
@@ -25,42 +25,6 @@ pub const FORMAT: u32 = 1;
 
 /// Longest key or note read back.
 const MAX_TEXT: u32 = 1 << 20;
-
-/// Why a compiled model file could not be used.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum CompiledFileError {
-    /// The file does not start like a compiled model.
-    #[error("not a compiled osteodx model")]
-    NotCompiled,
-    /// Written in another layout version.
-    #[error("compiled in format {found}; this build reads format {expected}")]
-    Format {
-        /// The file's format.
-        found: u32,
-        /// This build's, [`FORMAT`].
-        expected: u32,
-    },
-    /// Compiled from other sources or settings than the ones expected.
-    #[error("compiled from other sources or settings")]
-    Stale,
-    /// Damaged: cut short, a checksum that does not match, or parts that do not fit together.
-    #[error("damaged: {0}")]
-    Damaged(String),
-    /// Larger than the [`Limits`] allow.
-    #[error("{what}: {size} is more than the limit of {limit}")]
-    TooLarge {
-        /// What is counted.
-        what: &'static str,
-        /// How many.
-        size: u64,
-        /// The limit.
-        limit: u64,
-    },
-    /// Reading or writing failed.
-    #[error("{0}")]
-    Io(#[from] io::Error),
-}
 
 impl CompiledFileError {
     fn damaged(what: impl Into<String>) -> Self {

@@ -357,7 +357,12 @@ impl Model {
     }
 
     fn predictive(&self) -> &Predictive {
-        self.predictive.get_or_init(|| Predictive::new(self))
+        static NONE: Predictive = Predictive {
+            candidates: Vec::new(),
+            posts: Vec::new(),
+            ranked: Vec::new(),
+        };
+        self.predictive.get_or_init(|| Predictive::new(self)).unwrap_or(&NONE)
     }
 
     /// The `query.k` findings not yet examined whose answer would most reduce the uncertainty of

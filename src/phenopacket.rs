@@ -30,40 +30,11 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::Error;
+pub use crate::error::PhenopacketError;
 use crate::patient::{Analyte, GeneticResult, LabValue, Patient, Sex, Zygosity};
 
 /// Largest document read, in bytes (64 MiB).
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Why a phenopacket could not be read.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PhenopacketError {
-    /// Not JSON, or a field of the wrong type.
-    #[error("{line}:{column}: {message}")]
-    Json {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What `serde_json` said.
-        message: String,
-    },
-    /// Larger than [`MAX_BYTES`].
-    #[error("document of {bytes} bytes is larger than the limit of {limit} bytes")]
-    TooLarge {
-        /// Size.
-        bytes: u64,
-        /// Limit.
-        limit: u64,
-    },
-    /// A term without an id.
-    #[error("{0} has no id")]
-    MissingId(String),
-    /// An ISO 8601 duration that cannot be read.
-    #[error("cannot read ISO 8601 duration `{0}`")]
-    BadDuration(String),
-}
 
 /// An ontology class (`{"id": "HP:0000256", "label": "Macrocephaly"}`).
 #[derive(Debug, Clone, Default, Deserialize)]

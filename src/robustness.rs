@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::model::Model;
 use crate::resolve::ResolvedPatient;
+use crate::rng::SplitMix64;
 use crate::score::Ranking;
-use crate::simulate::SplitMix64;
 
 /// Below this margin (log10 posterior odds of the first against the second) the first is
 /// flagged uncertain: log10 3.

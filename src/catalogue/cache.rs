@@ -11,9 +11,9 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::{Catalogue, CatalogueOptions, CatalogueStats};
 use crate::config::ScoringConfig;
+use crate::error::CompiledFileError;
 use crate::error::Error;
 use crate::model::Model;
-use crate::model_file::CompiledFileError;
 
 /// A hash of the code that shapes a compiled catalogue: a compiled file of another build of
 /// these stages is stale even when the crate's version number is the same.
