@@ -24,6 +24,7 @@
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
+use clap::Parser;
 use osteodx::simulate::{questions_to_reach, Questioning};
 use osteodx::{FindingId, Model, NextQuery, Patient};
 
@@ -34,59 +35,56 @@ mod output;
 #[path = "support/input.rs"]
 mod input;
 
+/// An interactive differential: shows the differential, proposes the finding to examine next,
+/// reads the answer (y, n, u: unknown, q: quit), updates, and goes on until the first diagnosis
+/// is sure enough.
+#[derive(Parser)]
+#[command(name = "ask", args_override_self = true)]
 struct Options {
+    /// Read the answers from FILE (one a line, `#` starts a comment) instead of the terminal.
+    #[arg(long, value_name = "FILE")]
     script: Option<String>,
+    /// Stop when the first diagnosis reaches posterior P.
+    #[arg(long, value_name = "P", default_value_t = 0.9, value_parser = number)]
     until: f64,
+    /// Ask at most N questions.
+    #[arg(long = "max-questions", value_name = "N", default_value_t = 20, value_parser = count)]
     max_questions: usize,
+    /// Ask only about findings of cost at most C.
+    #[arg(long = "max-cost", value_name = "C", value_parser = number)]
     max_cost: Option<f64>,
+    /// Ask by information gain per cost.
+    #[arg(long = "per-cost")]
     per_cost: bool,
-    rules: Option<String>,
-    obo: Option<String>,
-    genes: bool,
+    #[command(flatten)]
+    model: input::ModelArgs,
+    /// Instead of asking: for each diagnosis, N simulated patients answer from the frequencies
+    /// the rules imply for it; prints the mean number of questions until the true diagnosis
+    /// reaches `--until`, asking by information gain and in the order of the rules.
+    #[arg(long, value_name = "N", value_parser = count)]
     simulate: Option<usize>,
+    /// The seed of `--simulate`.
+    #[arg(long, value_name = "S", default_value_t = 1, value_parser = seed)]
     seed: u64,
+    /// Start from this patient file [default: nothing known].
+    #[arg(value_name = "FILE")]
     file: Option<String>,
 }
 
-const USAGE: &str = "usage: ask [--script FILE] [--until P] [--max-questions N] [--max-cost C] [--per-cost] [--rules PATH] [--hpo-obo FILE] [--no-genes] [--simulate N [--seed S]] [FILE]";
+/// A number of the command line: anything Rust reads as an `f64`.
+fn number(s: &str) -> Result<f64, String> {
+    s.parse().map_err(|_| format!("not a number: {s:?}"))
+}
 
-fn parse_args() -> Result<Options, String> {
-    let mut o = Options {
-        script: None,
-        until: 0.9,
-        max_questions: 20,
-        max_cost: None,
-        per_cost: false,
-        rules: None,
-        obo: None,
-        genes: true,
-        simulate: None,
-        seed: 1,
-        file: None,
-    };
-    let mut args = std::env::args().skip(1);
-    let value = |name: &str, args: &mut dyn Iterator<Item = String>| {
-        args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
-    };
-    while let Some(a) = args.next() {
-        let number = |v: String| v.parse::<f64>().map_err(|_| format!("{a} takes a number, not {v:?}"));
-        match a.as_str() {
-            "--script" => o.script = Some(value(&a, &mut args)?),
-            "--until" => o.until = number(value(&a, &mut args)?)?,
-            "--max-questions" => o.max_questions = number(value(&a, &mut args)?)? as usize,
-            "--max-cost" => o.max_cost = Some(number(value(&a, &mut args)?)?),
-            "--per-cost" => o.per_cost = true,
-            "--rules" => o.rules = Some(value(&a, &mut args)?),
-            "--hpo-obo" => o.obo = Some(value(&a, &mut args)?),
-            "--no-genes" => o.genes = false,
-            "--simulate" => o.simulate = Some(number(value(&a, &mut args)?)? as usize),
-            "--seed" => o.seed = number(value(&a, &mut args)?)? as u64,
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
-            s => o.file = Some(s.to_owned()),
-        }
-    }
-    Ok(o)
+/// A count of the command line, read as a number as it always was (`1e3`, `2.5`), the fraction
+/// dropped.
+fn count(s: &str) -> Result<usize, String> {
+    number(s).map(|x| x as usize)
+}
+
+/// A seed of the command line, read as [`count`] is.
+fn seed(s: &str) -> Result<u64, String> {
+    number(s).map(|x| x as u64)
 }
 
 /// An answer to "is it present?".
@@ -144,7 +142,7 @@ impl Answers {
 
 fn session(o: &Options, model: &Model, out: &mut impl Write) -> Result<(), String> {
     let mut patient = match &o.file {
-        Some(path) => input::patient(path, None, o.genes)?,
+        Some(path) => input::patient(path, None, o.model.genes)?,
         None => Patient::new(),
     };
     let mut answers = match &o.script {
@@ -278,8 +276,8 @@ fn simulate(o: &Options, model: &Model, n: usize, out: &mut impl Write) -> Resul
 }
 
 fn run() -> Result<(), String> {
-    let o = parse_args()?;
-    let model = input::model(o.rules.as_deref(), o.obo.as_deref())?;
+    let o = Options::parse();
+    let model = input::model(o.model.rules.as_deref(), o.model.obo.as_deref())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match o.simulate {

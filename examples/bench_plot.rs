@@ -11,11 +11,22 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use clap::Parser;
 use plotters::prelude::*;
 
 #[macro_use]
 #[path = "support/output.rs"]
 mod output;
+
+/// Draw how the scoring cost grows (time per patient against findings per patient and against
+/// diagnoses), from the estimates criterion left in `target/criterion`.
+#[derive(Parser)]
+#[command(name = "bench_plot")]
+struct Args {
+    /// The SVG file to write.
+    #[arg(value_name = "FILE", default_value = "docs/figures/scaling.svg")]
+    out: String,
+}
 
 fn median_ns(id: &str) -> Result<f64, String> {
     let path = Path::new("target/criterion").join(id).join("new/estimates.json");
@@ -34,9 +45,7 @@ fn series(group: &str, xs: &[u32]) -> Result<Vec<(f64, f64)>, String> {
 }
 
 fn run() -> Result<(), String> {
-    let out = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "docs/figures/scaling.svg".to_owned());
+    let Args { out } = Args::parse();
     let compiled = series("rank/compiled", &[5, 12, 20, 40])?;
     let reference = series("rank/reference", &[5, 12, 20, 40])?;
     let scale = series("scale/compiled", &[7, 100, 1000, 10000])?;

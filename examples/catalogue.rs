@@ -26,6 +26,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use clap::Parser;
 use osteodx::catalogue::{Cached, Catalogue, CatalogueOptions, Sources};
 use osteodx::{Model, Patient, Ranking, Sex, Zygosity};
 use serde::Deserialize;
@@ -33,10 +34,6 @@ use serde::Deserialize;
 #[macro_use]
 #[path = "support/output.rs"]
 mod output;
-
-const USAGE: &str = "usage: catalogue --hpo DIR --patients FILE.jsonl [--source omim|orphanet|both] \
-[--diseases ID,ID,...] [--genes] [--no-excluded] [--no-sex] [--threads N] [--top N] [--set KEY=VALUE] \
-[--unspecified-frequency P] [--cache FILE | --no-cache]";
 
 /// One input line.
 #[derive(Debug, Deserialize)]
@@ -64,6 +61,59 @@ struct GeneLine {
     zygosity: Option<String>,
 }
 
+/// Rank every disease of the HPO catalogue for patients given one a JSON line; load time,
+/// patients per second and peak memory go to stderr.
+#[derive(Parser)]
+#[command(name = "catalogue", args_override_self = true)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "the command line's switches, one field each"
+)]
+struct Args {
+    /// The HPO files: `hp.obo` and `phenotype.hpoa` (and `genes_to_phenotype.txt` for
+    /// `--genes`).
+    #[arg(long, value_name = "DIR")]
+    hpo: String,
+    /// The patients, one JSON object a line: `{"id", "terms": [HPO ids], "excluded": [HPO ids]}`.
+    #[arg(long, value_name = "FILE.jsonl")]
+    patients: String,
+    /// Which databases' diseases become diagnoses.
+    #[arg(long, value_name = "omim|orphanet|both", default_value = "omim", value_parser = str::parse::<Sources>)]
+    source: Sources,
+    /// Only these diseases (comma-separated ids, `OMIM:259700`).
+    #[arg(long, value_name = "ID,ID,...")]
+    diseases: Option<String>,
+    /// Read the genes of each line (`"genes": [{"gene", "zygosity"}]`) and the gene links of
+    /// `genes_to_phenotype.txt`.
+    #[arg(long)]
+    genes: bool,
+    /// Ignore excluded terms.
+    #[arg(long = "no-excluded", action = clap::ArgAction::SetFalse)]
+    excluded: bool,
+    /// Ignore a `"sex"` field (`MALE`, `FEMALE`).
+    #[arg(long = "no-sex", action = clap::ArgAction::SetFalse)]
+    sex: bool,
+    /// Ranking threads [default: the machine's cores].
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// The best diseases written for each patient.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    top: usize,
+    /// Change a scoring constant (see `ScoringConfig`); repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+    /// The frequency of an annotation that gives none.
+    #[arg(long = "unspecified-frequency", value_name = "P")]
+    unspecified_frequency: Option<f64>,
+    /// Where the compiled catalogue is kept [default:
+    /// `DIR/osteodx-compiled/catalogue-<hash>.bin`].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_cache")]
+    cache: Option<PathBuf>,
+    /// Compile the files every time, without reading or writing a compiled form.
+    #[arg(long = "no-cache")]
+    no_cache: bool,
+}
+
 struct Options {
     hpo: String,
     patients: String,
@@ -77,62 +127,42 @@ struct Options {
     cache: Option<PathBuf>,
 }
 
-fn parse_args() -> Result<Options, String> {
-    let mut hpo = None;
-    let mut patients = None;
-    let mut catalogue = CatalogueOptions::default();
-    let mut excluded = true;
-    let mut sex = true;
-    let mut threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let mut top = 10;
-    let mut config = Catalogue::scoring_config();
-    let (mut cache_file, mut no_cache) = (None, false);
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
-        match a.as_str() {
-            "--hpo" => hpo = Some(value()?),
-            "--patients" => patients = Some(value()?),
-            "--source" => catalogue.sources = value()?.parse::<Sources>()?,
-            "--diseases" => {
-                catalogue.diseases = Some(value()?.split(',').map(|s| s.trim().to_owned()).collect());
-            }
-            "--genes" => catalogue.genes = true,
-            "--unspecified-frequency" => {
-                catalogue.unspecified_frequency = Some(
-                    value()?
-                        .parse()
-                        .map_err(|_| format!("--unspecified-frequency takes a number\n{USAGE}"))?,
-                );
-            }
-            "--no-excluded" => excluded = false,
-            "--no-sex" => sex = false,
-            "--threads" => {
-                threads = value()?
-                    .parse()
-                    .map_err(|_| format!("--threads takes a number\n{USAGE}"))?;
-            }
-            "--top" => top = value()?.parse().map_err(|_| format!("--top takes a number\n{USAGE}"))?,
-            "--set" => config.set(&value()?)?,
-            "--cache" => cache_file = Some(PathBuf::from(value()?)),
-            "--no-cache" => no_cache = true,
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown option {other}\n{USAGE}")),
+impl Options {
+    /// The options of a run from those of the command line: the scoring constants set, the
+    /// diseases split, the defaults that depend on the machine or on the other options filled.
+    fn new(args: Args) -> Result<Self, String> {
+        let mut config = Catalogue::scoring_config();
+        for s in &args.sets {
+            config.set(s)?;
         }
+        let catalogue = CatalogueOptions {
+            sources: args.source,
+            diseases: args
+                .diseases
+                .map(|ids| ids.split(',').map(|s| s.trim().to_owned()).collect()),
+            genes: args.genes,
+            unspecified_frequency: args.unspecified_frequency,
+            ..CatalogueOptions::default()
+        };
+        let threads = args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        let cache = (!args.no_cache).then(|| {
+            args.cache
+                .unwrap_or_else(|| Catalogue::compiled_path(&args.hpo, &catalogue, config))
+        });
+        Ok(Self {
+            hpo: args.hpo,
+            patients: args.patients,
+            catalogue,
+            excluded: args.excluded,
+            sex: args.sex,
+            threads: threads.max(1),
+            top: args.top,
+            config,
+            cache,
+        })
     }
-    let hpo: String = hpo.ok_or_else(|| format!("--hpo DIR is needed\n{USAGE}"))?;
-    let cache = (!no_cache).then(|| cache_file.unwrap_or_else(|| Catalogue::compiled_path(&hpo, &catalogue, config)));
-    Ok(Options {
-        hpo,
-        patients: patients.ok_or_else(|| format!("--patients FILE is needed\n{USAGE}"))?,
-        catalogue,
-        excluded,
-        sex,
-        threads: threads.max(1),
-        top,
-        config,
-        cache,
-    })
 }
 
 fn zygosity(z: Option<&str>) -> Zygosity {
@@ -231,7 +261,7 @@ fn rank_line(
     reason = "the example's flow, read top to bottom: options, load, run, report"
 )]
 fn run() -> Result<(), String> {
-    let o = parse_args()?;
+    let o = Options::new(Args::parse())?;
     let start = Instant::now();
     let (model, stats) = match &o.cache {
         None => {

@@ -22,6 +22,7 @@
 
 use std::process::ExitCode;
 
+use clap::Parser;
 use osteodx::{report, Differential, NextFinding, NextQuery, Patient, Robustness, Sensitivity};
 
 #[macro_use]
@@ -31,17 +32,48 @@ mod output;
 #[path = "support/input.rs"]
 mod input;
 
-struct Options {
-    json: bool,
-    genes: bool,
-    kind: Option<bool>,
-    rules: Option<String>,
-    obo: Option<String>,
+/// Rank the differential for one patient: the demo patient, or a patient file (the crate's JSON
+/// or a GA4GH phenopacket, detected).
+#[derive(Parser)]
+#[command(name = "diagnose", args_override_self = true)]
+struct Args {
+    /// How to print the differential.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    #[command(flatten)]
+    model: input::ModelArgs,
+    /// Read the file as a phenopacket (detected otherwise).
+    #[arg(long, conflicts_with = "patient")]
+    phenopacket: bool,
+    /// Read the file as the crate's patient JSON (detected otherwise).
+    #[arg(long)]
+    patient: bool,
+    /// Rank the diseases of the HPO catalogue of DIR (`hp.obo`, `phenotype.hpoa`,
+    /// `genes_to_phenotype.txt`) instead of the built-in rules; `--rules` go over it, and its own
+    /// ontology places the terms (`--hpo-obo` does not apply).
+    #[arg(long, value_name = "DIR")]
     hpo: Option<String>,
-    top: usize,
-    next: usize,
+    /// Rows in the table [default: all; 10 with --hpo].
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+    /// Findings to examine next, 0 for none [default: 3; 0 with --hpo].
+    #[arg(long, value_name = "N")]
+    next: Option<usize>,
+    /// Recompute under N perturbations of the rules' weights (0: off).
+    #[arg(long, value_name = "N", default_value_t = 0)]
     sensitivity: usize,
+    /// The patient file [default: the demo patient].
+    #[arg(value_name = "FILE")]
     file: Option<String>,
+}
+
+/// The output formats.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// The differential as a table, with the robustness and the findings to examine next.
+    Table,
+    /// The differential as JSON, with `next_findings`, `robustness` and `sensitivity`.
+    Json,
 }
 
 /// The JSON output: the differential and the findings to examine next.
@@ -53,67 +85,6 @@ struct Output<'a> {
     robustness: &'a Robustness,
     #[serde(skip_serializing_if = "Option::is_none")]
     sensitivity: Option<&'a Sensitivity>,
-}
-
-const USAGE: &str = "usage: diagnose [--format table|json] [--no-genes] [--phenopacket|--patient] [--rules PATH] [--hpo-obo FILE] [--hpo DIR] [--top N] [--next N] [--sensitivity N] [FILE]";
-
-fn parse_args() -> Result<Options, String> {
-    let mut o = Options {
-        json: false,
-        genes: true,
-        kind: None,
-        rules: None,
-        obo: None,
-        hpo: None,
-        top: usize::MAX,
-        next: 3,
-        sensitivity: 0,
-        file: None,
-    };
-    let mut next_given = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--format" => match args.next().as_deref() {
-                Some("json") => o.json = true,
-                Some("table") => o.json = false,
-                other => return Err(format!("--format takes table or json, not {other:?}")),
-            },
-            "--no-genes" => o.genes = false,
-            "--phenopacket" => o.kind = Some(true),
-            "--patient" => o.kind = Some(false),
-            "--rules" => o.rules = Some(args.next().ok_or("--rules needs a path")?),
-            "--hpo-obo" => o.obo = Some(args.next().ok_or("--hpo-obo needs a file")?),
-            "--hpo" => o.hpo = Some(args.next().ok_or("--hpo needs a directory")?),
-            "--top" => o.top = args.next().and_then(|n| n.parse().ok()).ok_or("--top needs a number")?,
-            "--next" => {
-                next_given = true;
-                o.next = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .ok_or("--next needs a number")?;
-            }
-            "--sensitivity" => {
-                o.sensitivity = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .ok_or("--sensitivity needs a number")?;
-            }
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
-            s => o.file = Some(s.to_owned()),
-        }
-    }
-    if o.hpo.is_some() {
-        // Thousands of diseases: the ten best, and no search for the next finding unless asked.
-        if o.top == usize::MAX {
-            o.top = 10;
-        }
-        if !next_given {
-            o.next = 0;
-        }
-    }
-    Ok(o)
 }
 
 /// The demo patient: a newborn as the overview describes malignant infantile osteopetrosis.
@@ -132,23 +103,33 @@ fn demo_patient() -> Patient {
 }
 
 fn run() -> Result<(), String> {
-    let o = parse_args()?;
+    let o = Args::parse();
+    // Thousands of diseases with `--hpo`: the ten best, and no search for the next finding
+    // unless asked.
+    let top = o.top.unwrap_or(if o.hpo.is_some() { 10 } else { usize::MAX });
+    let next = o.next.unwrap_or(if o.hpo.is_some() { 0 } else { 3 });
+    let kind = match (o.phenopacket, o.patient) {
+        (true, _) => Some(true),
+        (false, true) => Some(false),
+        (false, false) => None,
+    };
+    let genes = o.model.genes;
     let model = match &o.hpo {
-        Some(dir) => input::catalogue_model(dir, o.rules.as_deref())?,
-        None => input::model(o.rules.as_deref(), o.obo.as_deref())?,
+        Some(dir) => input::catalogue_model(dir, o.model.rules.as_deref())?,
+        None => input::model(o.model.rules.as_deref(), o.model.obo.as_deref())?,
     };
     let patient = match &o.file {
         None => demo_patient(),
-        Some(path) => input::patient(path, o.kind, o.genes)?,
+        Some(path) => input::patient(path, kind, genes)?,
     };
-    let patient = if o.genes { patient } else { patient.without_genetics() };
+    let patient = if genes { patient } else { patient.without_genetics() };
     let source = o.file.as_deref().unwrap_or("the demo patient");
     let resolved = model.resolve(&patient).map_err(|e| format!("{source}: {e}"))?;
     let differential = model.diagnose(&resolved);
-    let next = model.next_findings(&resolved, &NextQuery::top(o.next));
+    let next = model.next_findings(&resolved, &NextQuery::top(next));
     let robustness = model.robustness(&resolved);
     let sensitivity = (o.sensitivity > 0).then(|| model.sensitivity(&resolved, o.sensitivity, 1));
-    if o.json {
+    if o.format == Format::Json {
         let output = Output {
             differential: &differential,
             next_findings: &next,
@@ -160,7 +141,7 @@ fn run() -> Result<(), String> {
     } else {
         put!(
             "{}{}{}",
-            report::differential_table(&differential, o.top, o.hpo.is_some().then(|| model.knowledge_base())),
+            report::differential_table(&differential, top, o.hpo.is_some().then(|| model.knowledge_base())),
             report::robustness_text(&robustness, sensitivity.as_ref()),
             report::next_findings_text(&next)
         );

@@ -26,6 +26,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use clap::Parser;
 use osteodx::catalogue::{Catalogue, CatalogueOptions};
 use osteodx::evaluate::{collect_cases, halves, DiseaseMap, Evaluation, LabelledCase, Report};
 use osteodx::{KnowledgeBase, Model, Ontology, Ranking, RuleSet, ScoringConfig};
@@ -37,62 +38,56 @@ mod output;
 #[path = "support/plot.rs"]
 mod plot;
 
-const USAGE: &str = "usage: evaluate [--format text|json] [--mapping FILE] [--base PATH] [--hpo DIR] [--rules PATH] [--set KEY=VALUE]... [--split] [--hpo-obo FILE] [--plot DIR] [--cases] DIR";
-
-struct Options {
-    json: bool,
+/// Evaluate the rules on a folder of GA4GH phenopackets, with and without genetic evidence.
+#[derive(Parser)]
+#[command(name = "evaluate", args_override_self = true)]
+struct Args {
+    /// How to print the reports.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// The disease map from a packet's disease ids to the diagnoses [default: the built-in
+    /// `data/disease-map.tsv`].
+    #[arg(long, value_name = "FILE")]
     mapping: Option<String>,
+    /// The rules to evaluate instead of the built-in ones (a directory or file).
+    #[arg(long, value_name = "PATH")]
     base: Option<String>,
-    rules: Option<String>,
-    sets: Vec<String>,
+    /// Evaluate the HPO catalogue of DIR (`hp.obo`, `phenotype.hpoa`, `genes_to_phenotype.txt`)
+    /// instead of the built-in rules: each packet's OMIM or Orphanet disease is its truth.
+    #[arg(long, value_name = "DIR")]
     hpo: Option<String>,
+    /// Also evaluate these rules (a directory or file) put over the base ones.
+    #[arg(long, value_name = "PATH")]
+    rules: Option<String>,
+    /// Change a scoring constant (see `ScoringConfig`); repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
+    /// Add the figures of each half of the cases (alternate cases of each class, in file order).
+    #[arg(long)]
     split: bool,
+    /// Place HPO terms with this ontology (an `hp.obo`).
+    #[arg(long = "hpo-obo", value_name = "FILE")]
     obo: Option<String>,
+    /// Write SVG figures (confusion matrix, reliability diagram) to DIR.
+    #[arg(long, value_name = "DIR")]
     plot: Option<String>,
+    /// Also list every case whose true diagnosis was not ranked first (text), or every case
+    /// (JSON).
+    #[arg(long)]
     cases: bool,
+    /// The folder of phenopackets (every `*.json` under it, recursively).
+    #[arg(value_name = "DIR")]
     dir: String,
 }
 
-fn parse_args() -> Result<Options, String> {
-    let mut o = Options {
-        json: false,
-        mapping: None,
-        base: None,
-        rules: None,
-        sets: Vec::new(),
-        hpo: None,
-        split: false,
-        obo: None,
-        plot: None,
-        cases: false,
-        dir: String::new(),
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--format" => match args.next().as_deref() {
-                Some("json") => o.json = true,
-                Some("text" | "table") => o.json = false,
-                other => return Err(format!("--format takes text or json, not {other:?}")),
-            },
-            "--mapping" => o.mapping = Some(args.next().ok_or("--mapping needs a file")?),
-            "--rules" => o.rules = Some(args.next().ok_or("--rules needs a path")?),
-            "--base" => o.base = Some(args.next().ok_or("--base needs a path")?),
-            "--set" => o.sets.push(args.next().ok_or("--set needs KEY=VALUE")?),
-            "--hpo" => o.hpo = Some(args.next().ok_or("--hpo needs a directory")?),
-            "--split" => o.split = true,
-            "--hpo-obo" => o.obo = Some(args.next().ok_or("--hpo-obo needs a file")?),
-            "--plot" => o.plot = Some(args.next().ok_or("--plot needs a directory")?),
-            "--cases" => o.cases = true,
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
-            s => s.clone_into(&mut o.dir),
-        }
-    }
-    if o.dir.is_empty() {
-        return Err(USAGE.to_owned());
-    }
-    Ok(o)
+/// The output formats.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// A text report per configuration.
+    #[value(alias = "table")]
+    Text,
+    /// A JSON list of `{configuration, report}`, with `cases` under `--cases`.
+    Json,
 }
 
 fn progress(done: usize, total: usize) {
@@ -183,7 +178,7 @@ fn evaluate(model: &Model, cases: &[LabelledCase], genes: bool) -> Result<(Repor
     reason = "the example's flow, read top to bottom: options, load, run, report"
 )]
 fn run() -> Result<(), String> {
-    let o = parse_args()?;
+    let o = Args::parse();
     // The HPO catalogue instead of the built-in rules: its diseases are the diagnoses, each
     // packet's disease id its truth, and its constants the catalogue's.
     let mut config = if o.hpo.is_some() {
@@ -294,7 +289,7 @@ fn run() -> Result<(), String> {
             }
         }
     }
-    if o.json {
+    if o.format == Format::Json {
         let json: Vec<serde_json::Value> = results
             .iter()
             .map(|(name, (r, outcomes))| {

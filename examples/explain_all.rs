@@ -1,5 +1,6 @@
 //! Debug helper: every diagnosis's score (look-alikes included) for one phenopacket.
 
+use clap::Parser;
 use osteodx::phenopacket::Phenopacket;
 use osteodx::{DiagnosisId, KnowledgeBase, Model, ScoringConfig};
 
@@ -7,28 +8,32 @@ use osteodx::{DiagnosisId, KnowledgeBase, Model, ScoringConfig};
 #[path = "support/output.rs"]
 mod output;
 
-const USAGE: &str = "usage: explain_all [--set NAME=VALUE]... PHENOPACKET...";
+/// Debug helper: every diagnosis's score (look-alikes included) for each phenopacket, the twelve
+/// best with their evidence.
+#[derive(Parser)]
+#[command(name = "explain_all")]
+struct Args {
+    /// Change a scoring constant (see `ScoringConfig`); repeatable.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    sets: Vec<String>,
+    /// The phenopackets.
+    #[arg(value_name = "PHENOPACKET", required = true)]
+    packets: Vec<String>,
+}
 
 fn main() -> std::process::ExitCode {
     output::exit_code("explain_all", run())
 }
 
 fn run() -> Result<(), String> {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let args = Args::parse();
     let mut config = ScoringConfig::default();
-    while args.first().is_some_and(|a| a == "--set") {
-        args.remove(0);
-        if args.is_empty() {
-            return Err(format!("--set needs NAME=VALUE\n{USAGE}"));
-        }
-        config.set(&args.remove(0)).map_err(|e| e.clone())?;
-    }
-    if args.is_empty() || args.iter().any(|a| a.starts_with("--")) {
-        return Err(USAGE.to_owned());
+    for s in &args.sets {
+        config.set(s)?;
     }
     let kb = KnowledgeBase::builtin().map_err(|e| e.to_string())?;
     let model = Model::compile_with(&kb, config);
-    for path in &args {
+    for path in &args.packets {
         let patient = Phenopacket::from_path(path)
             .and_then(|p| p.to_patient(false))
             .and_then(|p| model.resolve(&p))

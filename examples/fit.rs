@@ -14,12 +14,23 @@
 
 use std::process::ExitCode;
 
+use clap::Parser;
 use osteodx::evaluate::{collect_cases, halves, DiseaseMap, Evaluation, LabelledCase, Report};
 use osteodx::{KnowledgeBase, Model, Patient, Ranking, ScoringConfig};
 
 #[macro_use]
 #[path = "support/output.rs"]
 mod output;
+
+/// Fit the free constants of the scoring model on a folder of labelled cases (grid search on the
+/// mean log loss, phenotype only), with a split-half check of what generalises.
+#[derive(Parser)]
+#[command(name = "fit")]
+struct Args {
+    /// The folder of labelled phenopackets (every `*.json` under it, recursively).
+    #[arg(value_name = "DIR")]
+    dir: String,
+}
 
 /// The grid: (constant, values).
 const GRID: &[(&str, &[f64])] = &[
@@ -108,7 +119,7 @@ fn line(label: &str, s: &Scored) -> String {
 }
 
 fn run() -> Result<(), String> {
-    let dir = std::env::args().nth(1).ok_or("usage: fit DIR")?;
+    let Args { dir } = Args::parse();
     let (cases, _) =
         collect_cases(&dir, &DiseaseMap::builtin().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let kb = KnowledgeBase::builtin().map_err(|e| e.to_string())?;

@@ -23,6 +23,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use clap::builder::PossibleValuesParser;
+use clap::Parser;
 use osteodx::simulate::SplitMix64;
 use osteodx::Model;
 
@@ -36,8 +38,32 @@ mod mutate;
 mod targets;
 use targets::{seed_of, TARGETS};
 
-const USAGE: &str =
-    "usage: fuzz [--target rules|patient|phenopacket|obo|hpoa|compiled|all] [--seconds N] [--seed S] [--out DIR] [--input FILE]";
+/// A fuzzing driver: mutates valid seed files and feeds every parser and what follows it; on a
+/// failure saves the input, prints its path and exits with status 1.
+#[derive(Parser)]
+#[command(name = "fuzz", args_override_self = true)]
+struct Args {
+    /// The target, or all of them with the time split between them.
+    #[arg(
+        long,
+        value_name = "TARGET",
+        default_value = "all",
+        value_parser = PossibleValuesParser::new(TARGETS.into_iter().chain(["all"]))
+    )]
+    target: String,
+    /// How long to fuzz, in seconds.
+    #[arg(long, value_name = "N", default_value_t = 10.0)]
+    seconds: f64,
+    /// The seed of the mutations.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// Where a failing input is saved.
+    #[arg(long, value_name = "DIR", default_value = "target/fuzz-failures")]
+    out: PathBuf,
+    /// Replay one saved input on the chosen targets instead of fuzzing.
+    #[arg(long = "input", value_name = "FILE")]
+    replay: Option<PathBuf>,
+}
 
 fn main() -> ExitCode {
     match fuzz() {
@@ -55,35 +81,18 @@ fn main() -> ExitCode {
     reason = "the example's flow, read top to bottom: options, load, run, report"
 )]
 fn fuzz() -> Result<bool, String> {
-    let mut target = "all".to_owned();
-    let (mut seconds, mut seed) = (10.0f64, 1u64);
-    let mut out = PathBuf::from("target/fuzz-failures");
-    let mut replay: Option<PathBuf> = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
-        match a.as_str() {
-            "--target" => target = value()?,
-            "--seconds" => {
-                seconds = value()?
-                    .parse()
-                    .map_err(|_| format!("--seconds takes a number\n{USAGE}"))?;
-            }
-            "--seed" => {
-                seed = value()?
-                    .parse()
-                    .map_err(|_| format!("--seed takes a number\n{USAGE}"))?;
-            }
-            "--out" => out = PathBuf::from(value()?),
-            "--input" => replay = Some(PathBuf::from(value()?)),
-            _ => return Err(USAGE.to_owned()),
-        }
-    }
-    let targets: Vec<&str> = match target.as_str() {
-        "all" => TARGETS.to_vec(),
-        t if TARGETS.contains(&t) => vec![t],
-        t => return Err(format!("unknown target {t}\n{USAGE}")),
-    };
+    let Args {
+        target,
+        seconds,
+        seed,
+        out,
+        replay,
+    } = Args::parse();
+    // `all`, or the one target of that name (the parser admits no other).
+    let targets: Vec<&str> = TARGETS
+        .into_iter()
+        .filter(|t| target == "all" || target == *t)
+        .collect();
     let model = Model::builtin().map_err(|e| e.to_string())?;
     if let Some(path) = replay {
         // One saved input, on each chosen target: the outcome, or the panic.

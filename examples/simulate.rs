@@ -13,6 +13,7 @@
 
 use std::process::ExitCode;
 
+use clap::Parser;
 use osteodx::evaluate::Evaluation;
 use osteodx::simulate::{simulate, SimulationConfig};
 use osteodx::{KnowledgeBase, Model, RuleSet};
@@ -21,37 +22,88 @@ use osteodx::{KnowledgeBase, Model, RuleSet};
 #[path = "support/output.rs"]
 mod output;
 
-const USAGE: &str = "usage: simulate [N] [--seed S] [--drop P] [--imprecision P] [--unrelated N] [--max-findings N] [--no-context] [--rules PATH] [--format text|json] [--write DIR]";
+/// Generate synthetic patients from a knowledge base and evaluate the rules on them; a fixed
+/// seed reproduces a run (the noise model is documented in `osteodx::simulate`).
+#[derive(Parser)]
+#[command(name = "simulate", args_override_self = true)]
+struct Args {
+    /// Patients to simulate.
+    #[arg(value_name = "N", default_value_t = 1000)]
+    n: usize,
+    /// The seed of the generator.
+    #[arg(long, value_name = "S", default_value_t = SimulationConfig::default().seed, value_parser = seed)]
+    seed: u64,
+    /// Probability that a sampled clinical finding is dropped.
+    #[arg(long, value_name = "P", default_value_t = SimulationConfig::default().drop, value_parser = probability)]
+    drop: f64,
+    /// Probability that a kept clinical finding is replaced by a parent.
+    #[arg(long, value_name = "P", default_value_t = SimulationConfig::default().imprecision, value_parser = probability)]
+    imprecision: f64,
+    /// Most unrelated findings added (uniform from 0).
+    #[arg(long, value_name = "N", default_value_t = SimulationConfig::default().max_unrelated, value_parser = count)]
+    unrelated: usize,
+    /// Most clinical findings kept.
+    #[arg(long = "max-findings", value_name = "N", default_value_t = SimulationConfig::default().max_findings, value_parser = count)]
+    max_findings: usize,
+    /// Sample no context (onset, age at examination, sex, family history).
+    #[arg(long = "no-context", action = clap::ArgAction::SetFalse)]
+    context: bool,
+    /// Rules (a directory or file) put over the built-in ones, used both to sample and to score.
+    #[arg(long, value_name = "PATH")]
+    rules: Option<String>,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Also write each patient as JSON, with its truth, to DIR.
+    #[arg(long, value_name = "DIR")]
+    write: Option<String>,
+}
+
+/// The output formats.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// The settings and a text report.
+    #[value(alias = "table")]
+    Text,
+    /// `{config, report}` as JSON.
+    Json,
+}
+
+/// A number of the command line: anything Rust reads as an `f64` that is finite and not
+/// negative, as it always was.
+fn number(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x >= 0.0)
+        .ok_or_else(|| format!("not a number of at least 0: {s:?}"))
+}
+
+/// A probability: a [`number`], 1 when it is more.
+fn probability(s: &str) -> Result<f64, String> {
+    number(s).map(|x| x.min(1.0))
+}
+
+/// A count: a [`number`], the fraction dropped.
+fn count(s: &str) -> Result<usize, String> {
+    number(s).map(|x| x as usize)
+}
+
+/// A seed: a [`number`], the fraction dropped.
+fn seed(s: &str) -> Result<u64, String> {
+    number(s).map(|x| x as u64)
+}
 
 fn run() -> Result<(), String> {
-    let mut config = SimulationConfig::default();
-    let (mut n, mut json, mut rules, mut write) = (1000usize, false, None::<String>, None::<String>);
-    let mut args = std::env::args().skip(1);
-    let number = |v: Option<String>, what: &str| -> Result<f64, String> {
-        v.and_then(|x| x.parse::<f64>().ok())
-            .filter(|x| x.is_finite() && *x >= 0.0)
-            .ok_or(format!("{what} needs a number"))
+    let args = Args::parse();
+    let config = SimulationConfig {
+        seed: args.seed,
+        drop: args.drop,
+        imprecision: args.imprecision,
+        max_unrelated: args.unrelated,
+        max_findings: args.max_findings,
+        context: args.context,
     };
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--seed" => config.seed = number(args.next(), "--seed")? as u64,
-            "--drop" => config.drop = number(args.next(), "--drop")?.min(1.0),
-            "--imprecision" => config.imprecision = number(args.next(), "--imprecision")?.min(1.0),
-            "--unrelated" => config.max_unrelated = number(args.next(), "--unrelated")? as usize,
-            "--max-findings" => config.max_findings = number(args.next(), "--max-findings")? as usize,
-            "--no-context" => config.context = false,
-            "--rules" => rules = Some(args.next().ok_or("--rules needs a path")?),
-            "--write" => write = Some(args.next().ok_or("--write needs a directory")?),
-            "--format" => json = args.next().as_deref() == Some("json"),
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
-            s => {
-                n = s
-                    .parse()
-                    .map_err(|_| format!("not a number of patients: {s}\n{USAGE}"))?;
-            }
-        }
-    }
+    let (n, rules, write) = (args.n, args.rules, args.write);
     let mut set = RuleSet::builtin().map_err(|e| e.to_string())?;
     if let Some(path) = &rules {
         set = set.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
@@ -73,7 +125,7 @@ fn run() -> Result<(), String> {
         eval.add(Some(&case.truth), &model.diagnose(&resolved));
     }
     let report = eval.report();
-    if json {
+    if args.format == Format::Json {
         let out = serde_json::json!({ "config": config, "report": report });
         say!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
     } else {

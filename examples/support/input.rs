@@ -1,11 +1,25 @@
 //! What the examples share: the model (built-in rules, optionally with a user's rules over
 //! them and another HPO release) and a patient read from a file (the crate's JSON or a
-//! phenopacket, detected).
+//! phenopacket, detected), and the options that choose them.
 
 use std::sync::Arc;
 
 use osteodx::phenopacket::{looks_like_phenopacket, Phenopacket};
 use osteodx::{KnowledgeBase, Model, Ontology, Patient, RuleSet};
+
+/// The options of the model and of the patient file, the same in `diagnose` and `ask`.
+#[derive(clap::Args)]
+pub struct ModelArgs {
+    /// A directory or file of rules put over the built-in ones.
+    #[arg(long, value_name = "PATH")]
+    pub rules: Option<String>,
+    /// Place HPO terms with this ontology (an `hp.obo`) instead of the built-in graph.
+    #[arg(long = "hpo-obo", value_name = "FILE")]
+    pub obo: Option<String>,
+    /// Score the phenotype only: leave out the patient's genetic results.
+    #[arg(long = "no-genes", action = clap::ArgAction::SetFalse)]
+    pub genes: bool,
+}
 
 /// The built-in rules with the rules at `rules` over them, compiled; `obo` places HPO terms.
 pub fn model(rules: Option<&str>, obo: Option<&str>) -> Result<Model, String> {
