@@ -418,25 +418,18 @@ impl DiagnosisPass {
                 let llr = cfg.partial_match_discount * (p / prep.bg[f]).log10();
                 (llr > prep.unrelated[f]).then(|| (fixed(llr), MatchKind::MoreGeneral, slot.miss_via))
             });
-            if let Some((value, kind, via)) = present {
-                let row = layout.encode(Row::Present(finding)).0;
-                out.push(Posting {
-                    row,
-                    diag: d,
-                    value,
-                    kind,
-                    via,
-                });
-            }
-            if let Some((value, kind, via)) = decided {
-                let row = layout.encode(Row::Implied(finding)).0;
-                out.push(Posting {
-                    row,
-                    diag: d,
-                    value,
-                    kind,
-                    via,
-                });
+            // A present term on the finding itself, and a more specific term outside the
+            // vocabulary (implied): the implied row matches no rule below the finding.
+            for (row, matched) in [(Row::Present(finding), present), (Row::Implied(finding), decided)] {
+                if let Some((value, kind, via)) = matched {
+                    out.push(Posting {
+                        row: layout.encode(row).0,
+                        diag: d,
+                        value,
+                        kind,
+                        via,
+                    });
+                }
             }
             if slot.absent_p >= 0.0 {
                 let llr =

@@ -102,6 +102,21 @@ fn resealed_compiled_files_reach_the_checks_behind_the_checksum() {
     }
 }
 
+/// The mutations proptest once failed on (tests/hardening.proptest-regressions: seed and
+/// rounds), fed to every target.
+#[test]
+fn the_mutations_proptest_found_still_pass_every_target() {
+    for (seed, rounds) in [(8_853_063_068_647_792_045, 3), (13_272_885_901_976_598_857, 2)] {
+        for target in ["rules", "patient", "phenopacket", "obo", "hpoa"] {
+            feed(target, &mutated(seed_text(target), seed, rounds));
+        }
+        let bytes = mutated_bytes(targets::seed_of("compiled"), seed, rounds);
+        if let Err(e) = targets::run_bytes("compiled", model(), &bytes) {
+            panic!("compiled: {e}");
+        }
+    }
+}
+
 fn cases(default: u32) -> ProptestConfig {
     // PROPTEST_CASES raises (or lowers) the count for a longer run.
     let n = std::env::var("PROPTEST_CASES")

@@ -249,67 +249,95 @@ fn patient_from(picks: &[(usize, bool)], onset: Option<f64>) -> Patient {
     }
 }
 
+/// Every gain equals the brute-force expected entropy reduction, and none is negative.
+fn gains_check(picks: &[(usize, bool)], onset: Option<f64>, probe: usize) -> Result<(), TestCaseError> {
+    let m = model();
+    let resolved = m.resolve(&patient_from(picks, onset));
+    prop_assume!(resolved.is_ok());
+    let r = resolved.unwrap();
+    let gains = m.information_gains(&r);
+    prop_assert!(!gains.is_empty());
+    for &(_, g) in &gains {
+        prop_assert!(g >= 0.0);
+    }
+    // A few candidates against the brute force (it diagnoses the patient once per call).
+    for k in [probe % gains.len(), (probe * 7 + 3) % gains.len()] {
+        let (f, g) = gains[k];
+        let brute = brute_force_gain(m, &r, f);
+        prop_assert!((g - brute).abs() < 1e-9, "{}: {} against {}", id_of(m, f), g, brute);
+    }
+    // The suggestions are the candidates of highest gain, best first.
+    let next = m.next_findings(&r, &NextQuery::top(3));
+    let mut sorted: Vec<f64> = gains.iter().map(|g| g.1).filter(|&g| g >= 1e-9).collect();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    for (n, g) in next.iter().zip(&sorted) {
+        prop_assert!((n.information_gain_bits - g).abs() < 1e-12);
+    }
+    Ok(())
+}
+
+/// Nothing already known is suggested: no finding observed, no ancestor of a present one,
+/// no descendant of an absent one.
+fn known_check(picks: &[(usize, bool)]) -> Result<(), TestCaseError> {
+    let m = model();
+    let patient = patient_from(picks, None);
+    let resolved = m.resolve(&patient);
+    prop_assume!(resolved.is_ok());
+    let r = resolved.unwrap();
+    let kb = m.knowledge_base();
+    let ancestors = |f: usize| lineage(kb, f);
+    for n in m.next_findings(&r, &NextQuery::top(30)) {
+        let f = n.finding.index();
+        let mut seen = Vec::new();
+        for &(i, present) in picks {
+            if seen.contains(&i) {
+                continue;
+            }
+            seen.push(i);
+            let given = m.lookup(POOL[i]).unwrap().index();
+            if present {
+                prop_assert!(!ancestors(given).contains(&f), "{} is implied by {}", n.id, POOL[i]);
+            } else {
+                prop_assert!(
+                    !ancestors(f).contains(&given),
+                    "{} is ruled out by no {}",
+                    n.id,
+                    POOL[i]
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
-    /// Every gain equals the brute-force expected entropy reduction, and none is negative.
     #[test]
     fn gains_are_the_expected_entropy_reduction(
         picks in proptest::collection::vec((0..POOL.len(), any::<bool>()), 0..5),
         onset in proptest::option::of(0.0..40.0f64),
         probe in 0usize..1000,
     ) {
-        let m = model();
-        let resolved = m.resolve(&patient_from(&picks, onset));
-        prop_assume!(resolved.is_ok());
-        let r = resolved.unwrap();
-        let gains = m.information_gains(&r);
-        prop_assert!(!gains.is_empty());
-        for &(_, g) in &gains {
-            prop_assert!(g >= 0.0);
-        }
-        // A few candidates against the brute force (it diagnoses the patient once per call).
-        for k in [probe % gains.len(), (probe * 7 + 3) % gains.len()] {
-            let (f, g) = gains[k];
-            let brute = brute_force_gain(m, &r, f);
-            prop_assert!((g - brute).abs() < 1e-9, "{}: {} against {}", id_of(m, f), g, brute);
-        }
-        // The suggestions are the candidates of highest gain, best first.
-        let next = m.next_findings(&r, &NextQuery::top(3));
-        let mut sorted: Vec<f64> = gains.iter().map(|g| g.1).filter(|&g| g >= 1e-9).collect();
-        sorted.sort_by(|a, b| b.total_cmp(a));
-        for (n, g) in next.iter().zip(&sorted) {
-            prop_assert!((n.information_gain_bits - g).abs() < 1e-12);
-        }
+        gains_check(&picks, onset, probe)?;
     }
 
-    /// Nothing already known is suggested: no finding observed, no ancestor of a present one,
-    /// no descendant of an absent one.
     #[test]
     fn known_findings_are_never_suggested(
         picks in proptest::collection::vec((0..POOL.len(), any::<bool>()), 1..6),
     ) {
-        let m = model();
-        let patient = patient_from(&picks, None);
-        let resolved = m.resolve(&patient);
-        prop_assume!(resolved.is_ok());
-        let r = resolved.unwrap();
-        let kb = m.knowledge_base();
-        let ancestors = |f: usize| lineage(kb, f);
-        for n in m.next_findings(&r, &NextQuery::top(30)) {
-            let f = n.finding.index();
-            let mut seen = Vec::new();
-            for &(i, present) in &picks {
-                if seen.contains(&i) {
-                    continue;
-                }
-                seen.push(i);
-                let given = m.lookup(POOL[i]).unwrap().index();
-                if present {
-                    prop_assert!(!ancestors(given).contains(&f), "{} is implied by {}", n.id, POOL[i]);
-                } else {
-                    prop_assert!(!ancestors(f).contains(&given), "{} is ruled out by no {}", n.id, POOL[i]);
-                }
+        known_check(&picks)?;
+    }
+}
+
+/// The two cases proptest once shrank to (tests/next_findings.proptest-regressions): a finding
+/// picked present and then absent (the first pick counts), under both properties.
+#[test]
+fn the_regressions_proptest_found_still_hold() {
+    for picks in [[(5, true), (5, false)], [(1, true), (1, false)]] {
+        for result in [gains_check(&picks, None, 0), known_check(&picks)] {
+            if let Err(e) = result {
+                panic!("{picks:?}: {e}");
             }
         }
     }
