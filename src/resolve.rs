@@ -255,44 +255,38 @@ impl ResolvedPatient {
     }
 }
 
+/// The first band whose upper limit (exclusive) is above `years`, else `last`.
+fn band(years: f64, bands: &[(f64, &'static str)], last: &'static str) -> &'static str {
+    bands.iter().find(|(below, _)| years < *below).map_or(last, |(_, id)| id)
+}
+
 /// The onset class of an age at onset in years, by the HPO onset definitions.
 #[must_use]
-pub fn onset_finding(years: f64) -> &'static str {
+pub(crate) fn onset_finding(years: f64) -> &'static str {
     const DAY: f64 = 1.0 / 365.25;
-    if years < 0.0 {
-        "onset_antenatal"
-    } else if years < DAY {
-        "onset_congenital"
-    } else if years < 28.0 * DAY {
-        "onset_neonatal"
-    } else if years < 1.0 {
-        "onset_infantile"
-    } else if years < 5.0 {
-        "onset_childhood"
-    } else if years < 16.0 {
-        "onset_juvenile"
-    } else {
-        "onset_adult"
-    }
+    const ONSET: [(f64, &str); 6] = [
+        (0.0, "onset_antenatal"),
+        (DAY, "onset_congenital"),
+        (28.0 * DAY, "onset_neonatal"),
+        (1.0, "onset_infantile"),
+        (5.0, "onset_childhood"),
+        (16.0, "onset_juvenile"),
+    ];
+    band(years, &ONSET, "onset_adult")
 }
 
 /// The age-at-examination band of an age in years: under 1, 1 to 4, 5 to 9, 10 to 17, 18 to 39,
 /// 40 or more (finding ids `age_at_examination_under_1`, `…_1_to_4`, …, `…_40_or_more`).
 #[must_use]
-pub fn examination_finding(years: f64) -> &'static str {
-    if years < 1.0 {
-        "age_at_examination_under_1"
-    } else if years < 5.0 {
-        "age_at_examination_1_to_4"
-    } else if years < 10.0 {
-        "age_at_examination_5_to_9"
-    } else if years < 18.0 {
-        "age_at_examination_10_to_17"
-    } else if years < 40.0 {
-        "age_at_examination_18_to_39"
-    } else {
-        "age_at_examination_40_or_more"
-    }
+pub(crate) fn examination_finding(years: f64) -> &'static str {
+    const EXAMINATION: [(f64, &str); 5] = [
+        (1.0, "age_at_examination_under_1"),
+        (5.0, "age_at_examination_1_to_4"),
+        (10.0, "age_at_examination_5_to_9"),
+        (18.0, "age_at_examination_10_to_17"),
+        (40.0, "age_at_examination_18_to_39"),
+    ];
+    band(years, &EXAMINATION, "age_at_examination_40_or_more")
 }
 
 /// A present term while observations are formed.
@@ -720,5 +714,40 @@ fn zygosity_name(z: Zygosity) -> &'static str {
         Zygosity::Biallelic => "biallelic",
         Zygosity::Hemizygous => "hemizygous",
         Zygosity::Any => "zygosity unknown",
+    }
+}
+
+#[cfg(test)]
+mod band_tests {
+    use super::{examination_finding, onset_finding};
+
+    #[test]
+    fn ages_fall_in_the_hpo_onset_classes_and_examination_bands() {
+        let day = 1.0 / 365.25;
+        let onsets = [
+            (-0.1, "onset_antenatal"),
+            (0.0, "onset_congenital"),
+            (day, "onset_neonatal"),
+            (27.0 * day, "onset_neonatal"),
+            (28.0 * day, "onset_infantile"),
+            (1.0, "onset_childhood"),
+            (15.9, "onset_juvenile"),
+            (16.0, "onset_adult"),
+            (f64::NAN, "onset_adult"),
+        ];
+        for (years, class) in onsets {
+            assert_eq!(onset_finding(years), class, "{years}");
+        }
+        let bands = [
+            (0.5, "age_at_examination_under_1"),
+            (1.0, "age_at_examination_1_to_4"),
+            (9.99, "age_at_examination_5_to_9"),
+            (10.0, "age_at_examination_10_to_17"),
+            (39.0, "age_at_examination_18_to_39"),
+            (40.0, "age_at_examination_40_or_more"),
+        ];
+        for (years, band) in bands {
+            assert_eq!(examination_finding(years), band, "{years}");
+        }
     }
 }
