@@ -38,7 +38,7 @@ pub(crate) fn parse_object<T: DeserializeOwned>(text: &str, max_depth: usize) ->
             return Err(JsonProblem {
                 line,
                 column,
-                message: format!("expected a JSON object, found {}", describe(c)),
+                message: format!("expected a JSON object, found {}", describe(c, &text[start..])),
             })
         }
         None => {
@@ -71,13 +71,14 @@ fn position(text: &str, line: usize, column: usize) -> (usize, usize) {
     (line - 1, before + 1)
 }
 
-fn describe(c: char) -> String {
+/// What a document starting with `c` (the first character of `rest`) holds instead of an object.
+fn describe(c: char, rest: &str) -> String {
     match c {
         '[' => "an array".to_owned(),
         '"' => "a string".to_owned(),
         '0'..='9' | '-' => "a number".to_owned(),
-        't' | 'f' => "a boolean".to_owned(),
-        'n' => "null".to_owned(),
+        _ if rest.starts_with("true") || rest.starts_with("false") => "a boolean".to_owned(),
+        _ if rest.starts_with("null") => "null".to_owned(),
         c => format!("`{c}`"),
     }
 }

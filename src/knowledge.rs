@@ -635,15 +635,17 @@ fn merge_diagnoses<'a>(
         for file in files() {
             let r = &file.rules;
             let Some(def) = &r.diagnosis else {
-                if r.amend.is_none() && (!r.rule.is_empty() || !r.gene.is_empty() || !r.subtype.is_empty()) {
-                    problems.push(Problem {
-                        location: Location {
-                            path: file.path.clone(),
-                            line: 0,
-                            column: 0,
-                        },
-                        kind: ProblemKind::RulesWithoutDiagnosis,
-                    });
+                // At the first of the tables that need a diagnosis.
+                let first = [
+                    r.rule.first().map(|x| x.finding.span().start),
+                    r.gene.first().map(|x| x.symbol.span().start),
+                    r.subtype.first().map(|x| x.id.span().start),
+                ]
+                .into_iter()
+                .flatten()
+                .min();
+                if let (None, Some(offset)) = (&r.amend, first) {
+                    problems.push(at(file, offset, ProblemKind::RulesWithoutDiagnosis));
                 }
                 continue;
             };
@@ -1051,7 +1053,8 @@ fn validate_subtypes(id: &str, merged: &MergedDiagnosis<'_>, problems: &mut Vec<
             def.id.span().start,
             ProblemKind::SharesExceedOne {
                 diagnosis: id.to_owned(),
-                total,
+                // Rounded as written (0.7 + 0.6 is 1.3, not 1.2999999999999998).
+                total: (total * 1e9).round() / 1e9,
             },
         ));
     }

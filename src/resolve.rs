@@ -257,7 +257,10 @@ impl ResolvedPatient {
 
 /// The first band whose upper limit (exclusive) is above `years`, else `last`.
 fn band(years: f64, bands: &[(f64, &'static str)], last: &'static str) -> &'static str {
-    bands.iter().find(|(below, _)| years < *below).map_or(last, |(_, id)| id)
+    bands
+        .iter()
+        .find(|(below, _)| years < *below)
+        .map_or(last, |(_, id)| id)
 }
 
 /// The onset class of an age at onset in years, by the HPO onset definitions.

@@ -417,13 +417,40 @@ fn any_zygosity() -> Zygosity {
 }
 
 /// A frequency as written: a number in [0, 1] or an HPO frequency class.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Frequency {
     /// A number in [0, 1].
     Number(f64),
     /// An HPO frequency class id (`HP:0040282`) or name (`frequent`).
     Class(String),
+}
+
+/// Read by hand rather than derived (`untagged`), so that a value of another type says what a
+/// frequency is instead of "data did not match any variant".
+impl<'de> Deserialize<'de> for Frequency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Frequency;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a frequency: a number in [0, 1] or an HPO frequency class (a name such as \"frequent\", or HP:004028x)")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Frequency, E> {
+                Ok(Frequency::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Frequency, E> {
+                Ok(Frequency::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Frequency, E> {
+                Ok(Frequency::Number(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Frequency, E> {
+                Ok(Frequency::Class(v.to_owned()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// The HPO frequency classes, their names and the value used for each (the class midpoint).
