@@ -46,6 +46,22 @@ pub struct RankEntry {
 pub struct Ranking {
     entries: Vec<RankEntry>,
     none_posterior: f64,
+    /// Per diagnosis: its log10 score (prior + evidence) of the current ranking (dense mode: all
+    /// of them; sparse mode: the touched ones).
+    scores: Vec<f64>,
+    /// The normalisation of the current ranking: posterior = 10^(score − max) / z.
+    max: f64,
+    z: f64,
+    /// The log10 evidence score shared by the diagnoses no posting touched (sparse mode).
+    shared: f64,
+    /// The working buffers of the next ranking: kept with the result so that ranking into a
+    /// reused `Ranking` never allocates.
+    scratch: Scratch,
+}
+
+/// The working buffers of one ranking, sized for a model; cleared after each use.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
     /// Per diagnosis: the clinical findings' part of the total (beyond the shared part).
     delta: Vec<i64>,
     /// Per diagnosis: the independent evidence's part (context findings, genes).
@@ -58,14 +74,6 @@ pub struct Ranking {
     /// Dense mode: i32 partial sums of the clinical and of the independent observations.
     acc32: Vec<i32>,
     acc32_independent: Vec<i32>,
-    /// Per diagnosis: its log10 score (prior + evidence) of the current ranking (dense mode: all
-    /// of them; sparse mode: the touched ones).
-    scores: Vec<f64>,
-    /// The normalisation of the current ranking: posterior = 10^(score − max) / z.
-    max: f64,
-    z: f64,
-    /// The log10 evidence score shared by the diagnoses no posting touched (sparse mode).
-    shared: f64,
     /// The best value per diagnosis over the rows of one observation.
     best: Vec<i32>,
     /// Sparse mode: which diagnoses `best` holds for the current observation.
@@ -87,22 +95,24 @@ impl Ranking {
         Self {
             entries: Vec::with_capacity(n),
             none_posterior: 0.0,
-            delta: vec![0; n],
-            delta_independent: vec![0; n],
-            mark: vec![false; n],
-            touched: vec![0; n + 1],
-            n_touched: 0,
-            acc32: Vec::with_capacity(n),
-            acc32_independent: Vec::with_capacity(n),
             scores: vec![0.0; n],
             max: 0.0,
             z: 1.0,
             shared: 0.0,
-            best: vec![NO_MATCH; n],
-            best_stamp: vec![0; n],
-            best_list: Vec::with_capacity(n),
-            stamp: 0,
-            candidates: Vec::with_capacity(n),
+            scratch: Scratch {
+                delta: vec![0; n],
+                delta_independent: vec![0; n],
+                mark: vec![false; n],
+                touched: vec![0; n + 1],
+                n_touched: 0,
+                acc32: Vec::with_capacity(n),
+                acc32_independent: Vec::with_capacity(n),
+                best: vec![NO_MATCH; n],
+                best_stamp: vec![0; n],
+                best_list: Vec::with_capacity(n),
+                stamp: 0,
+                candidates: Vec::with_capacity(n),
+            },
         }
     }
 
@@ -124,7 +134,7 @@ impl Ranking {
     }
 
     fn fit(&mut self, n: usize) {
-        if self.delta.len() != n {
+        if self.scratch.delta.len() != n {
             *self = Self::with_size(n);
         }
     }
@@ -211,8 +221,8 @@ impl Model {
                 .unwrap_or(false)
     }
 
-    /// Sum the observations into per-diagnosis totals, clinical ones into `out.delta` and
-    /// independent ones into `out.delta_independent`: returns the parts shared by every diagnosis
+    /// Sum the observations into per-diagnosis totals, clinical ones into `out.scratch.delta` and
+    /// independent ones into `out.scratch.delta_independent`: returns the parts shared by every diagnosis
     /// without an entry of its own (clinical, independent; all diagnoses are "touched" in dense
     /// mode) and the number of clinical observations.
     #[allow(
@@ -223,7 +233,7 @@ impl Model {
         let t = &self.tables;
         let n = self.n_diagnoses();
         let (mut shared_c, mut shared_i, mut n_clinical) = (0i64, 0i64, 0usize);
-        let Ranking {
+        let Scratch {
             delta,
             delta_independent,
             acc32,
@@ -236,7 +246,7 @@ impl Model {
             touched,
             n_touched,
             ..
-        } = out;
+        } = &mut out.scratch;
         if t.is_dense() {
             // Rows add as lanes of i32 values, flushed into the i64 totals every DENSE_CHUNK
             // observations: each value is below 2^25 in magnitude, so 32 of them fit.
@@ -389,11 +399,12 @@ impl Model {
         let score =
             |delta_c: i64, delta_i: i64| (shared_c + delta_c) as f64 * scale_c + (shared_i + delta_i) as f64 * scale_i;
         let shared = score(0, 0);
-        let total = |out: &Ranking, d: usize| shared_c + shared_i + out.delta[d] + out.delta_independent[d];
+        let total =
+            |out: &Ranking, d: usize| shared_c + shared_i + out.scratch.delta[d] + out.scratch.delta_independent[d];
 
         // Scores in log10: prior + evidence; the max anchors the normalisation. Look-alikes take
         // part in the normalisation but not in the ranking: their mass goes to "none of these".
-        out.candidates.clear();
+        out.scratch.candidates.clear();
         let mut touched_prevalence = 0.0;
         let mut touched_lookalike_prevalence = 0.0;
         let mut max = self.log_prior_none.max(shared + self.log_total_prior);
@@ -401,18 +412,18 @@ impl Model {
         let touched: &[u32] = if dense {
             &self.all_diagnoses
         } else {
-            &out.touched[..out.n_touched]
+            &out.scratch.touched[..out.scratch.n_touched]
         };
         for &d in touched {
             let d = d as usize;
-            let s = self.log_prior[d] + score(out.delta[d], out.delta_independent[d]);
+            let s = self.log_prior[d] + score(out.scratch.delta[d], out.scratch.delta_independent[d]);
             out.scores[d] = s;
             max = max.max(s);
             if self.lookalike[d] {
                 touched_lookalike_prevalence += self.prior[d];
             } else {
                 touched_prevalence += self.prior[d];
-                out.candidates.push((s, d as u32, 0.0));
+                out.scratch.candidates.push((s, d as u32, 0.0));
             }
         }
         // `max` is final here: weights are 10^(s − max), each computed once.
@@ -424,7 +435,7 @@ impl Model {
         // A weight below 10^-18 of the largest cannot change z: it is computed only if its
         // diagnosis ends up among the k returned (below), which keeps 10^x off most of the
         // thousands of diagnoses a large knowledge base touches.
-        for c in &mut out.candidates {
+        for c in &mut out.scratch.candidates {
             let x = c.0 - max;
             if x > NEGLIGIBLE_LOG10 {
                 c.2 = pow10(x);
@@ -448,21 +459,21 @@ impl Model {
             if untouched_added >= k {
                 break;
             }
-            if !dense && !out.mark[d as usize] {
+            if !dense && !out.scratch.mark[d as usize] {
                 let s = self.log_prior[d as usize] + shared;
-                out.candidates.push((s, d, pow10(s - max)));
+                out.scratch.candidates.push((s, d, pow10(s - max)));
                 untouched_added += 1;
             }
         }
 
         let by_rank = |a: &(f64, u32, f64), b: &(f64, u32, f64)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if k < out.candidates.len() && k > 0 && k <= SMALL_K {
+        if k < out.scratch.candidates.len() && k > 0 && k <= SMALL_K {
             // The k best by one pass that keeps them sorted: nearly every candidate is turned
             // away by one comparison with the k-th best so far (a selection over the thousands
             // of candidates of the catalogue cost a tenth of a ranking).
             let mut top = [(f64::NEG_INFINITY, u32::MAX, 0.0); SMALL_K];
             let mut len = 0;
-            for c in &out.candidates {
+            for c in &out.scratch.candidates {
                 if len == k && by_rank(c, &top[k - 1]).is_ge() {
                     continue;
                 }
@@ -474,18 +485,18 @@ impl Model {
                 }
                 top[i] = *c;
             }
-            out.candidates.clear();
-            out.candidates.extend_from_slice(&top[..len]);
-        } else if k < out.candidates.len() && k > 0 {
-            out.candidates.select_nth_unstable_by(k - 1, by_rank);
-            out.candidates.truncate(k);
+            out.scratch.candidates.clear();
+            out.scratch.candidates.extend_from_slice(&top[..len]);
+        } else if k < out.scratch.candidates.len() && k > 0 {
+            out.scratch.candidates.select_nth_unstable_by(k - 1, by_rank);
+            out.scratch.candidates.truncate(k);
         }
-        out.candidates.sort_unstable_by(by_rank);
-        out.candidates.truncate(k);
+        out.scratch.candidates.sort_unstable_by(by_rank);
+        out.scratch.candidates.truncate(k);
 
         out.entries.clear();
-        for i in 0..out.candidates.len() {
-            let (s, d, w) = out.candidates[i];
+        for i in 0..out.scratch.candidates.len() {
+            let (s, d, w) = out.scratch.candidates[i];
             let w = if w == 0.0 { pow10(s - max) } else { w };
             let lr = total(out, d as usize) as f64 / LOG_SCALE;
             out.entries.push(RankEntry {
@@ -500,15 +511,15 @@ impl Model {
         out.shared = shared;
 
         if dense {
-            out.delta.iter_mut().for_each(|x| *x = 0);
-            out.delta_independent.iter_mut().for_each(|x| *x = 0);
+            out.scratch.delta.iter_mut().for_each(|x| *x = 0);
+            out.scratch.delta_independent.iter_mut().for_each(|x| *x = 0);
         } else {
-            for &d in &out.touched[..out.n_touched] {
-                out.delta[d as usize] = 0;
-                out.delta_independent[d as usize] = 0;
-                out.mark[d as usize] = false;
+            for &d in &out.scratch.touched[..out.scratch.n_touched] {
+                out.scratch.delta[d as usize] = 0;
+                out.scratch.delta_independent[d as usize] = 0;
+                out.scratch.mark[d as usize] = false;
             }
-            out.n_touched = 0;
+            out.scratch.n_touched = 0;
         }
     }
 }
