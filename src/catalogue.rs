@@ -35,8 +35,6 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use toml::Spanned;
-
 mod cache;
 pub use cache::Cached;
 
@@ -48,8 +46,8 @@ use crate::load::{RuleSet, SourceFile};
 use crate::model::Model;
 use crate::ontology::{format_hpo, Ontology};
 use crate::rule_file::{
-    DiagnosisDef, FindingDef, FindingKind, Frequency, GeneBackgroundDef, GeneDef, Inheritance, RuleDef, RuleFile,
-    Zygosity, FREQUENCY_CLASSES,
+    unspanned, DiagnosisDef, FindingDef, FindingKind, Frequency, GeneBackgroundDef, GeneDef, Inheritance, RuleDef,
+    RuleFile, Zygosity, FREQUENCY_CLASSES,
 };
 
 /// Frequency of an annotation that gives none (an estimate: the same value the built-in
@@ -310,11 +308,6 @@ impl Catalogue {
         let kb = KnowledgeBase::new_with(self.rules, &self.limits)?;
         Ok(Model::from_knowledge_base_with(kb, config).with_ontology(Arc::new(self.ontology)))
     }
-}
-
-/// A value made here, not read from a file: an empty span.
-fn spanned<T>(value: T) -> Spanned<T> {
-    Spanned::new(0..0, value)
 }
 
 fn problem(path: &Path, line: usize, message: String) -> Problem {
@@ -784,14 +777,17 @@ impl Vocabulary {
         for (i, &t) in self.terms.iter().enumerate() {
             let bg = ((sum[i] + 0.5) / (n + 1.0)).clamp(1e-6, 0.999);
             vocabulary.finding.push(FindingDef {
-                id: spanned(self.ids[i].clone()),
+                id: unspanned(self.ids[i].clone()),
                 label: ontology.name(t).map_or_else(|| format_hpo(t), str::to_owned),
-                hpo: Some(spanned(format_hpo(t))),
+                hpo: Some(unspanned(format_hpo(t))),
                 kind: FindingKind::Phenotype,
                 synonyms: Vec::new(),
-                parents: self.parents[i].iter().map(|&p| spanned(self.ids[p].clone())).collect(),
+                parents: self.parents[i]
+                    .iter()
+                    .map(|&p| unspanned(self.ids[p].clone()))
+                    .collect(),
                 specific: false,
-                background: Some(spanned(bg)),
+                background: Some(unspanned(bg)),
                 background_source: Some("computed over the catalogue (true path)".to_owned()),
                 examination: None,
                 cost: None,
@@ -807,8 +803,8 @@ impl Vocabulary {
         genes.sort_unstable();
         for (g, count) in genes {
             vocabulary.gene_background.push(GeneBackgroundDef {
-                symbol: spanned(g.to_owned()),
-                background: spanned(((count as f64 + 0.5) / (n + 1.0)).min(0.5)),
+                symbol: unspanned(g.to_owned()),
+                background: unspanned(((count as f64 + 0.5) / (n + 1.0)).min(0.5)),
                 source: Some("computed over the catalogue (genes_to_phenotype.txt)".to_owned()),
             });
         }
@@ -824,11 +820,11 @@ impl Vocabulary {
         let mut rule: Vec<RuleDef> = rules
             .into_iter()
             .map(|(t, p, not)| RuleDef {
-                finding: spanned(match self.index.get(&t) {
+                finding: unspanned(match self.index.get(&t) {
                     Some(&i) => self.ids[i].clone(),
                     None => format_hpo(t),
                 }),
-                frequency: Some(spanned(Frequency::Number(p))),
+                frequency: Some(unspanned(Frequency::Number(p))),
                 lr: None,
                 against: not,
                 // The source of every annotation rule is the annotation file (the diagnosis's
@@ -838,8 +834,8 @@ impl Vocabulary {
             })
             .collect();
         let context_rule = |finding: &str, p: f64, source: &str| RuleDef {
-            finding: spanned(finding.to_owned()),
-            frequency: Some(spanned(Frequency::Number(p))),
+            finding: unspanned(finding.to_owned()),
+            frequency: Some(unspanned(Frequency::Number(p))),
             lr: None,
             against: false,
             source: Some(source.to_owned()),
@@ -870,9 +866,9 @@ impl Vocabulary {
             .genes
             .iter()
             .map(|g| GeneDef {
-                symbol: spanned(g.clone()),
+                symbol: unspanned(g.clone()),
                 zygosity,
-                fraction: spanned(1.0 / d.genes.len() as f64),
+                fraction: unspanned(1.0 / d.genes.len() as f64),
                 source: Some("genes_to_phenotype.txt".to_owned()),
                 remove: false,
             })
@@ -884,13 +880,13 @@ impl Vocabulary {
         };
         RuleFile {
             diagnosis: Some(DiagnosisDef {
-                id: spanned(db_id(&d.id)),
+                id: unspanned(db_id(&d.id)),
                 name: d.name.clone(),
                 synonyms: Vec::new(),
                 inheritance,
                 lookalike: false,
                 onset: None,
-                prevalence: spanned(CATALOGUE_PREVALENCE),
+                prevalence: unspanned(CATALOGUE_PREVALENCE),
                 prevalence_source: Some(
                     "uniform: the HPO gives no prevalence; rules: HPO annotations (phenotype.hpoa)".to_owned(),
                 ),

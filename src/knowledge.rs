@@ -20,8 +20,8 @@ use crate::limits::Limits;
 use crate::load::{RuleSet, SourceFile};
 use crate::names;
 use crate::rule_file::{
-    AmendDef, DiagnosisDef, Examination, FindingDef, FindingKind, Frequency, GeneBackgroundDef, GeneDef, Inheritance,
-    RuleDef, RuleFile, SubtypeDef, Zygosity,
+    unspanned, AmendDef, DiagnosisDef, Examination, FindingDef, FindingKind, Frequency, GeneBackgroundDef, GeneDef,
+    Inheritance, RuleDef, RuleFile, SubtypeDef, Zygosity,
 };
 
 /// Background probability used when a finding gives none.
@@ -518,11 +518,6 @@ fn toml_text(file: &RuleFile) -> String {
     toml::to_string(file).unwrap_or_default()
 }
 
-/// A value made here, not read from a file: an empty span.
-fn unspanned<T>(value: T) -> Spanned<T> {
-    Spanned::new(0..0, value)
-}
-
 /// Finding ids and HPO ids → position among the merged findings.
 struct FindingIndex<'a> {
     by_id: HashMap<&'a str, usize>,
@@ -889,14 +884,7 @@ fn check_counts(rules: &RuleSet, limits: &Limits) -> Result<(), Error> {
         rule_count += r.rule.len()
             + r.diagnosis.as_ref().map_or(0, |d| d.rule.len())
             + r.amend.as_ref().map_or(0, |a| a.rule.len());
-        let over = [
-            ("findings", findings, limits.findings),
-            ("diagnoses", diagnoses, limits.diagnoses),
-            ("rules", rule_count, limits.rules),
-        ]
-        .into_iter()
-        .find(|&(_, n, limit)| n > limit);
-        if let Some((what, size, limit)) = over {
+        if let Some((what, size, limit)) = limits.rule_set_excess(findings, diagnoses, rule_count) {
             return Err(Error::Rules(RuleErrors {
                 problems: vec![Problem {
                     location: Location {

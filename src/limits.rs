@@ -51,6 +51,23 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// The first of the rule-set counts above its limit, as (what, size, limit): checked while
+    /// rule files are merged and again when a compiled model is read back.
+    pub(crate) fn rule_set_excess(
+        &self,
+        findings: usize,
+        diagnoses: usize,
+        rules: usize,
+    ) -> Option<(&'static str, usize, usize)> {
+        [
+            ("findings", findings, self.findings),
+            ("diagnoses", diagnoses, self.diagnoses),
+            ("rules", rules, self.rules),
+        ]
+        .into_iter()
+        .find(|&(_, n, limit)| n > limit)
+    }
+
     /// Read a UTF-8 file of at most [`Limits::file_bytes`], never reading more than that (a file
     /// that grows, a device or a pipe included): what the crate's own `from_path` functions use,
     /// for callers that read a file before deciding how to parse it.

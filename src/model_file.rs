@@ -146,15 +146,22 @@ impl<R: Read> Hashed<R> {
     /// `len` bytes, read as they come: a false length ends at the end of the file.
     fn bytes(&mut self, len: u64) -> Result<Vec<u8>, CompiledFileError> {
         let mut out = Vec::new();
+        self.chunks(len, |chunk| out.extend_from_slice(chunk))?;
+        Ok(out)
+    }
+
+    /// Read `len` bytes in pieces of at most 64 KiB (a multiple of every [`Raw::SIZE`]),
+    /// handing each to `take`: nothing is allocated ahead of the data.
+    fn chunks(&mut self, len: u64, mut take: impl FnMut(&[u8])) -> Result<(), CompiledFileError> {
         let mut chunk = vec![0u8; 1 << 16];
         let mut left = len;
         while left > 0 {
             let n = left.min(chunk.len() as u64) as usize;
             self.take(&mut chunk[..n])?;
-            out.extend_from_slice(&chunk[..n]);
+            take(&chunk[..n]);
             left -= n as u64;
         }
-        Ok(out)
+        Ok(())
     }
 
     fn text(&mut self) -> Result<String, CompiledFileError> {
@@ -168,17 +175,11 @@ impl<R: Read> Hashed<R> {
 
     fn array<T: Raw>(&mut self) -> Result<Vec<T>, CompiledFileError> {
         let n: u64 = self.value()?;
-        let mut out = Vec::new();
-        let mut chunk = vec![0u8; (1 << 16) / T::SIZE * T::SIZE];
-        let mut left = n
+        let len = n
             .checked_mul(T::SIZE as u64)
             .ok_or_else(|| CompiledFileError::damaged("an array length"))?;
-        while left > 0 {
-            let len = left.min(chunk.len() as u64) as usize;
-            self.take(&mut chunk[..len])?;
-            out.extend(chunk[..len].chunks_exact(T::SIZE).map(T::get));
-            left -= len as u64;
-        }
+        let mut out = Vec::new();
+        self.chunks(len, |chunk| out.extend(chunk.chunks_exact(T::SIZE).map(T::get)))?;
         Ok(out)
     }
 }
@@ -330,18 +331,12 @@ impl Model {
             return Err(CompiledFileError::damaged("checksum does not match"));
         }
         let rules: usize = body.diagnoses.iter().map(|d| d.rules.len()).sum();
-        for (what, size, limit) in [
-            ("findings", body.findings.len(), limits.findings),
-            ("diagnoses", body.diagnoses.len(), limits.diagnoses),
-            ("rules", rules, limits.rules),
-        ] {
-            if size > limit {
-                return Err(CompiledFileError::TooLarge {
-                    what,
-                    size: size as u64,
-                    limit: limit as u64,
-                });
-            }
+        if let Some((what, size, limit)) = limits.rule_set_excess(body.findings.len(), body.diagnoses.len(), rules) {
+            return Err(CompiledFileError::TooLarge {
+                what,
+                size: size as u64,
+                limit: limit as u64,
+            });
         }
         let kb = KnowledgeBase::from_parts(body.findings, body.diagnoses, body.gene_backgrounds)
             .map_err(CompiledFileError::Damaged)?;

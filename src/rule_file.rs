@@ -62,6 +62,12 @@
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+/// A value made in code, not read from a file: an empty span (rules the catalogue builds,
+/// rules written back, synthetic rules).
+pub(crate) fn unspanned<T>(value: T) -> Spanned<T> {
+    Spanned::new(0..0, value)
+}
+
 /// One rule file, as written.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -175,9 +175,10 @@ pub fn synthetic_knowledge_base(
     seed: u64,
 ) -> Result<KnowledgeBase, crate::Error> {
     use crate::load::{RuleSet, SourceFile};
-    use crate::rule_file::{DiagnosisDef, FindingDef, Frequency, GeneDef, Inheritance, RuleDef, RuleFile, Zygosity};
-    use toml::Spanned;
-    let s = |x: String| Spanned::new(0..0, x);
+    use crate::rule_file::{
+        unspanned, DiagnosisDef, FindingDef, Frequency, GeneDef, Inheritance, RuleDef, RuleFile, Zygosity,
+    };
+    let s = unspanned::<String>;
     let mut rng = SplitMix64::new(seed);
     let n_findings = n_findings.max(1);
     let mut vocabulary = RuleFile::default();
@@ -195,7 +196,7 @@ pub fn synthetic_knowledge_base(
             synonyms: Vec::new(),
             parents,
             specific: false,
-            background: Some(Spanned::new(0..0, 0.01 + 0.2 * rng.unit())),
+            background: Some(unspanned(0.01 + 0.2 * rng.unit())),
             background_source: None,
             examination: None,
             cost: None,
@@ -216,7 +217,7 @@ pub fn synthetic_knowledge_base(
             .into_iter()
             .map(|f| RuleDef {
                 finding: s(format!("f{f}")),
-                frequency: Some(Spanned::new(0..0, Frequency::Number(0.05 + 0.9 * rng.unit()))),
+                frequency: Some(unspanned(Frequency::Number(0.05 + 0.9 * rng.unit()))),
                 lr: None,
                 against: false,
                 source: None,
@@ -231,7 +232,7 @@ pub fn synthetic_knowledge_base(
                 inheritance: Inheritance::Mixed,
                 lookalike: false,
                 onset: None,
-                prevalence: Spanned::new(0..0, 1e-7 + 1e-4 * rng.unit()),
+                prevalence: unspanned(1e-7 + 1e-4 * rng.unit()),
                 prevalence_source: None,
                 omim: Vec::new(),
                 orphanet: Vec::new(),
@@ -242,7 +243,7 @@ pub fn synthetic_knowledge_base(
             gene: vec![GeneDef {
                 symbol: s(format!("G{d}")),
                 zygosity: Zygosity::Any,
-                fraction: Spanned::new(0..0, 0.5),
+                fraction: unspanned(0.5),
                 source: None,
                 remove: false,
             }],
