@@ -20,6 +20,8 @@ use crate::model::Model;
 const CODE: u64 = const_xxh3(
     concat!(
         include_str!("../catalogue.rs"),
+        include_str!("../rule_file.rs"),
+        include_str!("../load.rs"),
         include_str!("../knowledge.rs"),
         include_str!("../compile.rs"),
         include_str!("../tables.rs"),
