@@ -140,6 +140,24 @@ impl Ranking {
     }
 }
 
+impl Scratch {
+    /// Back to zero for the next ranking: every total in dense mode, only the touched ones in
+    /// sparse mode.
+    fn clear(&mut self, dense: bool) {
+        if dense {
+            self.delta.fill(0);
+            self.delta_independent.fill(0);
+        } else {
+            for &d in &self.touched[..self.n_touched] {
+                self.delta[d as usize] = 0;
+                self.delta_independent[d as usize] = 0;
+                self.mark[d as usize] = false;
+            }
+            self.n_touched = 0;
+        }
+    }
+}
+
 impl Model {
     /// Rank every diagnosis for a resolved patient.
     pub fn rank_into(&self, patient: &ResolvedPatient, out: &mut Ranking) {
@@ -510,17 +528,7 @@ impl Model {
         out.z = z;
         out.shared = shared;
 
-        if dense {
-            out.scratch.delta.iter_mut().for_each(|x| *x = 0);
-            out.scratch.delta_independent.iter_mut().for_each(|x| *x = 0);
-        } else {
-            for &d in &out.scratch.touched[..out.scratch.n_touched] {
-                out.scratch.delta[d as usize] = 0;
-                out.scratch.delta_independent[d as usize] = 0;
-                out.scratch.mark[d as usize] = false;
-            }
-            out.scratch.n_touched = 0;
-        }
+        out.scratch.clear(dense);
     }
 }
 

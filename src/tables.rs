@@ -278,7 +278,10 @@ impl Tables {
                 self.post_value.iter().all(|&v| in_range(v)),
                 "a posting value out of range",
             ),
-            (self.post_kind.iter().all(|&k| k <= 4), "an unknown match kind"),
+            (
+                self.post_kind.iter().all(|&k| MatchKind::from_code(k).code() == k),
+                "an unknown match kind",
+            ),
             (
                 self.dense.iter().all(|&v| in_range_or_none(v)),
                 "a dense value out of range",
