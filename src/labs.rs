@@ -81,65 +81,60 @@ impl LabValue {
     /// # Ok::<(), osteodx::PatientError>(())
     /// ```
     pub fn interpret(&self, age_years: Option<f64>, sex: Option<Sex>) -> Result<LabFinding, PatientError> {
-        interpret(self, age_years, sex)
-    }
-}
-
-/// Interpret one lab value (see [`LabValue::interpret`]).
-pub(crate) fn interpret(lab: &LabValue, age_years: Option<f64>, sex: Option<Sex>) -> Result<LabFinding, PatientError> {
-    let v = lab.value;
-    let name = lab.analyte.as_str().to_owned();
-    if !v.is_finite() || v < 0.0 {
-        return Err(PatientError::BadValue { what: name, value: v });
-    }
-    let unknown_unit = || PatientError::UnknownUnit {
-        analyte: name.clone(),
-        unit: lab.unit.clone(),
-    };
-    let unit = lab.unit.trim().to_ascii_lowercase();
-    let present = match lab.analyte {
-        Analyte::Hemoglobin => {
-            let g_dl = match unit.as_str() {
-                "g/dl" => v,
-                "g/l" => v / 10.0,
-                "mmol/l" => v * 1.611,
+        let v = self.value;
+        let name = self.analyte.as_str().to_owned();
+        if !v.is_finite() || v < 0.0 {
+            return Err(PatientError::BadValue { what: name, value: v });
+        }
+        let unknown_unit = || PatientError::UnknownUnit {
+            analyte: name.clone(),
+            unit: self.unit.clone(),
+        };
+        let unit = self.unit.trim().to_ascii_lowercase();
+        let present = match self.analyte {
+            Analyte::Hemoglobin => {
+                let g_dl = match unit.as_str() {
+                    "g/dl" => v,
+                    "g/l" => v / 10.0,
+                    "mmol/l" => v * 1.611,
+                    _ => return Err(unknown_unit()),
+                };
+                let limit = match age_years {
+                    None => 11.0,
+                    Some(a) if a < 0.5 => 9.5,
+                    Some(a) if a < 5.0 => 11.0,
+                    Some(a) if a < 12.0 => 11.5,
+                    Some(a) if a < 15.0 => 12.0,
+                    Some(_) => match sex {
+                        Some(Sex::Male) => 13.0,
+                        _ => 12.0,
+                    },
+                };
+                g_dl < limit
+            }
+            Analyte::Platelets => per_litre_e9(v, &self.unit).ok_or_else(unknown_unit)? < 150.0,
+            Analyte::WhiteCells => {
+                let limit = match age_years {
+                    Some(a) if a < 1.0 => 5.0,
+                    Some(a) if a < 12.0 => 4.5,
+                    _ => 4.0,
+                };
+                per_litre_e9(v, &self.unit).ok_or_else(unknown_unit)? < limit
+            }
+            Analyte::CreatineKinaseBb => match unit.as_str() {
+                "u/l" | "iu/l" => v > 5.0,
+                "ng/ml" | "ug/l" | "µg/l" => v > 10.0,
                 _ => return Err(unknown_unit()),
-            };
-            let limit = match age_years {
-                None => 11.0,
-                Some(a) if a < 0.5 => 9.5,
-                Some(a) if a < 5.0 => 11.0,
-                Some(a) if a < 12.0 => 11.5,
-                Some(a) if a < 15.0 => 12.0,
-                Some(_) => match sex {
-                    Some(Sex::Male) => 13.0,
-                    _ => 12.0,
-                },
-            };
-            g_dl < limit
-        }
-        Analyte::Platelets => per_litre_e9(v, &lab.unit).ok_or_else(unknown_unit)? < 150.0,
-        Analyte::WhiteCells => {
-            let limit = match age_years {
-                Some(a) if a < 1.0 => 5.0,
-                Some(a) if a < 12.0 => 4.5,
-                _ => 4.0,
-            };
-            per_litre_e9(v, &lab.unit).ok_or_else(unknown_unit)? < limit
-        }
-        Analyte::CreatineKinaseBb => match unit.as_str() {
-            "u/l" | "iu/l" => v > 5.0,
-            "ng/ml" | "ug/l" | "µg/l" => v > 10.0,
-            _ => return Err(unknown_unit()),
-        },
-        Analyte::Trap => match unit.as_str() {
-            "u/l" | "iu/l" => v > if age_years.is_some_and(|a| a < 18.0) { 15.0 } else { 4.5 },
-            _ => return Err(unknown_unit()),
-        },
-    };
-    Ok(LabFinding {
-        names: finding_names(lab.analyte),
-        present,
-        analyte: lab.analyte,
-    })
+            },
+            Analyte::Trap => match unit.as_str() {
+                "u/l" | "iu/l" => v > if age_years.is_some_and(|a| a < 18.0) { 15.0 } else { 4.5 },
+                _ => return Err(unknown_unit()),
+            },
+        };
+        Ok(LabFinding {
+            names: finding_names(self.analyte),
+            present,
+            analyte: self.analyte,
+        })
+    }
 }

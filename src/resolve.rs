@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::error::{Error, PatientError};
 use crate::id::{EvidenceId, FindingId};
 use crate::knowledge::is_hpo_id;
-use crate::labs::{self, PANCYTOPENIA};
+use crate::labs::PANCYTOPENIA;
 use crate::limits::Limits;
 use crate::model::Model;
 use crate::ontology::Ontology;
@@ -643,7 +643,7 @@ impl Model {
         let mut low_counts = 0;
         let mut cytopenia_tested = 0;
         for lab in &patient.labs {
-            let finding = labs::interpret(lab, age, patient.sex)?;
+            let finding = lab.interpret(age, patient.sex)?;
             if matches!(
                 lab.analyte,
                 Analyte::Hemoglobin | Analyte::Platelets | Analyte::WhiteCells
