@@ -9,13 +9,15 @@
 //! missing or changed `.expected` files (read them before committing).
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use osteodx::phenopacket::Phenopacket;
 use osteodx::{KnowledgeBase, Model, Patient, RuleSet};
 
 /// The message an input is refused with, or `None` when it is accepted.
 fn refusal(kind: &str, name: &str, text: &str) -> Option<String> {
-    let model = || Model::builtin().unwrap();
+    static MODEL: OnceLock<Model> = OnceLock::new();
+    let model = || MODEL.get_or_init(|| Model::builtin().unwrap());
     let result = match kind {
         "rules" => RuleSet::from_text(name, text).and_then(KnowledgeBase::new).map(|_| ()),
         "patients" => Patient::from_json(text).and_then(|p| model().resolve(&p).map(|_| ())),
@@ -44,10 +46,11 @@ fn malformed_inputs_are_refused_with_the_expected_messages() {
     let mut failures = Vec::new();
     let mut cases = 0;
     for kind in ["rules", "patients", "phenopackets"] {
-        for input in inputs(&root.join(kind)) {
+        let kind_inputs = inputs(&root.join(kind));
+        for input in &kind_inputs {
             cases += 1;
             let name = input.file_name().unwrap().to_str().unwrap();
-            let text = std::fs::read_to_string(&input).unwrap();
+            let text = std::fs::read_to_string(input).unwrap();
             let expected_path = input.with_extension("expected");
             let Some(message) = refusal(kind, name, &text) else {
                 failures.push(format!("{kind}/{name}: accepted"));
@@ -70,7 +73,7 @@ fn malformed_inputs_are_refused_with_the_expected_messages() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "expected") {
                 let stem = path.file_stem().unwrap();
-                let has_input = inputs(&root.join(kind)).iter().any(|i| i.file_stem() == Some(stem));
+                let has_input = kind_inputs.iter().any(|i| i.file_stem() == Some(stem));
                 assert!(has_input, "{} has no input", path.display());
             }
         }
