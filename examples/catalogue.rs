@@ -12,6 +12,7 @@
 //! diseases (`--top N`). Load time, patients per second and peak memory go to stderr.
 //!
 //! Options: `--source omim|orphanet|both` (default omim), `--diseases ID,ID,...`, `--genes`,
+//! `--orphanet-profiles` (OMIM diseases take the annotations of their Orphanet twin),
 //! `--no-excluded` (ignore excluded terms), `--no-sex` (ignore a `"sex"` field: `MALE`,
 //! `FEMALE`), `--threads N` (default: the machine's cores), `--top N`, `--set KEY=VALUE` (a
 //! scoring constant), `--unspecified-frequency P`, `--cache FILE` (where the compiled catalogue
@@ -87,6 +88,10 @@ struct Args {
     /// `genes_to_phenotype.txt`.
     #[arg(long)]
     genes: bool,
+    /// Give an OMIM disease the phenotype annotations of its Orphanet twin, where
+    /// `genes_to_phenotype.txt` pairs them one to one (`CatalogueOptions::orphanet_profiles`).
+    #[arg(long = "orphanet-profiles")]
+    orphanet_profiles: bool,
     /// Ignore excluded terms.
     #[arg(long = "no-excluded", action = clap::ArgAction::SetFalse)]
     excluded: bool,
@@ -142,6 +147,7 @@ impl Options {
                 .map(|ids| ids.split(',').map(|s| s.trim().to_owned()).collect()),
             genes: args.genes,
             unspecified_frequency: args.unspecified_frequency,
+            orphanet_profiles: args.orphanet_profiles,
             ..CatalogueOptions::default()
         };
         let threads = args
@@ -295,6 +301,12 @@ fn run() -> Result<(), String> {
         "loaded {} diseases, {} findings, {} annotations ({} on unknown terms), {} gene links in {load:.2} s",
         stats.diseases, stats.findings, stats.annotations, stats.unknown_terms, stats.genes
     );
+    if o.catalogue.orphanet_profiles {
+        eprintln!(
+            "Orphanet profiles: {} diseases took {} terms of their Orphanet twin",
+            stats.orphanet_links, stats.orphanet_terms
+        );
+    }
     // The database id and name of each diagnosis, by index.
     let kb = model.knowledge_base();
     let names: Vec<(String, String)> = kb

@@ -143,6 +143,11 @@ pub struct CatalogueOptions {
     pub limits: Limits,
     /// The frequency of an annotation that gives none (`None`: [`UNSPECIFIED_FREQUENCY`]).
     pub unspecified_frequency: Option<f64>,
+    /// Add to an OMIM disease the phenotype annotations of the Orphanet entry for the same
+    /// disease, where `genes_to_phenotype.txt` pairs them one to one (see
+    /// [`merge_orphanet_profiles`](Catalogue#orphanet-profiles)). Needs
+    /// `genes_to_phenotype.txt`; without it this does nothing.
+    pub orphanet_profiles: bool,
 }
 
 /// What was read and what was left out.
@@ -162,6 +167,13 @@ pub struct CatalogueStats {
     pub genes: usize,
     /// Gene symbols of `genes_to_phenotype.txt` that are not valid symbols (left out).
     pub invalid_genes: usize,
+    /// With [`CatalogueOptions::orphanet_profiles`]: the diseases that took the annotations of
+    /// their Orphanet entry, and the terms that added or raised.
+    #[serde(default)]
+    pub orphanet_links: usize,
+    /// See [`CatalogueStats::orphanet_links`].
+    #[serde(default)]
+    pub orphanet_terms: usize,
 }
 
 /// The HPO catalogue read into rules: the ontology and a [`RuleSet`].
@@ -203,7 +215,7 @@ impl Catalogue {
         let genes_path = dir.join("genes_to_phenotype.txt");
         let obo = options.limits.read_to_string(&obo_path)?;
         let hpoa = options.limits.read_to_string(&hpoa_path)?;
-        let genes = if options.genes && genes_path.exists() {
+        let genes = if (options.genes || options.orphanet_profiles) && genes_path.exists() {
             Some(options.limits.read_to_string(&genes_path)?)
         } else {
             None
@@ -258,7 +270,16 @@ impl Catalogue {
             &mut stats,
         )?;
         if let Some((path, text)) = genes {
-            stats.invalid_genes = read_genes(path, text, &mut diseases)?;
+            if options.orphanet_profiles && options.sources == Sources::Omim {
+                merge_orphanet_profiles(hpoa, &ontology, unspecified, (path, text), &mut diseases, &mut stats)?;
+            }
+            if options.genes || !options.orphanet_profiles {
+                stats.invalid_genes = read_genes(path, text, &mut diseases)?;
+            } else {
+                for d in &mut diseases {
+                    d.genes.clear();
+                }
+            }
         }
         diseases.retain(|d| {
             let keep = !d.terms.is_empty();
@@ -533,6 +554,86 @@ fn read_annotations(
     } else {
         Err(Error::Rules(RuleErrors { problems }))
     }
+}
+
+/// # Orphanet profiles
+///
+/// OMIM and Orphanet annotate many diseases twice, from different sources: OMIM's clinical
+/// synopsis and cohort papers on one side, Orphanet's curated frequency classes on the other.
+/// An OMIM entry can be sparse where its Orphanet twin is rich (developmental and epileptic
+/// encephalopathy 4 has 24 annotations, without global developmental delay or infantile spasms;
+/// "STXBP1-related encephalopathy" has 31, with both). `phenotype.hpoa` does not say which
+/// entries are twins, but `genes_to_phenotype.txt` gives each its genes, and where a gene has
+/// exactly one OMIM disease and exactly one Orphanet disease, each with that gene alone, the two
+/// are taken as the same disease: the OMIM disease gets the Orphanet phenotype terms, each at the
+/// larger of the two frequencies (as for several annotations of one term). Onset and inheritance
+/// stay OMIM's. A gene shared by several diseases (allelic disorders) links none of them: which
+/// Orphanet entry matches which OMIM entry is not written in the files.
+fn merge_orphanet_profiles(
+    hpoa: (&Path, &str),
+    ontology: &Ontology,
+    unspecified: f64,
+    genes: (&Path, &str),
+    diseases: &mut [Disease],
+    stats: &mut CatalogueStats,
+) -> Result<(), Error> {
+    let mut orpha = read_annotations(
+        hpoa.0,
+        hpoa.1,
+        ontology,
+        (Sources::Orphanet, unspecified),
+        None,
+        &mut CatalogueStats::default(),
+    )?;
+    read_genes(genes.0, genes.1, &mut orpha)?;
+    let mut omim: Vec<Disease> = diseases
+        .iter()
+        .map(|d| Disease {
+            id: d.id.clone(),
+            name: String::new(),
+            terms: HashMap::new(),
+            onsets: Vec::new(),
+            inheritance: Vec::new(),
+            genes: Vec::new(),
+        })
+        .collect();
+    read_genes(genes.0, genes.1, &mut omim)?;
+    // gene -> (OMIM diseases with it, Orphanet diseases with it alone)
+    let mut by_gene: HashMap<&str, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    for (i, d) in omim.iter().enumerate() {
+        for g in &d.genes {
+            by_gene.entry(g.as_str()).or_default().0.push(i);
+        }
+    }
+    for (i, d) in orpha.iter().enumerate() {
+        if let [g] = d.genes.as_slice() {
+            by_gene.entry(g.as_str()).or_default().1.push(i);
+        }
+    }
+    for (i, d) in omim.iter().enumerate() {
+        let [g] = d.genes.as_slice() else { continue };
+        let Some((&[_], &[o])) = by_gene.get(g.as_str()).map(|(a, b)| (a.as_slice(), b.as_slice())) else {
+            continue;
+        };
+        let target = &mut diseases[i].terms;
+        let mut changed = 0;
+        for (&term, &(p, not)) in &orpha[o].terms {
+            match target.get_mut(&term) {
+                None => {
+                    target.insert(term, (p, not));
+                    changed += 1;
+                }
+                Some(have) if !not && (have.1 || p > have.0) => {
+                    *have = (p, false);
+                    changed += 1;
+                }
+                Some(_) => {}
+            }
+        }
+        stats.orphanet_links += 1;
+        stats.orphanet_terms += changed;
+    }
+    Ok(())
 }
 
 /// The genes of the diseases; returns how many links had an invalid symbol.

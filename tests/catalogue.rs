@@ -256,3 +256,71 @@ fn malformed_annotation_files_are_located_errors() {
     let e = Catalogue::load("/nonexistent", &CatalogueOptions::default()).unwrap_err();
     assert!(matches!(e, Error::Io { .. }), "{e:?}");
 }
+
+/// Two diseases annotated twice, once by OMIM and once by Orphanet, and how the gene file pairs
+/// them: `GENEA` has one OMIM and one Orphanet disease (twins), `GENEB` two OMIM diseases
+/// (allelic) and one Orphanet disease (pairing none of them).
+fn twins(options: &CatalogueOptions) -> Model {
+    let row = |id: &str, term: &str, frequency: &str| {
+        format!("{id}\tname of {id}\t\t{term}\t{id}\tTAS\t\t{frequency}\t\t\tP\tx\n")
+    };
+    let mut hpoa = "database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\n".to_owned();
+    for (id, term, frequency) in [
+        ("OMIM:100001", "HP:0001903", ""),
+        ("ORPHA:900001", "HP:0001903", "HP:0040281"),
+        ("ORPHA:900001", "HP:0000365", "HP:0040281"),
+        ("OMIM:100002", "HP:0001903", ""),
+        ("OMIM:100003", "HP:0000648", ""),
+        ("ORPHA:900002", "HP:0000365", "HP:0040281"),
+    ] {
+        hpoa.push_str(&row(id, term, frequency));
+    }
+    let genes = "ncbi_gene_id\tgene_symbol\thpo_id\thpo_name\tfrequency\tdisease_id\n\
+                 1\tGENEA\tHP:0001903\tx\t-\tOMIM:100001\n\
+                 1\tGENEA\tHP:0001903\tx\t-\tORPHA:900001\n\
+                 2\tGENEB\tHP:0001903\tx\t-\tOMIM:100002\n\
+                 2\tGENEB\tHP:0000648\tx\t-\tOMIM:100003\n\
+                 2\tGENEB\tHP:0000365\tx\t-\tORPHA:900002\n";
+    let c = Catalogue::from_texts(
+        (Path::new("hp.obo"), obo()),
+        (Path::new("phenotype.hpoa"), &hpoa),
+        Some((Path::new("genes_to_phenotype.txt"), genes)),
+        options,
+    )
+    .unwrap();
+    if options.orphanet_profiles {
+        assert_eq!((c.stats.orphanet_links, c.stats.orphanet_terms), (1, 2));
+    }
+    assert_eq!(
+        c.stats.diseases, 3,
+        "the Orphanet entries are not diagnoses of an OMIM catalogue"
+    );
+    c.into_model().unwrap()
+}
+
+#[test]
+fn orphanet_twins_lend_their_terms_to_omim_diseases_paired_one_to_one() {
+    let plain = twins(&CatalogueOptions::default());
+    let merged = twins(&CatalogueOptions {
+        orphanet_profiles: true,
+        ..CatalogueOptions::default()
+    });
+    // Hearing impairment: only the Orphanet twin of OMIM:100001 has it.
+    let hearing = Patient::new().present("HP:0000365");
+    assert!(lr(&merged, &hearing, "omim_100001") > lr(&plain, &hearing, "omim_100001") + 0.5);
+    // The allelic pair of GENEB takes nothing: which of them ORPHA:900002 is, the files do not say.
+    for id in ["omim_100002", "omim_100003"] {
+        assert_eq!(
+            lr(&merged, &hearing, id).to_bits(),
+            lr(&plain, &hearing, id).to_bits(),
+            "{id}"
+        );
+    }
+    // The term both have keeps the larger frequency: very frequent (Orphanet) over unspecified.
+    let anaemia = Patient::new().present("HP:0001903");
+    assert!(lr(&merged, &anaemia, "omim_100001") > lr(&plain, &anaemia, "omim_100001"));
+    // Gene rules come only with `genes`: the pairing reads the gene file without making them.
+    let kb = merged.knowledge_base();
+    let d = kb.diagnosis("omim_100001").unwrap();
+    assert!(d.genes.is_empty(), "{:?}", d.genes);
+}

@@ -148,7 +148,7 @@ impl Catalogue {
             settings(options, config)
         );
         let mut files = vec!["hp.obo", "phenotype.hpoa"];
-        if options.genes {
+        if options.genes || options.orphanet_profiles {
             files.push("genes_to_phenotype.txt");
         }
         for name in files {
@@ -175,10 +175,11 @@ fn settings(options: &CatalogueOptions, config: ScoringConfig) -> String {
         format!("{} ids {:016x}", d.len(), h.digest())
     });
     format!(
-        "sources {:?}, diseases {}, genes {}, unspecified frequency {:?}, limits {:?}, constants {}",
+        "sources {:?}, diseases {}, genes {}, orphanet profiles {}, unspecified frequency {:?}, limits {:?}, constants {}",
         options.sources,
         diseases.as_deref().unwrap_or("all"),
         options.genes,
+        options.orphanet_profiles,
         options.unspecified_frequency,
         options.limits,
         serde_json::to_string(&config).unwrap_or_default()
