@@ -144,9 +144,12 @@ pub struct CatalogueOptions {
     /// The frequency of an annotation that gives none (`None`: [`UNSPECIFIED_FREQUENCY`]).
     pub unspecified_frequency: Option<f64>,
     /// Add to an OMIM disease the phenotype annotations of the Orphanet entry for the same
-    /// disease, where `genes_to_phenotype.txt` pairs them one to one (see
-    /// [`merge_orphanet_profiles`](Catalogue#orphanet-profiles)). Needs
-    /// `genes_to_phenotype.txt`; without it this does nothing.
+    /// disease, where `genes_to_phenotype.txt` pairs them one to one: a gene with exactly one
+    /// OMIM and one Orphanet disease, each with that gene alone. Each term keeps the larger of
+    /// the two frequencies; onset and inheritance stay OMIM's. Only for [`Sources::Omim`]; needs
+    /// `genes_to_phenotype.txt` (without it this does nothing) and makes no gene rules unless
+    /// [`genes`](Self::genes) is set too. DESIGN.md gives the figures and why it is off by
+    /// default.
     pub orphanet_profiles: bool,
 }
 
@@ -199,6 +202,24 @@ struct Disease {
     onsets: Vec<(&'static str, f64)>,
     inheritance: Vec<u32>,
     genes: Vec<String>,
+}
+
+impl Disease {
+    /// Annotate `term` with frequency `p` (0 for `not`): a positive annotation wins over a `NOT`
+    /// one, the largest frequency over smaller ones. Whether the term's rule changed.
+    fn annotate(&mut self, term: u32, p: f64, not: bool) -> bool {
+        match self.terms.get_mut(&term) {
+            None => {
+                self.terms.insert(term, (p, not));
+                true
+            }
+            Some(have) if !not && (have.1 || p > have.0) => {
+                *have = (p, false);
+                true
+            }
+            Some(_) => false,
+        }
+    }
 }
 
 impl Catalogue {
@@ -270,11 +291,13 @@ impl Catalogue {
             &mut stats,
         )?;
         if let Some((path, text)) = genes {
+            let invalid = read_genes(path, text, &mut diseases)?;
             if options.orphanet_profiles && options.sources == Sources::Omim {
                 merge_orphanet_profiles(hpoa, &ontology, unspecified, (path, text), &mut diseases, &mut stats)?;
             }
+            // Gene rules come with the gene file, unless it was read only to pair the twins.
             if options.genes || !options.orphanet_profiles {
-                stats.invalid_genes = read_genes(path, text, &mut diseases)?;
+                stats.invalid_genes = invalid;
             } else {
                 for d in &mut diseases {
                     d.genes.clear();
@@ -522,19 +545,7 @@ fn read_annotations(
         match field(c_aspect) {
             "P" => {
                 let p = if not { 0.0 } else { frequency.unwrap_or(unspecified) };
-                disease
-                    .terms
-                    .entry(term)
-                    .and_modify(|(q, was_not)| {
-                        // A positive annotation wins over a NOT one; the largest frequency wins.
-                        if *was_not && !not {
-                            *q = p;
-                            *was_not = false;
-                        } else if !not && p > *q {
-                            *q = p;
-                        }
-                    })
-                    .or_insert((p, not));
+                disease.annotate(term, p, not);
             }
             "I" if !not => disease.inheritance.push(term),
             "C" if !not => {
@@ -568,7 +579,8 @@ fn read_annotations(
 /// are taken as the same disease: the OMIM disease gets the Orphanet phenotype terms, each at the
 /// larger of the two frequencies (as for several annotations of one term). Onset and inheritance
 /// stay OMIM's. A gene shared by several diseases (allelic disorders) links none of them: which
-/// Orphanet entry matches which OMIM entry is not written in the files.
+/// Orphanet entry matches which OMIM entry is not written in the files. `diseases` carry their
+/// genes already.
 fn merge_orphanet_profiles(
     hpoa: (&Path, &str),
     ontology: &Ontology,
@@ -586,23 +598,11 @@ fn merge_orphanet_profiles(
         &mut CatalogueStats::default(),
     )?;
     read_genes(genes.0, genes.1, &mut orpha)?;
-    let mut omim: Vec<Disease> = diseases
-        .iter()
-        .map(|d| Disease {
-            id: d.id.clone(),
-            name: String::new(),
-            terms: HashMap::new(),
-            onsets: Vec::new(),
-            inheritance: Vec::new(),
-            genes: Vec::new(),
-        })
-        .collect();
-    read_genes(genes.0, genes.1, &mut omim)?;
-    // gene -> (OMIM diseases with it, Orphanet diseases with it alone)
-    let mut by_gene: HashMap<&str, (Vec<usize>, Vec<usize>)> = HashMap::new();
-    for (i, d) in omim.iter().enumerate() {
+    // gene -> (how many OMIM diseases have it, the Orphanet diseases with it alone)
+    let mut by_gene: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
+    for d in diseases.iter() {
         for g in &d.genes {
-            by_gene.entry(g.as_str()).or_default().0.push(i);
+            by_gene.entry(g.as_str()).or_default().0 += 1;
         }
     }
     for (i, d) in orpha.iter().enumerate() {
@@ -610,28 +610,22 @@ fn merge_orphanet_profiles(
             by_gene.entry(g.as_str()).or_default().1.push(i);
         }
     }
-    for (i, d) in omim.iter().enumerate() {
-        let [g] = d.genes.as_slice() else { continue };
-        let Some((&[_], &[o])) = by_gene.get(g.as_str()).map(|(a, b)| (a.as_slice(), b.as_slice())) else {
-            continue;
-        };
-        let target = &mut diseases[i].terms;
-        let mut changed = 0;
+    let twins: Vec<(usize, usize)> = diseases
+        .iter()
+        .enumerate()
+        .filter_map(
+            |(i, d)| match (d.genes.as_slice(), by_gene.get(d.genes.first()?.as_str())) {
+                ([_], Some((1, o))) if o.len() == 1 => Some((i, o[0])),
+                _ => None,
+            },
+        )
+        .collect();
+    for (i, o) in twins {
+        let d = &mut diseases[i];
         for (&term, &(p, not)) in &orpha[o].terms {
-            match target.get_mut(&term) {
-                None => {
-                    target.insert(term, (p, not));
-                    changed += 1;
-                }
-                Some(have) if !not && (have.1 || p > have.0) => {
-                    *have = (p, false);
-                    changed += 1;
-                }
-                Some(_) => {}
-            }
+            stats.orphanet_terms += usize::from(d.annotate(term, p, not));
         }
         stats.orphanet_links += 1;
-        stats.orphanet_terms += changed;
     }
     Ok(())
 }
