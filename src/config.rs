@@ -91,6 +91,16 @@ pub struct ScoringConfig {
     /// (with frequency p) than when it does not: a rule's absent value is log10(k (1 − p) /
     /// (1 − bg)) (1 for the built-in rules; case reports list the absent features of the disease).
     pub absent_selection: f64,
+    /// G: how much more an unexplained finding costs a richly annotated diagnosis than a sparsely
+    /// annotated one. A source that lists `n_D` features of diagnosis D leaves out more of its true
+    /// features the smaller `n_D` is, so a finding none of D's rules explains is more likely an
+    /// unlisted feature of a sparse D. The false-positive likelihood ratio of D is the clinical
+    /// one times (`n_ref` / `n_D`)^G ([`false_positive_shift`](Self::false_positive_shift)); 0 (the
+    /// built-in rules, whose diagnoses are all reviewed in full) gives every diagnosis the same.
+    pub annotation_exponent: f64,
+    /// `n_ref`: the number of positive clinical rules at which a diagnosis's false-positive
+    /// likelihood ratio is the plain one.
+    pub annotation_reference: f64,
 }
 
 /// The defaults: modelling choices, and the constants fitted on the development cases by
@@ -121,6 +131,8 @@ impl Default for ScoringConfig {
             expected_threshold: 0.3,
             absent_weight: 1.0,
             absent_selection: 1.0,
+            annotation_exponent: 0.0,
+            annotation_reference: 80.0,
         }
     }
 }
@@ -156,6 +168,45 @@ impl ScoringConfig {
             .max(self.min_false_positive)
             .min(1.0)
     }
+
+    /// The log10 shift of the false-positive likelihood ratio of a diagnosis with `n` positive
+    /// clinical rules: G · log10(`n_ref` / n), rounded to [`SHIFT_STEP`](Self::SHIFT_STEP) and
+    /// kept so that α times 10^shift lies in [`min_false_positive`](Self::min_false_positive), 1].
+    /// A diagnosis without such rules counts as one rule.
+    ///
+    /// ```
+    /// let c = osteodx::ScoringConfig { annotation_exponent: 1.0, annotation_reference: 80.0, ..Default::default() };
+    /// assert_eq!(c.false_positive_shift(80), 0.0);
+    /// assert!(c.false_positive_shift(8) > 0.0 && c.false_positive_shift(800) < 0.0);
+    /// // α · 10^shift stays at most 1 and at least min_false_positive: 0.15 · 10^0.8, 0.15 · 10^-0.45.
+    /// assert!((c.false_positive_shift(8) - 0.8).abs() < 1e-12);
+    /// assert!((c.false_positive_shift(800) + 0.45).abs() < 1e-12);
+    /// assert_eq!(osteodx::ScoringConfig::default().false_positive_shift(3), 0.0);
+    /// ```
+    #[must_use]
+    pub fn false_positive_shift(&self, n: usize) -> f64 {
+        if self.annotation_exponent == 0.0 {
+            return 0.0;
+        }
+        let raw = self.annotation_exponent * (self.annotation_reference / n.max(1) as f64).log10();
+        let alpha = self.false_positive_share;
+        let (lo, hi) = (
+            (self.min_false_positive / alpha).log10().min(0.0),
+            (1.0 / alpha).log10(),
+        );
+        let stepped = (raw / Self::SHIFT_STEP).round() * Self::SHIFT_STEP;
+        // Steps of the clamp's bounds stay inside them.
+        let (lo, hi) = (
+            (lo / Self::SHIFT_STEP).ceil() * Self::SHIFT_STEP,
+            (hi / Self::SHIFT_STEP).floor() * Self::SHIFT_STEP,
+        );
+        stepped.clamp(lo, hi.max(lo))
+    }
+
+    /// The step of [`false_positive_shift`](Self::false_positive_shift) in log10 (a factor of
+    /// 1.12): diagnoses of one step share their untouched posterior mass in the scorer, so the
+    /// cost of a ranking grows with the number of steps, not of diagnoses.
+    pub const SHIFT_STEP: f64 = 0.05;
 
     /// Set one constant by name (`temperature=1.5`), for experiments from the command line.
     ///
@@ -200,6 +251,8 @@ impl ScoringConfig {
             "expected_threshold" => &mut self.expected_threshold,
             "absent_weight" => &mut self.absent_weight,
             "absent_selection" => &mut self.absent_selection,
+            "annotation_exponent" => &mut self.annotation_exponent,
+            "annotation_reference" => &mut self.annotation_reference,
             other => return Err(format!("unknown constant `{other}`")),
         };
         *field = value;
@@ -238,6 +291,8 @@ impl ScoringConfig {
         self.expected_threshold = prob(self.expected_threshold, 0.0, 1.0, d.expected_threshold);
         self.absent_weight = prob(self.absent_weight, 0.0, 1.0, d.absent_weight);
         self.absent_selection = prob(self.absent_selection, 1e-3, 1e3, d.absent_selection);
+        self.annotation_exponent = prob(self.annotation_exponent, 0.0, 4.0, d.annotation_exponent);
+        self.annotation_reference = prob(self.annotation_reference, 1.0, 1e6, d.annotation_reference);
         self
     }
 }

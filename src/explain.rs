@@ -290,10 +290,17 @@ impl Model {
         let gene = rows
             .first()
             .is_some_and(|&e| matches!(self.tables.layout.decode(e), Some(Row::Gene(..))));
+        // A diagnosis no rule matches takes the fallback, shifted by its number of rules where
+        // the observation carries the shift (as in the hot path).
+        let shift = if Self::carries_shift(self.is_independent(patient, o), fallback, self.untouched_value(rows)) {
+            self.fp_shift.get(d.index()).copied().unwrap_or(0)
+        } else {
+            0
+        };
         match best {
             Some((value, e, kind, via)) if value != NO_MATCH => (i64::from(value), Some(e), kind, via),
             _ => (
-                i64::from(fallback),
+                i64::from(fallback) + i64::from(shift),
                 None,
                 if gene { MatchKind::Gene } else { MatchKind::Unrelated },
                 NO_VIA,

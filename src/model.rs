@@ -14,7 +14,7 @@ use crate::id::{DiagnosisId, FindingId};
 use crate::knowledge::KnowledgeBase;
 use crate::names::normalize;
 use crate::ontology::Ontology;
-use crate::tables::Tables;
+use crate::tables::{Tables, LOG_SCALE};
 
 /// Normalised name (id, label, synonym) → finding, and HPO id → finding.
 #[derive(Debug, Clone, Default)]
@@ -54,6 +54,85 @@ pub(crate) fn priors(kb: &KnowledgeBase, config: &ScoringConfig) -> (Vec<f64>, f
         .map(|(d, w)| if d.lookalike { w + scale } else { *w })
         .collect();
     (log_prior, (share * none).max(f64::MIN_POSITIVE).log10())
+}
+
+/// The number of positive clinical rules of each diagnosis (not `against`, frequency above 0, on
+/// a finding of a clinical kind): the `n_D` of [`ScoringConfig::false_positive_shift`].
+pub(crate) fn clinical_rule_counts(kb: &KnowledgeBase) -> Vec<usize> {
+    kb.diagnoses()
+        .iter()
+        .map(|d| {
+            d.rules
+                .iter()
+                .filter(|r| !r.against && r.frequency > 0.0 && !kb.findings()[r.finding].kind.is_context())
+                .count()
+        })
+        .collect()
+}
+
+/// The diagnoses grouped by the shift of their false-positive value, in order of first
+/// appearance: one group when no diagnosis is shifted.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ShiftGroups {
+    /// Each group's shift in units.
+    pub shift: Vec<i32>,
+    /// Each group's summed prior of the diagnoses of the differential.
+    pub prior: Vec<f64>,
+    /// Each group's summed prior of the look-alikes.
+    pub lookalike_prior: Vec<f64>,
+    /// log10 of each group's summed prior of all its diagnoses.
+    pub log_total: Vec<f64>,
+    /// The diagnoses of the differential of group g are `members[start[g]..start[g + 1]]`, by
+    /// prior, highest first, ties by index.
+    pub start: Vec<u32>,
+    pub members: Vec<u32>,
+}
+
+impl ShiftGroups {
+    /// The groups of these shifts; `prior_order` lists the diagnoses of the differential by prior.
+    fn new(fp_shift: &[i32], prior: &[f64], prior_order: &[u32]) -> (Self, Vec<u32>) {
+        let mut groups = Self::default();
+        let mut group_of = Vec::with_capacity(fp_shift.len());
+        for &s in fp_shift {
+            let g = groups.shift.iter().position(|&x| x == s).unwrap_or_else(|| {
+                groups.shift.push(s);
+                groups.shift.len() - 1
+            });
+            group_of.push(g as u32);
+        }
+        let n = groups.shift.len();
+        let mut all = vec![0.0; n];
+        groups.prior = vec![0.0; n];
+        for &d in prior_order {
+            groups.prior[group_of[d as usize] as usize] += prior[d as usize];
+        }
+        for (d, &p) in prior.iter().enumerate() {
+            all[group_of[d] as usize] += p;
+        }
+        // The look-alikes' part as the difference, as the priors were summed before groups.
+        groups.lookalike_prior = all.iter().zip(&groups.prior).map(|(a, p)| a - p).collect();
+        groups.log_total = groups
+            .prior
+            .iter()
+            .zip(&groups.lookalike_prior)
+            .map(|(p, l)| (p + l).max(f64::MIN_POSITIVE).log10())
+            .collect();
+        let mut count = vec![0u32; n + 1];
+        for &d in prior_order {
+            count[group_of[d as usize] as usize + 1] += 1;
+        }
+        for g in 0..n {
+            count[g + 1] += count[g];
+        }
+        groups.start.clone_from(&count);
+        groups.members = vec![0; prior_order.len()];
+        for &d in prior_order {
+            let slot = &mut count[group_of[d as usize] as usize];
+            groups.members[*slot as usize] = d;
+            *slot += 1;
+        }
+        (groups, group_of)
+    }
 }
 
 /// What a later stage derives from a model on first use and keeps with it (the names of
@@ -103,14 +182,16 @@ pub struct Model {
     pub(crate) log_prior: Vec<f64>,
     /// Each diagnosis's prior weight.
     pub(crate) prior: Vec<f64>,
-    /// Diagnoses by prior, highest first, ties by index: the untouched ones rank this way.
+    /// Diagnoses of the differential by prior, highest first, ties by index: the untouched ones
+    /// rank this way when no observation carries a false-positive shift.
     pub(crate) prior_order: Vec<u32>,
-    /// Summed prior of the diagnoses of the differential (not the look-alikes).
-    pub(crate) total_prior: f64,
-    /// Summed prior of the look-alikes.
-    pub(crate) total_lookalike_prior: f64,
-    /// log10 of the summed prior of all diagnoses: bounds the untouched diagnoses' mass.
-    pub(crate) log_total_prior: f64,
+    /// Per diagnosis: the shift of its false-positive value in units
+    /// ([`ScoringConfig::false_positive_shift`]; all 0 unless `annotation_exponent` is set).
+    pub(crate) fp_shift: Vec<i32>,
+    /// Per diagnosis: its shift group (an index into `groups`).
+    pub(crate) shift_group: Vec<u32>,
+    /// The diagnoses grouped by their shift, so that the untouched ones' mass is summed per group.
+    pub(crate) groups: ShiftGroups,
     /// Which diagnoses are look-alikes (their posterior counts towards "none of these").
     pub(crate) lookalike: Vec<bool>,
     /// 0..n: the touched list of dense scoring, where every diagnosis is touched.
@@ -175,8 +256,11 @@ impl Model {
         let lookalike: Vec<bool> = kb.diagnoses().iter().map(|d| d.lookalike).collect();
         let mut prior_order: Vec<u32> = (0..prior.len() as u32).filter(|&d| !lookalike[d as usize]).collect();
         prior_order.sort_by(|&a, &b| prior[b as usize].total_cmp(&prior[a as usize]).then(a.cmp(&b)));
-        let total_prior: f64 = prior_order.iter().map(|&d| prior[d as usize]).sum();
-        let total_lookalike_prior: f64 = prior.iter().sum::<f64>() - total_prior;
+        let fp_shift: Vec<i32> = clinical_rule_counts(&kb)
+            .into_iter()
+            .map(|n| (config.false_positive_shift(n) * LOG_SCALE).round() as i32)
+            .collect();
+        let (groups, shift_group) = ShiftGroups::new(&fp_shift, &prior, &prior_order);
         let genes = tables
             .gene_symbols
             .iter()
@@ -191,9 +275,9 @@ impl Model {
             log_prior,
             prior,
             prior_order,
-            total_prior,
-            total_lookalike_prior,
-            log_total_prior: (total_prior + total_lookalike_prior).max(f64::MIN_POSITIVE).log10(),
+            fp_shift,
+            shift_group,
+            groups,
             all_diagnoses: (0..lookalike.len() as u32).collect(),
             lookalike,
             log_prior_none,
@@ -348,6 +432,6 @@ impl Model {
             + t.post_kind.len()
             + 4 * (t.post_via.len() + t.dense_index.len() + t.dense.len())
             + 8 * (self.log_prior.len() + self.prior.len())
-            + 4 * self.prior_order.len()
+            + 4 * (self.prior_order.len() + self.fp_shift.len() + self.shift_group.len())
     }
 }

@@ -68,6 +68,8 @@ pub struct ReferenceScorer {
     context: HashMap<String, bool>,
     specific: HashMap<String, bool>,
     parents: HashMap<String, Vec<String>>,
+    /// Per diagnosis: the shift of its false-positive value, in units.
+    shift: HashMap<String, i64>,
 }
 
 /// log10 to units, rounded as the compiled tables round.
@@ -94,6 +96,7 @@ impl ReferenceScorer {
             context: HashMap::new(),
             specific: HashMap::new(),
             parents: HashMap::new(),
+            shift: HashMap::new(),
         };
         for f in kb.findings() {
             s.background.insert(f.id.clone(), f.background);
@@ -118,6 +121,13 @@ impl ReferenceScorer {
                     )
                 })
                 .collect();
+            // n_D: the rules that say the diagnosis has a clinical finding.
+            let n = d
+                .rules
+                .iter()
+                .filter(|r| !r.against && r.frequency > 0.0 && !kb.findings()[r.finding].kind.is_context())
+                .count();
+            s.shift.insert(d.id.clone(), units(config.false_positive_shift(n)));
             s.rules.insert(d.id.clone(), rules);
             s.genes.insert(
                 d.id.clone(),
@@ -325,14 +335,19 @@ impl ReferenceScorer {
     }
 
     fn observation_units(&self, d: &str, o: &ReferenceObservation) -> i64 {
+        // No rule of `d` explains a clinical finding: the false-positive value, shifted by d's
+        // number of rules when it argues against.
+        let unexplained = |u: i64| if u < 0 { u + self.shift[d] } else { u };
         match o {
-            ReferenceObservation::Present(f) => {
-                units(self.present_llr(d, f, true).unwrap_or_else(|| self.unrelated(f)))
-            }
+            ReferenceObservation::Present(f) => match self.present_llr(d, f, true) {
+                Some(v) => units(v),
+                None if self.context[f] => units(self.unrelated(f)),
+                None => unexplained(units(self.unrelated(f))),
+            },
             ReferenceObservation::Absent(f) => units(self.absent_llr(d, f)),
             ReferenceObservation::Implied(fs) => {
                 let best = fs.iter().filter_map(|f| self.present_llr(d, f, false)).map(units).max();
-                best.unwrap_or_else(|| fs.iter().map(|f| units(self.unrelated(f))).min().unwrap_or(0))
+                best.unwrap_or_else(|| unexplained(fs.iter().map(|f| units(self.unrelated(f))).min().unwrap_or(0)))
             }
             ReferenceObservation::Group(members) => {
                 let best = members
@@ -340,10 +355,12 @@ impl ReferenceScorer {
                     .filter_map(|(f, implied)| self.present_llr(d, f, !implied))
                     .map(units)
                     .max();
-                best.unwrap_or_else(|| members.iter().map(|(f, _)| units(self.unrelated(f))).min().unwrap_or(0))
+                best.unwrap_or_else(|| {
+                    unexplained(members.iter().map(|(f, _)| units(self.unrelated(f))).min().unwrap_or(0))
+                })
             }
             ReferenceObservation::Gene(g, z) => units(self.gene_llr(d, g.as_deref(), *z)),
-            ReferenceObservation::Unplaced => units(self.config.false_positive_share.log10()),
+            ReferenceObservation::Unplaced => unexplained(units(self.config.false_positive_share.log10())),
         }
     }
 

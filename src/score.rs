@@ -54,6 +54,11 @@ pub struct Ranking {
     z: f64,
     /// The log10 evidence score shared by the diagnoses no posting touched (sparse mode).
     shared: f64,
+    /// The number of observations whose false-positive value carries each diagnosis's shift, and
+    /// the factor of the clinical units: an untouched diagnosis d scores its prior + `shared` +
+    /// `n_fp` · shift(d) · `scale_c`.
+    n_fp: i64,
+    scale_c: f64,
     /// The working buffers of the next ranking: kept with the result so that ranking into a
     /// reused `Ranking` never allocates.
     scratch: Scratch,
@@ -82,16 +87,23 @@ struct Scratch {
     stamp: u32,
     /// (log10 score, diagnosis, weight 10^(score − max)).
     candidates: Vec<(f64, u32, f64)>,
+    /// Per shift group: the summed prior of its touched diagnoses of the differential and of its
+    /// touched look-alikes, its untouched diagnoses' log10 evidence score, and (top k) the next
+    /// member to look at.
+    group_touched: Vec<f64>,
+    group_touched_lookalike: Vec<f64>,
+    group_score: Vec<f64>,
+    group_next: Vec<u32>,
 }
 
 impl Ranking {
     /// A buffer sized for `model`: scoring into it never allocates.
     #[must_use]
     pub fn new(model: &Model) -> Self {
-        Self::with_size(model.n_diagnoses())
+        Self::with_size(model.n_diagnoses(), model.groups.shift.len())
     }
 
-    fn with_size(n: usize) -> Self {
+    fn with_size(n: usize, groups: usize) -> Self {
         Self {
             entries: Vec::with_capacity(n),
             none_posterior: 0.0,
@@ -99,6 +111,8 @@ impl Ranking {
             max: 0.0,
             z: 1.0,
             shared: 0.0,
+            n_fp: 0,
+            scale_c: 0.0,
             scratch: Scratch {
                 delta: vec![0; n],
                 delta_independent: vec![0; n],
@@ -112,6 +126,10 @@ impl Ranking {
                 best_list: Vec::with_capacity(n),
                 stamp: 0,
                 candidates: Vec::with_capacity(n),
+                group_touched: vec![0.0; groups],
+                group_touched_lookalike: vec![0.0; groups],
+                group_score: vec![0.0; groups],
+                group_next: vec![0; groups],
             },
         }
     }
@@ -133,9 +151,11 @@ impl Ranking {
         self.scores.get(d).map_or(0.0, |s| pow10(s - self.max) / self.z)
     }
 
-    fn fit(&mut self, n: usize) {
-        if self.scratch.delta.len() != n {
-            *self = Self::with_size(n);
+    /// Sized for `model` (a buffer made for another model is remade once).
+    fn fit(&mut self, model: &Model) {
+        let (n, groups) = (model.n_diagnoses(), model.groups.shift.len());
+        if self.scratch.delta.len() != n || self.scratch.group_score.len() != groups {
+            *self = Self::with_size(n, groups);
         }
     }
 }
@@ -205,7 +225,9 @@ impl Model {
                 if touched[d] {
                     ranking.posterior_of(d)
                 } else {
-                    pow10(self.log_prior[d] + ranking.shared - ranking.max) / ranking.z
+                    let shift = ranking.n_fp * i64::from(self.fp_shift[d]);
+                    pow10(self.log_prior[d] + (ranking.shared + shift as f64 * ranking.scale_c) - ranking.max)
+                        / ranking.z
                 }
             }));
         }
@@ -226,6 +248,26 @@ impl Model {
             .unwrap_or(0)
     }
 
+    /// The value of an observation for a diagnosis without a posting on any of its rows: the
+    /// largest default of its rows ([`NO_MATCH`] when such a diagnosis takes the fallback).
+    #[inline]
+    pub(crate) fn untouched_value(&self, rows: &[crate::id::EvidenceId]) -> i32 {
+        rows.iter()
+            .filter_map(|r| self.tables.default.get(r.index()))
+            .copied()
+            .max()
+            .unwrap_or(NO_MATCH)
+    }
+
+    /// True when a diagnosis that no rule matches for this observation takes the false-positive
+    /// value shifted by its number of rules ([`crate::ScoringConfig::false_positive_shift`]): a
+    /// clinical observation whose fallback argues against, where no rule means the fallback.
+    /// The hot path and the explanation both ask this.
+    #[inline]
+    pub(crate) fn carries_shift(independent: bool, fallback: i32, untouched: i32) -> bool {
+        !independent && fallback < 0 && untouched == NO_MATCH
+    }
+
     /// True for evidence independent of the clinical findings (a gene result, a context finding),
     /// which the design effect does not damp.
     #[inline]
@@ -242,15 +284,18 @@ impl Model {
     /// Sum the observations into per-diagnosis totals, clinical ones into `out.scratch.delta` and
     /// independent ones into `out.scratch.delta_independent`: returns the parts shared by every diagnosis
     /// without an entry of its own (clinical, independent; all diagnoses are "touched" in dense
-    /// mode) and the number of clinical observations.
+    /// mode), the number of clinical observations and the number of those that carry the
+    /// false-positive shift ([`Model::carries_shift`]): every diagnosis is owed `n_fp` times its
+    /// shift, and a diagnosis a rule matches for such an observation has its shift taken back here.
     #[allow(
         clippy::too_many_lines,
         reason = "the dense and the sparse path of the hot loop side by side, so that they are read together"
     )]
-    fn accumulate(&self, patient: &ResolvedPatient, out: &mut Ranking) -> (i64, i64, usize) {
+    fn accumulate(&self, patient: &ResolvedPatient, out: &mut Ranking) -> (i64, i64, usize, i64) {
         let t = &self.tables;
         let n = self.n_diagnoses();
-        let (mut shared_c, mut shared_i, mut n_clinical) = (0i64, 0i64, 0usize);
+        let (mut shared_c, mut shared_i, mut n_clinical, mut n_fp) = (0i64, 0i64, 0usize, 0i64);
+        let fp_shift = self.fp_shift.as_slice();
         let Scratch {
             delta,
             delta_independent,
@@ -284,11 +329,13 @@ impl Model {
                     };
                     let fallback = self.fallback_of(patient, o);
                     let rows = patient.rows_of(o);
+                    let take = i32::from(Self::carries_shift(independent, fallback, self.untouched_value(rows)));
+                    n_fp += i64::from(take);
                     if let [row] = rows {
                         let row = row.index();
                         if let Some(lane) = t.lane(row) {
-                            for (a, &v) in acc.iter_mut().zip(lane) {
-                                *a = a.wrapping_add(effective(v, fallback));
+                            for ((a, &v), &s) in acc.iter_mut().zip(lane).zip(fp_shift) {
+                                *a = a.wrapping_add(effective(v, fallback) - taken(v, take, s));
                             }
                         } else {
                             let v = t.default.get(row).copied().unwrap_or(NO_MATCH);
@@ -311,8 +358,8 @@ impl Model {
                                 }
                             }
                         }
-                        for (a, &b) in acc.iter_mut().zip(best.iter()) {
-                            *a = a.wrapping_add(effective(b, fallback));
+                        for ((a, &b), &s) in acc.iter_mut().zip(best.iter()).zip(fp_shift) {
+                            *a = a.wrapping_add(effective(b, fallback) - taken(b, take, s));
                         }
                     }
                 }
@@ -349,14 +396,11 @@ impl Model {
                 let rows = patient.rows_of(o);
                 // The value of diagnoses without a posting on any of the rows. Observations of
                 // several rows only hold present and implied rows, whose default is NO_MATCH.
-                let base_raw = rows
-                    .iter()
-                    .filter_map(|r| t.default.get(r.index()))
-                    .copied()
-                    .max()
-                    .unwrap_or(NO_MATCH);
+                let base_raw = self.untouched_value(rows);
                 let base = effective(base_raw, fallback);
                 *shared += i64::from(base);
+                let take = i64::from(Self::carries_shift(independent, fallback, base_raw));
+                n_fp += take;
                 if let [row] = rows {
                     if row.index() >= t.default.len() {
                         continue;
@@ -366,7 +410,8 @@ impl Model {
                     let base = i64::from(base);
                     for (&d, &v) in diags.iter().zip(values) {
                         touch(d);
-                        sums[d as usize] += i64::from(v) - base;
+                        let i = d as usize;
+                        sums[i] += i64::from(v) - base - take * i64::from(fp_shift[i]);
                     }
                 } else if rows.len() > 1 {
                     *stamp = stamp.wrapping_add(1);
@@ -391,14 +436,15 @@ impl Model {
                         }
                     }
                     for &d in best_list.iter() {
-                        let v = effective(best[d as usize].max(base_raw), fallback);
+                        let i = d as usize;
+                        let v = effective(best[i].max(base_raw), fallback);
                         touch(d);
-                        sums[d as usize] += i64::from(v) - i64::from(base);
+                        sums[i] += i64::from(v) - i64::from(base) - take * i64::from(fp_shift[i]);
                     }
                 }
             }
         }
-        (shared_c, shared_i, n_clinical)
+        (shared_c, shared_i, n_clinical, n_fp)
     }
 
     /// The scorer: totals, posteriors (prior + clinical total × design effect / T + independent
@@ -409,23 +455,31 @@ impl Model {
         reason = "the hot path in one piece, in the order of the maths (DESIGN.md): totals, normalisation, top k"
     )]
     fn rank_observations(&self, patient: &ResolvedPatient, k: usize, out: &mut Ranking) {
-        let n = self.n_diagnoses();
-        out.fit(n);
-        let (shared_c, shared_i, n_clinical) = self.accumulate(patient, out);
+        out.fit(self);
+        let (shared_c, shared_i, n_clinical, n_fp) = self.accumulate(patient, out);
         let scale_c = self.config.evidence_scale(n_clinical) / LOG_SCALE;
         let scale_i = self.config.evidence_scale(1) / LOG_SCALE;
         let score =
             |delta_c: i64, delta_i: i64| (shared_c + delta_c) as f64 * scale_c + (shared_i + delta_i) as f64 * scale_i;
         let shared = score(0, 0);
-        let total =
-            |out: &Ranking, d: usize| shared_c + shared_i + out.scratch.delta[d] + out.scratch.delta_independent[d];
+        // Each diagnosis's shifts, owed for every observation that carries one (a matching rule
+        // took its own back in `accumulate`).
+        let owed = |d: usize| n_fp * i64::from(self.fp_shift[d]);
+        let total = |out: &Ranking, d: usize| {
+            shared_c + shared_i + out.scratch.delta[d] + out.scratch.delta_independent[d] + owed(d)
+        };
 
         // Scores in log10: prior + evidence; the max anchors the normalisation. Look-alikes take
         // part in the normalisation but not in the ranking: their mass goes to "none of these".
+        // The untouched diagnoses of one shift group share their evidence score.
         out.scratch.candidates.clear();
-        let mut touched_prevalence = 0.0;
-        let mut touched_lookalike_prevalence = 0.0;
-        let mut max = self.log_prior_none.max(shared + self.log_total_prior);
+        let groups = &self.groups;
+        let mut max = self.log_prior_none;
+        for (g, &shift) in groups.shift.iter().enumerate() {
+            let s = shared + (n_fp * i64::from(shift)) as f64 * scale_c;
+            out.scratch.group_score[g] = s;
+            max = max.max(s + groups.log_total[g]);
+        }
         let dense = self.tables.is_dense();
         let touched: &[u32] = if dense {
             &self.all_diagnoses
@@ -434,22 +488,29 @@ impl Model {
         };
         for &d in touched {
             let d = d as usize;
-            let s = self.log_prior[d] + score(out.scratch.delta[d], out.scratch.delta_independent[d]);
+            let s = self.log_prior[d] + score(out.scratch.delta[d] + owed(d), out.scratch.delta_independent[d]);
             out.scores[d] = s;
             max = max.max(s);
+            let g = self.shift_group[d] as usize;
             if self.lookalike[d] {
-                touched_lookalike_prevalence += self.prior[d];
+                out.scratch.group_touched_lookalike[g] += self.prior[d];
             } else {
-                touched_prevalence += self.prior[d];
+                out.scratch.group_touched[g] += self.prior[d];
                 out.scratch.candidates.push((s, d as u32, 0.0));
             }
         }
         // `max` is final here: weights are 10^(s − max), each computed once.
-        let untouched_mass = (self.total_prior - touched_prevalence).max(0.0);
-        let untouched_lookalikes = (self.total_lookalike_prior - touched_lookalike_prevalence).max(0.0);
-        let shared_weight = pow10(shared - max);
-        let mut none = pow10(self.log_prior_none - max) + untouched_lookalikes * shared_weight;
-        let mut z = untouched_mass * shared_weight;
+        let mut none = pow10(self.log_prior_none - max);
+        let mut z = 0.0;
+        for g in 0..groups.shift.len() {
+            let untouched_mass = (groups.prior[g] - out.scratch.group_touched[g]).max(0.0);
+            let untouched_lookalikes = (groups.lookalike_prior[g] - out.scratch.group_touched_lookalike[g]).max(0.0);
+            let weight = pow10(out.scratch.group_score[g] - max);
+            none += untouched_lookalikes * weight;
+            z += untouched_mass * weight;
+            out.scratch.group_touched[g] = 0.0;
+            out.scratch.group_touched_lookalike[g] = 0.0;
+        }
         // A weight below 10^-18 of the largest cannot change z: it is computed only if its
         // diagnosis ends up among the k returned (below), which keeps 10^x off most of the
         // thousands of diagnoses a large knowledge base touches.
@@ -472,16 +533,8 @@ impl Model {
         }
         z += none;
         let k = k.min(self.prior_order.len());
-        let mut untouched_added = 0;
-        for &d in &self.prior_order {
-            if untouched_added >= k {
-                break;
-            }
-            if !dense && !out.scratch.mark[d as usize] {
-                let s = self.log_prior[d as usize] + shared;
-                out.scratch.candidates.push((s, d, pow10(s - max)));
-                untouched_added += 1;
-            }
+        if !dense {
+            self.best_untouched(k, n_fp, max, &mut out.scratch);
         }
 
         let by_rank = |a: &(f64, u32, f64), b: &(f64, u32, f64)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
@@ -527,8 +580,78 @@ impl Model {
         out.max = max;
         out.z = z;
         out.shared = shared;
+        out.n_fp = n_fp;
+        out.scale_c = scale_c;
 
         out.scratch.clear(dense);
+    }
+}
+
+impl Model {
+    /// Sparse mode: the `k` best untouched diagnoses of the differential into the candidates. In
+    /// one group (or with no observation that carries a shift) they rank by prior; otherwise the
+    /// groups' lists, each by prior, are merged by score, ties by index, or, when `k` is large,
+    /// all of them are candidates (their weights, 0 here, are computed for the `k` kept).
+    fn best_untouched(&self, k: usize, n_fp: i64, max: f64, scratch: &mut Scratch) {
+        let groups = &self.groups;
+        if n_fp == 0 || groups.shift.len() == 1 {
+            let mut added = 0;
+            for &d in &self.prior_order {
+                if added >= k {
+                    break;
+                }
+                if !scratch.mark[d as usize] {
+                    let s = self.log_prior[d as usize] + scratch.group_score[self.shift_group[d as usize] as usize];
+                    scratch.candidates.push((s, d, pow10(s - max)));
+                    added += 1;
+                }
+            }
+            return;
+        }
+        if k.saturating_mul(groups.shift.len()) >= self.prior_order.len() {
+            // Many wanted (a full ranking): every untouched one is a candidate, and the
+            // selection below sorts them (a merge would cost k times the groups).
+            for &d in &self.prior_order {
+                if !scratch.mark[d as usize] {
+                    let s = self.log_prior[d as usize] + scratch.group_score[self.shift_group[d as usize] as usize];
+                    scratch.candidates.push((s, d, 0.0));
+                }
+            }
+            return;
+        }
+        scratch.group_next.copy_from_slice(&groups.start[..groups.shift.len()]);
+        for _ in 0..k {
+            let mut best: Option<(f64, u32, usize)> = None;
+            for g in 0..groups.shift.len() {
+                let end = groups.start[g + 1];
+                let mut next = scratch.group_next[g];
+                while next < end && scratch.mark[groups.members[next as usize] as usize] {
+                    next += 1;
+                }
+                scratch.group_next[g] = next;
+                if next < end {
+                    let d = groups.members[next as usize];
+                    let s = self.log_prior[d as usize] + scratch.group_score[g];
+                    if best.is_none_or(|(bs, bd, _)| s.total_cmp(&bs).then(bd.cmp(&d)).is_gt()) {
+                        best = Some((s, d, g));
+                    }
+                }
+            }
+            let Some((s, d, g)) = best else { break };
+            scratch.candidates.push((s, d, pow10(s - max)));
+            scratch.group_next[g] += 1;
+        }
+    }
+}
+
+/// The shift taken back from a diagnosis whose rule matched (`v` is not [`NO_MATCH`]) for an
+/// observation that carries the shift (`take` 1).
+#[inline]
+fn taken(v: i32, take: i32, shift: i32) -> i32 {
+    if v == NO_MATCH {
+        0
+    } else {
+        take * shift
     }
 }
 

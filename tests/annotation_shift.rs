@@ -1,0 +1,197 @@
+//! The false-positive value per diagnosis by its number of rules
+//! (`ScoringConfig::annotation_exponent`): a finding no rule explains costs a richly annotated
+//! diagnosis more than a sparsely annotated one, in the hot path, the explanation and the
+//! reference scorer alike, in both table layouts.
+
+#![allow(
+    clippy::float_cmp,
+    reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit)"
+)]
+
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use osteodx::reference::ReferenceScorer;
+use osteodx::{KnowledgeBase, Model, Patient, Ranking, RuleSet, ScoringConfig};
+use proptest::prelude::*;
+
+/// The constants of these tests: the shift on, with a reference near the middle of the rule
+/// counts below so that both signs occur.
+fn shifted() -> ScoringConfig {
+    ScoringConfig {
+        annotation_exponent: 1.5,
+        annotation_reference: 8.0,
+        ..ScoringConfig::default()
+    }
+}
+
+const FINDINGS: usize = 120;
+
+/// A knowledge base of `n` diagnoses over 120 findings (every other one with a parent), where
+/// diagnosis `d` has 1 + (7d mod 30) rules, so that their numbers of rules, and with them their
+/// shifts, differ. Above 64 diagnoses the tables are sparse, at most 64 dense.
+fn varied_knowledge_base(n: usize) -> KnowledgeBase {
+    let mut findings = String::new();
+    for f in 0..FINDINGS {
+        let _ = write!(
+            findings,
+            "[[finding]]\nid = \"f{f}\"\nlabel = \"Finding {f}\"\nbackground = 0.0{}\n",
+            1 + f % 9
+        );
+        if f % 2 == 1 {
+            let _ = writeln!(findings, "parents = [\"f{}\"]", f / 3);
+        }
+        findings.push('\n');
+    }
+    let mut set = RuleSet::from_text("findings.toml", &findings).unwrap();
+    for d in 0..n {
+        let mut text = format!(
+            "[diagnosis]\nid = \"d{d}\"\nname = \"Diagnosis {d}\"\ninheritance = \"mixed\"\nprevalence = {}e-6\n",
+            1 + d % 4
+        );
+        for r in 0..=(7 * d) % 30 {
+            let f = (d * 13 + r * 17) % FINDINGS;
+            let _ = write!(
+                text,
+                "[[rule]]\nfinding = \"f{f}\"\nfrequency = 0.{}\n",
+                1 + (d + r) % 9
+            );
+        }
+        set = set.overlay(RuleSet::from_text(&format!("d{d}.toml"), &text).unwrap());
+    }
+    KnowledgeBase::new(set).unwrap()
+}
+
+fn models() -> &'static [Model] {
+    static MODELS: OnceLock<Vec<Model>> = OnceLock::new();
+    MODELS.get_or_init(|| {
+        vec![
+            Model::compile_with(&varied_knowledge_base(40), shifted()),
+            Model::compile_with(&varied_knowledge_base(100), shifted()),
+            Model::compile_with(&KnowledgeBase::builtin().unwrap(), shifted()),
+        ]
+    })
+}
+
+fn patient_of(m: &Model, picks: &[usize]) -> Patient {
+    let ids: Vec<&str> = m
+        .knowledge_base()
+        .findings()
+        .iter()
+        .filter(|f| !f.kind.is_context())
+        .map(|f| f.id.as_str())
+        .collect();
+    let mut p = Patient::new();
+    for (i, &pick) in picks.iter().enumerate() {
+        let id = ids[pick % ids.len()];
+        if p.present.iter().any(|x| x == id) || p.absent.iter().any(|x| x == id) {
+            continue;
+        }
+        p = if i % 4 == 3 { p.absent(id) } else { p.present(id) };
+    }
+    p
+}
+
+#[test]
+fn an_unexplained_finding_costs_a_rich_diagnosis_more_than_a_sparse_one() {
+    // Two diagnoses with one shared rule; the rich one has 40 more. A patient with the shared
+    // finding and one neither explains: without the shift, the rich one wins on its prior
+    // (3e-6 against 1e-6) and the same evidence; with it, the sparse one does.
+    let mut findings = String::new();
+    for f in 0..45 {
+        let _ = writeln!(
+            findings,
+            "[[finding]]\nid = \"f{f}\"\nlabel = \"Finding {f}\"\nbackground = 0.05\n"
+        );
+    }
+    let mut set = RuleSet::from_text("findings.toml", &findings).unwrap();
+    let sparse = "[diagnosis]\nid = \"sparse\"\nname = \"Sparse\"\ninheritance = \"mixed\"\nprevalence = 1e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.5\n";
+    let mut rich =
+        "[diagnosis]\nid = \"rich\"\nname = \"Rich\"\ninheritance = \"mixed\"\nprevalence = 3e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.5\n"
+            .to_owned();
+    for f in 2..42 {
+        let _ = write!(rich, "[[rule]]\nfinding = \"f{f}\"\nfrequency = 0.3\n");
+    }
+    set = set.overlay(RuleSet::from_text("sparse.toml", sparse).unwrap());
+    set = set.overlay(RuleSet::from_text("rich.toml", &rich).unwrap());
+    let kb = KnowledgeBase::new(set).unwrap();
+    let patient = Patient::new().present("f0").present("f44");
+    let top = |config: ScoringConfig| {
+        let m = Model::compile_with(&kb, config);
+        let ranking = m.rank(&m.resolve(&patient).unwrap());
+        m.diagnosis_id(ranking.entries()[0].diagnosis).to_owned()
+    };
+    assert_eq!(top(ScoringConfig::default()), "rich");
+    let config = ScoringConfig {
+        annotation_exponent: 1.0,
+        annotation_reference: 8.0,
+        ..ScoringConfig::default()
+    };
+    assert_eq!(top(config), "sparse");
+    // The finding both explain costs neither anything extra: only f44 moves them apart.
+    let m = Model::compile_with(&kb, config);
+    let units = |q: &Patient, id: &str| m.units(&m.resolve(q).unwrap(), m.diagnosis_index(id).unwrap());
+    let alone = Patient::new().present("f0");
+    let plain = Model::compile(&kb);
+    let plain_units = |id: &str| plain.units(&plain.resolve(&alone).unwrap(), plain.diagnosis_index(id).unwrap());
+    assert_eq!(units(&alone, "sparse"), plain_units("sparse"));
+    assert_eq!(units(&alone, "rich"), plain_units("rich"));
+    let shift = |n: usize| (config.false_positive_shift(n) * 1e6).round() as i64;
+    assert!(shift(1) > 0 && shift(41) < 0);
+    assert_eq!(
+        units(&patient, "sparse") - units(&alone, "sparse"),
+        units(&Patient::new().present("f44"), "sparse")
+    );
+    assert_eq!(
+        units(&patient, "rich") - units(&alone, "rich") - (units(&patient, "sparse") - units(&alone, "sparse")),
+        shift(41) - shift(1)
+    );
+}
+
+#[test]
+fn without_the_exponent_every_diagnosis_has_the_same_false_positive_value() {
+    let kb = varied_knowledge_base(100);
+    let m = Model::compile(&kb);
+    let p = m.resolve(&Patient::new().present("f119")).unwrap();
+    let values: Vec<i64> = (0..100)
+        .map(|d| m.units(&p, osteodx::DiagnosisId(d)))
+        .filter(|&u| u < 0)
+        .collect();
+    assert!(values.len() > 50);
+    assert!(values.iter().all(|&u| u == values[0]), "{values:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// With the shift, both layouts agree with the reference scorer (which counts each
+    /// diagnosis's rules on its own), top k included; the explanation adds up to the hot path's
+    /// total; the posteriors of every hypothesis sum to 1.
+    #[test]
+    fn the_shift_agrees_with_the_reference_and_the_explanation(
+        picks in proptest::collection::vec(0usize..1000, 0..16),
+        k in 1usize..12,
+    ) {
+        for m in models() {
+            let resolved = m.resolve(&patient_of(m, &picks)).unwrap();
+            let reference = ReferenceScorer::new(m.knowledge_base(), *m.config());
+            let plain = reference.rank(&ReferenceScorer::patient_from(m, &resolved));
+            let mut top = Ranking::new(m);
+            m.rank_top_into(&resolved, k, &mut top);
+            prop_assert_eq!(top.entries().len(), k.min(m.n_ranked()));
+            for (e, (id, lr, post)) in top.entries().iter().zip(&plain) {
+                prop_assert_eq!(m.diagnosis_id(e.diagnosis), id.as_str());
+                prop_assert_eq!(e.log10_lr, *lr);
+                prop_assert!((e.posterior - post).abs() < 1e-9, "{} {} {}", id, e.posterior, post);
+                let (explanation, _) = m.explain(&resolved, e.diagnosis);
+                let sum: i64 = explanation.all().map(|c| c.units).sum();
+                prop_assert_eq!(sum as f64 / 1e6, e.log10_lr);
+            }
+            prop_assert!((top.none_posterior() - plain.last().unwrap().2).abs() < 1e-9);
+            let full = m.rank(&resolved);
+            let total: f64 = full.entries().iter().map(|e| e.posterior).sum::<f64>() + full.none_posterior();
+            prop_assert!((total - 1.0).abs() < 1e-9, "{total}");
+            prop_assert_eq!(top.entries(), &full.entries()[..top.entries().len()]);
+        }
+    }
+}
