@@ -89,9 +89,13 @@ struct Args {
     #[arg(long)]
     genes: bool,
     /// Give an OMIM disease the phenotype annotations of its Orphanet twin, where
-    /// `genes_to_phenotype.txt` pairs them one to one (`CatalogueOptions::orphanet_profiles`).
-    #[arg(long = "orphanet-profiles")]
+    /// `genes_to_phenotype.txt` pairs them one to one (`CatalogueOptions::orphanet_profiles`;
+    /// the default, so this flag only says so).
+    #[arg(long = "orphanet-profiles", conflicts_with = "no_orphanet_profiles")]
     orphanet_profiles: bool,
+    /// OMIM's own annotations only, without the Orphanet twins' terms.
+    #[arg(long = "no-orphanet-profiles")]
+    no_orphanet_profiles: bool,
     /// Ignore excluded terms.
     #[arg(long = "no-excluded", action = clap::ArgAction::SetFalse)]
     excluded: bool,
@@ -147,7 +151,7 @@ impl Options {
                 .map(|ids| ids.split(',').map(|s| s.trim().to_owned()).collect()),
             genes: args.genes,
             unspecified_frequency: args.unspecified_frequency,
-            orphanet_profiles: args.orphanet_profiles,
+            orphanet_profiles: !args.no_orphanet_profiles,
             ..CatalogueOptions::default()
         };
         let threads = args

@@ -144,7 +144,12 @@ impl std::str::FromStr for Sources {
 }
 
 /// How to read the catalogue.
-#[derive(Debug, Clone, Default)]
+///
+/// ```
+/// let options = osteodx::catalogue::CatalogueOptions::default();
+/// assert!(options.orphanet_profiles && !options.genes);
+/// ```
+#[derive(Debug, Clone)]
 pub struct CatalogueOptions {
     /// Which databases.
     pub sources: Sources,
@@ -161,9 +166,23 @@ pub struct CatalogueOptions {
     /// OMIM and one Orphanet disease, each with that gene alone. Each term keeps the larger of
     /// the two frequencies; onset and inheritance stay OMIM's. Only for [`Sources::Omim`]; needs
     /// `genes_to_phenotype.txt` (without it this does nothing) and makes no gene rules unless
-    /// [`genes`](Self::genes) is set too. DESIGN.md gives the figures and why it is off by
-    /// default.
+    /// [`genes`](Self::genes) is set too. On by default: on the 8,343 published cases it adds
+    /// 0.5 points of top-1 and 2 of top-10 (DESIGN.md gives the figures, per half).
     pub orphanet_profiles: bool,
+}
+
+/// OMIM's diseases, no gene rules, no other limits than the defaults, Orphanet profiles on.
+impl Default for CatalogueOptions {
+    fn default() -> Self {
+        Self {
+            sources: Sources::default(),
+            diseases: None,
+            genes: false,
+            limits: Limits::default(),
+            unspecified_frequency: None,
+            orphanet_profiles: true,
+        }
+    }
 }
 
 /// What was read and what was left out.
