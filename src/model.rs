@@ -188,6 +188,8 @@ pub struct Model {
     /// Per diagnosis: the shift of its false-positive value in units
     /// ([`ScoringConfig::false_positive_shift`]; all 0 unless `annotation_exponent` is set).
     pub(crate) fp_shift: Vec<i32>,
+    /// True when some diagnosis's shift is not 0 (otherwise no observation carries one).
+    pub(crate) has_shift: bool,
     /// Per diagnosis: its shift group (an index into `groups`).
     pub(crate) shift_group: Vec<u32>,
     /// The diagnoses grouped by their shift, so that the untouched ones' mass is summed per group.
@@ -275,6 +277,7 @@ impl Model {
             log_prior,
             prior,
             prior_order,
+            has_shift: fp_shift.iter().any(|&s| s != 0),
             fp_shift,
             shift_group,
             groups,

@@ -329,14 +329,14 @@ impl Model {
                     };
                     let fallback = self.fallback_of(patient, o);
                     let rows = patient.rows_of(o);
-                    let take = i32::from(Self::carries_shift(independent, fallback, self.untouched_value(rows)));
+                    let take = i32::from(
+                        self.has_shift && Self::carries_shift(independent, fallback, self.untouched_value(rows)),
+                    );
                     n_fp += i64::from(take);
                     if let [row] = rows {
                         let row = row.index();
                         if let Some(lane) = t.lane(row) {
-                            for ((a, &v), &s) in acc.iter_mut().zip(lane).zip(fp_shift) {
-                                *a = a.wrapping_add(effective(v, fallback) - taken(v, take, s));
-                            }
+                            add_lane(acc, lane, fallback, take, fp_shift);
                         } else {
                             let v = t.default.get(row).copied().unwrap_or(NO_MATCH);
                             *shared += i64::from(effective(v, fallback));
@@ -358,9 +358,7 @@ impl Model {
                                 }
                             }
                         }
-                        for ((a, &b), &s) in acc.iter_mut().zip(best.iter()).zip(fp_shift) {
-                            *a = a.wrapping_add(effective(b, fallback) - taken(b, take, s));
-                        }
+                        add_lane(acc, best, fallback, take, fp_shift);
                     }
                 }
                 for (total, &part) in delta.iter_mut().zip(acc32.iter()) {
@@ -399,7 +397,7 @@ impl Model {
                 let base_raw = self.untouched_value(rows);
                 let base = effective(base_raw, fallback);
                 *shared += i64::from(base);
-                let take = i64::from(Self::carries_shift(independent, fallback, base_raw));
+                let take = i64::from(self.has_shift && Self::carries_shift(independent, fallback, base_raw));
                 n_fp += take;
                 if let [row] = rows {
                     if row.index() >= t.default.len() {
@@ -644,14 +642,20 @@ impl Model {
     }
 }
 
-/// The shift taken back from a diagnosis whose rule matched (`v` is not [`NO_MATCH`]) for an
-/// observation that carries the shift (`take` 1).
+/// Dense mode: add one observation's values of all diagnoses (`lane`, the fallback where it is
+/// [`NO_MATCH`]) to the partial sums; for an observation that carries the shift (`take` 1), minus
+/// the shift of each diagnosis a rule matched, which takes back what it is owed.
 #[inline]
-fn taken(v: i32, take: i32, shift: i32) -> i32 {
-    if v == NO_MATCH {
-        0
+fn add_lane(acc: &mut [i32], lane: &[i32], fallback: i32, take: i32, shift: &[i32]) {
+    if take == 0 {
+        for (a, &v) in acc.iter_mut().zip(lane) {
+            *a = a.wrapping_add(effective(v, fallback));
+        }
     } else {
-        take * shift
+        for ((a, &v), &s) in acc.iter_mut().zip(lane).zip(shift) {
+            let taken = if v == NO_MATCH { 0 } else { s };
+            *a = a.wrapping_add(effective(v, fallback) - taken);
+        }
     }
 }
 
