@@ -720,6 +720,32 @@ const EXP2_SIXTY_FOURTHS: [f64; 64] = {
 )]
 mod tests {
     use super::pow10;
+    use crate::{Model, Patient, ScoringConfig};
+
+    /// The posteriors of every hypothesis (what "what to examine next" reads) include the
+    /// untouched diagnoses' false-positive shifts: they sum to 1 and agree with the ranking.
+    #[test]
+    fn hypothesis_posteriors_carry_the_shift() {
+        let kb = crate::simulate::synthetic_knowledge_base(100, 300, 10, 3).unwrap();
+        let config = ScoringConfig {
+            annotation_exponent: 1.0,
+            ..ScoringConfig::default()
+        };
+        let m = Model::compile_with(&kb, config);
+        assert!(m.has_shift && !m.tables.is_dense());
+        let p = m
+            .resolve(&Patient::new().present("f1").present("f2").present("f250"))
+            .unwrap();
+        let r = m.rank(&p);
+        let mut posterior = Vec::new();
+        let none = m.hypothesis_posteriors(&p, &r, &mut posterior);
+        let total: f64 = posterior.iter().sum::<f64>() + none;
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+        for e in r.entries() {
+            let d = e.diagnosis.index();
+            assert!((posterior[d] - e.posterior).abs() < 1e-12, "{d}");
+        }
+    }
 
     #[test]
     fn pow10_matches_powf() {
