@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 mod cache;
-pub use cache::Cached;
+pub use cache::{Cached, KEEP_COMPILED};
 
 use crate::config::ScoringConfig;
 use crate::error::{Error, Location, Problem, ProblemKind, RuleErrors};

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use osteodx::catalogue::{Cached, Catalogue, CatalogueOptions};
+use osteodx::catalogue::{Cached, Catalogue, CatalogueOptions, KEEP_COMPILED};
 use osteodx::CompiledFileError;
 use osteodx::{Error, Limits, Model, Patient};
 use proptest::prelude::*;
@@ -254,6 +254,78 @@ fn the_catalogue_is_compiled_once_then_read_and_recompiled_when_a_file_changes()
         "{how:?}"
     );
     same_scores(&third, &fourth, &p);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Writing a compiled catalogue keeps the `KEEP_COMPILED` most recently used ones of its
+/// directory: older ones go, one that was just read stays, files of other names stay.
+#[test]
+fn old_compiled_catalogues_are_removed_when_a_new_one_is_written() {
+    let dir = fixture_copy("prune");
+    let options = CatalogueOptions::default();
+    let config = Catalogue::scoring_config();
+    let cache = Catalogue::compiled_path(&dir, &options, config);
+    let compiled_dir = cache.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(&compiled_dir).unwrap();
+    // Six stale compiled files, one a minute older than the next, and a file of the user's.
+    let now = std::time::SystemTime::now();
+    let stale: Vec<PathBuf> = (0..6)
+        .map(|i| {
+            let path = compiled_dir.join(format!("catalogue-{i:016x}.bin"));
+            let file = std::fs::File::create(&path).unwrap();
+            file.set_modified(now - std::time::Duration::from_secs(60 * (10 - i)))
+                .unwrap();
+            path
+        })
+        .collect();
+    let mine = compiled_dir.join("catalogue-mine.bin");
+    std::fs::write(&mine, b"not a compiled catalogue").unwrap();
+    let names = || {
+        let mut n: Vec<String> = std::fs::read_dir(&compiled_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+
+    let (_, _, how) = Catalogue::compiled(&dir, &options, config, &cache).unwrap();
+    assert!(matches!(how, Cached::Written { .. }), "{how:?}");
+    // The new one and the three newest stale ones are kept, and the user's file.
+    let own = cache.file_name().unwrap().to_string_lossy().into_owned();
+    let mut expected: Vec<String> = stale[3..]
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .chain([own.clone(), "catalogue-mine.bin".to_owned()])
+        .collect();
+    expected.sort();
+    assert_eq!(names(), expected);
+    assert_eq!(KEEP_COMPILED, 4);
+
+    // Reading it marks it used: after another constant's file is written, it is still there.
+    std::fs::File::options()
+        .append(true)
+        .open(&cache)
+        .unwrap()
+        .set_modified(now - std::time::Duration::from_secs(3600))
+        .unwrap();
+    let (_, _, how) = Catalogue::compiled(&dir, &options, config, &cache).unwrap();
+    assert!(matches!(how, Cached::Read), "{how:?}");
+    let mut other = config;
+    other.absent_selection = 2.0;
+    let other_cache = Catalogue::compiled_path(&dir, &options, other);
+    let (_, _, how) = Catalogue::compiled(&dir, &options, other, &other_cache).unwrap();
+    assert!(matches!(how, Cached::Written { .. }), "{how:?}");
+    let left = names();
+    assert!(left.contains(&own), "{left:?}");
+    assert!(left.contains(&"catalogue-mine.bin".to_owned()));
+    assert_eq!(
+        left.iter()
+            .filter(|n| n.len() == "catalogue-0000000000000000.bin".len())
+            .count(),
+        KEEP_COMPILED
+    );
+    assert!(!stale[3].exists(), "the oldest kept stale file went");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -90,7 +90,10 @@ impl Catalogue {
         let key = Self::compiled_key(dir, options, config)?;
         let why = match Model::open_compiled(cache, Some(&key), &options.limits) {
             Ok((model, note)) => match serde_json::from_str::<CatalogueStats>(&note) {
-                Ok(stats) => return Ok((model, stats, Cached::Read)),
+                Ok(stats) => {
+                    mark_used(cache);
+                    return Ok((model, stats, Cached::Read));
+                }
                 Err(e) => format!("{}: damaged counts: {e}", cache.display()),
             },
             Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
@@ -113,7 +116,10 @@ impl Catalogue {
         }
         .and_then(|()| model.save_compiled(cache, &key, &note));
         let how = match written {
-            Ok(()) => Cached::Written { why },
+            Ok(()) => {
+                prune_compiled(cache);
+                Cached::Written { why }
+            }
             Err(error) => Cached::NotWritten { why, error },
         };
         Ok((model, stats, how))
@@ -121,7 +127,9 @@ impl Catalogue {
 
     /// Where [`Catalogue::compiled`] keeps the compiled form of the catalogue in `dir` by
     /// default: `dir/osteodx-compiled/catalogue-<hash>.bin`, one file for each choice of options
-    /// and constants (a change of the files rewrites it).
+    /// and constants (a change of the files rewrites it). Each file is about 60 MB for the full
+    /// catalogue, so [`Catalogue::compiled`] keeps the [`KEEP_COMPILED`] most recently used files
+    /// named so in a directory and removes the others when it writes one.
     #[must_use]
     pub fn compiled_path(dir: impl AsRef<Path>, options: &CatalogueOptions, config: ScoringConfig) -> PathBuf {
         let hash = xxhash_rust::xxh3::xxh3_64(settings(options, config).as_bytes());
@@ -161,6 +169,58 @@ impl Catalogue {
             let _ = write!(key, "; {name} {len} bytes {hash:016x}");
         }
         Ok(key)
+    }
+}
+
+/// How many compiled catalogues named `catalogue-<16 hex digits>.bin` (the names of
+/// [`Catalogue::compiled_path`]) [`Catalogue::compiled`] keeps in one directory: when it writes
+/// one, it removes the least recently used beyond this many (best effort: a file that cannot be
+/// removed stays). Files of other names are never touched.
+pub const KEEP_COMPILED: usize = 4;
+
+/// True for a file name of [`Catalogue::compiled_path`].
+fn is_compiled_name(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix("catalogue-"))
+        .and_then(|n| n.strip_suffix(".bin"))
+        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A compiled file that was read is used: its modification time becomes now, so that pruning
+/// keeps it (best effort; a read-only file keeps its time).
+fn mark_used(cache: &Path) {
+    if is_compiled_name(cache) {
+        if let Ok(file) = std::fs::File::options().append(true).open(cache) {
+            let _ = file.set_modified(std::time::SystemTime::now());
+        }
+    }
+}
+
+/// Remove the compiled files of `cache`'s directory beyond the [`KEEP_COMPILED`] most recently
+/// used (`cache` itself, just written, is one of them); ties by name. Nothing happens unless
+/// `cache` has a name of [`Catalogue::compiled_path`].
+fn prune_compiled(cache: &Path) {
+    let Some(dir) = cache.parent().filter(|_| is_compiled_name(cache)) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut others: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| is_compiled_name(p) && p.file_name() != cache.file_name())
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .collect();
+    others.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    for (_, path) in others.into_iter().skip(KEEP_COMPILED.saturating_sub(1)) {
+        let _ = std::fs::remove_file(path);
     }
 }
 
