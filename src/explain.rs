@@ -121,6 +121,11 @@ pub struct Contribution<'m> {
     /// The rule's finding (or gene) behind it, when not the evidence itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<&'m str>,
+    /// For a finding no rule explains: the part of `log10_lr` that comes from how richly the
+    /// diagnosis is annotated ([`ScoringConfig::false_positive_shift`](crate::ScoringConfig::false_positive_shift);
+    /// positive for a sparsely annotated diagnosis). `None` when there is no such part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotation_shift: Option<f64>,
 }
 
 /// A finding a diagnosis expects that the patient was not examined for.
@@ -262,14 +267,15 @@ impl Model {
     }
 
     /// What one observation contributes to diagnosis `d`: (units, deciding row, match kind,
-    /// rule finding or gene). The maximum over the observation's rows of the tables' value, or
-    /// the fallback when none matches; ties go to the first row.
+    /// rule finding or gene, the units of the false-positive shift among them). The maximum over
+    /// the observation's rows of the tables' value, or the fallback when none matches; ties go
+    /// to the first row.
     fn contribution(
         &self,
         patient: &ResolvedPatient,
         o: &Observation,
         d: DiagnosisId,
-    ) -> (i64, Option<EvidenceId>, MatchKind, u32) {
+    ) -> (i64, Option<EvidenceId>, MatchKind, u32, i64) {
         let rows = patient.rows_of(o);
         let mut best: Option<(i32, EvidenceId, MatchKind, u32)> = None;
         for &e in rows {
@@ -298,12 +304,13 @@ impl Model {
             0
         };
         match best {
-            Some((value, e, kind, via)) if value != NO_MATCH => (i64::from(value), Some(e), kind, via),
+            Some((value, e, kind, via)) if value != NO_MATCH => (i64::from(value), Some(e), kind, via, 0),
             _ => (
                 i64::from(fallback) + i64::from(shift),
                 None,
                 if gene { MatchKind::Gene } else { MatchKind::Unrelated },
                 NO_VIA,
+                i64::from(shift),
             ),
         }
     }
@@ -324,7 +331,7 @@ impl Model {
         let mut total: i64 = 0;
         covered.clear();
         for (i, o) in patient.observations.iter().enumerate() {
-            let (units, evidence_id, matched, via) = self.contribution(patient, o, d);
+            let (units, evidence_id, matched, via, shift) = self.contribution(patient, o, d);
             total += units;
             // Examined: a finding present (or implied) and everything above it; a finding absent
             // and everything below it.
@@ -361,6 +368,7 @@ impl Model {
                 units,
                 matched,
                 rule,
+                annotation_shift: (shift != 0).then(|| shift as f64 / LOG_SCALE),
             };
             match units.cmp(&0) {
                 std::cmp::Ordering::Greater => out.for_.push(c),

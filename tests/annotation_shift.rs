@@ -146,6 +146,21 @@ fn an_unexplained_finding_costs_a_rich_diagnosis_more_than_a_sparse_one() {
         units(&patient, "rich") - units(&alone, "rich") - (units(&patient, "sparse") - units(&alone, "sparse")),
         shift(41) - shift(1)
     );
+    // The explanation names the part of the unexplained finding's value that the shift is.
+    let resolved = m.resolve(&patient).unwrap();
+    for (id, n) in [("rich", 41), ("sparse", 1)] {
+        let (explanation, _) = m.explain(&resolved, m.diagnosis_index(id).unwrap());
+        let f44 = explanation.all().find(|c| c.evidence == "f44").unwrap();
+        assert_eq!(f44.matched, osteodx::MatchKind::Unrelated);
+        assert_eq!(f44.annotation_shift, Some(shift(n) as f64 / 1e6), "{id}");
+        let f0 = explanation.all().find(|c| c.evidence == "f0").unwrap();
+        assert_eq!(f0.annotation_shift, None, "a rule explains f0");
+    }
+    let (explanation, _) = plain.explain(
+        &plain.resolve(&patient).unwrap(),
+        plain.diagnosis_index("rich").unwrap(),
+    );
+    assert!(explanation.all().all(|c| c.annotation_shift.is_none()));
 }
 
 #[test]
