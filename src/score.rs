@@ -6,9 +6,14 @@
 //! add dense lanes of all diagnoses' values; large ones add a shared value to a running sum and
 //! each posting's difference to its diagnosis, so that diagnoses no posting touched share the
 //! running sum and their posterior mass is summed in one step from their priors (the cost grows
-//! with the patient's evidence and its postings, not with the number of diagnoses). Top-k takes
-//! the touched diagnoses plus the best untouched ones by prior. Posteriors use the prior plus the
-//! total divided by the temperature.
+//! with the patient's evidence and its postings, not with the number of diagnoses). Where the
+//! false-positive value depends on the diagnosis's number of rules
+//! ([`ScoringConfig::false_positive_shift`](crate::ScoringConfig::false_positive_shift)), every
+//! diagnosis is owed its shift once for each observation no rule of it explains: the count is
+//! shared, a matching posting takes its diagnosis's shift back, and the untouched diagnoses'
+//! mass is summed per group of equal shift. Top-k takes the touched diagnoses plus the best
+//! untouched ones (by prior, merged over the groups). Posteriors use the prior plus the total
+//! divided by the temperature.
 //!
 //! **Order.** Diagnoses are ranked by posterior, highest first; equal posteriors are ordered
 //! by diagnosis index (file order of the knowledge base), lowest first.
