@@ -314,18 +314,26 @@ impl Catalogue {
             .unspecified_frequency
             .filter(|p| (0.0..=1.0).contains(p))
             .unwrap_or(UNSPECIFIED_FREQUENCY);
+        // The Orphanet entries, read in the same pass, when they lend their terms to OMIM's.
+        let pairing = options.orphanet_profiles && options.sources == Sources::Omim && genes.is_some();
+        let mut orphanet = Vec::new();
         let mut diseases = read_annotations(
-            hpoa.0,
-            hpoa.1,
+            hpoa,
             &ontology,
             (options.sources, unspecified),
             wanted.as_ref(),
             &mut stats,
+            pairing.then_some(&mut orphanet),
         )?;
         if let Some((path, text)) = genes {
-            let invalid = read_genes(path, text, &mut diseases)?;
-            if options.orphanet_profiles && options.sources == Sources::Omim {
-                merge_orphanet_profiles(hpoa, &ontology, unspecified, (path, text), &mut diseases, &mut stats)?;
+            // One pass over the gene file for both sets: the Orphanet entries go after OMIM's
+            // for it, and only OMIM's links count as invalid.
+            let n = diseases.len();
+            diseases.append(&mut orphanet);
+            let invalid = read_genes(path, text, &mut diseases, n)?;
+            let orphanet = diseases.split_off(n);
+            if pairing {
+                merge_orphanet_profiles(&orphanet, &mut diseases, &mut stats);
             }
             // Gene rules come with the gene file, unless it was read only to pair the twins.
             if options.genes || !options.orphanet_profiles {
@@ -488,13 +496,16 @@ fn onset_class(ontology: &Ontology, term: u32) -> Option<&'static str> {
     clippy::too_many_lines,
     reason = "one pass over the annotation lines, one arm per aspect"
 )]
+/// The diseases of `sources` (and of `wanted`, when given) with their annotations; with
+/// `orphanet`, the Orphanet entries too, into it, whatever `sources` and `wanted` say (they are
+/// not counted in `stats`).
 fn read_annotations(
-    path: &Path,
-    text: &str,
+    (path, text): (&Path, &str),
     ontology: &Ontology,
     (sources, unspecified): (Sources, f64),
     wanted: Option<&HashSet<&str>>,
     stats: &mut CatalogueStats,
+    mut orphanet: Option<&mut Vec<Disease>>,
 ) -> Result<Vec<Disease>, Error> {
     let (mut reader, headers) = tsv(path, text, true)?;
     let column = |name: &str| headers.iter().position(|h| h == name);
@@ -526,6 +537,7 @@ fn read_annotations(
     );
     let mut diseases: Vec<Disease> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    let mut orphanet_index: HashMap<String, usize> = HashMap::new();
     let mut problems = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -544,7 +556,8 @@ fn read_annotations(
         let line = record.position().map_or(0, |p| p.line() as usize);
         let field = |i: usize| record.get(i).unwrap_or("").trim();
         let id = field(c_id);
-        if !sources.admits(id) || wanted.is_some_and(|w| !w.contains(id)) {
+        let lent = orphanet.is_some() && !sources.admits(id) && Sources::Orphanet.admits(id);
+        if !lent && (!sources.admits(id) || wanted.is_some_and(|w| !w.contains(id))) {
             continue;
         }
         if !is_database_id(id) {
@@ -566,6 +579,10 @@ fn read_annotations(
                 continue;
             }
         };
+        let (diseases, index) = match orphanet.as_deref_mut() {
+            Some(list) if lent => (list, &mut orphanet_index),
+            _ => (&mut diseases, &mut index),
+        };
         let d = *index.entry(id.to_owned()).or_insert_with(|| {
             diseases.push(Disease {
                 id: id.to_owned(),
@@ -579,10 +596,10 @@ fn read_annotations(
         });
         let disease = &mut diseases[d];
         let Some(term) = ontology.canonical_id(term) else {
-            stats.unknown_terms += 1;
+            stats.unknown_terms += usize::from(!lent);
             continue;
         };
-        stats.annotations += 1;
+        stats.annotations += usize::from(!lent);
         let not = field(c_qual).eq_ignore_ascii_case("NOT");
         match field(c_aspect) {
             "P" => {
@@ -623,23 +640,7 @@ fn read_annotations(
 /// stay OMIM's. A gene shared by several diseases (allelic disorders) links none of them: which
 /// Orphanet entry matches which OMIM entry is not written in the files. `diseases` carry their
 /// genes already.
-fn merge_orphanet_profiles(
-    hpoa: (&Path, &str),
-    ontology: &Ontology,
-    unspecified: f64,
-    genes: (&Path, &str),
-    diseases: &mut [Disease],
-    stats: &mut CatalogueStats,
-) -> Result<(), Error> {
-    let mut orpha = read_annotations(
-        hpoa.0,
-        hpoa.1,
-        ontology,
-        (Sources::Orphanet, unspecified),
-        None,
-        &mut CatalogueStats::default(),
-    )?;
-    read_genes(genes.0, genes.1, &mut orpha)?;
+fn merge_orphanet_profiles(orpha: &[Disease], diseases: &mut [Disease], stats: &mut CatalogueStats) {
     // gene -> (how many OMIM diseases have it, the Orphanet diseases with it alone)
     let mut by_gene: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
     for d in diseases.iter() {
@@ -669,11 +670,11 @@ fn merge_orphanet_profiles(
         }
         stats.orphanet_links += 1;
     }
-    Ok(())
 }
 
-/// The genes of the diseases; returns how many links had an invalid symbol.
-fn read_genes(path: &Path, text: &str, diseases: &mut [Disease]) -> Result<usize, Error> {
+/// The genes of the diseases; returns how many links of the first `counted` diseases had an
+/// invalid symbol.
+fn read_genes(path: &Path, text: &str, diseases: &mut [Disease], counted: usize) -> Result<usize, Error> {
     let index: HashMap<&str, usize> = diseases.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
     let (mut reader, headers) = tsv(path, text, false)?;
     let (Some(c_gene), Some(c_disease)) = (
@@ -710,7 +711,7 @@ fn read_genes(path: &Path, text: &str, diseases: &mut [Disease]) -> Result<usize
     for (d, gene) in links {
         let valid = gene.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             && gene.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
-        invalid += usize::from(!valid);
+        invalid += usize::from(!valid && d < counted);
         if valid && !diseases[d].genes.contains(&gene) {
             diseases[d].genes.push(gene);
         }
