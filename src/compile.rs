@@ -128,6 +128,25 @@ impl Hierarchy {
     }
 }
 
+/// The number of positive clinical rules of each diagnosis (not `against`, frequency above 0, on
+/// a finding of a clinical kind): the `n_D` of [`ScoringConfig::false_positive_shift`].
+fn clinical_rule_counts(kb: &KnowledgeBase) -> impl Iterator<Item = usize> + '_ {
+    kb.diagnoses().iter().map(|d| {
+        d.rules
+            .iter()
+            .filter(|r| !r.against && r.frequency > 0.0 && !kb.findings()[r.finding].kind.is_context())
+            .count()
+    })
+}
+
+/// Each diagnosis's false-positive shift in units ([`ScoringConfig::false_positive_shift`] of
+/// its number of positive clinical rules).
+pub(crate) fn false_positive_shifts(kb: &KnowledgeBase, cfg: &ScoringConfig) -> Vec<i32> {
+    clinical_rule_counts(kb)
+        .map(|n| fixed(cfg.false_positive_shift(n)))
+        .collect()
+}
+
 /// Per-finding constants, computed once for all diagnoses.
 struct Prepared<'h> {
     /// Backgrounds, clamped.
@@ -139,6 +158,8 @@ struct Prepared<'h> {
     absent_default: Vec<f64>,
     /// log10 of the clamped backgrounds (the refinement discount).
     log_bg: Vec<f64>,
+    /// Per diagnosis: its false-positive shift in units.
+    shift: Vec<i32>,
     /// Per finding: the specific findings among it and its ancestors (usually none).
     specific_above: Vec<Vec<u32>>,
     hier: &'h Hierarchy,
@@ -182,6 +203,7 @@ impl<'h> Prepared<'h> {
             .collect();
         Self {
             log_bg: bg.iter().map(|b| b.log10()).collect(),
+            shift: false_positive_shifts(kb, cfg),
             bg,
             context,
             unrelated,
@@ -190,6 +212,18 @@ impl<'h> Prepared<'h> {
             hier,
             eps,
             refinement: cfg.refinement_exponent,
+        }
+    }
+
+    /// The false-positive value of clinical finding `f` for diagnosis `d`, in units: the
+    /// fallback, shifted by the diagnosis's number of rules where it argues against (what the
+    /// scorer gives `d` when none of its rules matches).
+    fn unexplained(&self, f: usize, d: u32) -> i32 {
+        let u = fixed(self.unrelated[f]);
+        if u < 0 {
+            u + self.shift.get(d as usize).copied().unwrap_or(0)
+        } else {
+            u
         }
     }
 
@@ -397,18 +431,20 @@ impl DiagnosisPass {
         for &f in &self.touched {
             let slot = &self.slots[f];
             let finding = FindingId(f as u32);
+            // A rule never costs more than no rule: the diagnosis's own false-positive value.
+            let floor = prep.unexplained(f, d);
             let decided = self.decide(prep, f).map(|(llr, against, via)| {
-                let floored = if against || prep.context[f] {
-                    llr
+                let value = if against || prep.context[f] {
+                    fixed(llr)
                 } else {
-                    llr.max(prep.unrelated[f])
+                    fixed(llr).max(floor)
                 };
                 let kind = if via as usize == f {
                     MatchKind::Exact
                 } else {
                     MatchKind::MoreSpecific
                 };
-                (fixed(floored), kind, via)
+                (value, kind, via)
             });
             let present = decided.or_else(|| {
                 if slot.miss >= 1.0 || prep.context[f] {
@@ -416,7 +452,8 @@ impl DiagnosisPass {
                 }
                 let p = prep.clamp(1.0 - slot.miss);
                 let llr = cfg.partial_match_discount * (p / prep.bg[f]).log10();
-                (llr > prep.unrelated[f]).then(|| (fixed(llr), MatchKind::MoreGeneral, slot.miss_via))
+                let shift = f64::from(floor - fixed(prep.unrelated[f])) / crate::tables::LOG_SCALE;
+                (llr > prep.unrelated[f] + shift).then(|| (fixed(llr), MatchKind::MoreGeneral, slot.miss_via))
             });
             // A present term on the finding itself, and a more specific term outside the
             // vocabulary (implied): the implied row matches no rule below the finding.

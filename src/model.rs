@@ -8,13 +8,13 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::compile::{compile, Hierarchy};
+use crate::compile::{compile, false_positive_shifts, Hierarchy};
 use crate::config::ScoringConfig;
 use crate::id::{DiagnosisId, FindingId};
 use crate::knowledge::KnowledgeBase;
 use crate::names::normalize;
 use crate::ontology::Ontology;
-use crate::tables::{Tables, LOG_SCALE};
+use crate::tables::Tables;
 
 /// Normalised name (id, label, synonym) → finding, and HPO id → finding.
 #[derive(Debug, Clone, Default)]
@@ -54,20 +54,6 @@ pub(crate) fn priors(kb: &KnowledgeBase, config: &ScoringConfig) -> (Vec<f64>, f
         .map(|(d, w)| if d.lookalike { w + scale } else { *w })
         .collect();
     (log_prior, (share * none).max(f64::MIN_POSITIVE).log10())
-}
-
-/// The number of positive clinical rules of each diagnosis (not `against`, frequency above 0, on
-/// a finding of a clinical kind): the `n_D` of [`ScoringConfig::false_positive_shift`].
-pub(crate) fn clinical_rule_counts(kb: &KnowledgeBase) -> Vec<usize> {
-    kb.diagnoses()
-        .iter()
-        .map(|d| {
-            d.rules
-                .iter()
-                .filter(|r| !r.against && r.frequency > 0.0 && !kb.findings()[r.finding].kind.is_context())
-                .count()
-        })
-        .collect()
 }
 
 /// The diagnoses grouped by the shift of their false-positive value, in order of first
@@ -258,10 +244,7 @@ impl Model {
         let lookalike: Vec<bool> = kb.diagnoses().iter().map(|d| d.lookalike).collect();
         let mut prior_order: Vec<u32> = (0..prior.len() as u32).filter(|&d| !lookalike[d as usize]).collect();
         prior_order.sort_by(|&a, &b| prior[b as usize].total_cmp(&prior[a as usize]).then(a.cmp(&b)));
-        let fp_shift: Vec<i32> = clinical_rule_counts(&kb)
-            .into_iter()
-            .map(|n| (config.false_positive_shift(n) * LOG_SCALE).round() as i32)
-            .collect();
+        let fp_shift = false_positive_shifts(&kb, &config);
         let (groups, shift_group) = ShiftGroups::new(&fp_shift, &prior, &prior_order);
         let genes = tables
             .gene_symbols

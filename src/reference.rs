@@ -222,8 +222,20 @@ impl ReferenceScorer {
         }
     }
 
-    /// The value of finding `f` present for diagnosis `diag`, or `None` when no rule matches.
-    fn present_llr(&self, diag: &str, f: &str, partial: bool) -> Option<f64> {
+    /// The false-positive value of `f` for `diag` in units: shifted by the diagnosis's number of
+    /// rules when it argues against.
+    fn unexplained(&self, diag: &str, f: &str) -> i64 {
+        let u = units(self.unrelated(f));
+        if u < 0 && !self.context[f] {
+            u + self.shift[diag]
+        } else {
+            u
+        }
+    }
+
+    /// The value of finding `f` present for diagnosis `diag` in units, or `None` when no rule
+    /// matches.
+    fn present_llr(&self, diag: &str, f: &str, partial: bool) -> Option<i64> {
         let rules = &self.rules[diag];
         let mut up = self.ancestors(f);
         up.insert(f.to_owned());
@@ -262,10 +274,11 @@ impl ReferenceScorer {
             } else {
                 values.fold(f64::NEG_INFINITY, f64::max)
             };
+            // A rule never costs more than no rule (against rules excepted).
             return Some(if against || self.context[f] {
-                v
+                units(v)
             } else {
-                v.max(self.unrelated(f))
+                units(v).max(self.unexplained(diag, f))
             });
         }
         if !partial || self.context[f] {
@@ -279,8 +292,9 @@ impl ReferenceScorer {
         }
         if miss < 1.0 {
             let llr = self.config.partial_match_discount * (self.clamp(1.0 - miss) / self.bg(f)).log10();
-            if llr > self.unrelated(f) {
-                return Some(llr);
+            let shift = (self.unexplained(diag, f) - units(self.unrelated(f))) as f64 / LOG_SCALE;
+            if llr > self.unrelated(f) + shift {
+                return Some(units(llr));
             }
         }
         None
@@ -340,20 +354,19 @@ impl ReferenceScorer {
         let unexplained = |u: i64| if u < 0 { u + self.shift[d] } else { u };
         match o {
             ReferenceObservation::Present(f) => match self.present_llr(d, f, true) {
-                Some(v) => units(v),
+                Some(v) => v,
                 None if self.context[f] => units(self.unrelated(f)),
                 None => unexplained(units(self.unrelated(f))),
             },
             ReferenceObservation::Absent(f) => units(self.absent_llr(d, f)),
             ReferenceObservation::Implied(fs) => {
-                let best = fs.iter().filter_map(|f| self.present_llr(d, f, false)).map(units).max();
+                let best = fs.iter().filter_map(|f| self.present_llr(d, f, false)).max();
                 best.unwrap_or_else(|| unexplained(fs.iter().map(|f| units(self.unrelated(f))).min().unwrap_or(0)))
             }
             ReferenceObservation::Group(members) => {
                 let best = members
                     .iter()
                     .filter_map(|(f, implied)| self.present_llr(d, f, !implied))
-                    .map(units)
                     .max();
                 best.unwrap_or_else(|| {
                     unexplained(members.iter().map(|(f, _)| units(self.unrelated(f))).min().unwrap_or(0))

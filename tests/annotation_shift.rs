@@ -163,6 +163,43 @@ fn an_unexplained_finding_costs_a_rich_diagnosis_more_than_a_sparse_one() {
     assert!(explanation.all().all(|c| c.annotation_shift.is_none()));
 }
 
+/// A rule never costs more than no rule: a very rare rule of a sparsely annotated diagnosis is
+/// floored at that diagnosis's own (shifted) false-positive value, not at the plain one.
+#[test]
+fn a_rare_rule_never_costs_more_than_no_rule_with_the_shift() {
+    let mut findings = String::new();
+    for f in 0..3 {
+        let _ = writeln!(
+            findings,
+            "[[finding]]\nid = \"f{f}\"\nlabel = \"Finding {f}\"\nbackground = 0.05\n"
+        );
+    }
+    let mut set = RuleSet::from_text("findings.toml", &findings).unwrap();
+    let sparse = "[diagnosis]\nid = \"sparse\"\nname = \"Sparse\"\ninheritance = \"mixed\"\nprevalence = 1e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.005\n";
+    set = set.overlay(RuleSet::from_text("sparse.toml", sparse).unwrap());
+    let kb = KnowledgeBase::new(set).unwrap();
+    for config in [ScoringConfig::default(), shifted()] {
+        let m = Model::compile_with(&kb, config);
+        let d = m.diagnosis_index("sparse").unwrap();
+        let units = |f: &str| m.units(&m.resolve(&Patient::new().present(f)).unwrap(), d);
+        // The rule on f0 (0.005 against a background of 0.05) is below the false-positive value.
+        assert_eq!(units("f0"), units("f1"), "{config:?}");
+        let reference = ReferenceScorer::new(m.knowledge_base(), *m.config());
+        let resolved = m.resolve(&Patient::new().present("f0")).unwrap();
+        let plain = reference.rank(&ReferenceScorer::patient_from(&m, &resolved));
+        assert_eq!(plain[0].1, units("f0") as f64 / 1e6);
+    }
+    // With the shift, that value is higher than the plain one (one rule is far below n_ref).
+    let value = |config| {
+        let m = Model::compile_with(&kb, config);
+        m.units(
+            &m.resolve(&Patient::new().present("f0")).unwrap(),
+            m.diagnosis_index("sparse").unwrap(),
+        )
+    };
+    assert!(value(shifted()) > value(ScoringConfig::default()));
+}
+
 #[test]
 fn without_the_exponent_every_diagnosis_has_the_same_false_positive_value() {
     let kb = varied_knowledge_base(100);
