@@ -10,7 +10,12 @@ turn them around. The script prints the shares dominated at 1 and at 10 and, giv
 `examples/catalogue` (JSON lines with `true_rank`), how often osteodx ranks the truth first / in
 the top 10 within each group.
 
-usage: tools/catalogue_bound.py HPO_DIR CASES.jsonl [CATALOGUE_OUTPUT.jsonl]
+The diseases' terms are those the catalogue ranks with by default: OMIM's annotations plus, for
+an OMIM disease paired one to one with an Orphanet entry by `genes_to_phenotype.txt` (a gene with
+exactly one OMIM and one Orphanet disease, each with that gene alone), the Orphanet entry's
+(`CatalogueOptions::orphanet_profiles`); `--no-orphanet-profiles` reads OMIM's alone.
+
+usage: tools/catalogue_bound.py HPO_DIR CASES.jsonl [CATALOGUE_OUTPUT.jsonl] [--no-orphanet-profiles]
 """
 import collections
 import json
@@ -21,17 +26,52 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hpo as H  # noqa: E402  (the repository's reader of the HPO files)
 
 
+def orphanet_twins(hpo, omim, orpha):
+    """OMIM disease -> its Orphanet twin, paired one to one by gene (as the catalogue pairs them)."""
+    genes = collections.defaultdict(set)
+    for line in open(f"{hpo}/genes_to_phenotype.txt"):
+        f = line.rstrip("\n").split("\t")
+        if len(f) > 5 and (f[5] in omim or f[5] in orpha):
+            genes[f[5]].add(f[1])
+    omim_with = collections.Counter(g for d in omim for g in genes.get(d, ()))
+    orpha_alone = collections.defaultdict(list)
+    for d in orpha:
+        if len(genes.get(d, ())) == 1:
+            orpha_alone[next(iter(genes[d]))].append(d)
+    twins = {}
+    for d in omim:
+        if len(genes.get(d, ())) == 1:
+            g = next(iter(genes[d]))
+            if omim_with[g] == 1 and len(orpha_alone[g]) == 1:
+                twins[d] = orpha_alone[g][0]
+    return twins
+
+
 def main():
-    hpo, cases_path = sys.argv[1], sys.argv[2]
-    ranks_path = sys.argv[3] if len(sys.argv) > 3 else None
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    profiles = "--no-orphanet-profiles" not in sys.argv
+    hpo, cases_path = args[0], args[1]
+    ranks_path = args[2] if len(args) > 2 else None
     onto = H.Ontology(f"{hpo}/hp.obo")
     ancestors, alt = onto.ancestors, onto.alt
 
     annotations = collections.defaultdict(set)
+    orpha = collections.defaultdict(set)
+    seen = set()
     for line in open(f"{hpo}/phenotype.hpoa"):
         f = line.rstrip("\n").split("\t")
-        if len(f) > 10 and f[10] == "P" and f[0].startswith("OMIM:") and f[2] != "NOT":
-            annotations[f[0]].add(f[3])
+        if len(f) > 10 and f[0].startswith(("OMIM:", "ORPHA:")):
+            seen.add(f[0])
+            if f[10] == "P" and f[2] != "NOT":
+                (annotations if f[0].startswith("OMIM:") else orpha)[f[0]].add(f[3])
+    if profiles:
+        omim_ids = {d for d in seen if d.startswith("OMIM:")}
+        orpha_ids = {d for d in seen if d.startswith("ORPHA:")}
+        twins = orphanet_twins(hpo, omim_ids, orpha_ids)
+        for d, o in twins.items():
+            if d in annotations:
+                annotations[d] |= orpha.get(o, set())
+        print(f"Orphanet profiles: {len(twins)} OMIM diseases paired")
     diseases = sorted(annotations)
     index = {d: i for i, d in enumerate(diseases)}
     at, up = collections.defaultdict(int), collections.defaultdict(int)
