@@ -18,6 +18,13 @@
 //!   (N + 1), `f_D(t)` the largest frequency of D's annotations on t or any term below it.
 //! * **Genes** (optional): every gene `genes_to_phenotype.txt` links to a disease, with fraction
 //!   1 / (the disease's number of genes) and background (diseases with the gene + 0.5) / (N + 1).
+//! * **Orphanet profiles** (on by default, [`CatalogueOptions::orphanet_profiles`]): an OMIM
+//!   disease paired one to one with an Orphanet entry by `genes_to_phenotype.txt` also takes the
+//!   entry's phenotype terms.
+//! * **Constants** ([`Catalogue::scoring_config`]): case reports list the features of their
+//!   disease as excluded ([`ABSENT_SELECTION`]), and a finding none of a disease's rules explains
+//!   costs a sparsely annotated disease less than a rich one ([`ANNOTATION_EXPONENT`],
+//!   [`ANNOTATION_REFERENCE`]).
 //!
 //! Matching more and less specific terms is the engine's: a patient term below an annotated one
 //! matches it with the refinement discount, a term above annotated ones matches them partially,
