@@ -331,3 +331,62 @@ fn orphanet_twins_lend_their_terms_to_omim_diseases_paired_one_to_one() {
     let d = kb.diagnosis("omim_100001").unwrap();
     assert!(d.genes.is_empty(), "{:?}", d.genes);
 }
+
+/// Where Orphanet splits a gene's one OMIM disease into several entries, the OMIM disease takes
+/// the entry named like it (at least half the words shared), and none when no name is close.
+#[test]
+fn among_several_orphanet_entries_of_a_gene_the_one_named_like_the_omim_disease_is_its_twin() {
+    let model = |names: [&str; 2], profiles: bool| {
+        let row =
+            |id: &str, name: &str, term: &str| format!("{id}\t{name}\t\t{term}\t{id}\tTAS\t\tHP:0040281\t\t\tP\tx\n");
+        let mut hpoa = "database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\n".to_owned();
+        hpoa.push_str(&row("OMIM:200001", "Foo syndrome", "HP:0001903"));
+        hpoa.push_str(&row("ORPHA:900010", names[0], "HP:0000365"));
+        hpoa.push_str(&row("ORPHA:900011", names[1], "HP:0000648"));
+        let genes = "ncbi_gene_id\tgene_symbol\thpo_id\thpo_name\tfrequency\tdisease_id\n\
+                     3\tGENEC\tHP:0001903\tx\t-\tOMIM:200001\n\
+                     3\tGENEC\tHP:0000365\tx\t-\tORPHA:900010\n\
+                     3\tGENEC\tHP:0000648\tx\t-\tORPHA:900011\n";
+        let options = CatalogueOptions {
+            orphanet_profiles: profiles,
+            ..CatalogueOptions::default()
+        };
+        let c = Catalogue::from_texts(
+            (Path::new("hp.obo"), obo()),
+            (Path::new("phenotype.hpoa"), &hpoa),
+            Some((Path::new("genes_to_phenotype.txt"), genes)),
+            &options,
+        )
+        .unwrap();
+        let links = c.stats.orphanet_links;
+        (c.into_model().unwrap(), links)
+    };
+    let explained = |m: &Model, term: &str| {
+        let d = m.diagnosis_index("omim_200001").unwrap();
+        m.rule_coverage(&m.resolve(&Patient::new().present(term)).unwrap(), d)
+            .explained
+    };
+    // "Foo syndrome, mild form" shares 2 of 4 words with "Foo syndrome"; the microdeletion none.
+    let (paired, links) = model(["Foo syndrome, mild form", "Bar microdeletion syndrome"], true);
+    assert_eq!(links, 1);
+    assert_eq!(
+        (explained(&paired, "HP:0000365"), explained(&paired, "HP:0000648")),
+        (1, 0)
+    );
+    // The order of the entries does not decide: the name does.
+    let (swapped, _) = model(["Bar microdeletion syndrome", "Foo syndrome, mild form"], true);
+    assert_eq!(
+        (explained(&swapped, "HP:0000648"), explained(&swapped, "HP:0000365")),
+        (1, 0)
+    );
+    // No name close enough (1 of 4 words): no twin.
+    let (unpaired, links) = model(["Foo disease, juvenile", "Bar microdeletion syndrome"], true);
+    assert_eq!(links, 0);
+    assert_eq!(
+        (explained(&unpaired, "HP:0000365"), explained(&unpaired, "HP:0000648")),
+        (0, 0)
+    );
+    // Without profiles, nothing is lent.
+    let (plain, links) = model(["Foo syndrome, mild form", "Bar microdeletion syndrome"], false);
+    assert_eq!((links, explained(&plain, "HP:0000365")), (0, 0));
+}

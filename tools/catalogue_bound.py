@@ -26,8 +26,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hpo as H  # noqa: E402  (the repository's reader of the HPO files)
 
 
-def orphanet_twins(hpo, omim, orpha):
-    """OMIM disease -> its Orphanet twin, paired one to one by gene (as the catalogue pairs them)."""
+def name_words(name):
+    """The words of a disease name that say which disease it is (as `name_words` in catalogue.rs)."""
+    common = {"due", "the", "and", "with", "type", "related"}
+    words = "".join(c if c.isalnum() else " " for c in name.lower()).split()
+    return {w for w in words if len(w) > 2 and w not in common}
+
+
+def overlap(a, b):
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def orphanet_twins(hpo, omim, orpha, names):
+    """OMIM disease -> its Orphanet twin, paired by gene as the catalogue pairs them: a gene with
+    one OMIM disease and one Orphanet entry, each with that gene alone; among several such
+    entries, the one named most like the OMIM disease (at least half the words shared)."""
     genes = collections.defaultdict(set)
     for line in open(f"{hpo}/genes_to_phenotype.txt"):
         f = line.rstrip("\n").split("\t")
@@ -44,6 +58,12 @@ def orphanet_twins(hpo, omim, orpha):
             g = next(iter(genes[d]))
             if omim_with[g] == 1 and len(orpha_alone[g]) == 1:
                 twins[d] = orpha_alone[g][0]
+            elif omim_with[g] == 1 and orpha_alone[g]:
+                own = name_words(names.get(d, ""))
+                scored = [(overlap(own, name_words(names.get(o, ""))), o) for o in orpha_alone[g]]
+                best = max(scored, key=lambda x: x[0])
+                if best[0] >= 0.5:
+                    twins[d] = best[1]
     return twins
 
 
@@ -57,17 +77,18 @@ def main():
 
     annotations = collections.defaultdict(set)
     orpha = collections.defaultdict(set)
-    seen = set()
+    seen, names = set(), {}
     for line in open(f"{hpo}/phenotype.hpoa"):
         f = line.rstrip("\n").split("\t")
         if len(f) > 10 and f[0].startswith(("OMIM:", "ORPHA:")):
             seen.add(f[0])
+            names.setdefault(f[0], f[1])
             if f[10] == "P" and f[2] != "NOT":
                 (annotations if f[0].startswith("OMIM:") else orpha)[f[0]].add(f[3])
     if profiles:
         omim_ids = {d for d in seen if d.startswith("OMIM:")}
         orpha_ids = {d for d in seen if d.startswith("ORPHA:")}
-        twins = orphanet_twins(hpo, omim_ids, orpha_ids)
+        twins = orphanet_twins(hpo, omim_ids, orpha_ids, names)
         for d, o in twins.items():
             if d in annotations:
                 annotations[d] |= orpha.get(o, set())
