@@ -19,8 +19,8 @@
 //! * **Genes** (optional): every gene `genes_to_phenotype.txt` links to a disease, with fraction
 //!   1 / (the disease's number of genes) and background (diseases with the gene + 0.5) / (N + 1).
 //! * **Orphanet profiles** (on by default, [`CatalogueOptions::orphanet_profiles`]): an OMIM
-//!   disease paired with an Orphanet entry by `genes_to_phenotype.txt` (and, among several
-//!   entries of its gene, by name) also takes the entry's phenotype terms.
+//!   disease paired with an Orphanet entry by `genes_to_phenotype.txt` (among several entries of
+//!   its gene, by name; without one, by the same name) also takes the entry's phenotype terms.
 //! * **Constants** ([`Catalogue::scoring_config`]): case reports list the features of their
 //!   disease as excluded ([`ABSENT_SELECTION`]), and a finding none of a disease's rules explains
 //!   costs a sparsely annotated disease less than a rich one ([`ANNOTATION_EXPONENT`],
@@ -171,11 +171,12 @@ pub struct CatalogueOptions {
     /// Add to an OMIM disease the phenotype annotations of the Orphanet entry for the same
     /// disease, where `genes_to_phenotype.txt` pairs them: a gene with exactly one OMIM disease
     /// and one Orphanet disease, each with that gene alone, or, among several Orphanet entries
-    /// with the gene alone, the one named like the OMIM disease ([`NAME_MATCH`]). Each term keeps
-    /// the larger of the two frequencies; onset and inheritance stay OMIM's. Only for
-    /// [`Sources::Omim`]; needs `genes_to_phenotype.txt` (without it this does nothing) and makes
-    /// no gene rules unless [`genes`](Self::genes) is set too. On by default: on the 8,343
-    /// published cases it adds 0.7 points of top-1 and 2.4 of top-10 (DESIGN.md gives the
+    /// with the gene alone, the one named like the OMIM disease ([`NAME_MATCH`]); failing that,
+    /// the one Orphanet entry whose name has the same words, unless their genes contradict it.
+    /// Each term keeps the larger of the two frequencies; onset and inheritance stay OMIM's. Only
+    /// for [`Sources::Omim`]; needs `genes_to_phenotype.txt` (without it this does nothing) and
+    /// makes no gene rules unless [`genes`](Self::genes) is set too. On by default: on the 8,343
+    /// published cases it adds 0.9 points of top-1 and 3 of top-10 (DESIGN.md gives the
     /// figures, per half).
     pub orphanet_profiles: bool,
 }
@@ -652,7 +653,10 @@ fn read_annotations(
 /// "classic" and "mild", or causes), the OMIM disease takes the entry whose name is most like its
 /// own, if they share at least half of their words ([`NAME_MATCH`]; OMIM's "KBG syndrome" takes
 /// Orphanet's "KBG syndrome", not "16q24.3 microdeletion syndrome", both of ANKRD11 alone).
-/// `diseases` carry their genes already.
+/// An OMIM disease left without a twin takes the one Orphanet entry whose name has the same words
+/// as its own ("Spinocerebellar ataxia 12" and "Spinocerebellar ataxia type 12"; "11q terminal
+/// deletion", which no gene links), unless two entries have them or the two have genes and share
+/// none. `diseases` carry their genes already.
 fn merge_orphanet_profiles(orpha: &[Disease], diseases: &mut [Disease], stats: &mut CatalogueStats) {
     // gene -> (how many OMIM diseases have it, the Orphanet diseases with it alone)
     let mut by_gene: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
@@ -684,6 +688,26 @@ fn merge_orphanet_profiles(orpha: &[Disease], diseases: &mut [Disease], stats: &
             },
         )
         .collect();
+    let mut twins = twins;
+    let paired: HashSet<usize> = twins.iter().map(|&(i, _)| i).collect();
+    // Orphanet entries by the words of their names, in a fixed order.
+    let mut by_name: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    for (j, o) in orpha.iter().enumerate() {
+        by_name.entry(sorted_words(&o.name)).or_default().push(j);
+    }
+    for (i, d) in diseases.iter().enumerate() {
+        if paired.contains(&i) {
+            continue;
+        }
+        if let Some([j]) = by_name.get(&sorted_words(&d.name)).map(Vec::as_slice) {
+            let o = &orpha[*j];
+            let contradicts =
+                !d.genes.is_empty() && !o.genes.is_empty() && !d.genes.iter().any(|g| o.genes.contains(g));
+            if !contradicts {
+                twins.push((i, *j));
+            }
+        }
+    }
     for (i, o) in twins {
         let d = &mut diseases[i];
         for (&term, &(p, not)) in &orpha[o].terms {
@@ -699,14 +723,23 @@ fn merge_orphanet_profiles(orpha: &[Disease], diseases: &mut [Disease], stats: &
 pub const NAME_MATCH: f64 = 0.5;
 
 /// The words of a disease name that say which disease it is: lower case, letters and digits,
-/// without the words of two letters or fewer and a few that every name may have.
+/// without a few that any name may have ("type", "due to", "related").
 fn name_words(name: &str) -> HashSet<String> {
-    const COMMON: [&str; 6] = ["due", "the", "and", "with", "type", "related"];
+    const COMMON: [&str; 11] = [
+        "and", "by", "due", "in", "of", "or", "related", "the", "to", "type", "with",
+    ];
     name.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() > 2 && !COMMON.contains(w))
+        .filter(|w| !w.is_empty() && !COMMON.contains(w))
         .map(str::to_owned)
         .collect()
+}
+
+/// [`name_words`], sorted: the key of names with the same words.
+fn sorted_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = name_words(name).into_iter().collect();
+    words.sort_unstable();
+    words
 }
 
 /// Shared words over all words of the two names (0 when both are empty).

@@ -390,3 +390,41 @@ fn among_several_orphanet_entries_of_a_gene_the_one_named_like_the_omim_disease_
     let (plain, links) = model(["Foo syndrome, mild form", "Bar microdeletion syndrome"], false);
     assert_eq!((links, explained(&plain, "HP:0000365")), (0, 0));
 }
+
+/// An OMIM disease without a twin by gene takes the one Orphanet entry whose name has the same
+/// words ("type" and the like aside), unless their genes contradict it.
+#[test]
+fn an_omim_disease_without_a_twin_by_gene_takes_the_orphanet_entry_of_the_same_name() {
+    let row = |id: &str, name: &str, term: &str| format!("{id}\t{name}\t\t{term}\t{id}\tTAS\t\tHP:0040281\t\t\tP\tx\n");
+    let mut hpoa = "database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\n".to_owned();
+    for (id, name, term) in [
+        ("OMIM:200002", "Baz syndrome 2", "HP:0001903"),
+        ("ORPHA:900012", "Baz syndrome, type 2", "HP:0000365"),
+        ("ORPHA:900013", "Baz syndrome 12", "HP:0000648"),
+        ("OMIM:200003", "Qux disease", "HP:0001903"),
+        ("ORPHA:900014", "Qux disease", "HP:0000365"),
+    ] {
+        hpoa.push_str(&row(id, name, term));
+    }
+    // Qux's two entries name different genes: not the same disease.
+    let genes = "ncbi_gene_id\tgene_symbol\thpo_id\thpo_name\tfrequency\tdisease_id\n\
+                 4\tGENEQ\tHP:0001903\tx\t-\tOMIM:200003\n\
+                 5\tGENER\tHP:0000365\tx\t-\tORPHA:900014\n";
+    let c = Catalogue::from_texts(
+        (Path::new("hp.obo"), obo()),
+        (Path::new("phenotype.hpoa"), &hpoa),
+        Some((Path::new("genes_to_phenotype.txt"), genes)),
+        &CatalogueOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(c.stats.orphanet_links, 1);
+    let m = c.into_model().unwrap();
+    let explained = |id: &str, term: &str| {
+        let d = m.diagnosis_index(id).unwrap();
+        m.rule_coverage(&m.resolve(&Patient::new().present(term)).unwrap(), d)
+            .explained
+    };
+    assert_eq!(explained("omim_200002", "HP:0000365"), 1, "type 2 is 2");
+    assert_eq!(explained("omim_200002", "HP:0000648"), 0, "12 is not 2");
+    assert_eq!(explained("omim_200003", "HP:0000365"), 0, "other genes");
+}

@@ -28,9 +28,9 @@ import hpo as H  # noqa: E402  (the repository's reader of the HPO files)
 
 def name_words(name):
     """The words of a disease name that say which disease it is (as `name_words` in catalogue.rs)."""
-    common = {"due", "the", "and", "with", "type", "related"}
+    common = {"and", "by", "due", "in", "of", "or", "related", "the", "to", "type", "with"}
     words = "".join(c if c.isalnum() else " " for c in name.lower()).split()
-    return {w for w in words if len(w) > 2 and w not in common}
+    return {w for w in words if w not in common}
 
 
 def overlap(a, b):
@@ -41,7 +41,9 @@ def overlap(a, b):
 def orphanet_twins(hpo, omim, orpha, names):
     """OMIM disease -> its Orphanet twin, paired by gene as the catalogue pairs them: a gene with
     one OMIM disease and one Orphanet entry, each with that gene alone; among several such
-    entries, the one named most like the OMIM disease (at least half the words shared)."""
+    entries, the one named most like the OMIM disease (at least half the words shared); and for an
+    OMIM disease still without one, the one Orphanet entry whose name has the same words, unless
+    both have genes and share none."""
     genes = collections.defaultdict(set)
     for line in open(f"{hpo}/genes_to_phenotype.txt"):
         f = line.rstrip("\n").split("\t")
@@ -64,6 +66,17 @@ def orphanet_twins(hpo, omim, orpha, names):
                 best = max(scored, key=lambda x: x[0])
                 if best[0] >= 0.5:
                     twins[d] = best[1]
+    by_name = collections.defaultdict(list)
+    for o in sorted(orpha):
+        by_name[frozenset(name_words(names.get(o, "")))].append(o)
+    for d in omim:
+        if d in twins:
+            continue
+        same = by_name.get(frozenset(name_words(names.get(d, ""))), [])
+        if len(same) == 1:
+            o = same[0]
+            if not (genes.get(d) and genes.get(o) and not genes[d] & genes[o]):
+                twins[d] = o
     return twins
 
 
