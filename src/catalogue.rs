@@ -699,7 +699,12 @@ fn merge_orphanet_profiles(orpha: &[Disease], diseases: &mut [Disease], stats: &
         if paired.contains(&i) {
             continue;
         }
-        if let Some([j]) = by_name.get(&sorted_words(&d.name)).map(Vec::as_slice) {
+        let key = sorted_words(&d.name);
+        // A name without words (none given) says nothing.
+        if key.is_empty() {
+            continue;
+        }
+        if let Some([j]) = by_name.get(&key).map(Vec::as_slice) {
             let o = &orpha[*j];
             let contradicts =
                 !d.genes.is_empty() && !o.genes.is_empty() && !d.genes.iter().any(|g| o.genes.contains(g));

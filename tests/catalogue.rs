@@ -403,6 +403,9 @@ fn an_omim_disease_without_a_twin_by_gene_takes_the_orphanet_entry_of_the_same_n
         ("ORPHA:900013", "Baz syndrome 12", "HP:0000648"),
         ("OMIM:200003", "Qux disease", "HP:0001903"),
         ("ORPHA:900014", "Qux disease", "HP:0000365"),
+        // Names without a word of their own say nothing.
+        ("OMIM:200004", "The type", "HP:0001903"),
+        ("ORPHA:900015", "type", "HP:0000365"),
     ] {
         hpoa.push_str(&row(id, name, term));
     }
@@ -427,4 +430,5 @@ fn an_omim_disease_without_a_twin_by_gene_takes_the_orphanet_entry_of_the_same_n
     assert_eq!(explained("omim_200002", "HP:0000365"), 1, "type 2 is 2");
     assert_eq!(explained("omim_200002", "HP:0000648"), 0, "12 is not 2");
     assert_eq!(explained("omim_200003", "HP:0000365"), 0, "other genes");
+    assert_eq!(explained("omim_200004", "HP:0000365"), 0, "no words");
 }
