@@ -670,7 +670,9 @@ fn merge_orphanet_profiles(orpha: &[Disease], diseases: &mut [Disease], stats: &
             by_gene.entry(g.as_str()).or_default().1.push(i);
         }
     }
-    let twins: Vec<(usize, usize)> = diseases
+    // The words of each Orphanet entry's name, once for both pairings by name.
+    let orpha_words: Vec<Vec<String>> = orpha.iter().map(|o| name_words(&o.name)).collect();
+    let mut twins: Vec<(usize, usize)> = diseases
         .iter()
         .enumerate()
         .filter_map(
@@ -679,7 +681,7 @@ fn merge_orphanet_profiles(orpha: &[Disease], diseases: &mut [Disease], stats: &
                 ([_], Some((1, o))) => {
                     let own = name_words(&d.name);
                     o.iter()
-                        .map(|&j| (word_overlap(&own, &name_words(&orpha[j].name)), j))
+                        .map(|&j| (word_overlap(&own, &orpha_words[j]), j))
                         .filter(|&(overlap, _)| overlap >= NAME_MATCH)
                         .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
                         .map(|(_, j)| (i, j))
@@ -688,23 +690,22 @@ fn merge_orphanet_profiles(orpha: &[Disease], diseases: &mut [Disease], stats: &
             },
         )
         .collect();
-    let mut twins = twins;
     let paired: HashSet<usize> = twins.iter().map(|&(i, _)| i).collect();
     // Orphanet entries by the words of their names, in a fixed order.
-    let mut by_name: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
-    for (j, o) in orpha.iter().enumerate() {
-        by_name.entry(sorted_words(&o.name)).or_default().push(j);
+    let mut by_name: HashMap<&[String], Vec<usize>> = HashMap::new();
+    for (j, words) in orpha_words.iter().enumerate() {
+        by_name.entry(words.as_slice()).or_default().push(j);
     }
     for (i, d) in diseases.iter().enumerate() {
         if paired.contains(&i) {
             continue;
         }
-        let key = sorted_words(&d.name);
+        let key = name_words(&d.name);
         // A name without words (none given) says nothing.
         if key.is_empty() {
             continue;
         }
-        if let Some([j]) = by_name.get(&key).map(Vec::as_slice) {
+        if let Some([j]) = by_name.get(key.as_slice()).map(Vec::as_slice) {
             let o = &orpha[*j];
             let contradicts =
                 !d.genes.is_empty() && !o.genes.is_empty() && !d.genes.iter().any(|g| o.genes.contains(g));
@@ -727,33 +728,32 @@ fn merge_orphanet_profiles(orpha: &[Disease], diseases: &mut [Disease], stats: &
 /// measuring (0.3 pairs the same diseases on the HPO release of 2025-01-16).
 pub const NAME_MATCH: f64 = 0.5;
 
-/// The words of a disease name that say which disease it is: lower case, letters and digits,
-/// without a few that any name may have ("type", "due to", "related").
-fn name_words(name: &str) -> HashSet<String> {
+/// The words of a disease name that say which disease it is, sorted and each once (names with
+/// the same words have the same list): lower case, letters and digits, without a few that any
+/// name may have ("type", "due to", "related").
+fn name_words(name: &str) -> Vec<String> {
     const COMMON: [&str; 11] = [
         "and", "by", "due", "in", "of", "or", "related", "the", "to", "type", "with",
     ];
-    name.to_lowercase()
+    let mut words: Vec<String> = name
+        .to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && !COMMON.contains(w))
         .map(str::to_owned)
-        .collect()
-}
-
-/// [`name_words`], sorted: the key of names with the same words.
-fn sorted_words(name: &str) -> Vec<String> {
-    let mut words: Vec<String> = name_words(name).into_iter().collect();
+        .collect();
     words.sort_unstable();
+    words.dedup();
     words
 }
 
-/// Shared words over all words of the two names (0 when both are empty).
-fn word_overlap(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
-    let union = a.union(b).count();
+/// Shared words over all words of two names' [`name_words`] (0 when both are empty).
+fn word_overlap(a: &[String], b: &[String]) -> f64 {
+    let shared = a.iter().filter(|w| b.binary_search(w).is_ok()).count();
+    let union = a.len() + b.len() - shared;
     if union == 0 {
         0.0
     } else {
-        a.intersection(b).count() as f64 / union as f64
+        shared as f64 / union as f64
     }
 }
 

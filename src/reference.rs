@@ -222,15 +222,19 @@ impl ReferenceScorer {
         }
     }
 
-    /// The false-positive value of `f` for `diag` in units: shifted by the diagnosis's number of
-    /// rules when it argues against.
-    fn unexplained(&self, diag: &str, f: &str) -> i64 {
-        let u = units(self.unrelated(f));
-        if u < 0 && !self.context[f] {
+    /// A false-positive value `u` (units) for `diag`: shifted by the diagnosis's number of rules
+    /// when it argues against (a context finding's is 0, and stays so).
+    fn shifted(&self, diag: &str, u: i64) -> i64 {
+        if u < 0 {
             u + self.shift[diag]
         } else {
             u
         }
+    }
+
+    /// The false-positive value of `f` for `diag` in units.
+    fn unexplained(&self, diag: &str, f: &str) -> i64 {
+        self.shifted(diag, units(self.unrelated(f)))
     }
 
     /// The value of finding `f` present for diagnosis `diag` in units, or `None` when no rule
@@ -351,13 +355,9 @@ impl ReferenceScorer {
     fn observation_units(&self, d: &str, o: &ReferenceObservation) -> i64 {
         // No rule of `d` explains a clinical finding: the false-positive value, shifted by d's
         // number of rules when it argues against.
-        let unexplained = |u: i64| if u < 0 { u + self.shift[d] } else { u };
+        let unexplained = |u: i64| self.shifted(d, u);
         match o {
-            ReferenceObservation::Present(f) => match self.present_llr(d, f, true) {
-                Some(v) => v,
-                None if self.context[f] => units(self.unrelated(f)),
-                None => unexplained(units(self.unrelated(f))),
-            },
+            ReferenceObservation::Present(f) => self.present_llr(d, f, true).unwrap_or_else(|| self.unexplained(d, f)),
             ReferenceObservation::Absent(f) => units(self.absent_llr(d, f)),
             ReferenceObservation::Implied(fs) => {
                 let best = fs.iter().filter_map(|f| self.present_llr(d, f, false)).max();

@@ -57,13 +57,9 @@ pub struct Ranking {
     /// The normalisation of the current ranking: posterior = 10^(score − max) / z.
     max: f64,
     z: f64,
-    /// The log10 evidence score shared by the diagnoses no posting touched (sparse mode).
-    shared: f64,
-    /// The number of observations whose false-positive value carries each diagnosis's shift, and
-    /// the factor of the clinical units: an untouched diagnosis d scores its prior + `shared` +
-    /// `n_fp` · shift(d) · `scale_c`.
-    n_fp: i64,
-    scale_c: f64,
+    /// Per shift group: the log10 evidence score of its diagnoses no posting touched (sparse
+    /// mode): the shared part plus the group's shift for each observation that carries one.
+    untouched_score: Vec<f64>,
     /// The working buffers of the next ranking: kept with the result so that ranking into a
     /// reused `Ranking` never allocates.
     scratch: Scratch,
@@ -93,11 +89,9 @@ struct Scratch {
     /// (log10 score, diagnosis, weight 10^(score − max)).
     candidates: Vec<(f64, u32, f64)>,
     /// Per shift group: the summed prior of its touched diagnoses of the differential and of its
-    /// touched look-alikes, its untouched diagnoses' log10 evidence score, and (top k) the next
-    /// member to look at.
+    /// touched look-alikes, and (top k) the next member to look at.
     group_touched: Vec<f64>,
     group_touched_lookalike: Vec<f64>,
-    group_score: Vec<f64>,
     group_next: Vec<u32>,
 }
 
@@ -115,9 +109,7 @@ impl Ranking {
             scores: vec![0.0; n],
             max: 0.0,
             z: 1.0,
-            shared: 0.0,
-            n_fp: 0,
-            scale_c: 0.0,
+            untouched_score: vec![0.0; groups],
             scratch: Scratch {
                 delta: vec![0; n],
                 delta_independent: vec![0; n],
@@ -133,7 +125,6 @@ impl Ranking {
                 candidates: Vec::with_capacity(n),
                 group_touched: vec![0.0; groups],
                 group_touched_lookalike: vec![0.0; groups],
-                group_score: vec![0.0; groups],
                 group_next: vec![0; groups],
             },
         }
@@ -159,7 +150,7 @@ impl Ranking {
     /// Sized for `model` (a buffer made for another model is remade once).
     fn fit(&mut self, model: &Model) {
         let (n, groups) = (model.n_diagnoses(), model.groups.shift.len());
-        if self.scratch.delta.len() != n || self.scratch.group_score.len() != groups {
+        if self.scratch.delta.len() != n || self.untouched_score.len() != groups {
             *self = Self::with_size(n, groups);
         }
     }
@@ -230,9 +221,8 @@ impl Model {
                 if touched[d] {
                     ranking.posterior_of(d)
                 } else {
-                    let shift = ranking.n_fp * i64::from(self.fp_shift[d]);
-                    pow10(self.log_prior[d] + (ranking.shared + shift as f64 * ranking.scale_c) - ranking.max)
-                        / ranking.z
+                    let g = self.shift_group[d] as usize;
+                    pow10(self.log_prior[d] + ranking.untouched_score[g] - ranking.max) / ranking.z
                 }
             }));
         }
@@ -480,7 +470,7 @@ impl Model {
         let mut max = self.log_prior_none;
         for (g, &shift) in groups.shift.iter().enumerate() {
             let s = shared + (n_fp * i64::from(shift)) as f64 * scale_c;
-            out.scratch.group_score[g] = s;
+            out.untouched_score[g] = s;
             max = max.max(s + groups.log_total[g]);
         }
         let dense = self.tables.is_dense();
@@ -508,7 +498,7 @@ impl Model {
         for g in 0..groups.shift.len() {
             let untouched_mass = (groups.prior[g] - out.scratch.group_touched[g]).max(0.0);
             let untouched_lookalikes = (groups.lookalike_prior[g] - out.scratch.group_touched_lookalike[g]).max(0.0);
-            let weight = pow10(out.scratch.group_score[g] - max);
+            let weight = pow10(out.untouched_score[g] - max);
             none += untouched_lookalikes * weight;
             z += untouched_mass * weight;
             out.scratch.group_touched[g] = 0.0;
@@ -537,7 +527,7 @@ impl Model {
         z += none;
         let k = k.min(self.prior_order.len());
         if !dense {
-            self.best_untouched(k, n_fp, max, &mut out.scratch);
+            self.best_untouched(k, n_fp, &out.untouched_score, &mut out.scratch);
         }
 
         let by_rank = |a: &(f64, u32, f64), b: &(f64, u32, f64)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
@@ -582,50 +572,34 @@ impl Model {
         out.none_posterior = none / z;
         out.max = max;
         out.z = z;
-        out.shared = shared;
-        out.n_fp = n_fp;
-        out.scale_c = scale_c;
 
         out.scratch.clear(dense);
     }
 }
 
 impl Model {
-    /// Sparse mode: the `k` best untouched diagnoses of the differential into the candidates. In
-    /// one group (or with no observation that carries a shift) they rank by prior; otherwise the
-    /// groups' lists, each by prior, are merged by score, ties by index, or, when `k` is large,
-    /// all of them are candidates (their weights, 0 here, are computed for the `k` kept).
-    fn best_untouched(&self, k: usize, n_fp: i64, max: f64, scratch: &mut Scratch) {
+    /// Sparse mode: the `k` best untouched diagnoses of the differential into the candidates,
+    /// their weights left to be computed for the `k` kept. In one group (or with no observation
+    /// that carries a shift) they rank by prior; otherwise the groups' lists, each by prior, are
+    /// merged by score, ties by index, or, when `k` is large, all of them are candidates.
+    fn best_untouched(&self, k: usize, n_fp: i64, untouched_score: &[f64], scratch: &mut Scratch) {
         let groups = &self.groups;
-        if n_fp == 0 || groups.shift.len() == 1 {
-            let mut added = 0;
-            for &d in &self.prior_order {
-                if added >= k {
-                    break;
-                }
-                if !scratch.mark[d as usize] {
-                    let s = self.log_prior[d as usize] + scratch.group_score[self.shift_group[d as usize] as usize];
-                    scratch.candidates.push((s, d, pow10(s - max)));
-                    added += 1;
-                }
-            }
-            return;
-        }
-        if k.saturating_mul(groups.shift.len()) >= self.prior_order.len() {
-            // Many wanted (a full ranking): every untouched one is a candidate, and the
-            // selection below sorts them (a merge would cost k times the groups).
-            for &d in &self.prior_order {
-                if !scratch.mark[d as usize] {
-                    let s = self.log_prior[d as usize] + scratch.group_score[self.shift_group[d as usize] as usize];
-                    scratch.candidates.push((s, d, 0.0));
-                }
+        let by_prior = n_fp == 0 || groups.shift.len() == 1;
+        if by_prior || k.saturating_mul(groups.shift.len()) >= self.prior_order.len() {
+            // By prior, or (a full ranking) every untouched one, for the selection below to sort:
+            // a merge would cost k times the groups.
+            let limit = if by_prior { k } else { usize::MAX };
+            let untouched = self.prior_order.iter().filter(|&&d| !scratch.mark[d as usize]);
+            for &d in untouched.take(limit) {
+                let s = self.log_prior[d as usize] + untouched_score[self.shift_group[d as usize] as usize];
+                scratch.candidates.push((s, d, 0.0));
             }
             return;
         }
         scratch.group_next.copy_from_slice(&groups.start[..groups.shift.len()]);
         for _ in 0..k {
             let mut best: Option<(f64, u32, usize)> = None;
-            for g in 0..groups.shift.len() {
+            for (g, &score) in untouched_score.iter().enumerate() {
                 let end = groups.start[g + 1];
                 let mut next = scratch.group_next[g];
                 while next < end && scratch.mark[groups.members[next as usize] as usize] {
@@ -634,14 +608,14 @@ impl Model {
                 scratch.group_next[g] = next;
                 if next < end {
                     let d = groups.members[next as usize];
-                    let s = self.log_prior[d as usize] + scratch.group_score[g];
+                    let s = self.log_prior[d as usize] + score;
                     if best.is_none_or(|(bs, bd, _)| s.total_cmp(&bs).then(bd.cmp(&d)).is_gt()) {
                         best = Some((s, d, g));
                     }
                 }
             }
             let Some((s, d, g)) = best else { break };
-            scratch.candidates.push((s, d, pow10(s - max)));
+            scratch.candidates.push((s, d, 0.0));
             scratch.group_next[g] += 1;
         }
     }
