@@ -62,6 +62,18 @@ fn varied_knowledge_base(n: usize) -> KnowledgeBase {
     KnowledgeBase::new(set).unwrap()
 }
 
+/// `n` findings `f0`, `f1`, … without parents, each of background 0.05.
+fn flat_findings(n: usize) -> RuleSet {
+    let mut findings = String::new();
+    for f in 0..n {
+        let _ = writeln!(
+            findings,
+            "[[finding]]\nid = \"f{f}\"\nlabel = \"Finding {f}\"\nbackground = 0.05\n"
+        );
+    }
+    RuleSet::from_text("findings.toml", &findings).unwrap()
+}
+
 fn models() -> &'static [Model] {
     static MODELS: OnceLock<Vec<Model>> = OnceLock::new();
     MODELS.get_or_init(|| {
@@ -97,14 +109,7 @@ fn an_unexplained_finding_costs_a_rich_diagnosis_more_than_a_sparse_one() {
     // Two diagnoses with one shared rule; the rich one has 40 more. A patient with the shared
     // finding and one neither explains: without the shift, the rich one wins on its prior
     // (3e-6 against 1e-6) and the same evidence; with it, the sparse one does.
-    let mut findings = String::new();
-    for f in 0..45 {
-        let _ = writeln!(
-            findings,
-            "[[finding]]\nid = \"f{f}\"\nlabel = \"Finding {f}\"\nbackground = 0.05\n"
-        );
-    }
-    let mut set = RuleSet::from_text("findings.toml", &findings).unwrap();
+    let mut set = flat_findings(45);
     let sparse = "[diagnosis]\nid = \"sparse\"\nname = \"Sparse\"\ninheritance = \"mixed\"\nprevalence = 1e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.5\n";
     let mut rich =
         "[diagnosis]\nid = \"rich\"\nname = \"Rich\"\ninheritance = \"mixed\"\nprevalence = 3e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.5\n"
@@ -167,14 +172,7 @@ fn an_unexplained_finding_costs_a_rich_diagnosis_more_than_a_sparse_one() {
 /// floored at that diagnosis's own (shifted) false-positive value, not at the plain one.
 #[test]
 fn a_rare_rule_never_costs_more_than_no_rule_with_the_shift() {
-    let mut findings = String::new();
-    for f in 0..3 {
-        let _ = writeln!(
-            findings,
-            "[[finding]]\nid = \"f{f}\"\nlabel = \"Finding {f}\"\nbackground = 0.05\n"
-        );
-    }
-    let mut set = RuleSet::from_text("findings.toml", &findings).unwrap();
+    let mut set = flat_findings(3);
     let sparse = "[diagnosis]\nid = \"sparse\"\nname = \"Sparse\"\ninheritance = \"mixed\"\nprevalence = 1e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.005\n";
     set = set.overlay(RuleSet::from_text("sparse.toml", sparse).unwrap());
     let kb = KnowledgeBase::new(set).unwrap();

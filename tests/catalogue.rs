@@ -6,6 +6,7 @@
     reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit)"
 )]
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -257,37 +258,59 @@ fn malformed_annotation_files_are_located_errors() {
     assert!(matches!(e, Error::Io { .. }), "{e:?}");
 }
 
+/// A catalogue of phenotype annotations `(disease id, name, HPO term, frequency)` and gene links
+/// `(gene, disease id)`, over the fixture's ontology.
+fn with_genes(
+    annotations: &[(&str, &str, &str, &str)],
+    links: &[(&str, &str)],
+    options: &CatalogueOptions,
+) -> Catalogue {
+    let mut hpoa = "database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\n".to_owned();
+    for (id, name, term, frequency) in annotations {
+        let _ = writeln!(hpoa, "{id}\t{name}\t\t{term}\t{id}\tTAS\t\t{frequency}\t\t\tP\tx");
+    }
+    let mut genes = "ncbi_gene_id\tgene_symbol\thpo_id\thpo_name\tfrequency\tdisease_id\n".to_owned();
+    for (gene, id) in links {
+        let _ = writeln!(genes, "0\t{gene}\tHP:0000118\tx\t-\t{id}");
+    }
+    Catalogue::from_texts(
+        (Path::new("hp.obo"), obo()),
+        (Path::new("phenotype.hpoa"), &hpoa),
+        Some((Path::new("genes_to_phenotype.txt"), &genes)),
+        options,
+    )
+    .unwrap()
+}
+
+/// How many of a patient's findings (here: one term) a rule of disease `id` explains.
+fn explained(m: &Model, id: &str, term: &str) -> usize {
+    let d = m.diagnosis_index(id).unwrap();
+    m.rule_coverage(&m.resolve(&Patient::new().present(term)).unwrap(), d)
+        .explained
+}
+
 /// Two diseases annotated twice, once by OMIM and once by Orphanet, and how the gene file pairs
 /// them: `GENEA` has one OMIM and one Orphanet disease (twins), `GENEB` two OMIM diseases
 /// (allelic) and one Orphanet disease (pairing none of them).
 fn twins(options: &CatalogueOptions) -> Model {
-    let row = |id: &str, term: &str, frequency: &str| {
-        format!("{id}\tname of {id}\t\t{term}\t{id}\tTAS\t\t{frequency}\t\t\tP\tx\n")
-    };
-    let mut hpoa = "database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\n".to_owned();
-    for (id, term, frequency) in [
-        ("OMIM:100001", "HP:0001903", ""),
-        ("ORPHA:900001", "HP:0001903", "HP:0040281"),
-        ("ORPHA:900001", "HP:0000365", "HP:0040281"),
-        ("OMIM:100002", "HP:0001903", ""),
-        ("OMIM:100003", "HP:0000648", ""),
-        ("ORPHA:900002", "HP:0000365", "HP:0040281"),
-    ] {
-        hpoa.push_str(&row(id, term, frequency));
-    }
-    let genes = "ncbi_gene_id\tgene_symbol\thpo_id\thpo_name\tfrequency\tdisease_id\n\
-                 1\tGENEA\tHP:0001903\tx\t-\tOMIM:100001\n\
-                 1\tGENEA\tHP:0001903\tx\t-\tORPHA:900001\n\
-                 2\tGENEB\tHP:0001903\tx\t-\tOMIM:100002\n\
-                 2\tGENEB\tHP:0000648\tx\t-\tOMIM:100003\n\
-                 2\tGENEB\tHP:0000365\tx\t-\tORPHA:900002\n";
-    let c = Catalogue::from_texts(
-        (Path::new("hp.obo"), obo()),
-        (Path::new("phenotype.hpoa"), &hpoa),
-        Some((Path::new("genes_to_phenotype.txt"), genes)),
+    let c = with_genes(
+        &[
+            ("OMIM:100001", "name of OMIM:100001", "HP:0001903", ""),
+            ("ORPHA:900001", "name of ORPHA:900001", "HP:0001903", "HP:0040281"),
+            ("ORPHA:900001", "name of ORPHA:900001", "HP:0000365", "HP:0040281"),
+            ("OMIM:100002", "name of OMIM:100002", "HP:0001903", ""),
+            ("OMIM:100003", "name of OMIM:100003", "HP:0000648", ""),
+            ("ORPHA:900002", "name of ORPHA:900002", "HP:0000365", "HP:0040281"),
+        ],
+        &[
+            ("GENEA", "OMIM:100001"),
+            ("GENEA", "ORPHA:900001"),
+            ("GENEB", "OMIM:100002"),
+            ("GENEB", "OMIM:100003"),
+            ("GENEB", "ORPHA:900002"),
+        ],
         options,
-    )
-    .unwrap();
+    );
     if options.orphanet_profiles {
         assert_eq!((c.stats.orphanet_links, c.stats.orphanet_terms), (1, 2));
     }
@@ -309,11 +332,13 @@ fn orphanet_twins_lend_their_terms_to_omim_diseases_paired_one_to_one() {
     let hearing = Patient::new().present("HP:0000365");
     // A rule of the merged entry explains it, and it counts for the entry; without the twin it
     // stays unexplained (and costs little, the entry having one annotation).
-    let explained = |m: &Model| {
-        let d = m.diagnosis_index("omim_100001").unwrap();
-        m.rule_coverage(&m.resolve(&hearing).unwrap(), d).explained
-    };
-    assert_eq!((explained(&plain), explained(&merged)), (0, 1));
+    assert_eq!(
+        (
+            explained(&plain, "omim_100001", "HP:0000365"),
+            explained(&merged, "omim_100001", "HP:0000365")
+        ),
+        (0, 1)
+    );
     assert!(lr(&merged, &hearing, "omim_100001") > lr(&plain, &hearing, "omim_100001") + 0.2);
     // The allelic pair of GENEB takes nothing: which of them ORPHA:900002 is, the files do not say.
     for id in ["omim_100002", "omim_100003"] {
@@ -337,35 +362,27 @@ fn orphanet_twins_lend_their_terms_to_omim_diseases_paired_one_to_one() {
 #[test]
 fn among_several_orphanet_entries_of_a_gene_the_one_named_like_the_omim_disease_is_its_twin() {
     let model = |names: [&str; 2], profiles: bool| {
-        let row =
-            |id: &str, name: &str, term: &str| format!("{id}\t{name}\t\t{term}\t{id}\tTAS\t\tHP:0040281\t\t\tP\tx\n");
-        let mut hpoa = "database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\n".to_owned();
-        hpoa.push_str(&row("OMIM:200001", "Foo syndrome", "HP:0001903"));
-        hpoa.push_str(&row("ORPHA:900010", names[0], "HP:0000365"));
-        hpoa.push_str(&row("ORPHA:900011", names[1], "HP:0000648"));
-        let genes = "ncbi_gene_id\tgene_symbol\thpo_id\thpo_name\tfrequency\tdisease_id\n\
-                     3\tGENEC\tHP:0001903\tx\t-\tOMIM:200001\n\
-                     3\tGENEC\tHP:0000365\tx\t-\tORPHA:900010\n\
-                     3\tGENEC\tHP:0000648\tx\t-\tORPHA:900011\n";
         let options = CatalogueOptions {
             orphanet_profiles: profiles,
             ..CatalogueOptions::default()
         };
-        let c = Catalogue::from_texts(
-            (Path::new("hp.obo"), obo()),
-            (Path::new("phenotype.hpoa"), &hpoa),
-            Some((Path::new("genes_to_phenotype.txt"), genes)),
+        let c = with_genes(
+            &[
+                ("OMIM:200001", "Foo syndrome", "HP:0001903", "HP:0040281"),
+                ("ORPHA:900010", names[0], "HP:0000365", "HP:0040281"),
+                ("ORPHA:900011", names[1], "HP:0000648", "HP:0040281"),
+            ],
+            &[
+                ("GENEC", "OMIM:200001"),
+                ("GENEC", "ORPHA:900010"),
+                ("GENEC", "ORPHA:900011"),
+            ],
             &options,
-        )
-        .unwrap();
+        );
         let links = c.stats.orphanet_links;
         (c.into_model().unwrap(), links)
     };
-    let explained = |m: &Model, term: &str| {
-        let d = m.diagnosis_index("omim_200001").unwrap();
-        m.rule_coverage(&m.resolve(&Patient::new().present(term)).unwrap(), d)
-            .explained
-    };
+    let explained = |m: &Model, term: &str| explained(m, "omim_200001", term);
     // "Foo syndrome, mild form" shares 2 of 4 words with "Foo syndrome"; the microdeletion none.
     let (paired, links) = model(["Foo syndrome, mild form", "Bar microdeletion syndrome"], true);
     assert_eq!(links, 1);
@@ -395,9 +412,7 @@ fn among_several_orphanet_entries_of_a_gene_the_one_named_like_the_omim_disease_
 /// words ("type" and the like aside), unless their genes contradict it.
 #[test]
 fn an_omim_disease_without_a_twin_by_gene_takes_the_orphanet_entry_of_the_same_name() {
-    let row = |id: &str, name: &str, term: &str| format!("{id}\t{name}\t\t{term}\t{id}\tTAS\t\tHP:0040281\t\t\tP\tx\n");
-    let mut hpoa = "database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\n".to_owned();
-    for (id, name, term) in [
+    let annotations: Vec<(&str, &str, &str, &str)> = [
         ("OMIM:200002", "Baz syndrome 2", "HP:0001903"),
         ("ORPHA:900012", "Baz syndrome, type 2", "HP:0000365"),
         ("ORPHA:900013", "Baz syndrome 12", "HP:0000648"),
@@ -406,27 +421,19 @@ fn an_omim_disease_without_a_twin_by_gene_takes_the_orphanet_entry_of_the_same_n
         // Names without a word of their own say nothing.
         ("OMIM:200004", "The type", "HP:0001903"),
         ("ORPHA:900015", "type", "HP:0000365"),
-    ] {
-        hpoa.push_str(&row(id, name, term));
-    }
+    ]
+    .into_iter()
+    .map(|(id, name, term)| (id, name, term, "HP:0040281"))
+    .collect();
     // Qux's two entries name different genes: not the same disease.
-    let genes = "ncbi_gene_id\tgene_symbol\thpo_id\thpo_name\tfrequency\tdisease_id\n\
-                 4\tGENEQ\tHP:0001903\tx\t-\tOMIM:200003\n\
-                 5\tGENER\tHP:0000365\tx\t-\tORPHA:900014\n";
-    let c = Catalogue::from_texts(
-        (Path::new("hp.obo"), obo()),
-        (Path::new("phenotype.hpoa"), &hpoa),
-        Some((Path::new("genes_to_phenotype.txt"), genes)),
+    let c = with_genes(
+        &annotations,
+        &[("GENEQ", "OMIM:200003"), ("GENER", "ORPHA:900014")],
         &CatalogueOptions::default(),
-    )
-    .unwrap();
+    );
     assert_eq!(c.stats.orphanet_links, 1);
     let m = c.into_model().unwrap();
-    let explained = |id: &str, term: &str| {
-        let d = m.diagnosis_index(id).unwrap();
-        m.rule_coverage(&m.resolve(&Patient::new().present(term)).unwrap(), d)
-            .explained
-    };
+    let explained = |id: &str, term: &str| explained(&m, id, term);
     assert_eq!(explained("omim_200002", "HP:0000365"), 1, "type 2 is 2");
     assert_eq!(explained("omim_200002", "HP:0000648"), 0, "12 is not 2");
     assert_eq!(explained("omim_200003", "HP:0000365"), 0, "other genes");
