@@ -29,6 +29,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use osteodx::catalogue::{Cached, Catalogue, CatalogueOptions, Sources};
+use osteodx::evaluate::Calibration;
 use osteodx::{Model, Patient, Ranking, Sex, Zygosity};
 use serde::Deserialize;
 
@@ -222,6 +223,9 @@ fn status_mib(key: &str) -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// A patient's JSON line and the rank of its true disease (see [`rank_line`]).
+type Ranked = (String, Option<usize>);
+
 /// The JSON line of one patient, and the rank of its true disease when the line names one (ties
 /// counted against it; 0 when it is not in the catalogue).
 fn rank_line(
@@ -230,7 +234,8 @@ fn rank_line(
     line: &Line,
     o: &Options,
     ranking: &mut Ranking,
-) -> (String, Option<usize>) {
+    calibration: &mut Calibration,
+) -> Ranked {
     let p = patient(line, o.excluded, o.sex, o.catalogue.genes);
     let mut rank = None;
     let result = match model.resolve(&p) {
@@ -238,11 +243,9 @@ fn rank_line(
             if let Some(truth) = &line.true_disease {
                 model.rank_into(&resolved, ranking);
                 let e = ranking.entries();
-                rank = Some(
-                    e.iter()
-                        .find(|x| names[x.diagnosis.0 as usize].0 == *truth)
-                        .map_or(0, |t| e.iter().filter(|x| x.posterior >= t.posterior).count()),
-                );
+                let at = e.iter().position(|x| names[x.diagnosis.0 as usize].0 == *truth);
+                rank = Some(at.map_or(0, |t| e.iter().filter(|x| x.posterior >= e[t].posterior).count()));
+                calibration.add(e.iter().map(|x| x.posterior).chain([ranking.none_posterior()]), at);
             } else {
                 model.rank_top_into(&resolved, o.top, ranking);
             }
@@ -338,26 +341,34 @@ fn run() -> Result<(), String> {
     }
     let began = Instant::now();
     let chunk = lines.len().div_ceil(o.threads).max(1);
-    let outputs: Vec<Vec<(String, Option<usize>)>> = std::thread::scope(|s| {
+    // Per thread: each patient's output line and the rank of its truth, and the calibration.
+    let outputs: Vec<(Vec<Ranked>, Calibration)> = std::thread::scope(|s| {
         let handles: Vec<_> = lines
             .chunks(chunk)
             .map(|part| {
                 let (model, names, o) = (&model, &names, &o);
                 s.spawn(move || {
                     let mut ranking = Ranking::new(model);
-                    part.iter()
-                        .map(|l| rank_line(model, names, l, o, &mut ranking))
-                        .collect()
+                    let mut calibration = Calibration::new();
+                    let lines = part
+                        .iter()
+                        .map(|l| rank_line(model, names, l, o, &mut ranking, &mut calibration))
+                        .collect();
+                    (lines, calibration)
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
     let secs = began.elapsed().as_secs_f64();
-    for (line, _) in outputs.iter().flatten() {
-        say!("{line}");
+    let mut calibration = Calibration::new();
+    for (lines, part) in &outputs {
+        for (line, _) in lines {
+            say!("{line}");
+        }
+        calibration.merge(part);
     }
-    let ranks: Vec<usize> = outputs.iter().flatten().filter_map(|(_, r)| *r).collect();
+    let ranks: Vec<usize> = outputs.iter().flat_map(|(l, _)| l).filter_map(|(_, r)| *r).collect();
     if !ranks.is_empty() {
         let share = |k: usize| 100.0 * ranks.iter().filter(|&&r| r >= 1 && r <= k).count() as f64 / ranks.len() as f64;
         let missing = ranks.iter().filter(|&&r| r == 0).count();
@@ -373,6 +384,17 @@ fn run() -> Result<(), String> {
                 String::new()
             }
         );
+        eprintln!(
+            "calibration (top prediction, \"none of these\" competing): Brier {:.3}, ECE {:.3}; by probability of the top prediction:",
+            calibration.brier(),
+            calibration.ece()
+        );
+        for b in calibration.reliability().iter().filter(|b| b.cases > 0) {
+            eprintln!(
+                "  {:.1}-{:.1}: {:>5} cases, mean probability {:.3}, right {:.3}",
+                b.from, b.to, b.cases, b.predicted, b.observed
+            );
+        }
     }
     eprintln!(
         "ranked {} patients in {secs:.3} s on {} threads: {:.0} patients/s; load {load:.2} s; peak memory {}",

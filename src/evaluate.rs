@@ -287,15 +287,6 @@ impl Evaluation {
                 },
             );
         }
-        let argmax = |p: &[f64]| {
-            let mut best = 0;
-            for (i, &x) in p.iter().enumerate() {
-                if x > p[best] {
-                    best = i;
-                }
-            }
-            best
-        };
         // A confusion matrix only for knowledge bases small enough to read one (the HPO catalogue
         // has 8,000 diagnoses: 64 million cells).
         let with_confusion = k <= CONFUSION_MAX_DIAGNOSES;
@@ -304,26 +295,14 @@ impl Evaluation {
         } else {
             Vec::new()
         };
-        let mut brier = 0.0;
-        let mut bins = vec![(0usize, 0.0f64, 0usize); 10];
+        let mut calibration = Calibration::new();
         let (mut none_other, mut none_known) = (0, 0);
         for c in &self.cases {
             let truth_col = column(c);
-            let top = argmax(&c.probs);
+            let top = calibration.add(c.probs.iter().copied(), Some(truth_col)).unwrap_or(k);
             if with_confusion {
                 confusion[truth_col][top] += 1;
             }
-            brier += c
-                .probs
-                .iter()
-                .enumerate()
-                .map(|(i, &p)| (p - if i == truth_col { 1.0 } else { 0.0 }).powi(2))
-                .sum::<f64>();
-            let conf = c.probs[top];
-            let b = ((conf * 10.0) as usize).min(9);
-            bins[b].0 += 1;
-            bins[b].1 += conf;
-            bins[b].2 += usize::from(top == truth_col);
             if top == k {
                 if c.truth.is_some() {
                     none_known += 1;
@@ -333,23 +312,6 @@ impl Evaluation {
             }
         }
         let n = self.cases.len();
-        let mut ece = 0.0;
-        let reliability = bins
-            .iter()
-            .enumerate()
-            .map(|(i, &(count, sum, right))| {
-                let predicted = if count == 0 { 0.0 } else { sum / count as f64 };
-                let observed = ratio(right, count);
-                ece += ratio(count, n) * (predicted - observed).abs();
-                ReliabilityBin {
-                    from: i as f64 / 10.0,
-                    to: (i + 1) as f64 / 10.0,
-                    cases: count,
-                    predicted,
-                    observed,
-                }
-            })
-            .collect();
         let (mut rows, mut columns) = (Vec::new(), Vec::new());
         if with_confusion {
             rows.clone_from(&self.labels);
@@ -373,9 +335,9 @@ impl Evaluation {
             confusion_rows: rows,
             confusion_columns: columns,
             confusion,
-            brier: if n == 0 { 0.0 } else { brier / n as f64 },
-            ece,
-            reliability,
+            brier: calibration.brier(),
+            ece: calibration.ece(),
+            reliability: calibration.reliability(),
             other_cases: other,
             none_first_for_other: ratio(none_other, other),
             none_first_for_known: ratio(none_known, known.len()),
@@ -389,6 +351,123 @@ impl Evaluation {
                 .filter(|(_, c)| c.findings > 0)
                 .collect(),
         }
+    }
+}
+
+/// The calibration of predicted probabilities, gathered case by case: the multi-class Brier
+/// score and the reliability of the top prediction (its expected calibration error over ten
+/// equal-width bins of confidence). [`Evaluation::report`] computes its figures with it; a
+/// ranker over more diagnoses than an [`Evaluation`] should hold in memory (the HPO catalogue)
+/// feeds it each case's probabilities directly, and threads merge theirs.
+///
+/// ```
+/// use osteodx::evaluate::Calibration;
+/// let mut c = Calibration::new();
+/// // Three candidates; the truth (index 0) is the top prediction at 0.8.
+/// assert_eq!(c.add([0.8, 0.15, 0.05], Some(0)), Some(0));
+/// // The top prediction (index 1, 0.6) is wrong.
+/// assert_eq!(c.add([0.3, 0.6, 0.1], Some(0)), Some(1));
+/// assert_eq!(c.cases(), 2);
+/// // Brier: ((0.2² + 0.15² + 0.05²) + (0.7² + 0.6² + 0.1²)) / 2.
+/// assert!((c.brier() - (0.065 + 0.86) / 2.0).abs() < 1e-12);
+/// // Bin 0.8-0.9 predicts 0.8 and is right; bin 0.6-0.7 predicts 0.6 and is wrong.
+/// assert!((c.ece() - (0.2 + 0.6) / 2.0).abs() < 1e-12);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Calibration {
+    cases: usize,
+    /// Sum of the cases' Brier scores.
+    brier: f64,
+    /// Per bin of the top prediction's probability: cases, summed probability, right ones.
+    bins: [(usize, f64, usize); 10],
+}
+
+impl Calibration {
+    /// No cases yet.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add one case: the probabilities of all its candidates (the diagnoses and "none of
+    /// these", in any order fixed for the case) and the position of its truth among them
+    /// (`None`: the truth is none of the candidates, so it had probability 0). Returns the
+    /// position of the top prediction, the first of equals (`None` when there are no
+    /// candidates).
+    pub fn add(&mut self, probabilities: impl IntoIterator<Item = f64>, truth: Option<usize>) -> Option<usize> {
+        let (mut top, mut best) = (None, f64::NEG_INFINITY);
+        let mut brier = if truth.is_none() { 1.0 } else { 0.0 };
+        for (i, p) in probabilities.into_iter().enumerate() {
+            let y = if Some(i) == truth { 1.0 } else { 0.0 };
+            brier += (p - y).powi(2);
+            if top.is_none() || p > best {
+                (top, best) = (Some(i), p);
+            }
+        }
+        self.cases += 1;
+        self.brier += brier;
+        if top.is_some() {
+            let b = ((best * 10.0) as usize).min(9);
+            self.bins[b].0 += 1;
+            self.bins[b].1 += best;
+            self.bins[b].2 += usize::from(top == truth);
+        }
+        top
+    }
+
+    /// Add the cases of another accumulator (one per thread, say).
+    pub fn merge(&mut self, other: &Self) {
+        self.cases += other.cases;
+        self.brier += other.brier;
+        for (a, b) in self.bins.iter_mut().zip(&other.bins) {
+            a.0 += b.0;
+            a.1 += b.1;
+            a.2 += b.2;
+        }
+    }
+
+    /// Cases added.
+    #[must_use]
+    pub fn cases(&self) -> usize {
+        self.cases
+    }
+
+    /// The mean multi-class Brier score: Σ (p − y)² over the candidates, 0 perfect, 2 worst (0
+    /// without cases).
+    #[must_use]
+    pub fn brier(&self) -> f64 {
+        if self.cases == 0 {
+            0.0
+        } else {
+            self.brier / self.cases as f64
+        }
+    }
+
+    /// The expected calibration error of the top prediction: over ten equal-width bins of its
+    /// probability, the case-weighted mean of |mean probability − share right|.
+    #[must_use]
+    pub fn ece(&self) -> f64 {
+        self.reliability()
+            .iter()
+            .map(|b| b.cases as f64 / self.cases.max(1) as f64 * (b.predicted - b.observed).abs())
+            .sum()
+    }
+
+    /// The reliability table: per bin, the cases whose top prediction falls there, their mean
+    /// probability and the share of them that were right.
+    #[must_use]
+    pub fn reliability(&self) -> Vec<ReliabilityBin> {
+        self.bins
+            .iter()
+            .enumerate()
+            .map(|(i, &(count, sum, right))| ReliabilityBin {
+                from: i as f64 / 10.0,
+                to: (i + 1) as f64 / 10.0,
+                cases: count,
+                predicted: if count == 0 { 0.0 } else { sum / count as f64 },
+                observed: if count == 0 { 0.0 } else { right as f64 / count as f64 },
+            })
+            .collect()
     }
 }
 
@@ -767,4 +846,52 @@ pub fn halves(cases: &[LabelledCase]) -> (Vec<LabelledCase>, Vec<LabelledCase>) 
         *n += 1;
     }
     (a, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Calibration;
+
+    #[test]
+    fn merged_calibrations_equal_one_over_all_cases() {
+        let cases: [(&[f64], Option<usize>); 4] = [
+            (&[0.7, 0.2, 0.1], Some(0)),
+            (&[0.25, 0.45, 0.3], Some(2)),
+            (&[0.95, 0.05, 0.0], Some(1)),
+            (&[0.5, 0.5, 0.0], None),
+        ];
+        let mut all = Calibration::new();
+        let (mut a, mut b) = (Calibration::new(), Calibration::new());
+        for (i, &(p, t)) in cases.iter().enumerate() {
+            all.add(p.iter().copied(), t);
+            if i % 2 == 0 { &mut a } else { &mut b }.add(p.iter().copied(), t);
+        }
+        a.merge(&b);
+        assert_eq!(all.cases(), 4);
+        assert_eq!(a.cases(), 4);
+        // Equal up to the order of the floating-point sums.
+        assert!((a.brier() - all.brier()).abs() < 1e-12);
+        assert!((a.ece() - all.ece()).abs() < 1e-12);
+        for (x, y) in a.reliability().iter().zip(&all.reliability()) {
+            assert_eq!(x.cases, y.cases);
+            assert!((x.predicted - y.predicted).abs() < 1e-12 && (x.observed - y.observed).abs() < 1e-12);
+        }
+        // Not a vacuous comparison: the cases fall in four different bins.
+        assert_eq!(all.reliability().iter().filter(|b| b.cases > 0).count(), 4);
+    }
+
+    #[test]
+    fn a_truth_outside_the_candidates_counts_as_probability_zero() {
+        let mut c = Calibration::new();
+        // Ties go to the first of equals: index 0.
+        assert_eq!(c.add([0.5, 0.5], None), Some(0));
+        // Brier: 0.25 + 0.25 for the candidates, 1 for the truth that had none.
+        assert!((c.brier() - 1.5).abs() < 1e-12);
+        // The top prediction (0.5) was wrong: ECE 0.5.
+        assert!((c.ece() - 0.5).abs() < 1e-12);
+        let bins = c.reliability();
+        assert_eq!(bins[5].cases, 1);
+        assert!(bins[5].observed.abs() < 1e-12);
+        assert_eq!(Calibration::new().add(std::iter::empty(), Some(0)), None);
+    }
 }
