@@ -6,9 +6,11 @@ it (the true-path rule: the patient's term is more general) or above it (the pat
 more specific). The case is *dominated at k* when at least k other diseases match every term the
 true disease matches and at least one more: a ranker that scores matching terms above unmatched
 ones, whatever its weights, puts those k above the truth unless frequencies or excluded terms
-turn them around. The script prints the shares dominated at 1 and at 10 and, given the output of
-`examples/catalogue` (JSON lines with `true_rank`), how often osteodx ranks the truth first / in
-the top 10 within each group.
+turn them around. It is *tied at k* when it is not dominated but at least k other diseases match
+every term the truth matches (some of them nothing more): then only frequencies, specificity
+and excluded terms separate them. The script prints the shares dominated at 1 and at 10, the
+share tied or dominated at 10 and, given the output of `examples/catalogue` (JSON lines with
+`true_rank`), how often osteodx ranks the truth first / in the top 10 within each group.
 
 The diseases' terms are those the catalogue ranks with by default: OMIM's annotations plus, for
 an OMIM disease paired one to one with an Orphanet entry by `genes_to_phenotype.txt` (a gene with
@@ -43,11 +45,13 @@ def orphanet_twins(hpo, omim, orpha, names):
     one OMIM disease and one Orphanet entry, each with that gene alone; among several such
     entries, the one named most like the OMIM disease (at least half the words shared); and for an
     OMIM disease still without one, the one Orphanet entry whose name has the same words, unless
-    both have genes and share none."""
+    both have genes and share none. `orpha` is in file order, so that ties go to the first entry
+    of `phenotype.hpoa`, as in the catalogue."""
+    known = set(omim) | set(orpha)
     genes = collections.defaultdict(set)
     for line in open(f"{hpo}/genes_to_phenotype.txt"):
         f = line.rstrip("\n").split("\t")
-        if len(f) > 5 and (f[5] in omim or f[5] in orpha):
+        if len(f) > 5 and f[5] in known:
             genes[f[5]].add(f[1])
     omim_with = collections.Counter(g for d in omim for g in genes.get(d, ()))
     orpha_alone = collections.defaultdict(list)
@@ -100,7 +104,7 @@ def main():
                 (annotations if f[0].startswith("OMIM:") else orpha)[f[0]].add(f[3])
     if profiles:
         omim_ids = {d for d in seen if d.startswith("OMIM:")}
-        orpha_ids = {d for d in seen if d.startswith("ORPHA:")}
+        orpha_ids = [d for d in names if d.startswith("ORPHA:")]  # file order
         twins = orphanet_twins(hpo, omim_ids, orpha_ids, names)
         for d, o in twins.items():
             if d in annotations:
@@ -146,7 +150,12 @@ def main():
             else:
                 extra |= m
         dominating = bin(common & extra).count("1")
+        covering = bin(common & ~bit).count("1")
         rank = ranks.get(case["id"])
+        group = "dominated" if dominating >= 10 else "tied" if covering >= 10 else "free"
+        groups[("three", group, "cases")] += 1
+        if rank is not None and 1 <= rank <= 10:
+            groups[("three", group, "hits")] += 1
         for k in (1, 10):
             group = "dominated" if dominating >= k else "free"
             groups[(k, group, "cases")] += 1
@@ -160,6 +169,14 @@ def main():
             dh, fh = groups[(k, "dominated", "hits")], groups[(k, "free", "hits")]
             line += f"; osteodx top-{k}: {100 * dh / max(d, 1):.1f} % of those, {100 * fh / max(f, 1):.1f} % of the rest"
         print(line)
+    parts = []
+    for group in ("dominated", "tied", "free"):
+        c = groups[("three", group, "cases")]
+        part = f"{group} {c} ({100 * c / n:.1f} %)"
+        if ranks:
+            part += f", osteodx top-10 {100 * groups[('three', group, 'hits')] / max(c, 1):.1f} %"
+        parts.append(part)
+    print("at 10: " + "; ".join(parts))
 
 
 if __name__ == "__main__":
