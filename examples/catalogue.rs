@@ -17,7 +17,12 @@
 //! `FEMALE`), `--threads N` (default: the machine's cores), `--top N`, `--set KEY=VALUE` (a
 //! scoring constant), `--unspecified-frequency P`, `--cache FILE` (where the compiled catalogue
 //! is kept; default `DIR/osteodx-compiled/catalogue-<hash>.bin`), `--no-cache` (compile the
-//! files every time).
+//! files every time), `--gap` (for lines with a `true_disease`: the truth's evidence and that of
+//! the disease it must beat to be in the top N, summed by kind, and their mean gap over the cases
+//! outside the top N on stderr).
+//!
+//! With a `true_disease` on the lines, stderr also gets top-1/3/10 and the calibration of the
+//! top prediction (Brier score, ECE and the reliability table; `osteodx::evaluate::Calibration`).
 //!
 //! The first run compiles the files and writes their compiled form; later runs with the same
 //! files (by content), options and build read it back instead (see `osteodx::model_file`).
@@ -30,7 +35,7 @@ use std::time::Instant;
 use clap::Parser;
 use osteodx::catalogue::{Cached, Catalogue, CatalogueOptions, Sources};
 use osteodx::evaluate::Calibration;
-use osteodx::{Model, Patient, Ranking, Sex, Zygosity};
+use osteodx::{DiagnosisId, MatchKind, Model, Patient, Ranking, ResolvedPatient, Sex, Zygosity};
 use serde::Deserialize;
 
 #[macro_use]
@@ -122,6 +127,11 @@ struct Args {
     /// Compile the files every time, without reading or writing a compiled form.
     #[arg(long = "no-cache")]
     no_cache: bool,
+    /// For lines with a `true_disease`: add `"gap"`, the truth's evidence and that of the
+    /// disease it must beat to be in the top N (`--top`; the N-th best of the others), each
+    /// summed by kind; and print the mean gap of the cases outside the top N.
+    #[arg(long)]
+    gap: bool,
 }
 
 struct Options {
@@ -135,6 +145,7 @@ struct Options {
     config: osteodx::ScoringConfig,
     /// Where the compiled catalogue is kept; `None` (`--no-cache`): compile every time.
     cache: Option<PathBuf>,
+    gap: bool,
 }
 
 impl Options {
@@ -172,6 +183,7 @@ impl Options {
             top: args.top,
             config,
             cache,
+            gap: args.gap,
         })
     }
 }
@@ -223,6 +235,37 @@ fn status_mib(key: &str) -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// The kinds of evidence `--gap` sums apart: present findings a rule explains (sex and onset
+/// included), present findings none explains, absent findings, genes.
+const KINDS: [&str; 4] = ["present_explained", "present_unexplained", "absent", "gene"];
+
+/// A diagnosis's evidence for a patient in log10, summed by kind ([`KINDS`]; before the design
+/// effect, which scales every diagnosis of a patient alike).
+fn evidence_by_kind(model: &Model, patient: &ResolvedPatient, d: DiagnosisId) -> [f64; 4] {
+    let (explanation, _) = model.explain(patient, d);
+    let mut sums = [0.0; 4];
+    for c in explanation.all() {
+        let kind = if c.matched == MatchKind::Gene {
+            3
+        } else if c.evidence.starts_with("no ") {
+            2
+        } else {
+            usize::from(c.matched == MatchKind::Unrelated)
+        };
+        sums[kind] += c.log10_lr;
+    }
+    sums
+}
+
+/// What one thread gathers beside the output lines: the calibration and, with `--gap`, the
+/// summed gaps (by kind) of the cases outside the top N.
+#[derive(Default)]
+struct Tally {
+    calibration: Calibration,
+    gap: [f64; 4],
+    misses: usize,
+}
+
 /// A patient's JSON line and the rank of its true disease (see [`rank_line`]).
 type Ranked = (String, Option<usize>);
 
@@ -234,10 +277,11 @@ fn rank_line(
     line: &Line,
     o: &Options,
     ranking: &mut Ranking,
-    calibration: &mut Calibration,
+    tally: &mut Tally,
 ) -> Ranked {
     let p = patient(line, o.excluded, o.sex, o.catalogue.genes);
     let mut rank = None;
+    let mut gap = None;
     let result = match model.resolve(&p) {
         Ok(resolved) => {
             if let Some(truth) = &line.true_disease {
@@ -245,7 +289,36 @@ fn rank_line(
                 let e = ranking.entries();
                 let at = e.iter().position(|x| names[x.diagnosis.0 as usize].0 == *truth);
                 rank = Some(at.map_or(0, |t| e.iter().filter(|x| x.posterior >= e[t].posterior).count()));
-                calibration.add(e.iter().map(|x| x.posterior).chain([ranking.none_posterior()]), at);
+                tally
+                    .calibration
+                    .add(e.iter().map(|x| x.posterior).chain([ranking.none_posterior()]), at);
+                if let Some(t) = at.filter(|_| o.gap) {
+                    let n = o.top.max(1);
+                    // The truth is in the top n exactly when it beats the n-th best other disease.
+                    let other = e.iter().filter(|x| x.diagnosis != e[t].diagnosis).nth(n - 1);
+                    if let Some(other) = other {
+                        let ours = evidence_by_kind(model, &resolved, e[t].diagnosis);
+                        let theirs = evidence_by_kind(model, &resolved, other.diagnosis);
+                        if rank.is_some_and(|r| r > n) {
+                            tally.misses += 1;
+                            for (sum, (a, b)) in tally.gap.iter_mut().zip(theirs.iter().zip(&ours)) {
+                                *sum += a - b;
+                            }
+                        }
+                        let by_kind = |v: [f64; 4]| -> serde_json::Map<String, serde_json::Value> {
+                            KINDS
+                                .iter()
+                                .map(|k| (*k).to_owned())
+                                .zip(v.map(serde_json::Value::from))
+                                .collect()
+                        };
+                        gap = Some(serde_json::json!({
+                            "truth": by_kind(ours),
+                            "other": names[other.diagnosis.0 as usize].0,
+                            "other_evidence": by_kind(theirs),
+                        }));
+                    }
+                }
             } else {
                 model.rank_top_into(&resolved, o.top, ranking);
             }
@@ -261,6 +334,9 @@ fn rank_line(
             let mut v = serde_json::json!({"id": line.id, "top": top, "none_of_these": ranking.none_posterior()});
             if let Some(r) = rank {
                 v["true_rank"] = serde_json::json!(r);
+            }
+            if let Some(g) = gap {
+                v["gap"] = g;
             }
             v
         }
@@ -341,20 +417,20 @@ fn run() -> Result<(), String> {
     }
     let began = Instant::now();
     let chunk = lines.len().div_ceil(o.threads).max(1);
-    // Per thread: each patient's output line and the rank of its truth, and the calibration.
-    let outputs: Vec<(Vec<Ranked>, Calibration)> = std::thread::scope(|s| {
+    // Per thread: each patient's output line and the rank of its truth, and the tally.
+    let outputs: Vec<(Vec<Ranked>, Tally)> = std::thread::scope(|s| {
         let handles: Vec<_> = lines
             .chunks(chunk)
             .map(|part| {
                 let (model, names, o) = (&model, &names, &o);
                 s.spawn(move || {
                     let mut ranking = Ranking::new(model);
-                    let mut calibration = Calibration::new();
+                    let mut tally = Tally::default();
                     let lines = part
                         .iter()
-                        .map(|l| rank_line(model, names, l, o, &mut ranking, &mut calibration))
+                        .map(|l| rank_line(model, names, l, o, &mut ranking, &mut tally))
                         .collect();
-                    (lines, calibration)
+                    (lines, tally)
                 })
             })
             .collect();
@@ -362,11 +438,16 @@ fn run() -> Result<(), String> {
     });
     let secs = began.elapsed().as_secs_f64();
     let mut calibration = Calibration::new();
+    let (mut gap, mut misses) = ([0.0; 4], 0);
     for (lines, part) in &outputs {
         for (line, _) in lines {
             say!("{line}");
         }
-        calibration.merge(part);
+        calibration.merge(&part.calibration);
+        misses += part.misses;
+        for (sum, g) in gap.iter_mut().zip(part.gap) {
+            *sum += g;
+        }
     }
     let ranks: Vec<usize> = outputs.iter().flat_map(|(l, _)| l).filter_map(|(_, r)| *r).collect();
     if !ranks.is_empty() {
@@ -393,6 +474,20 @@ fn run() -> Result<(), String> {
             eprintln!(
                 "  {:.1}-{:.1}: {:>5} cases, mean probability {:.3}, right {:.3}",
                 b.from, b.to, b.cases, b.predicted, b.observed
+            );
+        }
+        if o.gap && misses > 0 {
+            let mean = gap.map(|g| g / misses as f64);
+            eprintln!(
+                "gap of the {misses} cases outside the top {}: the disease to pass leads by {:.2} log10 (mean, before the design effect) = {}",
+                o.top.max(1),
+                mean.iter().sum::<f64>(),
+                KINDS
+                    .iter()
+                    .zip(mean)
+                    .map(|(k, g)| format!("{k} {g:.2}"))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
             );
         }
     }

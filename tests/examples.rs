@@ -165,7 +165,7 @@ fn diagnose_refuses_a_malformed_file_in_one_line() {
 fn catalogue_ranks_json_lines_against_the_fixture() {
     let dir = std::env::temp_dir().join(format!("osteodx-catalogue-example-{}", std::process::id()));
     let cache = dir.join("catalogue.bin");
-    let run = || {
+    let run = |extra: &[&str]| {
         let out = Command::new(env!("CARGO"))
             .args(["run", "--quiet", "--example", "catalogue", "--"])
             .args([
@@ -176,6 +176,7 @@ fn catalogue_ranks_json_lines_against_the_fixture() {
                 "--cache",
             ])
             .arg(&cache)
+            .args(extra)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .output()
             .expect("cargo runs");
@@ -183,7 +184,7 @@ fn catalogue_ranks_json_lines_against_the_fixture() {
         assert!(out.status.success(), "{stderr}");
         (String::from_utf8(out.stdout).unwrap(), stderr)
     };
-    let (stdout, stderr) = run();
+    let (stdout, stderr) = run(&[]);
     assert!(
         stderr.contains("compiled the files") && stderr.contains("wrote"),
         "{stderr}"
@@ -206,10 +207,37 @@ fn catalogue_ranks_json_lines_against_the_fixture() {
         stderr.contains("loaded 28 diseases") && stderr.contains("patients/s") && stderr.contains("peak memory"),
         "{stderr}"
     );
+    // The calibration of the top prediction, from the lines' true diseases.
+    assert!(
+        stderr.contains("calibration (top prediction") && stderr.contains("ECE"),
+        "{stderr}"
+    );
     // The second run reads the compiled form and writes the same lines.
-    let (again, stderr) = run();
+    let (again, stderr) = run(&[]);
     assert!(stderr.contains("read the compiled catalogue"), "{stderr}");
     assert!(stderr.contains("loaded 28 diseases"), "{stderr}");
     assert_eq!(again, stdout);
+    // `--gap --top 3`: each truth, ranked first, beats the third best of the other diseases, and
+    // its evidence summed by kind says by how much (the fixture's patients give no sex or gene,
+    // and the prior is uniform, so the sums order the diseases as the ranking does).
+    let (with_gap, _) = run(&["--gap", "--top", "3"]);
+    for line in with_gap.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let gap = &v["gap"];
+        let sum = |e: &serde_json::Value| {
+            ["present_explained", "present_unexplained", "absent", "gene"]
+                .iter()
+                .map(|k| e[k].as_f64().expect("every kind"))
+                .sum::<f64>()
+        };
+        let other = gap["other"].as_str().expect("the disease to beat");
+        let top = v["top"].as_array().unwrap();
+        assert_eq!(top.len(), 3);
+        assert!(
+            top.iter().all(|t| t["id"] != other),
+            "the third best other is fourth overall: {v}"
+        );
+        assert!(sum(&gap["truth"]) > sum(&gap["other_evidence"]), "{v}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
