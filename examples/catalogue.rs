@@ -434,8 +434,11 @@ fn run() -> Result<(), String> {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-    });
+        handles
+            .into_iter()
+            .map(|h| h.join().map_err(|_| "a ranking thread stopped early".to_owned()))
+            .collect::<Result<_, _>>()
+    })?;
     let secs = began.elapsed().as_secs_f64();
     let mut calibration = Calibration::new();
     let (mut gap, mut misses) = ([0.0; 4], 0);
