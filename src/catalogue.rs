@@ -400,6 +400,7 @@ impl Catalogue {
             absent_selection: ABSENT_SELECTION,
             annotation_exponent: ANNOTATION_EXPONENT,
             annotation_reference: ANNOTATION_REFERENCE,
+            unlisted_frequency: UNSPECIFIED_FREQUENCY,
             ..ScoringConfig::default()
         }
     }

@@ -29,7 +29,7 @@ use crate::config::ScoringConfig;
 use crate::id::FindingId;
 use crate::knowledge::{Diagnosis, KnowledgeBase};
 use crate::rule_file::Zygosity;
-use crate::tables::{fixed, Layout, MatchKind, Row, Tables, DENSE_MAX_DIAGNOSES, NO_MATCH};
+use crate::tables::{fixed, Layout, MatchKind, Row, Tables, DENSE_MAX_DIAGNOSES, NO_MATCH, NO_VIA};
 
 /// One compiled table entry before assembly. Packed (17 bytes, not 20): the HPO catalogue makes
 /// about 4 million of them at once; fields are only ever read by value.
@@ -147,6 +147,45 @@ pub(crate) fn false_positive_shifts(kb: &KnowledgeBase, cfg: &ScoringConfig) -> 
         .collect()
 }
 
+/// [`ScoringConfig::unlisted_absent_llr`] in units, for a shift in units.
+fn unlisted_absent_units(cfg: &ScoringConfig, background: f64, shift: i32) -> i32 {
+    fixed(cfg.unlisted_absent_llr(background, f64::from(shift) / crate::tables::LOG_SCALE))
+}
+
+/// A finding's background as the model uses it: clamped into [`min_background`, 1 − ε].
+///
+/// [`min_background`]: ScoringConfig::min_background
+fn clamped_background(cfg: &ScoringConfig, background: f64) -> f64 {
+    background.clamp(cfg.min_background, 1.0 - cfg.min_probability)
+}
+
+/// For sparse tables (dense ones write a diagnosis's own value as a posting): per finding and
+/// shift group (the groups' shifts `group_shift`, in units), how much a diagnosis of the group
+/// without a rule on the finding gains over the absent row's default when the finding is
+/// observed absent ([`ScoringConfig::unlisted_absent_llr`] at its shift against that at 0), as
+/// `finding × groups + group`; empty when every offset is 0 (no shift).
+pub(crate) fn absent_offsets(kb: &KnowledgeBase, cfg: &ScoringConfig, group_shift: &[i32]) -> Vec<i32> {
+    if group_shift.iter().all(|&s| s == 0) {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(kb.findings().len() * group_shift.len());
+    for f in kb.findings() {
+        let b = clamped_background(cfg, f.background);
+        let base = unlisted_absent_units(cfg, b, 0);
+        for &shift in group_shift {
+            out.push(if f.kind.is_context() {
+                0
+            } else {
+                unlisted_absent_units(cfg, b, shift) - base
+            });
+        }
+    }
+    if out.iter().all(|&o| o == 0) {
+        out.clear();
+    }
+    out
+}
+
 /// Per-finding constants, computed once for all diagnoses.
 struct Prepared<'h> {
     /// Backgrounds, clamped.
@@ -165,6 +204,10 @@ struct Prepared<'h> {
     hier: &'h Hierarchy,
     eps: f64,
     refinement: f64,
+    /// The tables get dense lanes: a diagnosis's own value of an absent row without a rule is
+    /// written as a posting where it differs from the row's default (sparse tables leave that to
+    /// the scorer, [`absent_offsets`]).
+    dense: bool,
 }
 
 impl<'h> Prepared<'h> {
@@ -173,7 +216,7 @@ impl<'h> Prepared<'h> {
         let bg: Vec<f64> = kb
             .findings()
             .iter()
-            .map(|f| f.background.clamp(cfg.min_background, 1.0 - eps))
+            .map(|f| clamped_background(cfg, f.background))
             .collect();
         let context: Vec<bool> = kb.findings().iter().map(|f| f.kind.is_context()).collect();
         let unrelated = bg
@@ -184,13 +227,7 @@ impl<'h> Prepared<'h> {
         let absent_default = bg
             .iter()
             .zip(&context)
-            .map(|(&b, &c)| {
-                if c {
-                    0.0
-                } else {
-                    cfg.absent_weight * ((1.0 - cfg.false_positive_lr(b) * b) / (1.0 - b)).log10()
-                }
-            })
+            .map(|(&b, &c)| if c { 0.0 } else { cfg.unlisted_absent_llr(b, 0.0) })
             .collect();
         let specific: Vec<bool> = kb.findings().iter().map(|f| f.specific).collect();
         let specific_above = (0..bg.len())
@@ -212,6 +249,7 @@ impl<'h> Prepared<'h> {
             hier,
             eps,
             refinement: cfg.refinement_exponent,
+            dense: kb.diagnoses().len() <= DENSE_MAX_DIAGNOSES,
         }
     }
 
@@ -224,6 +262,17 @@ impl<'h> Prepared<'h> {
             u + self.shift.get(d as usize).copied().unwrap_or(0)
         } else {
             u
+        }
+    }
+
+    /// The value of clinical finding `f` observed absent for diagnosis `d` when no rule of `d`
+    /// covers it, in units ([`ScoringConfig::unlisted_absent_llr`] at the diagnosis's shift); 0
+    /// for a context finding.
+    fn absent_unlisted(&self, f: usize, d: u32, cfg: &ScoringConfig) -> i32 {
+        if self.context[f] {
+            0
+        } else {
+            unlisted_absent_units(cfg, self.bg[f], self.shift.get(d as usize).copied().unwrap_or(0))
         }
     }
 
@@ -426,8 +475,33 @@ impl DiagnosisPass {
         best
     }
 
+    /// Dense tables, a diagnosis with a false-positive shift: its own value of each absent row no
+    /// rule of it covers, as a posting where it differs from the row's default.
+    fn emit_unlisted_absent(&self, prep: &Prepared, layout: Layout, d: u32, cfg: &ScoringConfig, out: &mut Postings) {
+        if !prep.dense || prep.shift.get(d as usize).is_none_or(|&s| s == 0) {
+            return;
+        }
+        for f in 0..prep.bg.len() {
+            let slot = &self.slots[f];
+            if prep.context[f] || (slot.stamp == d && slot.absent_p >= 0.0) {
+                continue;
+            }
+            let value = prep.absent_unlisted(f, d, cfg);
+            if value != fixed(prep.absent_default[f]) {
+                out.push(Posting {
+                    row: layout.encode(Row::Absent(FindingId(f as u32))).0,
+                    diag: d,
+                    value,
+                    kind: MatchKind::Unrelated,
+                    via: NO_VIA,
+                });
+            }
+        }
+    }
+
     /// Turn the collected candidates into postings for diagnosis `d`.
     fn emit(&self, prep: &Prepared, layout: Layout, d: u32, cfg: &ScoringConfig, out: &mut Postings) {
+        self.emit_unlisted_absent(prep, layout, d, cfg, out);
         for &f in &self.touched {
             let slot = &self.slots[f];
             let finding = FindingId(f as u32);
@@ -472,7 +546,7 @@ impl DiagnosisPass {
                 let llr =
                     cfg.absent_weight * (cfg.absent_selection * (1.0 - slot.absent_p) / (1.0 - prep.bg[f])).log10();
                 let value = fixed(llr);
-                if value != fixed(prep.absent_default[f]) {
+                if value != prep.absent_unlisted(f, d, cfg) {
                     let kind = if slot.absent_via as usize == f {
                         MatchKind::Exact
                     } else {

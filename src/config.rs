@@ -101,6 +101,14 @@ pub struct ScoringConfig {
     /// `n_ref`: the number of positive clinical rules at which a diagnosis's false-positive
     /// likelihood ratio is the plain one.
     pub annotation_reference: f64,
+    /// p̄: the frequency of a feature a diagnosis's rules do not list. A finding observed absent
+    /// that no rule of D covers may still be such a feature of D, with probability π = `U_D` ·
+    /// bg / p̄ (the false-positive model: `U_D` · bg is how often D shows the finding), and then a
+    /// source lists its absence [`absent_selection`](Self::absent_selection) times likelier
+    /// ([`unlisted_absent_llr`](Self::unlisted_absent_llr)). It matters only where
+    /// `absent_selection` is not 1 (the catalogue, whose annotations without a frequency get the
+    /// same 0.35).
+    pub unlisted_frequency: f64,
 }
 
 /// The defaults: modelling choices, and the constants fitted on the development cases by
@@ -133,6 +141,7 @@ impl Default for ScoringConfig {
             absent_selection: 1.0,
             annotation_exponent: 0.0,
             annotation_reference: 80.0,
+            unlisted_frequency: 0.35,
         }
     }
 }
@@ -203,6 +212,36 @@ impl ScoringConfig {
         stepped.clamp(lo, hi.max(lo))
     }
 
+    /// The log10 likelihood ratio of a clinical finding observed absent for a diagnosis with no
+    /// rule on it or below it, whose false-positive value is shifted by `shift` (log10,
+    /// [`false_positive_shift`](Self::false_positive_shift)): with U = the false-positive
+    /// likelihood ratio times 10^shift, the diagnosis has the finding as a feature its rules do not
+    /// list with probability π = min(1, U · bg / p̄) ([`unlisted_frequency`](Self::unlisted_frequency)),
+    /// and a source lists the absence of such a feature k (1 − p̄) times as often as that of a
+    /// finding the diagnosis lacks (k = [`absent_selection`](Self::absent_selection)):
+    /// w · log10((1 − π + π k (1 − p̄)) / (1 − bg)). With k = 1 this is the plain model's
+    /// w · log10((1 − U · bg) / (1 − bg)).
+    ///
+    /// ```
+    /// let plain = osteodx::ScoringConfig::default();
+    /// let u = plain.false_positive_lr(0.05);
+    /// let expect = ((1.0 - u * 0.05) / 0.95f64).log10();
+    /// assert_eq!(plain.unlisted_absent_llr(0.05, 0.0), expect);
+    /// // With k = 16 a sparsely annotated diagnosis (a larger U) gains more from the absence.
+    /// let c = osteodx::ScoringConfig { absent_selection: 16.0, ..Default::default() };
+    /// assert!(c.unlisted_absent_llr(0.05, 0.8) > c.unlisted_absent_llr(0.05, 0.0));
+    /// assert!(c.unlisted_absent_llr(0.05, 0.0) > expect);
+    /// ```
+    #[must_use]
+    pub fn unlisted_absent_llr(&self, background: f64, shift: f64) -> f64 {
+        let u = self.false_positive_lr(background) * 10f64.powf(shift);
+        let (p, k) = (self.unlisted_frequency, self.absent_selection);
+        let pi = (u * background / p).min(1.0);
+        // 1 − π p̄, written so that k = 1 gives the plain model's value to the last bit.
+        let listed = if pi < 1.0 { 1.0 - u * background } else { 1.0 - p };
+        self.absent_weight * ((listed + pi * (k - 1.0) * (1.0 - p)) / (1.0 - background)).log10()
+    }
+
     /// The step of [`false_positive_shift`](Self::false_positive_shift) in log10 (a factor of
     /// 1.12): diagnoses of one step share their untouched posterior mass in the scorer, so the
     /// cost of a ranking grows with the number of steps, not of diagnoses.
@@ -253,6 +292,7 @@ impl ScoringConfig {
             "absent_selection" => &mut self.absent_selection,
             "annotation_exponent" => &mut self.annotation_exponent,
             "annotation_reference" => &mut self.annotation_reference,
+            "unlisted_frequency" => &mut self.unlisted_frequency,
             other => return Err(format!("unknown constant `{other}`")),
         };
         *field = value;
@@ -293,6 +333,7 @@ impl ScoringConfig {
         self.absent_selection = prob(self.absent_selection, 1e-3, 1e3, d.absent_selection);
         self.annotation_exponent = prob(self.annotation_exponent, 0.0, 4.0, d.annotation_exponent);
         self.annotation_reference = prob(self.annotation_reference, 1.0, 1e6, d.annotation_reference);
+        self.unlisted_frequency = prob(self.unlisted_frequency, 1e-3, 0.999, d.unlisted_frequency);
         self
     }
 }

@@ -121,9 +121,11 @@ pub struct Contribution<'m> {
     /// The rule's finding (or gene) behind it, when not the evidence itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<&'m str>,
-    /// For a finding no rule explains: the part of `log10_lr` that comes from how richly the
-    /// diagnosis is annotated ([`ScoringConfig::false_positive_shift`](crate::ScoringConfig::false_positive_shift);
-    /// positive for a sparsely annotated diagnosis). `None` when there is no such part.
+    /// For a finding no rule explains, present or absent: the part of `log10_lr` that comes from
+    /// how richly the diagnosis is annotated ([`ScoringConfig::false_positive_shift`](crate::ScoringConfig::false_positive_shift)
+    /// for a present finding, [`ScoringConfig::unlisted_absent_llr`](crate::ScoringConfig::unlisted_absent_llr)
+    /// for an absent one; positive for a sparsely annotated diagnosis). `None` when there is no
+    /// such part.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_shift: Option<f64>,
 }
@@ -279,7 +281,15 @@ impl Model {
         let rows = patient.rows_of(o);
         let mut best: Option<(i32, EvidenceId, MatchKind, u32)> = None;
         for &e in rows {
-            if let Some(entry) = self.tables.value(e, d) {
+            if let Some(mut entry) = self.tables.value(e, d) {
+                if entry.via == NO_VIA {
+                    // An absent row no rule of `d` covers: its group's offset (sparse tables; as
+                    // in the hot path).
+                    let offsets = self.absent_offsets_of(e);
+                    if let Some(&o) = self.shift_group.get(d.index()).and_then(|&g| offsets.get(g as usize)) {
+                        entry.value += o;
+                    }
+                }
                 if best.is_none_or(|b| entry.value > b.0) {
                     best = Some((entry.value, e, entry.kind, entry.via));
                 }
@@ -304,7 +314,16 @@ impl Model {
             0
         };
         match best {
-            Some((value, e, kind, via)) if value != NO_MATCH => (i64::from(value), Some(e), kind, via, 0),
+            Some((value, e, kind, via)) if value != NO_MATCH => {
+                // No rule of `d` on an absent row: the part of the value that comes from its
+                // shift ([`ScoringConfig::unlisted_absent_llr`]), against the row's default.
+                let unlisted = if via == NO_VIA && matches!(self.tables.layout.decode(e), Some(Row::Absent(_))) {
+                    self.tables.default.get(e.index()).map_or(0, |&base| value - base)
+                } else {
+                    0
+                };
+                (i64::from(value), Some(e), kind, via, i64::from(unlisted))
+            }
             _ => (
                 i64::from(fallback) + i64::from(shift),
                 None,

@@ -8,7 +8,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::compile::{compile, false_positive_shifts, Hierarchy};
+use crate::compile::{absent_offsets, compile, false_positive_shifts, Hierarchy};
 use crate::config::ScoringConfig;
 use crate::id::{DiagnosisId, FindingId};
 use crate::knowledge::KnowledgeBase;
@@ -180,6 +180,10 @@ pub struct Model {
     pub(crate) shift_group: Vec<u32>,
     /// The diagnoses grouped by their shift, so that the untouched ones' mass is summed per group.
     pub(crate) groups: ShiftGroups,
+    /// Sparse tables: per finding and shift group, what a diagnosis of the group without a rule
+    /// on the finding adds to the absent row's default ([`absent_offsets`]: `finding ×
+    /// groups + group`); empty when there is nothing to add.
+    pub(crate) absent_offset: Vec<i32>,
     /// Which diagnoses are look-alikes (their posterior counts towards "none of these").
     pub(crate) lookalike: Vec<bool>,
     /// 0..n: the touched list of dense scoring, where every diagnosis is touched.
@@ -246,6 +250,11 @@ impl Model {
         prior_order.sort_by(|&a, &b| prior[b as usize].total_cmp(&prior[a as usize]).then(a.cmp(&b)));
         let fp_shift = false_positive_shifts(&kb, &config);
         let (groups, shift_group) = ShiftGroups::new(&fp_shift, &prior, &prior_order);
+        let absent_offset = if tables.is_dense() {
+            Vec::new()
+        } else {
+            absent_offsets(&kb, &config, &groups.shift)
+        };
         let genes = tables
             .gene_symbols
             .iter()
@@ -264,6 +273,7 @@ impl Model {
             fp_shift,
             shift_group,
             groups,
+            absent_offset,
             all_diagnoses: (0..lookalike.len() as u32).collect(),
             lookalike,
             log_prior_none,

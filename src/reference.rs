@@ -313,12 +313,12 @@ impl ReferenceScorer {
                 p = Some(p.map_or(q, |x: f64| x.max(q)));
             }
         }
-        self.config.absent_weight
-            * match p {
-                Some(p) => (self.config.absent_selection * (1.0 - p) / (1.0 - bg)).log10(),
-                None if self.context[f] => 0.0,
-                None => ((1.0 - self.config.false_positive_lr(bg) * bg) / (1.0 - bg)).log10(),
-            }
+        match p {
+            Some(p) => self.config.absent_weight * (self.config.absent_selection * (1.0 - p) / (1.0 - bg)).log10(),
+            None if self.context[f] => 0.0,
+            // The diagnosis's shift in units, as the compiled tables take it.
+            None => self.config.unlisted_absent_llr(bg, self.shift[diag] as f64 / LOG_SCALE),
+        }
     }
 
     fn gene_llr(&self, diag: &str, gene: Option<&str>, z: Zygosity) -> f64 {

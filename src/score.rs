@@ -93,6 +93,9 @@ struct Scratch {
     group_touched: Vec<f64>,
     group_touched_lookalike: Vec<f64>,
     group_next: Vec<u32>,
+    /// Sparse mode, per shift group: what its diagnoses without a posting add to the absent rows'
+    /// defaults ([`Model::absent_offsets_of`]), in units.
+    group_extra: Vec<i64>,
 }
 
 impl Ranking {
@@ -126,6 +129,7 @@ impl Ranking {
                 group_touched: vec![0.0; groups],
                 group_touched_lookalike: vec![0.0; groups],
                 group_next: vec![0; groups],
+                group_extra: vec![0; groups],
             },
         }
     }
@@ -170,6 +174,7 @@ impl Scratch {
                 self.mark[d as usize] = false;
             }
             self.n_touched = 0;
+            self.group_extra.fill(0);
         }
     }
 }
@@ -263,6 +268,24 @@ impl Model {
         !independent && fallback < 0 && untouched == NO_MATCH
     }
 
+    /// Sparse mode: for an absent row, what each shift group's diagnoses without a posting on it
+    /// add to its default (by group; [`crate::compile::absent_offsets`]); empty for any other row
+    /// or when there is nothing to add.
+    #[inline]
+    pub(crate) fn absent_offsets_of(&self, row: crate::id::EvidenceId) -> &[i32] {
+        if self.absent_offset.is_empty() {
+            return &[];
+        }
+        let groups = self.groups.shift.len();
+        match self.tables.layout.decode(row) {
+            Some(crate::tables::Row::Absent(f)) => self
+                .absent_offset
+                .get(f.index() * groups..(f.index() + 1) * groups)
+                .unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
     /// True for evidence independent of the clinical findings (a gene result, a context finding),
     /// which the design effect does not damp.
     #[inline]
@@ -303,6 +326,7 @@ impl Model {
             mark,
             touched,
             n_touched,
+            group_extra,
             ..
         } = &mut out.scratch;
         if t.is_dense() {
@@ -401,10 +425,26 @@ impl Model {
                     // A posting's value is never NO_MATCH (Tables::check), so it applies as it is.
                     let (diags, values) = t.postings(row.index());
                     let base = i64::from(base);
-                    for (&d, &v) in diags.iter().zip(values) {
-                        touch(d);
-                        let i = d as usize;
-                        sums[i] += i64::from(v) - base - take * i64::from(fp_shift[i]);
+                    let offsets = self.absent_offsets_of(*row);
+                    if offsets.is_empty() {
+                        for (&d, &v) in diags.iter().zip(values) {
+                            touch(d);
+                            let i = d as usize;
+                            sums[i] += i64::from(v) - base - take * i64::from(fp_shift[i]);
+                        }
+                    } else {
+                        // An absent row (never one that carries the shift: its default is not
+                        // NO_MATCH): each group's diagnoses without a posting take the default plus
+                        // the group's offset, and a posting takes its own group's back.
+                        for (extra, &o) in group_extra.iter_mut().zip(offsets) {
+                            *extra += i64::from(o);
+                        }
+                        for (&d, &v) in diags.iter().zip(values) {
+                            touch(d);
+                            let i = d as usize;
+                            let own = offsets.get(self.shift_group[i] as usize).copied().unwrap_or(0);
+                            sums[i] += i64::from(v) - base - i64::from(own);
+                        }
                     }
                 } else if rows.len() > 1 {
                     *stamp = stamp.wrapping_add(1);
@@ -455,11 +495,19 @@ impl Model {
         let score =
             |delta_c: i64, delta_i: i64| (shared_c + delta_c) as f64 * scale_c + (shared_i + delta_i) as f64 * scale_i;
         let shared = score(0, 0);
-        // Each diagnosis's shifts, owed for every observation that carries one (a matching rule
-        // took its own back in `accumulate`).
-        let owed = |d: usize| n_fp * i64::from(self.fp_shift[d]);
+        // Each diagnosis's shifts, owed for every observation that carries one, and its group's
+        // offsets of the absent rows (a matching rule took its own back in `accumulate`).
+        let owed = |out: &Ranking, d: usize| {
+            n_fp * i64::from(self.fp_shift[d])
+                + out
+                    .scratch
+                    .group_extra
+                    .get(self.shift_group[d] as usize)
+                    .copied()
+                    .unwrap_or(0)
+        };
         let total = |out: &Ranking, d: usize| {
-            shared_c + shared_i + out.scratch.delta[d] + out.scratch.delta_independent[d] + owed(d)
+            shared_c + shared_i + out.scratch.delta[d] + out.scratch.delta_independent[d] + owed(out, d)
         };
 
         // Scores in log10: prior + evidence; the max anchors the normalisation. Look-alikes take
@@ -469,7 +517,7 @@ impl Model {
         let groups = &self.groups;
         let mut max = self.log_prior_none;
         for (g, &shift) in groups.shift.iter().enumerate() {
-            let s = shared + (n_fp * i64::from(shift)) as f64 * scale_c;
+            let s = shared + (n_fp * i64::from(shift) + out.scratch.group_extra[g]) as f64 * scale_c;
             out.untouched_score[g] = s;
             max = max.max(s + groups.log_total[g]);
         }
@@ -481,7 +529,7 @@ impl Model {
         };
         for &d in touched {
             let d = d as usize;
-            let s = self.log_prior[d] + score(out.scratch.delta[d] + owed(d), out.scratch.delta_independent[d]);
+            let s = self.log_prior[d] + score(out.scratch.delta[d] + owed(out, d), out.scratch.delta_independent[d]);
             out.scores[d] = s;
             max = max.max(s);
             let g = self.shift_group[d] as usize;
@@ -527,7 +575,7 @@ impl Model {
         z += none;
         let k = k.min(self.prior_order.len());
         if !dense {
-            self.best_untouched(k, n_fp, &out.untouched_score, &mut out.scratch);
+            self.best_untouched(k, &out.untouched_score, &mut out.scratch);
         }
 
         let by_rank = |a: &(f64, u32, f64), b: &(f64, u32, f64)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
@@ -579,12 +627,13 @@ impl Model {
 
 impl Model {
     /// Sparse mode: the `k` best untouched diagnoses of the differential into the candidates,
-    /// their weights left to be computed for the `k` kept. In one group (or with no observation
-    /// that carries a shift) they rank by prior; otherwise the groups' lists, each by prior, are
-    /// merged by score, ties by index, or, when `k` is large, all of them are candidates.
-    fn best_untouched(&self, k: usize, n_fp: i64, untouched_score: &[f64], scratch: &mut Scratch) {
+    /// their weights left to be computed for the `k` kept. In one group (or when every group's
+    /// untouched score is the same: no observation carries a shift or an offset) they rank by
+    /// prior; otherwise the groups' lists, each by prior, are merged by score, ties by index, or,
+    /// when `k` is large, all of them are candidates.
+    fn best_untouched(&self, k: usize, untouched_score: &[f64], scratch: &mut Scratch) {
         let groups = &self.groups;
-        let by_prior = n_fp == 0 || groups.shift.len() == 1;
+        let by_prior = untouched_score.iter().all(|s| s.total_cmp(&untouched_score[0]).is_eq());
         if by_prior || k.saturating_mul(groups.shift.len()) >= self.prior_order.len() {
             // By prior, or (a full ranking) every untouched one, for the selection below to sort:
             // a merge would cost k times the groups.

@@ -74,6 +74,16 @@ fn flat_findings(n: usize) -> RuleSet {
     RuleSet::from_text("findings.toml", &findings).unwrap()
 }
 
+/// The shift with a selection factor for absent findings, as in the catalogue: an absent
+/// finding no rule covers then gains more for a sparser diagnosis
+/// (`ScoringConfig::unlisted_absent_llr`).
+fn shifted_and_selected() -> ScoringConfig {
+    ScoringConfig {
+        absent_selection: 16.0,
+        ..shifted()
+    }
+}
+
 fn models() -> &'static [Model] {
     static MODELS: OnceLock<Vec<Model>> = OnceLock::new();
     MODELS.get_or_init(|| {
@@ -81,6 +91,8 @@ fn models() -> &'static [Model] {
             Model::compile_with(&varied_knowledge_base(40), shifted()),
             Model::compile_with(&varied_knowledge_base(100), shifted()),
             Model::compile_with(&KnowledgeBase::builtin().unwrap(), shifted()),
+            Model::compile_with(&varied_knowledge_base(40), shifted_and_selected()),
+            Model::compile_with(&varied_knowledge_base(100), shifted_and_selected()),
         ]
     })
 }
@@ -166,6 +178,79 @@ fn an_unexplained_finding_costs_a_rich_diagnosis_more_than_a_sparse_one() {
         plain.diagnosis_index("rich").unwrap(),
     );
     assert!(explanation.all().all(|c| c.annotation_shift.is_none()));
+}
+
+/// A finding observed absent that no rule of a diagnosis covers may be a feature its rules do
+/// not list, the likelier the sparser the diagnosis (π = `U_D` · bg / p̄); where a source lists the
+/// absent features of its diagnosis (`absent_selection` k above 1), that absence then says more
+/// for the sparse diagnosis than for the rich one. With k = 1 it is the plain model's value at the
+/// diagnosis's own false-positive value.
+#[test]
+fn an_absent_finding_no_rule_covers_says_more_for_a_sparse_diagnosis_when_sources_select() {
+    let mut set = flat_findings(45);
+    let sparse = "[diagnosis]\nid = \"sparse\"\nname = \"Sparse\"\ninheritance = \"mixed\"\nprevalence = 1e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.5\n";
+    let mut rich =
+        "[diagnosis]\nid = \"rich\"\nname = \"Rich\"\ninheritance = \"mixed\"\nprevalence = 1e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.5\n"
+            .to_owned();
+    for f in 2..42 {
+        let _ = write!(rich, "[[rule]]\nfinding = \"f{f}\"\nfrequency = 0.3\n");
+    }
+    set = set.overlay(RuleSet::from_text("sparse.toml", sparse).unwrap());
+    set = set.overlay(RuleSet::from_text("rich.toml", &rich).unwrap());
+    let kb = KnowledgeBase::new(set).unwrap();
+    let patient = Patient::new().absent("f44");
+    let value = |config: ScoringConfig, id: &str| {
+        let m = Model::compile_with(&kb, config);
+        m.units(&m.resolve(&patient).unwrap(), m.diagnosis_index(id).unwrap())
+    };
+    let selected = ScoringConfig {
+        annotation_exponent: 1.0,
+        annotation_reference: 8.0,
+        absent_selection: 16.0,
+        ..ScoringConfig::default()
+    };
+    let shift = |n: usize| (selected.false_positive_shift(n) * 1e6).round() / 1e6;
+    let expected = |c: ScoringConfig, n: usize| (c.unlisted_absent_llr(0.05, shift(n)) * 1e6).round() as i64;
+    assert_eq!(value(selected, "sparse"), expected(selected, 1));
+    assert_eq!(value(selected, "rich"), expected(selected, 41));
+    assert!(value(selected, "sparse") > value(selected, "rich"));
+    // One rule against n_ref 8 shifts by log10 8 ≈ 0.9, kept at 0.8 so that U = 0.15 · 10^0.8 stays
+    // below 1: π = U · 0.05 / 0.35, and the value is log10((1 − π + 16 π 0.65) / 0.95).
+    let pi = 0.15 * 10f64.powf(0.8) * 0.05 / 0.35;
+    assert_eq!(shift(1), 0.8);
+    assert_eq!(
+        value(selected, "sparse"),
+        (((1.0 - pi + 16.0 * pi * 0.65) / 0.95f64).log10() * 1e6).round() as i64
+    );
+    // Without selection (k = 1): the plain model at each diagnosis's own false-positive value.
+    let unselected = ScoringConfig {
+        absent_selection: 1.0,
+        ..selected
+    };
+    for (id, n) in [("sparse", 1), ("rich", 41)] {
+        let u = 0.15 * 10f64.powf(shift(n));
+        let plain = ((1.0 - u * 0.05) / 0.95f64).log10();
+        assert_eq!(value(unselected, id), (plain * 1e6).round() as i64, "{id}");
+    }
+    // Without the shift, both diagnoses get the same value, above the plain model's.
+    let flat = ScoringConfig {
+        annotation_exponent: 0.0,
+        ..selected
+    };
+    assert_eq!(value(flat, "sparse"), value(flat, "rich"));
+    assert!(value(flat, "rich") > value(ScoringConfig::default(), "rich"));
+    // The explanation names the part that comes from the diagnosis's shift.
+    let m = Model::compile_with(&kb, selected);
+    let resolved = m.resolve(&patient).unwrap();
+    for (id, n) in [("sparse", 1), ("rich", 41)] {
+        let (explanation, _) = m.explain(&resolved, m.diagnosis_index(id).unwrap());
+        let absent = explanation.all().find(|c| c.evidence == "no f44").unwrap();
+        assert_eq!(absent.matched, osteodx::MatchKind::Unrelated);
+        let unshifted = (selected.unlisted_absent_llr(0.05, 0.0) * 1e6).round() as i64;
+        let part = expected(selected, n) - unshifted;
+        assert_ne!(part, 0);
+        assert_eq!(absent.annotation_shift, Some(part as f64 / 1e6), "{id}");
+    }
 }
 
 /// A rule never costs more than no rule: a very rare rule of a sparsely annotated diagnosis is
