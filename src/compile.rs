@@ -147,6 +147,12 @@ pub(crate) fn false_positive_shifts(kb: &KnowledgeBase, cfg: &ScoringConfig) -> 
         .collect()
 }
 
+/// Whether the tables of `n` diagnoses get dense lanes (and a shifted diagnosis's own absent
+/// values as postings, [`DiagnosisPass::emit_unlisted_absent`]).
+fn dense_layout(n: usize) -> bool {
+    n <= DENSE_MAX_DIAGNOSES
+}
+
 /// [`ScoringConfig::unlisted_absent_llr`] in units, for a shift in units.
 fn unlisted_absent_units(cfg: &ScoringConfig, background: f64, shift: i32) -> i32 {
     fixed(cfg.unlisted_absent_llr(background, f64::from(shift) / crate::tables::LOG_SCALE))
@@ -162,16 +168,24 @@ fn clamped_background(cfg: &ScoringConfig, background: f64) -> f64 {
 /// For sparse tables (dense ones write a diagnosis's own value as a posting): per finding and
 /// shift group (the groups' shifts `group_shift`, in units), how much a diagnosis of the group
 /// without a rule on the finding gains over the absent row's default when the finding is
-/// observed absent ([`ScoringConfig::unlisted_absent_llr`] at its shift against that at 0), as
-/// `finding × groups + group`; empty when every offset is 0 (no shift).
-pub(crate) fn absent_offsets(kb: &KnowledgeBase, cfg: &ScoringConfig, group_shift: &[i32]) -> Vec<i32> {
+/// observed absent ([`ScoringConfig::unlisted_absent_llr`] at its shift, against the row's
+/// default in `tables`, its value at 0), as `finding × groups + group`; empty when every offset
+/// is 0 (no shift).
+pub(crate) fn absent_offsets(
+    kb: &KnowledgeBase,
+    cfg: &ScoringConfig,
+    tables: &Tables,
+    group_shift: &[i32],
+) -> Vec<i32> {
     if group_shift.iter().all(|&s| s == 0) {
         return Vec::new();
     }
     let mut out = Vec::with_capacity(kb.findings().len() * group_shift.len());
-    for f in kb.findings() {
+    for (i, f) in kb.findings().iter().enumerate() {
         let b = clamped_background(cfg, f.background);
-        let base = unlisted_absent_units(cfg, b, 0);
+        // The absent row's default, as the tables hold it (its value at shift 0).
+        let row = tables.layout.encode(Row::Absent(FindingId(i as u32))).index();
+        let base = tables.default.get(row).copied().unwrap_or(0);
         for &shift in group_shift {
             out.push(if f.kind.is_context() {
                 0
@@ -249,7 +263,7 @@ impl<'h> Prepared<'h> {
             hier,
             eps,
             refinement: cfg.refinement_exponent,
-            dense: kb.diagnoses().len() <= DENSE_MAX_DIAGNOSES,
+            dense: dense_layout(kb.diagnoses().len()),
         }
     }
 
@@ -797,7 +811,7 @@ fn assemble(
     drop(parts);
     let n_diag = kb.diagnoses().len();
     let (mut dense_index, mut dense) = (Vec::new(), Vec::new());
-    if n_diag <= DENSE_MAX_DIAGNOSES {
+    if dense_layout(n_diag) {
         dense_index = vec![u32::MAX; n_rows];
         // Identical lanes (a finding present and implied, siblings with the same rules) share one
         // copy.

@@ -253,7 +253,7 @@ impl Model {
         let absent_offset = if tables.is_dense() {
             Vec::new()
         } else {
-            absent_offsets(&kb, &config, &groups.shift)
+            absent_offsets(&kb, &config, &tables, &groups.shift)
         };
         let genes = tables
             .gene_symbols

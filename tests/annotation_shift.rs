@@ -84,6 +84,23 @@ fn shifted_and_selected() -> ScoringConfig {
     }
 }
 
+/// Over 45 flat findings, a sparse diagnosis (prevalence 1e-6, one rule: f0 at 0.5) and a rich
+/// one of prevalence `rich_prevalence` with the same rule and 40 more (f2 to f41 at 0.3).
+fn sparse_and_rich(rich_prevalence: &str) -> KnowledgeBase {
+    let set = flat_findings(45);
+    let sparse = "[diagnosis]\nid = \"sparse\"\nname = \"Sparse\"\ninheritance = \"mixed\"\nprevalence = 1e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.5\n";
+    let mut rich = format!(
+        "[diagnosis]\nid = \"rich\"\nname = \"Rich\"\ninheritance = \"mixed\"\nprevalence = {rich_prevalence}\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.5\n"
+    );
+    for f in 2..42 {
+        let _ = write!(rich, "[[rule]]\nfinding = \"f{f}\"\nfrequency = 0.3\n");
+    }
+    let set = set
+        .overlay(RuleSet::from_text("sparse.toml", sparse).unwrap())
+        .overlay(RuleSet::from_text("rich.toml", &rich).unwrap());
+    KnowledgeBase::new(set).unwrap()
+}
+
 fn models() -> &'static [Model] {
     static MODELS: OnceLock<Vec<Model>> = OnceLock::new();
     MODELS.get_or_init(|| {
@@ -121,17 +138,7 @@ fn an_unexplained_finding_costs_a_rich_diagnosis_more_than_a_sparse_one() {
     // Two diagnoses with one shared rule; the rich one has 40 more. A patient with the shared
     // finding and one neither explains: without the shift, the rich one wins on its prior
     // (3e-6 against 1e-6) and the same evidence; with it, the sparse one does.
-    let mut set = flat_findings(45);
-    let sparse = "[diagnosis]\nid = \"sparse\"\nname = \"Sparse\"\ninheritance = \"mixed\"\nprevalence = 1e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.5\n";
-    let mut rich =
-        "[diagnosis]\nid = \"rich\"\nname = \"Rich\"\ninheritance = \"mixed\"\nprevalence = 3e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.5\n"
-            .to_owned();
-    for f in 2..42 {
-        let _ = write!(rich, "[[rule]]\nfinding = \"f{f}\"\nfrequency = 0.3\n");
-    }
-    set = set.overlay(RuleSet::from_text("sparse.toml", sparse).unwrap());
-    set = set.overlay(RuleSet::from_text("rich.toml", &rich).unwrap());
-    let kb = KnowledgeBase::new(set).unwrap();
+    let kb = sparse_and_rich("3e-6");
     let patient = Patient::new().present("f0").present("f44");
     let top = |config: ScoringConfig| {
         let m = Model::compile_with(&kb, config);
@@ -187,17 +194,7 @@ fn an_unexplained_finding_costs_a_rich_diagnosis_more_than_a_sparse_one() {
 /// diagnosis's own false-positive value.
 #[test]
 fn an_absent_finding_no_rule_covers_says_more_for_a_sparse_diagnosis_when_sources_select() {
-    let mut set = flat_findings(45);
-    let sparse = "[diagnosis]\nid = \"sparse\"\nname = \"Sparse\"\ninheritance = \"mixed\"\nprevalence = 1e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.5\n";
-    let mut rich =
-        "[diagnosis]\nid = \"rich\"\nname = \"Rich\"\ninheritance = \"mixed\"\nprevalence = 1e-6\n[[rule]]\nfinding = \"f0\"\nfrequency = 0.5\n"
-            .to_owned();
-    for f in 2..42 {
-        let _ = write!(rich, "[[rule]]\nfinding = \"f{f}\"\nfrequency = 0.3\n");
-    }
-    set = set.overlay(RuleSet::from_text("sparse.toml", sparse).unwrap());
-    set = set.overlay(RuleSet::from_text("rich.toml", &rich).unwrap());
-    let kb = KnowledgeBase::new(set).unwrap();
+    let kb = sparse_and_rich("1e-6");
     let patient = Patient::new().absent("f44");
     let value = |config: ScoringConfig, id: &str| {
         let m = Model::compile_with(&kb, config);
