@@ -33,7 +33,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use osteodx::catalogue::{Cached, Catalogue, CatalogueOptions, Sources};
+use osteodx::catalogue::{Cached, CaseSource, Catalogue, CatalogueFiles, CatalogueOptions, CatalogueStats, Sources};
 use osteodx::evaluate::Calibration;
 use osteodx::{DiagnosisId, MatchKind, Model, Patient, Ranking, ResolvedPatient, Sex, Zygosity};
 use serde::Deserialize;
@@ -59,6 +59,10 @@ struct Line {
     /// `MALE`, `FEMALE` (any case), anything else unknown.
     #[serde(default)]
     sex: Option<String>,
+    /// The publication the patient comes from (`PMID:21782149`): withheld from every knowledge
+    /// source with `--leave-publication-out`, and what labels the patient cited or clean.
+    #[serde(default)]
+    pmid: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,6 +136,27 @@ struct Args {
     /// summed by kind; and print the mean gap of the cases outside the top N.
     #[arg(long)]
     gap: bool,
+    /// Rank each line that names a publication (`"pmid"`) with a catalogue that never saw it:
+    /// every annotation row citing it and every published case from it withheld (see
+    /// `--publication-group`).
+    #[arg(long = "leave-publication-out")]
+    leave_publication_out: bool,
+    /// With `--leave-publication-out`: withhold up to N publications at once, never two that
+    /// shape the same disease's knowledge, so that each patient meets its own disease's knowledge
+    /// exactly as with its publication alone withheld (1: one catalogue per publication, exact
+    /// and slowest).
+    #[arg(long = "publication-group", value_name = "N", default_value_t = 64)]
+    publication_group: usize,
+    /// Published cases as a knowledge source beside the annotations: `bundled` (the
+    /// phenopacket-store cases the crate ships), `none`, or a file of cases in this command's
+    /// line format (`true_disease`, `pmid`, `terms`, `excluded`).
+    #[arg(long, value_name = "bundled|none|FILE", default_value = "none")]
+    cases: String,
+    /// With `--genes`: add N other genes to each line's genes, drawn with a fixed seed from the
+    /// genes the catalogue links to diseases, each with the zygosity of the line's first gene
+    /// (the candidate genes of an exome).
+    #[arg(long = "decoy-genes", value_name = "N", default_value_t = 0)]
+    decoy_genes: usize,
 }
 
 struct Options {
@@ -146,6 +171,9 @@ struct Options {
     /// Where the compiled catalogue is kept; `None` (`--no-cache`): compile every time.
     cache: Option<PathBuf>,
     gap: bool,
+    leave_publication_out: bool,
+    publication_group: usize,
+    decoy_genes: usize,
 }
 
 impl Options {
@@ -156,7 +184,13 @@ impl Options {
         for s in &args.sets {
             config.set(s)?;
         }
+        let cases = match args.cases.as_str() {
+            "bundled" => CaseSource::Bundled,
+            "none" => CaseSource::None,
+            file => CaseSource::File(PathBuf::from(file)),
+        };
         let catalogue = CatalogueOptions {
+            cases,
             sources: args.source,
             diseases: args
                 .diseases
@@ -184,6 +218,9 @@ impl Options {
             config,
             cache,
             gap: args.gap,
+            leave_publication_out: args.leave_publication_out,
+            publication_group: args.publication_group.max(1),
+            decoy_genes: args.decoy_genes,
         })
     }
 }
@@ -197,29 +234,56 @@ fn zygosity(z: Option<&str>) -> Zygosity {
     }
 }
 
-fn patient(line: &Line, excluded: bool, sex: bool, genes: bool) -> Patient {
+fn patient(line: &Line, o: &Options, decoys: &[String]) -> Patient {
     let mut p = Patient::new();
     for t in &line.terms {
         p = p.present(t.clone());
     }
-    if excluded {
+    if o.excluded {
         for t in line.excluded.iter().filter(|t| !line.terms.contains(t)) {
             p = p.absent(t.clone());
         }
     }
-    if sex {
+    if o.sex {
         p.sex = match line.sex.as_deref().map(str::to_ascii_lowercase).as_deref() {
             Some("male") => Some(Sex::Male),
             Some("female") => Some(Sex::Female),
             _ => None,
         };
     }
-    if genes {
+    if o.catalogue.genes {
         for g in &line.genes {
             p = p.variant(g.gene.clone(), zygosity(g.zygosity.as_deref()));
         }
+        let z = zygosity(line.genes.first().and_then(|g| g.zygosity.as_deref()));
+        for g in decoys {
+            p = p.variant(g.clone(), z);
+        }
     }
     p
+}
+
+/// `n` genes of `pool` (sorted, each once) other than the line's, drawn with a seed made of the
+/// line's position: the same lines always get the same decoys.
+fn decoys(pool: &[String], line: &Line, index: usize, n: usize) -> Vec<String> {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64 ^ (index as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let mut next = || {
+        // splitmix64
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut out: Vec<String> = Vec::new();
+    let available = pool.iter().filter(|g| !line.genes.iter().any(|l| l.gene == **g)).count();
+    while out.len() < n.min(available) {
+        let g = &pool[(next() % pool.len() as u64) as usize];
+        if !line.genes.iter().any(|l| l.gene == *g) && !out.contains(g) {
+            out.push(g.clone());
+        }
+    }
+    out
 }
 
 /// Peak resident memory in MiB (Linux), if known.
@@ -257,29 +321,87 @@ fn evidence_by_kind(model: &Model, patient: &ResolvedPatient, d: DiagnosisId) ->
     sums
 }
 
-/// What one thread gathers beside the output lines: the calibration and, with `--gap`, the
-/// summed gaps (by kind) of the cases outside the top N.
+/// Whether a line's publication is cited by its true disease's annotations (the catalogue then
+/// partly recalls the patient rather than diagnosing it), or not ("clean"), or unknown (no true
+/// disease or no publication).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Cited,
+    Clean,
+    Unknown,
+}
+
+/// The groups the figures are given for: all lines, cited, clean.
+const GROUPS: [(&str, Option<Label>); 3] = [
+    ("all", None),
+    (
+        "publication cited by the truth's annotations",
+        Some(Label::Cited),
+    ),
+    ("clean (publication not cited)", Some(Label::Clean)),
+];
+
+/// What one thread gathers beside the output lines: the calibration of each of [`GROUPS`] and,
+/// with `--gap`, the summed gaps (by kind) of the cases outside the top N.
 #[derive(Default)]
 struct Tally {
-    calibration: Calibration,
+    calibration: [Calibration; 3],
     gap: [f64; 4],
     misses: usize,
 }
 
+impl Tally {
+    fn merge(&mut self, other: &Tally) {
+        for (a, b) in self.calibration.iter_mut().zip(&other.calibration) {
+            a.merge(b);
+        }
+        self.misses += other.misses;
+        for (sum, g) in self.gap.iter_mut().zip(other.gap) {
+            *sum += g;
+        }
+    }
+}
+
 /// A patient's JSON line and the rank of its true disease (see [`rank_line`]).
 type Ranked = (String, Option<usize>);
+
+/// The database id and name of each diagnosis of a model, by index.
+fn names_of(model: &Model) -> Vec<(String, String)> {
+    model
+        .knowledge_base()
+        .diagnoses()
+        .iter()
+        .map(|d| {
+            let id = d
+                .omim
+                .first()
+                .or(d.orphanet.first())
+                .cloned()
+                .unwrap_or_else(|| d.id.clone());
+            (id, d.name.clone())
+        })
+        .collect()
+}
+
+/// One line to rank: the line, its label and its decoy genes.
+struct Job<'a> {
+    line: &'a Line,
+    label: Label,
+    decoys: Vec<String>,
+}
 
 /// The JSON line of one patient, and the rank of its true disease when the line names one (ties
 /// counted against it; 0 when it is not in the catalogue).
 fn rank_line(
     model: &Model,
     names: &[(String, String)],
-    line: &Line,
+    job: &Job<'_>,
     o: &Options,
     ranking: &mut Ranking,
     tally: &mut Tally,
 ) -> Ranked {
-    let p = patient(line, o.excluded, o.sex, o.catalogue.genes);
+    let line = job.line;
+    let p = patient(line, o, &job.decoys);
     let mut rank = None;
     let mut gap = None;
     let result = match model.resolve(&p) {
@@ -289,9 +411,11 @@ fn rank_line(
                 let e = ranking.entries();
                 let at = e.iter().position(|x| names[x.diagnosis.0 as usize].0 == *truth);
                 rank = Some(at.map_or(0, |t| e.iter().filter(|x| x.posterior >= e[t].posterior).count()));
-                tally
-                    .calibration
-                    .add(e.iter().map(|x| x.posterior).chain([ranking.none_posterior()]), at);
+                for (calibration, (_, group)) in tally.calibration.iter_mut().zip(GROUPS) {
+                    if group.is_none_or(|g| g == job.label) {
+                        calibration.add(e.iter().map(|x| x.posterior).chain([ranking.none_posterior()]), at);
+                    }
+                }
                 if let Some(t) = at.filter(|_| o.gap) {
                     let n = o.top.max(1);
                     // The truth is in the top n exactly when it beats the n-th best other disease.
@@ -345,20 +469,41 @@ fn rank_line(
     (result.to_string(), rank)
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "the example's flow, read top to bottom: options, load, run, report"
-)]
-fn run() -> Result<(), String> {
-    let o = Options::new(Args::parse())?;
-    let start = Instant::now();
-    let (model, stats) = match &o.cache {
-        None => {
+/// The lines of the patient file.
+fn read_lines(path: &str) -> Result<Vec<Line>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let mut lines = Vec::new();
+    for (i, l) in std::io::BufReader::new(file).lines().enumerate() {
+        let l = l.map_err(|e| format!("{path}: {e}"))?;
+        if l.trim().is_empty() {
+            continue;
+        }
+        let line: Line = serde_json::from_str(&l).map_err(|e| format!("{path}:{}: {e}", i + 1))?;
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
+/// A share of work: lines ranked by one model, the whole catalogue's (`group` None) or the one
+/// built without a group of publications.
+struct Work {
+    group: Option<usize>,
+    lines: Vec<usize>,
+}
+
+/// The whole catalogue's model and counts: read from the compiled form, or compiled from the
+/// files (those read already, when there are).
+fn whole_model(o: &Options, files: Option<&CatalogueFiles>) -> Result<(Model, CatalogueStats), String> {
+    match (files, &o.cache) {
+        (Some(files), _) if o.leave_publication_out || o.cache.is_none() => {
+            files.model_without(&[], o.config).map_err(|e| e.to_string())
+        }
+        (_, None) => {
             let catalogue = Catalogue::load(&o.hpo, &o.catalogue).map_err(|e| e.to_string())?;
             let stats = catalogue.stats.clone();
-            (catalogue.into_model_with(o.config).map_err(|e| e.to_string())?, stats)
+            Ok((catalogue.into_model_with(o.config).map_err(|e| e.to_string())?, stats))
         }
-        Some(path) => {
+        (_, Some(path)) => {
             let (model, stats, how) =
                 Catalogue::compiled(&o.hpo, &o.catalogue, o.config, path).map_err(|e| e.to_string())?;
             match how {
@@ -369,9 +514,69 @@ fn run() -> Result<(), String> {
                 }
                 _ => {}
             }
-            (model, stats)
+            Ok((model, stats))
         }
+    }
+}
+
+/// Print the figures of one group of lines: top-1/3/10 and calibration.
+fn report_group(name: &str, ranks: &[usize], calibration: &Calibration, first: bool) {
+    let share = |k: usize| 100.0 * ranks.iter().filter(|&&r| r >= 1 && r <= k).count() as f64 / ranks.len() as f64;
+    let missing = ranks.iter().filter(|&&r| r == 0).count();
+    let missing = if missing > 0 {
+        format!(" ({missing} not in the catalogue)")
+    } else {
+        String::new()
     };
+    if first {
+        eprintln!(
+            "true disease (ties against it), {} patients: top-1 {:.1} %, top-3 {:.1} %, top-10 {:.1} %{missing}",
+            ranks.len(),
+            share(1),
+            share(3),
+            share(10),
+        );
+        eprintln!(
+            "calibration (top prediction, \"none of these\" competing): Brier {:.3}, ECE {:.3}; by probability of the top prediction:",
+            calibration.brier(),
+            calibration.ece()
+        );
+        for b in calibration.reliability().iter().filter(|b| b.cases > 0) {
+            eprintln!(
+                "  {:.1}-{:.1}: {:>5} cases, mean probability {:.3}, right {:.3}",
+                b.from, b.to, b.cases, b.predicted, b.observed
+            );
+        }
+    } else {
+        eprintln!(
+            "  {name}, {} patients: top-1 {:.1} %, top-3 {:.1} %, top-10 {:.1} %{missing}; Brier {:.3}, ECE {:.3}",
+            ranks.len(),
+            share(1),
+            share(3),
+            share(10),
+            calibration.brier(),
+            calibration.ece()
+        );
+    }
+}
+
+#[allow(
+    clippy::too_many_lines,
+    reason = "the example's flow, read top to bottom: options, load, run, report"
+)]
+fn run() -> Result<(), String> {
+    let o = Options::new(Args::parse())?;
+    let lines = read_lines(&o.patients)?;
+    let start = Instant::now();
+    // The files with their references, when lines name publications (for the labels) or when
+    // publications are to be withheld.
+    let labelled = lines.iter().any(|l| l.pmid.is_some() && l.true_disease.is_some());
+    let files = if o.leave_publication_out || labelled {
+        Some(CatalogueFiles::load(&o.hpo, &o.catalogue).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let (model, stats) = whole_model(&o, files.as_ref())?;
     let load = start.elapsed().as_secs_f64();
     if std::env::var_os("CATALOGUE_TRACE").is_some() {
         eprintln!(
@@ -390,109 +595,164 @@ fn run() -> Result<(), String> {
             stats.orphanet_links, stats.orphanet_terms
         );
     }
-    // The database id and name of each diagnosis, by index.
-    let kb = model.knowledge_base();
-    let names: Vec<(String, String)> = kb
-        .diagnoses()
+    if o.catalogue.cases != CaseSource::None {
+        eprintln!(
+            "published cases: {} used ({} of diseases the catalogue does not have), {} annotations added or raised",
+            stats.cases, stats.cases_without_disease, stats.case_terms
+        );
+    }
+    let names = names_of(&model);
+    let pool: Vec<String> = if o.decoy_genes > 0 {
+        let mut genes: Vec<String> = model
+            .knowledge_base()
+            .diagnoses()
+            .iter()
+            .flat_map(|d| d.genes.iter().map(|g| g.symbol.clone()))
+            .collect();
+        genes.sort_unstable();
+        genes.dedup();
+        genes
+    } else {
+        Vec::new()
+    };
+    let jobs: Vec<Job<'_>> = lines
         .iter()
-        .map(|d| {
-            let id = d
-                .omim
-                .first()
-                .or(d.orphanet.first())
-                .cloned()
-                .unwrap_or_else(|| d.id.clone());
-            (id, d.name.clone())
+        .enumerate()
+        .map(|(i, line)| Job {
+            line,
+            label: match (&files, &line.true_disease, &line.pmid) {
+                (Some(files), Some(truth), Some(pmid)) if files.cites(truth, pmid) => Label::Cited,
+                (Some(_), Some(_), Some(_)) => Label::Clean,
+                _ => Label::Unknown,
+            },
+            decoys: if pool.is_empty() || line.genes.is_empty() {
+                Vec::new()
+            } else {
+                decoys(&pool, line, i, o.decoy_genes)
+            },
         })
         .collect();
-    let file = std::fs::File::open(&o.patients).map_err(|e| format!("cannot read {}: {e}", o.patients))?;
-    let mut lines = Vec::new();
-    for (i, l) in std::io::BufReader::new(file).lines().enumerate() {
-        let l = l.map_err(|e| format!("{}: {e}", o.patients))?;
-        if l.trim().is_empty() {
-            continue;
+    // Leave-publication-out: the lines of each group of publications go to the catalogue built
+    // without them; the rest to the whole catalogue.
+    let groups: Vec<Vec<String>> = match &files {
+        Some(files) if o.leave_publication_out => {
+            let pmids: Vec<&str> = lines.iter().filter_map(|l| l.pmid.as_deref()).collect();
+            files.publication_groups(&pmids, o.publication_group)
         }
-        let line: Line = serde_json::from_str(&l).map_err(|e| format!("{}:{}: {e}", o.patients, i + 1))?;
-        lines.push(line);
+        _ => Vec::new(),
+    };
+    let group_of: std::collections::HashMap<&str, usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, refs)| refs.iter().map(move |r| (r.as_str(), g)))
+        .collect();
+    let mut work: Vec<Work> = groups
+        .iter()
+        .enumerate()
+        .map(|(g, _)| Work {
+            group: Some(g),
+            lines: Vec::new(),
+        })
+        .collect();
+    let mut whole: Vec<usize> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        match line.pmid.as_deref().and_then(|p| group_of.get(p)) {
+            Some(&g) => work[g].lines.push(i),
+            None => whole.push(i),
+        }
     }
+    let withheld_lines = lines.len() - whole.len();
+    let chunk = whole.len().div_ceil(o.threads).max(1);
+    work.extend(whole.chunks(chunk).map(|c| Work {
+        group: None,
+        lines: c.to_vec(),
+    }));
     let began = Instant::now();
-    let chunk = lines.len().div_ceil(o.threads).max(1);
-    // Per thread: each patient's output line and the rank of its truth, and the tally.
-    let outputs: Vec<(Vec<Ranked>, Tally)> = std::thread::scope(|s| {
-        let handles: Vec<_> = lines
-            .chunks(chunk)
-            .map(|part| {
-                let (model, names, o) = (&model, &names, &o);
-                s.spawn(move || {
-                    let mut ranking = Ranking::new(model);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Per thread: each line's index, output and the rank of its truth, and the tally.
+    type Done = (Vec<(usize, Ranked)>, Tally);
+    let outputs: Vec<Done> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..o.threads.min(work.len()).max(1))
+            .map(|_| {
+                let (model, names, o, jobs, work, next, files, groups) =
+                    (&model, &names, &o, &jobs, &work, &next, &files, &groups);
+                s.spawn(move || -> Result<Done, String> {
+                    let mut done = Vec::new();
                     let mut tally = Tally::default();
-                    let lines = part
-                        .iter()
-                        .map(|l| rank_line(model, names, l, o, &mut ranking, &mut tally))
-                        .collect();
-                    (lines, tally)
+                    loop {
+                        let w = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(w) = work.get(w) else { break };
+                        let built;
+                        let (model, names) = match (w.group, files) {
+                            (Some(g), Some(files)) => {
+                                let refs: Vec<&str> = groups[g].iter().map(String::as_str).collect();
+                                let (m, _) = files.model_without(&refs, o.config).map_err(|e| e.to_string())?;
+                                let n = names_of(&m);
+                                built = (m, n);
+                                (&built.0, built.1.as_slice())
+                            }
+                            _ => (model, names.as_slice()),
+                        };
+                        let mut ranking = Ranking::new(model);
+                        for &i in &w.lines {
+                            done.push((i, rank_line(model, names, &jobs[i], o, &mut ranking, &mut tally)));
+                        }
+                    }
+                    Ok((done, tally))
                 })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().map_err(|_| "a ranking thread stopped early".to_owned()))
+            .map(|h| h.join().map_err(|_| "a ranking thread stopped early".to_owned())?)
             .collect::<Result<_, _>>()
     })?;
     let secs = began.elapsed().as_secs_f64();
-    let mut calibration = Calibration::new();
-    let (mut gap, mut misses) = ([0.0; 4], 0);
-    for (lines, part) in &outputs {
-        for (line, _) in lines {
-            say!("{line}");
-        }
-        calibration.merge(&part.calibration);
-        misses += part.misses;
-        for (sum, g) in gap.iter_mut().zip(part.gap) {
-            *sum += g;
+    let mut tally = Tally::default();
+    let mut ranked: Vec<Option<Ranked>> = vec![None; lines.len()];
+    for (done, part) in outputs {
+        tally.merge(&part);
+        for (i, r) in done {
+            ranked[i] = Some(r);
         }
     }
-    let ranks: Vec<usize> = outputs.iter().flat_map(|(l, _)| l).filter_map(|(_, r)| *r).collect();
-    if !ranks.is_empty() {
-        let share = |k: usize| 100.0 * ranks.iter().filter(|&&r| r >= 1 && r <= k).count() as f64 / ranks.len() as f64;
-        let missing = ranks.iter().filter(|&&r| r == 0).count();
+    for (line, _) in ranked.iter().flatten() {
+        say!("{line}");
+    }
+    if o.leave_publication_out {
         eprintln!(
-            "true disease (ties against it), {} patients: top-1 {:.1} %, top-3 {:.1} %, top-10 {:.1} %{}",
-            ranks.len(),
-            share(1),
-            share(3),
-            share(10),
-            if missing > 0 {
-                format!(" ({missing} not in the catalogue)")
-            } else {
-                String::new()
-            }
+            "leave-publication-out: {withheld_lines} lines of {} publications ranked by {} catalogues, each built without a group of up to {} of them; {} lines (no publication, or one no source cites) by the whole catalogue",
+            groups.iter().map(Vec::len).sum::<usize>(),
+            groups.len(),
+            o.publication_group,
+            lines.len() - withheld_lines
         );
+    }
+    for (g, (name, label)) in GROUPS.iter().enumerate() {
+        let ranks: Vec<usize> = ranked
+            .iter()
+            .zip(&jobs)
+            .filter(|(_, j)| label.is_none_or(|l| l == j.label))
+            .filter_map(|(r, _)| r.as_ref().and_then(|r| r.1))
+            .collect();
+        if !ranks.is_empty() && (g == 0 || ranks.len() < lines.len()) {
+            report_group(name, &ranks, &tally.calibration[g], g == 0);
+        }
+    }
+    if o.gap && tally.misses > 0 {
+        let mean = tally.gap.map(|g| g / tally.misses as f64);
         eprintln!(
-            "calibration (top prediction, \"none of these\" competing): Brier {:.3}, ECE {:.3}; by probability of the top prediction:",
-            calibration.brier(),
-            calibration.ece()
+            "gap of the {} cases outside the top {}: the disease to pass leads by {:.2} log10 (mean, before the design effect) = {}",
+            tally.misses,
+            o.top.max(1),
+            mean.iter().sum::<f64>(),
+            KINDS
+                .iter()
+                .zip(mean)
+                .map(|(k, g)| format!("{k} {g:.2}"))
+                .collect::<Vec<_>>()
+                .join(" + ")
         );
-        for b in calibration.reliability().iter().filter(|b| b.cases > 0) {
-            eprintln!(
-                "  {:.1}-{:.1}: {:>5} cases, mean probability {:.3}, right {:.3}",
-                b.from, b.to, b.cases, b.predicted, b.observed
-            );
-        }
-        if o.gap && misses > 0 {
-            let mean = gap.map(|g| g / misses as f64);
-            eprintln!(
-                "gap of the {misses} cases outside the top {}: the disease to pass leads by {:.2} log10 (mean, before the design effect) = {}",
-                o.top.max(1),
-                mean.iter().sum::<f64>(),
-                KINDS
-                    .iter()
-                    .zip(mean)
-                    .map(|(k, g)| format!("{k} {g:.2}"))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            );
-        }
     }
     eprintln!(
         "ranked {} patients in {secs:.3} s on {} threads: {:.0} patients/s; load {load:.2} s; peak memory {}",

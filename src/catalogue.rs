@@ -43,7 +43,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 mod cache;
+mod cases;
+mod files;
 pub use cache::{Cached, KEEP_COMPILED};
+pub use cases::{CaseSource, PublishedCases};
+pub use files::CatalogueFiles;
 
 use crate::config::ScoringConfig;
 use crate::error::{Error, Location, Problem, ProblemKind, RuleErrors};
@@ -179,6 +183,9 @@ pub struct CatalogueOptions {
     /// published cases it adds 0.9 points of top-1 and 3 of top-10 (DESIGN.md gives the
     /// figures, per half).
     pub orphanet_profiles: bool,
+    /// Published cases as a knowledge source beside the annotations ([`CaseSource`]; each
+    /// disease takes the cohort of its cases as `n/m` annotations).
+    pub cases: CaseSource,
 }
 
 /// OMIM's diseases, no gene rules, no other limits than the defaults, Orphanet profiles on.
@@ -191,6 +198,7 @@ impl Default for CatalogueOptions {
             limits: Limits::default(),
             unspecified_frequency: None,
             orphanet_profiles: true,
+            cases: CaseSource::None,
         }
     }
 }
@@ -219,6 +227,22 @@ pub struct CatalogueStats {
     /// See [`CatalogueStats::orphanet_links`].
     #[serde(default)]
     pub orphanet_terms: usize,
+    /// Annotation lines left out because they cite a withheld publication
+    /// ([`CatalogueFiles::catalogue_without`]).
+    #[serde(default)]
+    pub withheld_annotations: usize,
+    /// Published cases used ([`CatalogueOptions::cases`]).
+    #[serde(default)]
+    pub cases: usize,
+    /// Published cases left out because their publication is withheld.
+    #[serde(default)]
+    pub withheld_cases: usize,
+    /// Published cases of a disease the catalogue does not have (left out).
+    #[serde(default)]
+    pub cases_without_disease: usize,
+    /// Annotations the published cases added or raised.
+    #[serde(default)]
+    pub case_terms: usize,
 }
 
 /// The HPO catalogue read into rules: the ontology and a [`RuleSet`].
@@ -247,6 +271,17 @@ struct Disease {
 }
 
 impl Disease {
+    fn new(id: String, name: String) -> Self {
+        Self {
+            id,
+            name,
+            terms: HashMap::new(),
+            onsets: Vec::new(),
+            inheritance: Vec::new(),
+            genes: Vec::new(),
+        }
+    }
+
     /// Annotate `term` with frequency `p` (0 for `not`): a positive annotation wins over a `NOT`
     /// one, the largest frequency over smaller ones. Whether the term's rule changed.
     fn annotate(&mut self, term: u32, p: f64, not: bool) -> bool {
@@ -272,23 +307,7 @@ impl Catalogue {
     /// [`Error::Io`] for a file that cannot be read; [`Error::Ontology`] for an `hp.obo` without
     /// terms; [`Error::Rules`] with file and line for malformed annotation lines (every one).
     pub fn load(dir: impl AsRef<Path>, options: &CatalogueOptions) -> Result<Self, Error> {
-        let dir = dir.as_ref();
-        let obo_path = dir.join("hp.obo");
-        let hpoa_path = dir.join("phenotype.hpoa");
-        let genes_path = dir.join("genes_to_phenotype.txt");
-        let obo = options.limits.read_to_string(&obo_path)?;
-        let hpoa = options.limits.read_to_string(&hpoa_path)?;
-        let genes = if (options.genes || options.orphanet_profiles) && genes_path.exists() {
-            Some(options.limits.read_to_string(&genes_path)?)
-        } else {
-            None
-        };
-        Self::from_texts(
-            (&obo_path, &obo),
-            (&hpoa_path, &hpoa),
-            genes.as_deref().map(|g| (genes_path.as_path(), g)),
-            options,
-        )
+        CatalogueFiles::load(dir, options)?.catalogue()
     }
 
     /// [`Catalogue::load`] from the texts of the files; the paths name them in errors.
@@ -315,57 +334,9 @@ impl Catalogue {
         genes: Option<(&Path, &str)>,
         options: &CatalogueOptions,
     ) -> Result<Self, Error> {
-        let wanted: Option<HashSet<&str>> = options
-            .diseases
-            .as_ref()
-            .map(|ids| ids.iter().map(String::as_str).collect());
-        let mut stats = CatalogueStats::default();
-        let unspecified = options
-            .unspecified_frequency
-            .filter(|p| (0.0..=1.0).contains(p))
-            .unwrap_or(UNSPECIFIED_FREQUENCY);
-        // The Orphanet entries, read in the same pass, when they lend their terms to OMIM's.
-        let pairing = options.orphanet_profiles && options.sources == Sources::Omim && genes.is_some();
-        let mut orphanet = Vec::new();
-        let mut diseases = read_annotations(
-            hpoa,
-            &ontology,
-            (options.sources, unspecified),
-            wanted.as_ref(),
-            &mut stats,
-            pairing.then_some(&mut orphanet),
-        )?;
-        if let Some((path, text)) = genes {
-            // One pass over the gene file for both sets: the Orphanet entries go after OMIM's
-            // for it, and only OMIM's links count as invalid.
-            let n = diseases.len();
-            diseases.append(&mut orphanet);
-            let invalid = read_genes(path, text, &mut diseases, n)?;
-            let orphanet = diseases.split_off(n);
-            if pairing {
-                merge_orphanet_profiles(&orphanet, &mut diseases, &mut stats);
-            }
-            // Gene rules come with the gene file, unless it was read only to pair the twins.
-            if options.genes || !options.orphanet_profiles {
-                stats.invalid_genes = invalid;
-            } else {
-                for d in &mut diseases {
-                    d.genes.clear();
-                }
-            }
-        }
-        diseases.retain(|d| {
-            let keep = !d.terms.is_empty();
-            stats.without_phenotype += usize::from(!keep);
-            keep
-        });
-        let rules = build_rules(&diseases, &ontology, &mut stats, hpoa.0)?;
-        Ok(Self {
-            ontology,
-            rules,
-            stats,
-            limits: options.limits,
-        })
+        let cases = options.cases.read(&options.limits)?;
+        let cases = cases.as_ref().map(|(p, t)| (p.as_path(), t.as_str()));
+        CatalogueFiles::parse(ontology, hpoa, genes, cases, options)?.catalogue()
     }
 
     /// Validate the rules into a knowledge base.
@@ -416,11 +387,15 @@ impl Catalogue {
 }
 
 fn problem(path: &Path, line: usize, message: String) -> Problem {
+    problem_at(path, line, 1, message)
+}
+
+fn problem_at(path: &Path, line: usize, column: usize, message: String) -> Problem {
     Problem {
         location: Location {
             path: path.to_path_buf(),
             line,
-            column: 1,
+            column,
         },
         kind: ProblemKind::Syntax(message),
     }
@@ -503,140 +478,6 @@ fn onset_class(ontology: &Ontology, term: u32) -> Option<&'static str> {
     })
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one pass over the annotation lines, one arm per aspect"
-)]
-/// The diseases of `sources` (and of `wanted`, when given) with their annotations; with
-/// `orphanet`, the Orphanet entries too, into it, whatever `sources` and `wanted` say (they are
-/// not counted in `stats`).
-fn read_annotations(
-    (path, text): (&Path, &str),
-    ontology: &Ontology,
-    (sources, unspecified): (Sources, f64),
-    wanted: Option<&HashSet<&str>>,
-    stats: &mut CatalogueStats,
-    mut orphanet: Option<&mut Vec<Disease>>,
-) -> Result<Vec<Disease>, Error> {
-    let (mut reader, headers) = tsv(path, text, true)?;
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let missing: Vec<&str> = [
-        "database_id",
-        "disease_name",
-        "qualifier",
-        "hpo_id",
-        "frequency",
-        "aspect",
-    ]
-    .into_iter()
-    .filter(|c| column(c).is_none())
-    .collect();
-    if !missing.is_empty() {
-        let line = headers.position().map_or(1, |p| p.line() as usize);
-        return Err(Error::Rules(RuleErrors {
-            problems: vec![problem(path, line, format!("header row lacks {}", missing.join(", ")))],
-        }));
-    }
-    let at = |name: &str| column(name).unwrap_or(0);
-    let (c_id, c_name, c_qual, c_hpo, c_freq, c_aspect) = (
-        at("database_id"),
-        at("disease_name"),
-        at("qualifier"),
-        at("hpo_id"),
-        at("frequency"),
-        at("aspect"),
-    );
-    let mut diseases: Vec<Disease> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut orphanet_index: HashMap<String, usize> = HashMap::new();
-    let mut problems = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                problems.push(problem(path, line, e.to_string()));
-                if problems.len() > 100 {
-                    break;
-                }
-                continue;
-            }
-        }
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let field = |i: usize| record.get(i).unwrap_or("").trim();
-        let id = field(c_id);
-        let lent = orphanet.is_some() && !sources.admits(id) && Sources::Orphanet.admits(id);
-        if !lent && (!sources.admits(id) || wanted.is_some_and(|w| !w.contains(id))) {
-            continue;
-        }
-        if !is_database_id(id) {
-            problems.push(problem(
-                path,
-                line,
-                format!("malformed disease id `{id}` (expected OMIM: or ORPHA: and digits)"),
-            ));
-            continue;
-        }
-        let Some(term) = hpo_number(field(c_hpo)) else {
-            problems.push(problem(path, line, format!("malformed HPO id `{}`", field(c_hpo))));
-            continue;
-        };
-        let frequency = match parse_frequency(field(c_freq)) {
-            Ok(f) => f,
-            Err(e) => {
-                problems.push(problem(path, line, e));
-                continue;
-            }
-        };
-        let (diseases, index) = match orphanet.as_deref_mut() {
-            Some(list) if lent => (list, &mut orphanet_index),
-            _ => (&mut diseases, &mut index),
-        };
-        let d = *index.entry(id.to_owned()).or_insert_with(|| {
-            diseases.push(Disease {
-                id: id.to_owned(),
-                name: field(c_name).to_owned(),
-                terms: HashMap::new(),
-                onsets: Vec::new(),
-                inheritance: Vec::new(),
-                genes: Vec::new(),
-            });
-            diseases.len() - 1
-        });
-        let disease = &mut diseases[d];
-        let Some(term) = ontology.canonical_id(term) else {
-            stats.unknown_terms += usize::from(!lent);
-            continue;
-        };
-        stats.annotations += usize::from(!lent);
-        let not = field(c_qual).eq_ignore_ascii_case("NOT");
-        match field(c_aspect) {
-            "P" => {
-                let p = if not { 0.0 } else { frequency.unwrap_or(unspecified) };
-                disease.annotate(term, p, not);
-            }
-            "I" if !not => disease.inheritance.push(term),
-            "C" if !not => {
-                if let Some(class) = onset_class(ontology, term) {
-                    let p = frequency.unwrap_or(unspecified);
-                    match disease.onsets.iter_mut().find(|(c, _)| *c == class) {
-                        Some((_, q)) => *q = q.max(p),
-                        None => disease.onsets.push((class, p)),
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    if problems.is_empty() {
-        Ok(diseases)
-    } else {
-        Err(Error::Rules(RuleErrors { problems }))
-    }
-}
-
 /// # Orphanet profiles
 ///
 /// OMIM and Orphanet annotate many diseases twice, from different sources: OMIM's clinical
@@ -657,30 +498,32 @@ fn read_annotations(
 /// An OMIM disease left without a twin takes the one Orphanet entry whose name has the same words
 /// as its own ("Spinocerebellar ataxia 12" and "Spinocerebellar ataxia type 12"; "11q terminal
 /// deletion", which no gene links), unless two entries have them or the two have genes and share
-/// none. `diseases` carry their genes already.
-fn merge_orphanet_profiles(orpha: &[Disease], diseases: &mut [Disease], stats: &mut CatalogueStats) {
+/// none. Each entry is given as its name and genes; the pairs are (OMIM entry, Orphanet entry),
+/// OMIM entries in order. [`CatalogueFiles::catalogue_without`] gives each OMIM entry its
+/// twin's terms, each at the larger of the two frequencies.
+fn twins(orpha: &[(&str, &[String])], omim: &[(&str, &[String])]) -> Vec<(usize, usize)> {
     // gene -> (how many OMIM diseases have it, the Orphanet diseases with it alone)
     let mut by_gene: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
-    for d in diseases.iter() {
-        for g in &d.genes {
+    for (_, genes) in omim {
+        for g in *genes {
             by_gene.entry(g.as_str()).or_default().0 += 1;
         }
     }
-    for (i, d) in orpha.iter().enumerate() {
-        if let [g] = d.genes.as_slice() {
+    for (i, (_, genes)) in orpha.iter().enumerate() {
+        if let [g] = genes {
             by_gene.entry(g.as_str()).or_default().1.push(i);
         }
     }
     // The words of each Orphanet entry's name, once for both pairings by name.
-    let orpha_words: Vec<Vec<String>> = orpha.iter().map(|o| name_words(&o.name)).collect();
-    let mut twins: Vec<(usize, usize)> = diseases
+    let orpha_words: Vec<Vec<String>> = orpha.iter().map(|(name, _)| name_words(name)).collect();
+    let mut twins: Vec<(usize, usize)> = omim
         .iter()
         .enumerate()
         .filter_map(
-            |(i, d)| match (d.genes.as_slice(), by_gene.get(d.genes.first()?.as_str())) {
+            |(i, (name, genes))| match (*genes, by_gene.get(genes.first()?.as_str())) {
                 ([_], Some((1, o))) if o.len() == 1 => Some((i, o[0])),
                 ([_], Some((1, o))) => {
-                    let own = name_words(&d.name);
+                    let own = name_words(name);
                     o.iter()
                         .map(|&j| (word_overlap(&own, &orpha_words[j]), j))
                         .filter(|&(overlap, _)| overlap >= NAME_MATCH)
@@ -697,31 +540,24 @@ fn merge_orphanet_profiles(orpha: &[Disease], diseases: &mut [Disease], stats: &
     for (j, words) in orpha_words.iter().enumerate() {
         by_name.entry(words.as_slice()).or_default().push(j);
     }
-    for (i, d) in diseases.iter().enumerate() {
+    for (i, (name, genes)) in omim.iter().enumerate() {
         if paired.contains(&i) {
             continue;
         }
-        let key = name_words(&d.name);
+        let key = name_words(name);
         // A name without words (none given) says nothing.
         if key.is_empty() {
             continue;
         }
         if let Some([j]) = by_name.get(key.as_slice()).map(Vec::as_slice) {
-            let o = &orpha[*j];
-            let contradicts =
-                !d.genes.is_empty() && !o.genes.is_empty() && !d.genes.iter().any(|g| o.genes.contains(g));
+            let theirs = orpha[*j].1;
+            let contradicts = !genes.is_empty() && !theirs.is_empty() && !genes.iter().any(|g| theirs.contains(g));
             if !contradicts {
                 twins.push((i, *j));
             }
         }
     }
-    for (i, o) in twins {
-        let d = &mut diseases[i];
-        for (&term, &(p, not)) in &orpha[o].terms {
-            stats.orphanet_terms += usize::from(d.annotate(term, p, not));
-        }
-        stats.orphanet_links += 1;
-    }
+    twins
 }
 
 /// The least share of words (Jaccard: shared over all) an OMIM disease's name and an Orphanet

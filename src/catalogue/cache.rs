@@ -20,6 +20,8 @@ use crate::model::Model;
 const CODE: u64 = const_xxh3(
     concat!(
         include_str!("../catalogue.rs"),
+        include_str!("files.rs"),
+        include_str!("cases.rs"),
         include_str!("../rule_file.rs"),
         include_str!("../load.rs"),
         include_str!("../knowledge.rs"),
@@ -168,6 +170,10 @@ impl Catalogue {
             let (len, hash) = hash_file(&path, options.limits.file_bytes)?;
             let _ = write!(key, "; {name} {len} bytes {hash:016x}");
         }
+        if let super::CaseSource::File(path) = &options.cases {
+            let (len, hash) = hash_file(path, options.limits.file_bytes)?;
+            let _ = write!(key, "; cases {len} bytes {hash:016x}");
+        }
         Ok(key)
     }
 }
@@ -235,11 +241,12 @@ fn settings(options: &CatalogueOptions, config: ScoringConfig) -> String {
         format!("{} ids {:016x}", d.len(), h.digest())
     });
     format!(
-        "sources {:?}, diseases {}, genes {}, orphanet profiles {}, unspecified frequency {:?}, limits {:?}, constants {}",
+        "sources {:?}, diseases {}, genes {}, orphanet profiles {}, cases {}, unspecified frequency {:?}, limits {:?}, constants {}",
         options.sources,
         diseases.as_deref().unwrap_or("all"),
         options.genes,
         options.orphanet_profiles,
+        options.cases.describe(),
         options.unspecified_frequency,
         options.limits,
         serde_json::to_string(&config).unwrap_or_default()
