@@ -150,7 +150,7 @@ struct Args {
     /// Published cases as a knowledge source beside the annotations: `bundled` (the
     /// phenopacket-store cases the crate ships), `none`, or a file of cases in this command's
     /// line format (`true_disease`, `pmid`, `terms`, `excluded`).
-    #[arg(long, value_name = "bundled|none|FILE", default_value = "none")]
+    #[arg(long, value_name = "bundled|none|FILE", default_value = "bundled")]
     cases: String,
     /// With `--genes`: add N other genes to each line's genes, drawn with a fixed seed from the
     /// genes the catalogue links to diseases, each with the zygosity of the line's first gene
@@ -159,6 +159,10 @@ struct Args {
     decoy_genes: usize,
 }
 
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "the command line's switches, one field each"
+)]
 struct Options {
     hpo: String,
     patients: String,
@@ -276,7 +280,10 @@ fn decoys(pool: &[String], line: &Line, index: usize, n: usize) -> Vec<String> {
         z ^ (z >> 31)
     };
     let mut out: Vec<String> = Vec::new();
-    let available = pool.iter().filter(|g| !line.genes.iter().any(|l| l.gene == **g)).count();
+    let available = pool
+        .iter()
+        .filter(|g| !line.genes.iter().any(|l| l.gene == **g))
+        .count();
     while out.len() < n.min(available) {
         let g = &pool[(next() % pool.len() as u64) as usize];
         if !line.genes.iter().any(|l| l.gene == *g) && !out.contains(g) {
@@ -334,10 +341,7 @@ enum Label {
 /// The groups the figures are given for: all lines, cited, clean.
 const GROUPS: [(&str, Option<Label>); 3] = [
     ("all", None),
-    (
-        "publication cited by the truth's annotations",
-        Some(Label::Cited),
-    ),
+    ("publication cited by the truth's annotations", Some(Label::Cited)),
     ("clean (publication not cited)", Some(Label::Clean)),
 ];
 
@@ -483,6 +487,10 @@ fn read_lines(path: &str) -> Result<Vec<Line>, String> {
     }
     Ok(lines)
 }
+
+/// What a ranking thread gives back: each line's index, output and the rank of its truth, and the
+/// tally.
+type Done = (Vec<(usize, Ranked)>, Tally);
 
 /// A share of work: lines ranked by one model, the whole catalogue's (`group` None) or the one
 /// built without a group of publications.
@@ -670,7 +678,6 @@ fn run() -> Result<(), String> {
     let began = Instant::now();
     let next = std::sync::atomic::AtomicUsize::new(0);
     // Per thread: each line's index, output and the rank of its truth, and the tally.
-    type Done = (Vec<(usize, Ranked)>, Tally);
     let outputs: Vec<Done> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..o.threads.min(work.len()).max(1))
             .map(|_| {
@@ -680,10 +687,10 @@ fn run() -> Result<(), String> {
                     let mut done = Vec::new();
                     let mut tally = Tally::default();
                     loop {
-                        let w = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(w) = work.get(w) else { break };
+                        let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(share) = work.get(at) else { break };
                         let built;
-                        let (model, names) = match (w.group, files) {
+                        let (model, names) = match (share.group, files) {
                             (Some(g), Some(files)) => {
                                 let refs: Vec<&str> = groups[g].iter().map(String::as_str).collect();
                                 let (m, _) = files.model_without(&refs, o.config).map_err(|e| e.to_string())?;
@@ -694,7 +701,7 @@ fn run() -> Result<(), String> {
                             _ => (model, names.as_slice()),
                         };
                         let mut ranking = Ranking::new(model);
-                        for &i in &w.lines {
+                        for &i in &share.lines {
                             done.push((i, rank_line(model, names, &jobs[i], o, &mut ranking, &mut tally)));
                         }
                     }

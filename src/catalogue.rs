@@ -157,8 +157,10 @@ impl std::str::FromStr for Sources {
 /// How to read the catalogue.
 ///
 /// ```
-/// let options = osteodx::catalogue::CatalogueOptions::default();
+/// use osteodx::catalogue::{CaseSource, CatalogueOptions};
+/// let options = CatalogueOptions::default();
 /// assert!(options.orphanet_profiles && !options.genes);
+/// assert_eq!(options.cases, CaseSource::Bundled);
 /// ```
 #[derive(Debug, Clone)]
 pub struct CatalogueOptions {
@@ -188,7 +190,8 @@ pub struct CatalogueOptions {
     pub cases: CaseSource,
 }
 
-/// OMIM's diseases, no gene rules, no other limits than the defaults, Orphanet profiles on.
+/// OMIM's diseases, no gene rules, no other limits than the defaults, Orphanet profiles on, the
+/// bundled published cases.
 impl Default for CatalogueOptions {
     fn default() -> Self {
         Self {
@@ -198,7 +201,7 @@ impl Default for CatalogueOptions {
             limits: Limits::default(),
             unspecified_frequency: None,
             orphanet_profiles: true,
-            cases: CaseSource::None,
+            cases: CaseSource::Bundled,
         }
     }
 }
@@ -501,16 +504,16 @@ fn onset_class(ontology: &Ontology, term: u32) -> Option<&'static str> {
 /// none. Each entry is given as its name and genes; the pairs are (OMIM entry, Orphanet entry),
 /// OMIM entries in order. [`CatalogueFiles::catalogue_without`] gives each OMIM entry its
 /// twin's terms, each at the larger of the two frequencies.
-fn twins(orpha: &[(&str, &[String])], omim: &[(&str, &[String])]) -> Vec<(usize, usize)> {
+fn twins(orpha: &[(String, Vec<String>)], omim: &[(String, Vec<String>)]) -> Vec<(usize, usize)> {
     // gene -> (how many OMIM diseases have it, the Orphanet diseases with it alone)
     let mut by_gene: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
     for (_, genes) in omim {
-        for g in *genes {
+        for g in genes {
             by_gene.entry(g.as_str()).or_default().0 += 1;
         }
     }
     for (i, (_, genes)) in orpha.iter().enumerate() {
-        if let [g] = genes {
+        if let [g] = genes.as_slice() {
             by_gene.entry(g.as_str()).or_default().1.push(i);
         }
     }
@@ -520,7 +523,7 @@ fn twins(orpha: &[(&str, &[String])], omim: &[(&str, &[String])]) -> Vec<(usize,
         .iter()
         .enumerate()
         .filter_map(
-            |(i, (name, genes))| match (*genes, by_gene.get(genes.first()?.as_str())) {
+            |(i, (name, genes))| match (genes.as_slice(), by_gene.get(genes.first()?.as_str())) {
                 ([_], Some((1, o))) if o.len() == 1 => Some((i, o[0])),
                 ([_], Some((1, o))) => {
                     let own = name_words(name);
@@ -550,7 +553,7 @@ fn twins(orpha: &[(&str, &[String])], omim: &[(&str, &[String])]) -> Vec<(usize,
             continue;
         }
         if let Some([j]) = by_name.get(key.as_slice()).map(Vec::as_slice) {
-            let theirs = orpha[*j].1;
+            let theirs = &orpha[*j].1;
             let contradicts = !genes.is_empty() && !theirs.is_empty() && !genes.iter().any(|g| theirs.contains(g));
             if !contradicts {
                 twins.push((i, *j));

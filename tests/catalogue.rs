@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use osteodx::catalogue::{Catalogue, CatalogueOptions, Sources};
+use osteodx::catalogue::{CaseSource, Catalogue, CatalogueFiles, CatalogueOptions, Sources};
+use osteodx::rule_file::Frequency;
 use osteodx::{Error, Model, Patient, RuleSet};
 
 mod common;
@@ -438,4 +439,170 @@ fn an_omim_disease_without_a_twin_by_gene_takes_the_orphanet_entry_of_the_same_n
     assert_eq!(explained("omim_200002", "HP:0000648"), 0, "12 is not 2");
     assert_eq!(explained("omim_200003", "HP:0000365"), 0, "other genes");
     assert_eq!(explained("omim_200004", "HP:0000365"), 0, "no words");
+}
+
+/// The rules of a diagnosis (`omim_259700`) of a catalogue, as (finding, frequency), sorted.
+fn rules_of(c: &Catalogue, diagnosis: &str) -> Option<Vec<(String, f64)>> {
+    let d = c
+        .rules
+        .files
+        .iter()
+        .filter_map(|f| f.rules.diagnosis.as_ref())
+        .find(|d| d.id.get_ref() == diagnosis)?;
+    let mut rules: Vec<(String, f64)> = d
+        .rule
+        .iter()
+        .map(|r| {
+            let p = match r.frequency.as_ref().map(toml::Spanned::get_ref) {
+                Some(Frequency::Number(p)) => *p,
+                other => panic!("the catalogue writes numbers, not {other:?}"),
+            };
+            (r.finding.get_ref().clone(), p)
+        })
+        .collect();
+    rules.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(rules)
+}
+
+/// The diagnosis ids of a catalogue.
+fn diagnosis_ids(c: &Catalogue) -> Vec<String> {
+    c.rules
+        .files
+        .iter()
+        .filter_map(|f| f.rules.diagnosis.as_ref().map(|d| d.id.get_ref().clone()))
+        .collect()
+}
+
+fn without_cases() -> CatalogueOptions {
+    CatalogueOptions {
+        cases: CaseSource::None,
+        ..CatalogueOptions::default()
+    }
+}
+
+#[test]
+fn a_withheld_publication_takes_its_annotations_away_and_nothing_else() {
+    let files = CatalogueFiles::load(FIXTURE, &without_cases()).unwrap();
+    // OMIM:607017 is annotated from PMID:32631815 alone (8 rows of the fixture).
+    assert!(files.cites("OMIM:607017", "PMID:32631815"));
+    assert!(!files.cites("OMIM:259700", "PMID:32631815"));
+    assert!(!files.cites("OMIM:607017", "PMID:1"));
+    assert_eq!(files.shaped_by("PMID:32631815"), ["OMIM:607017"]);
+    let all = files.catalogue().unwrap();
+    let without = files.catalogue_without(&["PMID:32631815"]).unwrap();
+    assert_eq!(without.stats.withheld_annotations, 8);
+    assert_eq!(all.stats.withheld_annotations, 0);
+    assert_eq!(without.stats.annotations + 8, all.stats.annotations);
+    // The disease left without annotations is not in the catalogue; every other keeps its rules.
+    assert!(diagnosis_ids(&all).contains(&"omim_607017".to_owned()));
+    assert!(!diagnosis_ids(&without).contains(&"omim_607017".to_owned()));
+    assert_eq!(diagnosis_ids(&without).len() + 1, diagnosis_ids(&all).len());
+    for id in diagnosis_ids(&without) {
+        assert_eq!(rules_of(&without, &id), rules_of(&all, &id), "{id}");
+    }
+    // A reference no source cites withholds nothing: the same rules, file for file.
+    let same = files.catalogue_without(&["PMID:1"]).unwrap();
+    assert_eq!(same.rules.files.len(), all.rules.files.len());
+    for (a, b) in same.rules.files.iter().zip(&all.rules.files) {
+        assert_eq!(a.rules, b.rules, "{}", a.path.display());
+    }
+    // Catalogue::load is the catalogue of everything the files hold.
+    let loaded = Catalogue::load(FIXTURE, &without_cases()).unwrap();
+    for (a, b) in loaded.rules.files.iter().zip(&all.rules.files) {
+        assert_eq!(a.rules, b.rules, "{}", a.path.display());
+    }
+}
+
+#[test]
+fn published_cases_are_counted_into_n_of_m_annotations_and_withheld_with_their_publication() {
+    // Intellectual disability in both cases, scoliosis present in one and excluded in the
+    // other, short stature excluded in one: none is annotated for OMIM:259700.
+    let dir = std::env::temp_dir().join(format!("osteodx-cases-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("cases.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            "{\"true_disease\":\"OMIM:259700\",\"pmid\":\"PMID:1\",\"terms\":[\"HP:0001249\",\"HP:0002650\"],\"excluded\":[\"HP:0004322\"]}\n",
+            "\n",
+            "{\"disease\":\"OMIM:259700\",\"pmid\":\"PMID:2\",\"terms\":[\"HP:0001249\",\"HP:9999999\"],\"excluded\":[\"HP:0002650\"],\"sex\":\"FEMALE\"}\n",
+            "{\"true_disease\":\"OMIM:999999\",\"pmid\":\"PMID:2\",\"terms\":[\"HP:0001249\"]}\n",
+        ),
+    )
+    .unwrap();
+    let options = CatalogueOptions {
+        cases: CaseSource::File(path.clone()),
+        ..CatalogueOptions::default()
+    };
+    let files = CatalogueFiles::load(FIXTURE, &options).unwrap();
+    let cases = files.published_cases().unwrap();
+    assert_eq!((cases.len(), cases.unknown_terms()), (3, 1));
+    let plain = CatalogueFiles::load(FIXTURE, &without_cases())
+        .unwrap()
+        .catalogue()
+        .unwrap();
+    let freq = |c: &Catalogue, term: &str| {
+        rules_of(c, "omim_259700")
+            .unwrap()
+            .into_iter()
+            .find(|(f, _)| f == term)
+            .map(|(_, p)| p)
+    };
+    for term in ["hp_0001249", "hp_0002650", "hp_0004322"] {
+        assert_eq!(freq(&plain, term), None, "{term} is not annotated for OMIM:259700");
+    }
+    let all = files.catalogue().unwrap();
+    assert_eq!((all.stats.cases, all.stats.cases_without_disease), (2, 1));
+    // (n + 1) / (m + 2): 2 of 2, 1 of 2, 0 of 1.
+    assert_eq!(freq(&all, "hp_0001249"), Some(3.0 / 4.0));
+    assert_eq!(freq(&all, "hp_0002650"), Some(2.0 / 4.0));
+    assert_eq!(freq(&all, "hp_0004322"), Some(1.0 / 3.0));
+    // Without PMID:1 only the second case counts: 1 of 1, 0 of 1, and no short stature.
+    let without = files.catalogue_without(&["PMID:1"]).unwrap();
+    assert_eq!(without.stats.withheld_cases, 1);
+    assert_eq!(freq(&without, "hp_0001249"), Some(2.0 / 3.0));
+    assert_eq!(freq(&without, "hp_0002650"), Some(1.0 / 3.0));
+    assert_eq!(freq(&without, "hp_0004322"), None);
+    // Both publications shape OMIM:259700, so leave-publication-out never withholds them
+    // together; PMID:32631815 (OMIM:607017) may go with either; a reference no source has is
+    // in no group.
+    assert_eq!(files.shaped_by("PMID:1"), ["OMIM:259700"]);
+    assert_eq!(files.shaped_by("PMID:2"), ["OMIM:259700", "OMIM:999999"]);
+    let groups = files.publication_groups(&["PMID:2", "PMID:1", "PMID:32631815", "PMID:7", "PMID:1"], 64);
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert!(groups
+        .iter()
+        .all(|g| !(g.contains(&"PMID:1".to_owned()) && g.contains(&"PMID:2".to_owned()))));
+    assert_eq!(groups.iter().map(Vec::len).sum::<usize>(), 3);
+    let exact = files.publication_groups(&["PMID:2", "PMID:1", "PMID:32631815"], 1);
+    assert_eq!(exact.len(), 3);
+    // A line that is not a case is an error naming the file and line.
+    std::fs::write(&path, "{\"terms\":[\"HP:0001249\"]}\n[1]\n").unwrap();
+    let err = CatalogueFiles::load(FIXTURE, &options).unwrap_err().to_string();
+    assert!(
+        err.contains("cases.jsonl:1:1") && err.contains("names no disease"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cases.jsonl:2:1") && err.contains("expected a JSON object"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_bundled_cases_are_phenopacket_store_s() {
+    let (path, text) = CaseSource::Bundled.read(&osteodx::Limits::default()).unwrap().unwrap();
+    assert!(path.to_string_lossy().contains("phenopacket-store"));
+    assert_eq!(text.lines().count(), 8343);
+    let files = CatalogueFiles::load(FIXTURE, &CatalogueOptions::default()).unwrap();
+    let cases = files.published_cases().expect("the default reads the bundled cases");
+    assert_eq!(cases.len(), 8343);
+    // None of them is of a disease of the pruned fixture: the rules stay the annotations'.
+    let with = files.catalogue().unwrap();
+    assert_eq!((with.stats.cases, with.stats.cases_without_disease), (0, 8343));
+    let plain = Catalogue::load(FIXTURE, &without_cases()).unwrap();
+    for (a, b) in with.rules.files.iter().zip(&plain.rules.files) {
+        assert_eq!(a.rules, b.rules, "{}", a.path.display());
+    }
 }

@@ -241,3 +241,68 @@ fn catalogue_ranks_json_lines_against_the_fixture() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn catalogue_leaves_each_patient_s_publication_out() {
+    let dir = std::env::temp_dir().join(format!("osteodx-catalogue-lpo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let patients = dir.join("patients.jsonl");
+    // OMIM:607017 is annotated from PMID:32631815 alone in the fixture; the first line names no
+    // publication.
+    std::fs::write(
+        &patients,
+        concat!(
+            "{\"id\":\"no-pmid\",\"true_disease\":\"OMIM:259700\",\"terms\":[\"HP:0003015\",\"HP:0006824\",\"HP:0000365\"]}\n",
+            "{\"id\":\"own-paper\",\"true_disease\":\"OMIM:607017\",\"pmid\":\"PMID:32631815\",\"terms\":[\"HP:0000407\"]}\n",
+            "{\"id\":\"other-paper\",\"true_disease\":\"OMIM:607017\",\"pmid\":\"PMID:1\",\"terms\":[\"HP:0000407\"]}\n",
+        ),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--example", "catalogue", "--"])
+            .args(["--hpo", "tests/fixtures/hpo", "--no-cache", "--patients"])
+            .arg(&patients)
+            .args(extra)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo runs");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (lines, stderr)
+    };
+    let (plain, stderr) = run(&[]);
+    let (lpo, lpo_stderr) = run(&["--leave-publication-out"]);
+    assert_eq!(plain.len(), 3);
+    assert_eq!(lpo.len(), 3);
+    // Without the flag the patient of the cited paper is recalled; with it, its disease has no
+    // annotation left and is not in the catalogue the patient is ranked with.
+    assert_eq!(plain[1]["true_rank"], 1, "{}", plain[1]);
+    assert_eq!(lpo[1]["true_rank"], 0, "{}", lpo[1]);
+    assert!(lpo[1]["top"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["id"] != "OMIM:607017"));
+    // A line without a publication, and one of a publication no source has, are unchanged.
+    assert_eq!(plain[0], lpo[0]);
+    assert_eq!(plain[2], lpo[2]);
+    // The figures are split by whether the truth's annotations cite the line's publication.
+    for s in [&stderr, &lpo_stderr] {
+        assert!(
+            s.contains("publication cited by the truth's annotations, 1 patients"),
+            "{s}"
+        );
+        assert!(s.contains("clean (publication not cited), 1 patients"), "{s}");
+    }
+    assert!(
+        lpo_stderr.contains("leave-publication-out: 1 lines of 1 publications ranked by 1 catalogues"),
+        "{lpo_stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -41,9 +41,9 @@ const BUNDLED_PATH: &str = "<builtin>/phenopacket-store-cases.jsonl";
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum CaseSource {
     /// No published cases: the annotations alone.
-    #[default]
     None,
-    /// The cases the crate ships (phenopacket-store).
+    /// The cases the crate ships (phenopacket-store; the default).
+    #[default]
     Bundled,
     /// A file of cases, one JSON object a line (the module's format).
     File(PathBuf),
@@ -170,7 +170,12 @@ impl PublishedCases {
             present_up.dedup();
             cases.push(Case {
                 disease: disease.trim().to_owned(),
-                reference: line.pmid.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(&mut *intern),
+                reference: line
+                    .pmid
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(&mut *intern),
                 present_up,
                 present,
                 excluded,

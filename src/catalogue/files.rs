@@ -194,10 +194,10 @@ impl CatalogueFiles {
                 entry.genes = d.genes;
             }
             if pairing {
-                let (omim, orpha): (Vec<(&str, &[String])>, Vec<(&str, &[String])>) = (
-                    files.entries.iter().map(|e| (e.name.as_str(), e.genes.as_slice())).collect(),
-                    files.lenders.iter().map(|e| (e.name.as_str(), e.genes.as_slice())).collect(),
-                );
+                let named = |entries: &[Entry]| -> Vec<(String, Vec<String>)> {
+                    entries.iter().map(|e| (e.name.clone(), e.genes.clone())).collect()
+                };
+                let (omim, orpha) = (named(&files.entries), named(&files.lenders));
                 files.twins = twins(&orpha, &omim);
             }
             // Gene rules come with the gene file, unless it was read only to pair the twins.
@@ -334,10 +334,9 @@ impl CatalogueFiles {
             let says = match field(c_aspect) {
                 "P" => Says::Phenotype { frequency, not },
                 "I" if !not => Says::Inheritance,
-                "C" if !not => onset_class(&self.ontology, term).map_or(Says::Nothing, |class| Says::Onset {
-                    class,
-                    frequency,
-                }),
+                "C" if !not => {
+                    onset_class(&self.ontology, term).map_or(Says::Nothing, |class| Says::Onset { class, frequency })
+                }
                 _ => Says::Nothing,
             };
             let from = self.row_refs.len() as u32;
@@ -415,7 +414,11 @@ impl CatalogueFiles {
             };
             match row.says {
                 Says::Phenotype { frequency, not } => {
-                    let p = if not { 0.0 } else { frequency.unwrap_or(self.unspecified) };
+                    let p = if not {
+                        0.0
+                    } else {
+                        frequency.unwrap_or(self.unspecified)
+                    };
                     disease.annotate(row.term, p, not);
                 }
                 Says::Inheritance => disease.inheritance.push(row.term),
@@ -524,7 +527,12 @@ impl CatalogueFiles {
             }
         }
         self.shapes = shapes;
-        self.entry_ids = self.entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        self.entry_ids = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
     }
 
     /// The references to withhold together, for leave-publication-out: `references` in groups of
