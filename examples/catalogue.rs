@@ -43,7 +43,7 @@ use serde::Deserialize;
 mod output;
 
 /// One input line.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct Line {
     #[serde(default)]
     id: serde_json::Value,
@@ -65,7 +65,7 @@ struct Line {
     pmid: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct GeneLine {
     gene: String,
     #[serde(default)]
@@ -466,6 +466,18 @@ fn rank_line(
             if let Some(g) = gap {
                 v["gap"] = g;
             }
+            // The terms the ranking could not use: names no finding matches, and absent terms
+            // that say nothing.
+            let notes = &resolved.notes;
+            let unused: Vec<&str> = notes
+                .unknown
+                .iter()
+                .map(|u| u.name.as_str())
+                .chain(notes.unused_absent.iter().map(String::as_str))
+                .collect();
+            if !unused.is_empty() {
+                v["unused"] = serde_json::json!(unused);
+            }
             v
         }
         Err(e) => serde_json::json!({"id": line.id, "error": e.to_string()}),
@@ -473,19 +485,67 @@ fn rank_line(
     (result.to_string(), rank)
 }
 
-/// The lines of the patient file.
-fn read_lines(path: &str) -> Result<Vec<Line>, String> {
+/// A line of the patient file: the patient, or why it is not one (with its line number).
+type Input = Result<Line, (usize, String)>;
+
+/// The lines of the patient file, read one at a time, each within the limit of a file's bytes
+/// (`Limits::file_bytes`): a line that is not a patient object is kept as its problem, so that
+/// its output line says so. A leading byte-order mark is skipped, blank lines too.
+///
+/// # Errors
+/// A file that cannot be opened or read, or a line longer than the limit.
+fn read_lines(path: &str) -> Result<Vec<Input>, String> {
+    let limit = osteodx::Limits::default().file_bytes;
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let mut reader = std::io::BufReader::new(file);
     let mut lines = Vec::new();
-    for (i, l) in std::io::BufReader::new(file).lines().enumerate() {
-        let l = l.map_err(|e| format!("{path}: {e}"))?;
-        if l.trim().is_empty() {
+    let mut buf = Vec::new();
+    for number in 1.. {
+        buf.clear();
+        let n = std::io::Read::take(&mut reader, limit + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| format!("cannot read {path}: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        if buf.len() as u64 > limit {
+            return Err(format!(
+                "{path}:{number}: a line longer than the limit of {limit} bytes (Limits::file_bytes)"
+            ));
+        }
+        let text = match std::str::from_utf8(&buf) {
+            Ok(t) => t,
+            Err(e) => {
+                lines.push(Err((
+                    number,
+                    format!("not UTF-8 (byte {} of the line)", e.valid_up_to() + 1),
+                )));
+                continue;
+            }
+        };
+        let text = if number == 1 {
+            text.strip_prefix('\u{feff}').unwrap_or(text)
+        } else {
+            text
+        };
+        if text.trim().is_empty() {
             continue;
         }
-        let line: Line = serde_json::from_str(&l).map_err(|e| format!("{path}:{}: {e}", i + 1))?;
-        lines.push(line);
+        lines.push(parse_line(text).map_err(|e| (number, e)));
     }
     Ok(lines)
+}
+
+/// One patient line: a JSON object with an `id`.
+fn parse_line(text: &str) -> Result<Line, String> {
+    if !text.trim_start().starts_with('{') {
+        return Err("not a patient: a line is one JSON object".to_owned());
+    }
+    let line: Line = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if line.id.is_null() {
+        return Err("a patient line needs an \"id\"".to_owned());
+    }
+    Ok(line)
 }
 
 /// What a ranking thread gives back: each line's index, output and the rank of its truth, and the
@@ -574,7 +634,9 @@ fn report_group(name: &str, ranks: &[usize], calibration: &Calibration, first: b
 )]
 fn run() -> Result<(), String> {
     let o = Options::new(Args::parse())?;
-    let lines = read_lines(&o.patients)?;
+    let inputs = read_lines(&o.patients)?;
+    let not_patients = inputs.iter().filter(|i| i.is_err()).count();
+    let lines: Vec<Line> = inputs.iter().filter_map(|i| i.as_ref().ok()).cloned().collect();
     let start = Instant::now();
     // The files with their references, when lines name publications (for the labels) or when
     // publications are to be withheld.
@@ -723,8 +785,17 @@ fn run() -> Result<(), String> {
             ranked[i] = Some(r);
         }
     }
-    for (line, _) in ranked.iter().flatten() {
-        say!("{line}");
+    // In input order: each patient's line, or the problem of a line that is not one.
+    let mut patients = ranked.iter().flatten();
+    for input in &inputs {
+        match input {
+            Ok(_) => {
+                if let Some((line, _)) = patients.next() {
+                    say!("{line}");
+                }
+            }
+            Err((number, problem)) => say!("{}", serde_json::json!({"line": number, "error": problem})),
+        }
     }
     if o.leave_publication_out {
         eprintln!(
@@ -768,6 +839,12 @@ fn run() -> Result<(), String> {
         lines.len() as f64 / secs.max(1e-9),
         peak_mib().map_or_else(|| "unknown".to_owned(), |m| format!("{m:.0} MiB"))
     );
+    if not_patients > 0 {
+        return Err(format!(
+            "{not_patients} lines of {} are not patients (their output lines say why)",
+            o.patients
+        ));
+    }
     Ok(())
 }
 

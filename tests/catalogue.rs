@@ -231,10 +231,16 @@ rule = [
 fn malformed_annotation_files_are_located_errors() {
     let text = hpoa();
     let header_end = text.find("\nOMIM:").unwrap() + 1;
+    // Rows of the header's twelve fields, but for the fourth (the frequency left out, as a
+    // damaged file had it: its fields then sit under the wrong headers) and the fifth (an aspect
+    // that is none).
     let bad = format!(
-        "{}OMIM:1\tX\t\tHP:123\tPMID:1\tPCS\t\t\tP\n{}OMIM:2\tY\t\tHP:0000365\tPMID:1\tPCS\t\t9/7\tP\nOMIM:25x7\tZ\t\tHP:0000365\tPMID:1\tPCS\t\t\tP\n",
+        "{}{}{}{}{}",
         &text[..header_end],
-        ""
+        "OMIM:1\tX\t\tHP:123\tPMID:1\tPCS\t\t\t\t\tP\tHPO:a\n",
+        "OMIM:2\tY\t\tHP:0000365\tPMID:1\tPCS\t\t9/7\t\t\tP\tHPO:a\n",
+        "OMIM:25x7\tZ\t\tHP:0000365\tPMID:1\tPCS\t\t\t\t\tP\tHPO:a\n",
+        "OMIM:3\tW\t\tHP:0000365\tPMID:1\tPCS\t\t\t\tP\tHPO:a\nOMIM:4\tV\t\tHP:0000365\tPMID:1\tPCS\t\t\t\t\tQ\tHPO:a\n",
     );
     let e = catalogue(&bad, &CatalogueOptions::default()).unwrap_err();
     let Error::Rules(r) = e else { panic!("{e:?}") };
@@ -244,7 +250,7 @@ fn malformed_annotation_files_are_located_errors() {
         .map(|p| (p.location.line, p.kind.to_string()))
         .collect();
     let first = text[..header_end].lines().count() + 1;
-    assert_eq!(at.len(), 3, "{at:?}");
+    assert_eq!(at.len(), 5, "{at:?}");
     assert_eq!(at[0].0, first);
     assert!(at[0].1.contains("malformed HPO id `HP:123`"), "{at:?}");
     assert_eq!(at[1].0, first + 1);
@@ -253,6 +259,15 @@ fn malformed_annotation_files_are_located_errors() {
     // diagnosis id, reported without a line of the annotation file.
     assert_eq!(at[2].0, first + 2);
     assert!(at[2].1.contains("malformed disease id `OMIM:25x7`"), "{at:?}");
+    // Found by the second hardening round: rows with a field missing were read with their
+    // fields under the wrong headers, and the catalogue lost most of its diseases in silence.
+    assert_eq!(at[3].0, first + 3);
+    assert!(at[3].1.contains("11 fields where the header row has 12"), "{at:?}");
+    assert_eq!(at[4].0, first + 4);
+    assert!(
+        at[4].1.contains("aspect `Q` is not one of `P`, `I`, `C`, `M`, `H`"),
+        "{at:?}"
+    );
     let e = catalogue("database_id\tdisease_name\n", &CatalogueOptions::default()).unwrap_err();
     assert!(e.to_string().contains("header row lacks"), "{e}");
     let e = Catalogue::load("/nonexistent", &CatalogueOptions::default()).unwrap_err();

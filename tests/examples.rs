@@ -306,3 +306,64 @@ fn catalogue_leaves_each_patient_s_publication_out() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn catalogue_says_which_lines_are_not_patients_and_which_terms_it_did_not_use() {
+    let dir = std::env::temp_dir().join(format!("osteodx-catalogue-lines-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let patients = dir.join("patients.jsonl");
+    // A byte-order mark, then a patient with terms no finding matches; an array, an empty object,
+    // a term of the wrong type and bytes that are not UTF-8 are not patients.
+    let mut text =
+        b"\xef\xbb\xbf{\"id\":\"a\",\"terms\":[\"HP:0000365\",\"HP:9999999\",\"hp:0001250\"]}\n[]\n{}\n".to_vec();
+    text.extend_from_slice(b"{\"id\":\"x\",\"terms\":[1]}\n\xff\xfe\n\n{\"id\":\"b\",\"terms\":[\"HP:0000365\"]}\n");
+    std::fs::write(&patients, text).unwrap();
+    let run = |file: &std::path::Path| {
+        Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--example", "catalogue", "--"])
+            .args(["--hpo", "tests/fixtures/hpo", "--no-cache", "--top", "1", "--patients"])
+            .arg(file)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo runs")
+    };
+    let out = run(&patients);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "a file with lines that are not patients fails: {stderr}"
+    );
+    assert!(
+        stderr.contains("4 lines of") && stderr.contains("are not patients"),
+        "{stderr}"
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[0]["unused"], serde_json::json!(["HP:9999999", "hp:0001250"]));
+    for (line, (number, problem)) in lines[1..5].iter().zip([
+        (2, "one JSON object"),
+        (3, "needs an \"id\""),
+        (4, "invalid type"),
+        (5, "not UTF-8"),
+    ]) {
+        assert_eq!(line["line"], number, "{line}");
+        assert!(line.get("top").is_none(), "never a ranking: {line}");
+        assert!(line["error"].as_str().unwrap().contains(problem), "{line}");
+    }
+    assert_eq!(lines[5]["id"], "b");
+    assert!(lines[5].get("unused").is_none());
+    // An endless line is refused at the limit, never read into memory whole.
+    #[cfg(unix)]
+    {
+        let out = run(std::path::Path::new("/dev/zero"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("/dev/zero:1: a line longer than the limit"), "{stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -261,6 +261,17 @@ impl CatalogueFiles {
             }));
         }
         let at = |name: &str| column(name).unwrap_or(0);
+        // Columns whose values come from a fixed list, checked on every row when the header has
+        // them: a value outside the list means the row's fields are not where the header says.
+        let kinds: Vec<(usize, &str, &[&str])> = [
+            ("qualifier", &["", "NOT"][..]),
+            ("aspect", &["P", "I", "C", "M", "H"][..]),
+            ("evidence", &["IEA", "PCS", "TAS", "ICE"][..]),
+            ("sex", &["", "MALE", "FEMALE"][..]),
+        ]
+        .into_iter()
+        .filter_map(|(name, values)| Some((column(name)?, name, values)))
+        .collect();
         let (c_id, c_name, c_qual, c_hpo, c_ref, c_freq, c_aspect) = (
             at("database_id"),
             at("disease_name"),
@@ -288,7 +299,40 @@ impl CatalogueFiles {
                 }
             }
             let line = record.position().map_or(0, |p| p.line() as usize);
+            if record.len() != headers.len() {
+                problems.push(problem(
+                    path,
+                    line,
+                    format!(
+                        "{} fields where the header row has {} (a row with a field missing or one too many)",
+                        record.len(),
+                        headers.len()
+                    ),
+                ));
+                continue;
+            }
             let field = |i: usize| record.get(i).unwrap_or("").trim();
+            let off_list = kinds
+                .iter()
+                .find(|(c, _, values)| !values.iter().any(|v| v.eq_ignore_ascii_case(field(*c))));
+            if let Some(&(c, name, values)) = off_list {
+                let list: Vec<String> = values
+                    .iter()
+                    .map(|v| {
+                        if v.is_empty() {
+                            "empty".to_owned()
+                        } else {
+                            format!("`{v}`")
+                        }
+                    })
+                    .collect();
+                problems.push(problem(
+                    path,
+                    line,
+                    format!("{name} `{}` is not one of {}", field(c), list.join(", ")),
+                ));
+                continue;
+            }
             let id = field(c_id);
             let lent = lenders && !sources.admits(id) && Sources::Orphanet.admits(id);
             if !lent && (!sources.admits(id) || wanted.as_ref().is_some_and(|w| !w.contains(id))) {
