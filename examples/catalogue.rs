@@ -797,6 +797,21 @@ fn run() -> Result<(), String> {
             Err((number, problem)) => say!("{}", serde_json::json!({"line": number, "error": problem})),
         }
     }
+    if let (Some(files), false) = (&files, o.leave_publication_out) {
+        // Lines whose publication the knowledge holds are partly recalled, not diagnosed.
+        let mut known: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+        let recalled = lines
+            .iter()
+            .filter_map(|l| l.pmid.as_deref())
+            .filter(|p| *known.entry(p).or_insert_with(|| !files.shaped_by(p).is_empty()))
+            .count();
+        if recalled > 0 {
+            eprintln!(
+                "note: {recalled} of {} lines come from publications the knowledge was built from (annotation rows citing them, or published cases from them): their figures are partly recall; --leave-publication-out withholds each line's publication",
+                lines.len()
+            );
+        }
+    }
     if o.leave_publication_out {
         eprintln!(
             "leave-publication-out: {withheld_lines} lines of {} publications ranked by {} catalogues, each built without a group of up to {} of them; {} lines (no publication, or one no source cites) by the whole catalogue",

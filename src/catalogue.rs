@@ -67,23 +67,37 @@ pub const UNSPECIFIED_FREQUENCY: f64 = 0.35;
 
 /// How much likelier a case report is to list a feature as excluded when the disease has it:
 /// published cases list the absent features of their disease (phenopacket-store: 87 % of cases
-/// list excluded terms, mostly features of the disease). Fitted (1, 2, 4, 8, 16, 32 tried) on the
-/// even lines of `phenopacket-store-8343.jsonl`: top-1 46.5 → 63.6 %; on the odd lines, held out,
-/// 46.1 → 63.2 % (1 is the plain Bayesian value, which costs the true disease most).
-pub const ABSENT_SELECTION: f64 = 16.0;
+/// list excluded terms, mostly features of the disease). Fitted on `phenopacket-store-8343.jsonl`
+/// and re-checked by leave-publication-out, each half of the publications (8, 16 and 32 tried;
+/// DESIGN.md gives the figures; 1 is the plain Bayesian value, which costs the true disease most).
+pub const ABSENT_SELECTION: f64 = 32.0;
 
 /// G of [`ScoringConfig::annotation_exponent`] for the catalogue: an OMIM entry lists a median of
 /// 11 phenotype terms, so a finding none of them explains is far more often an unlisted feature
-/// of a sparse entry than of one with 80. Fitted with [`ANNOTATION_REFERENCE`] (G 0, 1, 1.5, 2, 3,
-/// 4; `n_ref` 40, 80, 150, 300) on `phenopacket-store-8343.jsonl`, checked on each half (odd lines
-/// / even lines, top-1): 63.1 / 63.6 % → 64.4 / 65.0 %, with Orphanet profiles 63.9 / 63.7 % →
-/// 65.1 / 65.3 %; the simulated 1,000 gain too (87.5 → 89.8 %). DESIGN.md has the grid.
+/// of a sparse entry than of one with 80. Fitted with [`ANNOTATION_REFERENCE`] on
+/// `phenopacket-store-8343.jsonl` and re-checked by leave-publication-out, each half of the
+/// publications (DESIGN.md gives the grids).
 pub const ANNOTATION_EXPONENT: f64 = 2.0;
 
 /// `n_ref` of [`ScoringConfig::annotation_reference`] for the catalogue: the number of positive
 /// phenotype rules at which an unexplained finding costs the plain false-positive value (the
-/// 99th percentile of OMIM entries). Fitted with [`ANNOTATION_EXPONENT`].
+/// 99th percentile of OMIM entries). Fitted with [`ANNOTATION_EXPONENT`] and
+/// [`CATALOGUE_FALSE_POSITIVE_SHARE`].
 pub const ANNOTATION_REFERENCE: f64 = 80.0;
+
+/// α of [`ScoringConfig::false_positive_share`] for the catalogue (the built-in rules keep
+/// 0.15): a patient of a publication the annotations were not made from shows more findings its
+/// disease's annotations do not list, so a finding no rule explains says less against a disease.
+/// Fitted by leave-publication-out on `phenopacket-store-8343.jsonl` with
+/// [`ANNOTATION_REFERENCE`] (0.15 to 0.5 and 80 to 320 tried), each half of the publications
+/// choosing it (DESIGN.md gives the grid).
+pub const CATALOGUE_FALSE_POSITIVE_SHARE: f64 = 0.5;
+
+/// [`ScoringConfig::temperature`] for the catalogue: at 1 its probabilities were overconfident
+/// on patients of publications it had not seen. Fitted by leave-publication-out on
+/// `phenopacket-store-8343.jsonl` (the expected calibration error of each half of the
+/// publications; DESIGN.md gives the figures). The ranking does not depend on it.
+pub const CATALOGUE_TEMPERATURE: f64 = 1.3;
 
 /// Prevalence given to every catalogue disease: the HPO gives none, so the prior is uniform.
 pub const CATALOGUE_PREVALENCE: f64 = 1e-5;
@@ -359,14 +373,15 @@ impl Catalogue {
     }
 
     /// The constants for the catalogue: the defaults, with
-    /// [`absent_selection`](ScoringConfig::absent_selection) = [`ABSENT_SELECTION`] and the
+    /// [`absent_selection`](ScoringConfig::absent_selection) = [`ABSENT_SELECTION`], the
     /// false-positive value set per disease by its number of annotations
-    /// ([`ANNOTATION_EXPONENT`], [`ANNOTATION_REFERENCE`]).
+    /// ([`ANNOTATION_EXPONENT`], [`ANNOTATION_REFERENCE`], [`CATALOGUE_FALSE_POSITIVE_SHARE`])
+    /// and the temperature [`CATALOGUE_TEMPERATURE`].
     ///
     /// ```
     /// let c = osteodx::catalogue::Catalogue::scoring_config();
-    /// // An entry with 40 annotations pays more for an unexplained finding than one with 10.
-    /// assert!(c.false_positive_shift(40) < c.false_positive_shift(10));
+    /// // An entry with 160 annotations pays more for an unexplained finding than one with 10.
+    /// assert!(c.false_positive_shift(160) < c.false_positive_shift(10));
     /// ```
     #[must_use]
     pub fn scoring_config() -> ScoringConfig {
@@ -375,6 +390,8 @@ impl Catalogue {
             annotation_exponent: ANNOTATION_EXPONENT,
             annotation_reference: ANNOTATION_REFERENCE,
             unlisted_frequency: UNSPECIFIED_FREQUENCY,
+            temperature: CATALOGUE_TEMPERATURE,
+            false_positive_share: CATALOGUE_FALSE_POSITIVE_SHARE,
             ..ScoringConfig::default()
         }
     }

@@ -36,8 +36,9 @@ pub enum ReferenceObservation {
     /// Terms merged into one observation (a term and its given ancestors): finding ids, each
     /// `true` when implied by a term outside the vocabulary (no partial match).
     Group(Vec<(String, bool)>),
-    /// A variant in a gene (`None`: a gene no rule names).
-    Gene(Option<String>, Zygosity),
+    /// The genetic results, one observation (`None`: a gene no rule names): at most one of them
+    /// causes the diagnosis, so the best-explained one counts.
+    Genes(Vec<(Option<String>, Zygosity)>),
     /// An HPO term with no vocabulary ancestor: one unrelated finding.
     Unplaced,
 }
@@ -155,13 +156,19 @@ impl ReferenceScorer {
             let decoded: Vec<Row> = rows.iter().filter_map(|&e| layout.decode(e)).collect();
             let id = |f: crate::id::FindingId| model.finding_id(f).to_owned();
             let observation = match decoded.as_slice() {
-                [] if o.gene => ReferenceObservation::Gene(None, Zygosity::Any),
+                [] if o.gene => ReferenceObservation::Genes(vec![(None, Zygosity::Any)]),
+                genes if o.gene => ReferenceObservation::Genes(
+                    genes
+                        .iter()
+                        .filter_map(|r| match r {
+                            Row::Gene(g, z) => Some((model.tables.gene_symbols.get(*g as usize).cloned(), *z)),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
                 [] => ReferenceObservation::Unplaced,
                 [Row::Present(f)] => ReferenceObservation::Present(id(*f)),
                 [Row::Absent(f)] => ReferenceObservation::Absent(id(*f)),
-                [Row::Gene(g, z)] => {
-                    ReferenceObservation::Gene(model.tables.gene_symbols.get(*g as usize).cloned(), *z)
-                }
                 many if many.iter().all(|r| matches!(r, Row::Implied(_))) => ReferenceObservation::Implied(
                     many.iter()
                         .filter_map(|r| match r {
@@ -372,7 +379,11 @@ impl ReferenceScorer {
                     unexplained(members.iter().map(|(f, _)| units(self.unrelated(f))).min().unwrap_or(0))
                 })
             }
-            ReferenceObservation::Gene(g, z) => units(self.gene_llr(d, g.as_deref(), *z)),
+            ReferenceObservation::Genes(genes) => genes
+                .iter()
+                .map(|(g, z)| units(self.gene_llr(d, g.as_deref(), *z)))
+                .max()
+                .unwrap_or_else(|| units(self.gene_llr(d, None, Zygosity::Any))),
             ReferenceObservation::Unplaced => unexplained(units(self.config.false_positive_share.log10())),
         }
     }
@@ -392,7 +403,7 @@ impl ReferenceScorer {
         let mut scored: Vec<(usize, String, i64, f64)> = Vec::new();
         let independent = |o: &ReferenceObservation| match o {
             ReferenceObservation::Present(f) | ReferenceObservation::Absent(f) => self.context[f],
-            ReferenceObservation::Gene(..) => true,
+            ReferenceObservation::Genes(..) => true,
             _ => false,
         };
         let n_clinical = patient.observations.iter().filter(|o| !independent(o)).count();

@@ -469,8 +469,16 @@ impl Model {
                 b.notes.subsumed.push(format!("no {name}"));
             }
         }
-        for (rows, name) in b.genes {
-            items.push((rows, self.gene_fallback(), name, true));
+        // The genetic results are one observation: at most one of them causes the diagnosis, so
+        // the best-explained gene counts and the others are incidental under every hypothesis
+        // (an exome's candidate genes would otherwise each cost every diagnosis the
+        // false-positive value, and hand the probability to "none of these").
+        if !b.genes.is_empty() {
+            let mut rows: Vec<EvidenceId> = b.genes.iter().flat_map(|(r, _)| r.iter().copied()).collect();
+            rows.sort_unstable();
+            rows.dedup();
+            let names: Vec<&str> = b.genes.iter().map(|(_, name)| name.as_str()).collect();
+            items.push((rows, self.gene_fallback(), names.join(", "), true));
         }
         for (fallback, name) in b.bare {
             items.push((Vec::new(), fallback, name, false));

@@ -162,6 +162,37 @@ fn genetics_decide_between_close_forms() {
 }
 
 #[test]
+fn an_exome_s_incidental_genes_cost_no_diagnosis_anything() {
+    // An exome reports the causal biallelic TCIRG1 among candidate variants in genes no rule
+    // names: at most one of them causes the disease, so the best-explained gene counts and the
+    // others are incidental under every hypothesis. (Each used to cost every diagnosis the
+    // false-positive value, so twenty of them handed the probability to "none of these".)
+    let newborn_tcirg1 = newborn().variant("TCIRG1", Zygosity::Biallelic);
+    let alone = diagnose(&newborn_tcirg1);
+    let exome = diagnose(
+        &[
+            "APOB", "TTN", "MUC16", "OBSCN", "SYNE1", "NEB", "DNAH5", "HMCN1", "FLG", "USH2A",
+        ]
+        .iter()
+        .fold(newborn_tcirg1.clone(), |p, g| p.variant(*g, Zygosity::Heterozygous)),
+    );
+    assert_top(&exome, "infantile", 0.95);
+    for (a, b) in alone.diagnoses.iter().zip(&exome.diagnoses) {
+        assert_eq!(a.id, b.id);
+        assert!(
+            (a.posterior - b.posterior).abs() < 1e-9,
+            "{} {} {}",
+            a.id,
+            a.posterior,
+            b.posterior
+        );
+    }
+    // Two genes of the rules: the one that explains the diagnosis better counts for it.
+    let both = diagnose(&newborn_tcirg1.variant("CLCN7", Zygosity::Heterozygous));
+    assert_top(&both, "infantile", 0.9);
+}
+
+#[test]
 fn the_x_linked_form_needs_the_sex_and_the_family_to_fit() {
     let base = Patient::new()
         .present("immunodeficiency")
