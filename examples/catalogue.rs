@@ -145,7 +145,7 @@ struct Args {
     /// shape the same disease's knowledge, so that each patient meets its own disease's knowledge
     /// exactly as with its publication alone withheld (1: one catalogue per publication, exact
     /// and slowest).
-    #[arg(long = "publication-group", value_name = "N", default_value_t = 64)]
+    #[arg(long = "publication-group", value_name = "N", default_value_t = 8)]
     publication_group: usize,
     /// Published cases as a knowledge source beside the annotations: `bundled` (the
     /// phenopacket-store cases the crate ships), `none`, or a file of cases in this command's
