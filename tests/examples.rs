@@ -18,6 +18,17 @@ fn run_example(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
+/// The catalogue example on the fixture, compiling it every time, with `args` after that.
+fn run_catalogue(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "catalogue", "--"])
+        .args(["--hpo", "tests/fixtures/hpo", "--no-cache"])
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs")
+}
+
 #[test]
 fn diagnose_runs_on_the_demo_a_patient_and_a_phenopacket() {
     let demo = run_example(&["diagnose"]);
@@ -259,14 +270,9 @@ fn catalogue_leaves_each_patient_s_publication_out() {
     )
     .unwrap();
     let run = |extra: &[&str]| {
-        let out = Command::new(env!("CARGO"))
-            .args(["run", "--quiet", "--example", "catalogue", "--"])
-            .args(["--hpo", "tests/fixtures/hpo", "--no-cache", "--patients"])
-            .arg(&patients)
-            .args(extra)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("cargo runs");
+        let mut args = vec!["--patients".as_ref(), patients.as_os_str()];
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        let out = run_catalogue(&args);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(out.status.success(), "{stderr}");
         let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
@@ -319,13 +325,7 @@ fn catalogue_says_which_lines_are_not_patients_and_which_terms_it_did_not_use() 
     text.extend_from_slice(b"{\"id\":\"x\",\"terms\":[1]}\n\xff\xfe\n\n{\"id\":\"b\",\"terms\":[\"HP:0000365\"]}\n");
     std::fs::write(&patients, text).unwrap();
     let run = |file: &std::path::Path| {
-        Command::new(env!("CARGO"))
-            .args(["run", "--quiet", "--example", "catalogue", "--"])
-            .args(["--hpo", "tests/fixtures/hpo", "--no-cache", "--top", "1", "--patients"])
-            .arg(file)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("cargo runs")
+        run_catalogue(&["--top".as_ref(), "1".as_ref(), "--patients".as_ref(), file.as_os_str()])
     };
     let out = run(&patients);
     let stderr = String::from_utf8_lossy(&out.stderr);
