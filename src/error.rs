@@ -39,6 +39,18 @@ pub enum Error {
         /// Why.
         problem: CompiledFileError,
     },
+    /// A file is not UTF-8 text: the line and column of its first byte that is not.
+    #[error("{path}:{line}:{column}: not UTF-8 text (byte 0x{byte:02x})")]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+        /// The first byte that is not UTF-8.
+        byte: u8,
+    },
     /// A file could not be read.
     #[error("cannot read {path}")]
     Io {
@@ -67,6 +79,15 @@ impl From<PhenopacketError> for Error {
 pub struct RuleErrors {
     /// The problems, in file order.
     pub problems: Vec<Problem>,
+}
+
+impl RuleErrors {
+    /// The problems in file order (by location; the sort is stable, so problems at one place
+    /// keep the order they were found in).
+    pub(crate) fn sorted(mut problems: Vec<Problem>) -> Self {
+        problems.sort_by(|a, b| a.location.cmp(&b.location));
+        Self { problems }
+    }
 }
 
 impl fmt::Display for RuleErrors {
@@ -142,6 +163,9 @@ pub enum ProblemKind {
         /// The limit.
         limit: u64,
     },
+    /// The file is not UTF-8 text (located at its first byte that is not).
+    #[error("not UTF-8 text (byte 0x{0:02x})")]
+    NotUtf8(u8),
     /// The file is not valid TOML or does not fit the format.
     #[error("syntax: {0}")]
     Syntax(String),

@@ -224,12 +224,35 @@ impl KnowledgeBase {
         Self::new(RuleSet::builtin()?)
     }
 
-    /// Load and validate the rules in a directory or file.
+    /// Load and validate the rules in a directory or file. The files that parse are validated
+    /// even when others do not, so that every problem is reported at once: those of reading and
+    /// parsing and those of validation (a definition a file that did not parse would have given
+    /// may then show as unknown).
     ///
     /// # Errors
     /// [`Error::Rules`] listing every problem found; [`Error::Io`] if a directory cannot be read.
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
-        Self::new(RuleSet::from_path(path)?)
+        let limits = Limits::default();
+        let (rules, problems) = RuleSet::from_path_partial(path, &limits)?;
+        Self::new_with_problems(rules, problems, &limits)
+    }
+
+    /// [`KnowledgeBase::new_with`], with problems found before validation (the files of
+    /// [`RuleSet::from_path_partial`] that could not be read or parsed): validation runs on
+    /// `rules` all the same, and any problem, earlier or its own, makes the error that lists
+    /// them all, in file order.
+    ///
+    /// # Errors
+    /// As [`KnowledgeBase::new_with`], with `problems` among those listed.
+    pub fn new_with_problems(rules: RuleSet, problems: Vec<Problem>, limits: &Limits) -> Result<Self, Error> {
+        match (Self::new_with(rules, limits), problems.is_empty()) {
+            (result, true) => result,
+            (Ok(_), false) => Err(Error::Rules(RuleErrors::sorted(problems))),
+            (Err(Error::Rules(found)), false) => Err(Error::Rules(RuleErrors::sorted(
+                problems.into_iter().chain(found.problems).collect(),
+            ))),
+            (Err(other), false) => Err(other),
+        }
     }
 
     /// Validate a rule set. Files of a higher layer replace findings and diagnoses of a lower
@@ -277,8 +300,7 @@ impl KnowledgeBase {
             diagnoses.insert(id.clone(), validate_diagnosis(id, merged, &index, &mut problems));
         }
         if !problems.is_empty() {
-            problems.sort_by(|a, b| a.location.cmp(&b.location));
-            return Err(Error::Rules(RuleErrors { problems }));
+            return Err(Error::Rules(RuleErrors::sorted(problems)));
         }
         Ok(Self {
             findings: ById::new(findings),

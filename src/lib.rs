@@ -104,7 +104,7 @@ pub use id::{DiagnosisId, EvidenceId, FindingId};
 pub use knowledge::{Diagnosis, Finding, Gene, KnowledgeBase, Rule, Subtype, DEFAULT_BACKGROUND};
 pub use labs::LabFinding;
 pub use limits::Limits;
-pub use load::{RuleSet, SourceFile};
+pub use load::{RuleSet, SourceFile, MAX_FOLDER_DEPTH};
 pub use model::Model;
 pub use model_file::FORMAT as COMPILED_FORMAT;
 pub use next_findings::{NextFinding, NextQuery, Separation};

@@ -1,0 +1,172 @@
+//! Hostile input, second round (issue 23): what an adversarial run found hanging, aborting or
+//! silently changing the answer, each with the test that failed before the fix.
+
+use std::path::{Path, PathBuf};
+
+use osteodx::{Error, KnowledgeBase, Patient, ProblemKind, RuleSet};
+
+/// A fresh folder under the system's temporary folder, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("osteodx-round2-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The fuzz driver's seed rule set: findings, a gene background and a diagnosis.
+const SEED_RULES: &str = include_str!("../examples/fuzz-seeds/rules.toml");
+
+fn rule_problems(e: Error) -> Vec<osteodx::Problem> {
+    match e {
+        Error::Rules(r) => r.problems,
+        other => panic!("not a rule error: {other}"),
+    }
+}
+
+/// Item 2: a link to the folder itself made the walk go round (40 nested copies and 40
+/// "duplicate diagnosis id" errors for one link, an exponential walk for two); a link out of the
+/// tree was followed (to `/`: "cannot read .../dev/fd/4").
+#[cfg(unix)]
+#[test]
+fn rule_folders_are_walked_once_whatever_their_links() {
+    use std::os::unix::fs::symlink;
+    let dir = TempDir::new("links");
+    dir.write("seed.toml", SEED_RULES);
+    let plain = KnowledgeBase::load(dir.path()).expect("the seed rules load");
+    // One link to the folder itself, then two, then a link from a subfolder to the top and a
+    // link to a file: the same rules, read once.
+    symlink(".", dir.path().join("again")).unwrap();
+    let once = KnowledgeBase::load(dir.path()).expect("a link to the folder adds nothing");
+    assert_eq!(once, plain);
+    symlink(".", dir.path().join("more")).unwrap();
+    dir.write("sub/extra.toml", "[[finding]]\nid = \"extra\"\nlabel = \"Extra\"\n");
+    symlink("..", dir.path().join("sub/up")).unwrap();
+    symlink(dir.path().join("sub"), dir.path().join("sub-again")).unwrap();
+    let kb = KnowledgeBase::load(dir.path()).expect("loops add nothing");
+    assert_eq!(kb.findings().len(), plain.findings().len() + 1);
+    assert_eq!(kb.diagnoses(), plain.diagnoses());
+    // A link to a file is read; a link to itself is a file that cannot be read, named.
+    symlink(dir.path().join("seed.toml"), dir.path().join("sub/linked.toml")).unwrap();
+    let duplicate = rule_problems(KnowledgeBase::load(dir.path()).unwrap_err());
+    assert!(
+        duplicate
+            .iter()
+            .any(|p| p.location.path.ends_with("sub/linked.toml") && p.to_string().contains("duplicate")),
+        "{duplicate:?}"
+    );
+    std::fs::remove_file(dir.path().join("sub/linked.toml")).unwrap();
+    symlink("self.toml", dir.path().join("self.toml")).unwrap();
+    let problems = rule_problems(KnowledgeBase::load(dir.path()).unwrap_err());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].location.path.ends_with("self.toml"), "{problems:?}");
+    std::fs::remove_file(dir.path().join("self.toml")).unwrap();
+    // A link out of the tree is not followed, and says so.
+    symlink("/", dir.path().join("root")).unwrap();
+    let problems = rule_problems(KnowledgeBase::load(dir.path()).unwrap_err());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].location.path.ends_with("root"), "{problems:?}");
+    assert!(problems[0].to_string().contains("not followed"), "{}", problems[0]);
+}
+
+/// Item 7: a folder with six faults reported the syntax and UTF-8 ones only, the others after
+/// those were fixed; the UTF-8 one had no line and column.
+#[test]
+fn a_rule_folder_with_six_faults_reports_them_all_at_once() {
+    let dir = TempDir::new("six-faults");
+    dir.write("a-seed.toml", SEED_RULES);
+    dir.write("b-syntax.toml", "[[finding]]\nid = \n");
+    let mut bytes = b"[[finding]]\nid = \"latin\"\nlabel = \"Caf".to_vec();
+    bytes.extend([0xe9, b'"', b'\n']);
+    dir.write("c-not-utf8.toml", bytes);
+    dir.write(
+        "d-unknown.toml",
+        "[amend]\ndiagnosis = \"demo\"\nrule = [{ finding = \"anemai\", frequency = 0.5 }]\n",
+    );
+    dir.write(
+        "e-range.toml",
+        "[[finding]]\nid = \"wide\"\nlabel = \"Wide\"\nbackground = 1.5\n",
+    );
+    dir.write(
+        "f-duplicate.toml",
+        "[[finding]]\nid = \"anemia\"\nlabel = \"Anemia again\"\n",
+    );
+    dir.write("g-id.toml", "[[finding]]\nid = \"Bad-Id\"\nlabel = \"Bad\"\n");
+    let problems = rule_problems(KnowledgeBase::load(dir.path()).unwrap_err());
+    let at: Vec<(String, usize, usize)> = problems
+        .iter()
+        .map(|p| {
+            let name = p.location.path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, p.location.line, p.location.column)
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("b-syntax.toml".to_owned(), 2, 6),
+            ("c-not-utf8.toml".to_owned(), 3, 13),
+            ("d-unknown.toml".to_owned(), 3, 21),
+            ("e-range.toml".to_owned(), 4, 14),
+            ("f-duplicate.toml".to_owned(), 2, 6),
+            ("g-id.toml".to_owned(), 2, 6),
+        ],
+        "{problems:#?}"
+    );
+    assert!(
+        matches!(problems[1].kind, ProblemKind::NotUtf8(0xe9)),
+        "{}",
+        problems[1]
+    );
+    assert_eq!(
+        problems[1].to_string(),
+        format!(
+            "{}:3:13: not UTF-8 text (byte 0xe9)",
+            dir.path().join("c-not-utf8.toml").display()
+        )
+    );
+    // `RuleSet::from_path` alone still stops at what does not parse.
+    assert_eq!(rule_problems(RuleSet::from_path(dir.path()).unwrap_err()).len(), 2);
+}
+
+/// Item 7: invalid UTF-8 in a patient file said "cannot read" without line and column.
+#[test]
+fn invalid_utf8_in_a_patient_file_is_located() {
+    let dir = TempDir::new("utf8");
+    let path = dir.write("patient.json", b"{\n  \"present\": [\"an\xffemia\"]\n}\n");
+    let e = Patient::from_path(&path).unwrap_err();
+    let Error::NotUtf8 { line, column, byte, .. } = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!((line, column, byte), (2, 18, 0xff));
+    assert_eq!(
+        Patient::from_path(&path).unwrap_err().to_string(),
+        format!("{}:2:18: not UTF-8 text (byte 0xff)", path.display())
+    );
+    let packet = dir.write("packet.json", b"{\"id\": \"\xc3\"}");
+    assert!(matches!(
+        osteodx::phenopacket::Phenopacket::from_path(&packet),
+        Err(Error::NotUtf8 { line: 1, column: 9, .. })
+    ));
+}
