@@ -115,6 +115,33 @@ fn examples_end_quietly_when_their_output_is_closed() {
     run_with_output_closed(&["fuzz", "--", "--seconds", "0.2", "--target", "patient"]);
 }
 
+/// Issue 23, item 3: `ask --script /dev/zero` read the script without a limit and aborted (exit
+/// 134, "memory allocation of 8589934592 bytes failed"); endless answers on the terminal the same.
+#[cfg(unix)]
+#[test]
+fn ask_refuses_an_endless_script_with_a_message_not_an_abort() {
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "ask", "--", "--script", "/dev/zero"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "ask: cannot read /dev/zero: 67108865 bytes is more than the limit of 67108864 (Limits::file_bytes)"
+    );
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "ask"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.trim_end(), "ask: an answer longer than 4096 bytes");
+}
+
 /// A malformed file: one line on standard error naming the file and the problem, status 1 (not a
 /// panic, and no ranking of a half-read patient).
 #[test]
