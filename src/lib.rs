@@ -111,6 +111,8 @@ pub use next_findings::{NextFinding, NextQuery, Separation};
 pub use ontology::{format_hpo, Ontology};
 pub use patient::{Analyte, FamilyHistory, GeneticResult, LabValue, Patient, Sex, Zygosity};
 pub use resolve::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName};
-pub use robustness::{Decisive, Robustness, Sensitivity, MAX_DECISIVE, UNCERTAIN_MARGIN_LOG10};
+pub use robustness::{
+    Decisive, Robustness, SearchExtent, Sensitivity, MAX_BOUND_WORK, MAX_DECISIVE, MAX_RANKINGS, UNCERTAIN_MARGIN_LOG10,
+};
 pub use score::{BatchRanking, RankEntry, Ranking};
 pub use tables::MatchKind;

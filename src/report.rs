@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use crate::explain::{DiagnosisResult, Differential};
 use crate::knowledge::KnowledgeBase;
 use crate::next_findings::NextFinding;
-use crate::robustness::{Robustness, Sensitivity};
+use crate::robustness::{Robustness, SearchExtent, Sensitivity};
 
 /// A probability as a percentage with one decimal, `<0.1%` below 0.05 % (0 stays `0.0%`).
 ///
@@ -181,8 +181,13 @@ pub fn robustness_text(r: &Robustness, s: Option<&Sensitivity>) -> String {
         r.margin_log10,
         if r.uncertain { " (uncertain)" } else { "" }
     );
-    let decisive = |what: &str, d: &Option<crate::robustness::Decisive>| match d {
+    let decisive = |what: &str, d: &Option<crate::robustness::Decisive>, search: &SearchExtent| match d {
         Some(d) => format!("{what} {} makes {} first", d.findings.join(" + "), d.first_after),
+        None if search.stopped_early => match search.complete_up_to {
+            0 => format!("{what}: the search stopped at its budget before it had tried every finding"),
+            1 => format!("{what} any one finding leaves it first (the search of larger sets stopped at its budget)"),
+            k => format!("{what} up to {k} findings leaves it first (the search of larger sets stopped at its budget)"),
+        },
         None => format!(
             "{what} up to {} findings leaves it first",
             crate::robustness::MAX_DECISIVE
@@ -191,8 +196,8 @@ pub fn robustness_text(r: &Robustness, s: Option<&Sensitivity>) -> String {
     let _ = writeln!(
         out,
         "{}; {}",
-        decisive("removing", &r.removal),
-        decisive("flipping", &r.flip)
+        decisive("removing", &r.removal, &r.removal_search),
+        decisive("flipping", &r.flip, &r.flip_search)
     );
     if let Some(s) = s {
         let _ = writeln!(

@@ -185,35 +185,39 @@ impl ResolvedPatient {
         out
     }
 
-    /// This patient with some observations changed: `keep(i)` says whether observation `i`
-    /// stays, `flip(i)` whether a single present (absent) vocabulary finding becomes absent
-    /// (present).
+    /// This patient with some observations changed, to be ranked (without the notes): `keep(i)`
+    /// says whether observation `i` stays, `flip(i)` whether a single present (absent)
+    /// vocabulary finding becomes absent (present).
     pub(crate) fn edited(
         &self,
         model: &Model,
         keep: impl Fn(usize) -> bool,
         flip: impl Fn(usize) -> bool,
     ) -> ResolvedPatient {
-        let layout = model.tables.layout;
-        let mut out = ResolvedPatient {
-            notes: self.notes.clone(),
-            ..ResolvedPatient::default()
-        };
+        let mut out = ResolvedPatient::default();
         for (i, o) in self.observations.iter().enumerate() {
             if !keep(i) {
                 continue;
             }
             let mut rows = self.rows_of(o).to_vec();
             if flip(i) {
-                if let [e] = rows.as_mut_slice() {
-                    match layout.decode(*e) {
-                        Some(Row::Present(f)) => *e = layout.encode(Row::Absent(f)),
-                        Some(Row::Absent(f)) => *e = layout.encode(Row::Present(f)),
-                        _ => {}
-                    }
-                }
+                flip_row(model, &mut rows);
             }
             out.push(rows, o.fallback, self.label(i).map(str::to_owned), o.gene);
+        }
+        out
+    }
+
+    /// Observation `i` alone (flipped as [`ResolvedPatient::edited`] flips, when `flip`), without
+    /// the notes: what the robustness search scores one observation at a time.
+    pub(crate) fn single(&self, model: &Model, i: usize, flip: bool) -> ResolvedPatient {
+        let mut out = ResolvedPatient::default();
+        if let Some(o) = self.observations.get(i) {
+            let mut rows = self.rows_of(o).to_vec();
+            if flip {
+                flip_row(model, &mut rows);
+            }
+            out.push(rows, o.fallback, None, o.gene);
         }
         out
     }
@@ -251,6 +255,19 @@ impl ResolvedPatient {
         self.rows.extend(rows);
         if let Some(label) = label {
             self.labels.push((self.observations.len() as u32 - 1, label));
+        }
+    }
+}
+
+/// A single present (absent) vocabulary row becomes the absent (present) row of its finding;
+/// anything else stays as it is.
+fn flip_row(model: &Model, rows: &mut [EvidenceId]) {
+    let layout = model.tables.layout;
+    if let [e] = rows {
+        match layout.decode(*e) {
+            Some(Row::Present(f)) => *e = layout.encode(Row::Absent(f)),
+            Some(Row::Absent(f)) => *e = layout.encode(Row::Present(f)),
+            _ => {}
         }
     }
 }
