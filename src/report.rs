@@ -13,6 +13,7 @@
 
 use std::fmt::Write as _;
 
+pub use crate::error::shown;
 use crate::explain::{DiagnosisResult, Differential};
 use crate::knowledge::KnowledgeBase;
 use crate::next_findings::NextFinding;
@@ -59,7 +60,7 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
     let evidence = |e: &str| -> String {
         kb.and_then(|kb| kb.finding(e))
             .filter(|f| f.id.starts_with("hp_"))
-            .map_or_else(|| e.to_owned(), |f| f.label.clone())
+            .map_or_else(|| shown(e).into_owned(), |f| shown(&f.label).into_owned())
     };
     let mut s = String::new();
     // Catalogue diseases have long names: a wider column.
@@ -103,7 +104,7 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
                 .none_of_these_breakdown
                 .iter()
                 .take(3)
-                .map(|c| format!("{} {}", c.id, percent(c.posterior)))
+                .map(|c| format!("{} {}", shown(c.id), percent(c.posterior)))
                 .collect();
             (
                 "       -".to_owned(),
@@ -119,7 +120,7 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
             s,
             "{:<4} {:<w$.w$} {:>7}  {:<20} {}  {}",
             i + 1,
-            id,
+            shown(id),
             percent(*p),
             bar,
             lr,
@@ -129,28 +130,41 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
     let _ = writeln!(s, "\n{}", d.normalisation);
     let n = &d.notes;
     for u in &n.unknown {
-        let _ = writeln!(
-            s,
-            "unknown finding `{}` (not scored); did you mean: {}",
-            u.name,
-            u.suggestions.join(", ")
-        );
+        if u.suggestions.is_empty() {
+            let _ = writeln!(
+                s,
+                "unknown finding `{}` (not scored; no known name is close)",
+                shown(&u.name)
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "unknown finding `{}` (not scored); did you mean: {}",
+                shown(&u.name),
+                shown(&u.suggestions.join(", "))
+            );
+        }
     }
     for p in &n.placed {
-        let _ = writeln!(s, "HPO term {} placed on {}", p.term, p.findings.join(", "));
+        let _ = writeln!(
+            s,
+            "HPO term {} placed on {}",
+            shown(&p.term),
+            shown(&p.findings.join(", "))
+        );
     }
     if !n.unplaced.is_empty() {
         let _ = writeln!(
             s,
             "HPO terms outside the vocabulary (scored as unrelated findings): {}",
-            n.unplaced.join(", ")
+            shown(&n.unplaced.join(", "))
         );
     }
     if !n.unused_absent.is_empty() {
-        let _ = writeln!(s, "absent terms not used: {}", n.unused_absent.join(", "));
+        let _ = writeln!(s, "absent terms not used: {}", shown(&n.unused_absent.join(", ")));
     }
     if !n.unknown_genes.is_empty() {
-        let _ = writeln!(s, "genes no rule names: {}", n.unknown_genes.join(", "));
+        let _ = writeln!(s, "genes no rule names: {}", shown(&n.unknown_genes.join(", ")));
     }
     if let Some(top) = d.diagnoses.first() {
         if !top.explanation.not_examined.is_empty() {
@@ -161,7 +175,12 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
                 .take(6)
                 .map(|e| format!("{} ({:.0}%)", e.label, e.frequency * 100.0))
                 .collect();
-            let _ = writeln!(s, "{} also expects, not examined: {}", top.id, list.join(", "));
+            let _ = writeln!(
+                s,
+                "{} also expects, not examined: {}",
+                shown(top.id),
+                shown(&list.join(", "))
+            );
         }
     }
     s
@@ -174,15 +193,19 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
 pub fn robustness_text(r: &Robustness, s: Option<&Sensitivity>) -> String {
     let mut out = format!(
         "margin: {} {} against {} {}, log10 odds {:.2}{}\n",
-        r.first,
+        shown(&r.first),
         percent(r.first_posterior),
-        r.second,
+        shown(&r.second),
         percent(r.second_posterior),
         r.margin_log10,
         if r.uncertain { " (uncertain)" } else { "" }
     );
     let decisive = |what: &str, d: &Option<crate::robustness::Decisive>, search: &SearchExtent| match d {
-        Some(d) => format!("{what} {} makes {} first", d.findings.join(" + "), d.first_after),
+        Some(d) => format!(
+            "{what} {} makes {} first",
+            shown(&d.findings.join(" + ")),
+            shown(&d.first_after)
+        ),
         None if search.stopped_early => match search.complete_up_to {
             0 => format!("{what}: the search stopped at its budget before it had tried every finding"),
             1 => format!("{what} any one finding leaves it first (the search of larger sets stopped at its budget)"),
@@ -204,7 +227,7 @@ pub fn robustness_text(r: &Robustness, s: Option<&Sensitivity>) -> String {
             out,
             "under {} perturbations of the rules' weights: {} {}-{}, first in {:.0}%",
             s.samples,
-            s.first,
+            shown(&s.first),
             percent(s.low),
             percent(s.high),
             100.0 * s.stays_first
@@ -225,7 +248,8 @@ pub fn next_findings_text(next: &[NextFinding]) -> String {
             let _ = writeln!(
                 s,
                 "examine next: no finding left would change the differential much (best: {}, {:.3} bits)",
-                best.label, best.information_gain_bits
+                shown(best.label),
+                best.information_gain_bits
             );
         }
         return s;
@@ -234,19 +258,19 @@ pub fn next_findings_text(next: &[NextFinding]) -> String {
     let first = |p: &indexmap::IndexMap<&str, f64>| {
         p.iter()
             .max_by(|a, b| a.1.total_cmp(b.1))
-            .map_or(String::new(), |(id, p)| format!("{id} {}", percent(*p)))
+            .map_or(String::new(), |(id, p)| format!("{} {}", shown(id), percent(*p)))
     };
     for (i, n) in useful.iter().enumerate() {
         let why: Vec<String> = n
             .separates
             .iter()
-            .map(|g| format!("{} {:.0}%", g.diagnosis, 100.0 * g.probability_present))
+            .map(|g| format!("{} {:.0}%", shown(g.diagnosis), 100.0 * g.probability_present))
             .collect();
         let _ = writeln!(
             s,
             "{}. {} ({}, {:.2} bits, present in: {}): yes -> {}, no -> {}",
             i + 1,
-            n.label,
+            shown(n.label),
             n.examination.as_str(),
             n.information_gain_bits,
             why.join(", "),

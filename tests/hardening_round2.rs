@@ -170,3 +170,50 @@ fn invalid_utf8_in_a_patient_file_is_located() {
         Err(Error::NotUtf8 { line: 1, column: 9, .. })
     ));
 }
+
+/// No control character (a NUL, an escape sequence, a line break) from an input reaches the
+/// output raw.
+fn assert_printable(text: &str) {
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character printed raw: {text:?}"
+    );
+}
+
+/// Item 7: a NUL byte from the input was echoed raw to the terminal; "did you mean:" was
+/// printed with an empty list.
+#[test]
+fn control_characters_from_inputs_are_escaped_and_no_empty_did_you_mean() {
+    let model = osteodx::Model::builtin().unwrap();
+    let hostile = "osteo\u{0}sclerosis\u{1b}[2J\nrm -rf";
+    let p = Patient::new().present(hostile).present("blue sclerae");
+    let resolved = model.resolve(&p).unwrap();
+    let table = osteodx::report::differential_table(&model.diagnose(&resolved), 5, None);
+    let line = table.lines().find(|l| l.contains("unknown finding")).unwrap();
+    assert_printable(line);
+    assert!(line.contains(r"osteo\u{0}sclerosis\u{1b}[2J\nrm -rf"), "{line}");
+    // Nothing near: no "did you mean:" with nothing after it.
+    let far = Patient::new().present("zqxjkvw");
+    let table = osteodx::report::differential_table(&model.diagnose(&model.resolve(&far).unwrap()), 5, None);
+    assert!(!table.contains("did you mean: \n"), "{table}");
+    assert!(
+        table.contains("unknown finding `zqxjkvw` (not scored; no known name is close)"),
+        "{table}"
+    );
+    // Errors: a patient, a phenopacket, a rule file.
+    let e = model.resolve_strict(&p).unwrap_err().to_string();
+    assert_printable(&e);
+    let e = osteodx::phenopacket::Phenopacket::from_json("{\"subject\": {\"sex\": \"M\\u0000\\u001b[31m\"}}")
+        .unwrap_err()
+        .to_string();
+    assert_printable(&e);
+    assert!(e.contains(r"M\u{0}\u{1b}[31m"), "{e}");
+    let e = RuleSet::from_text("x.toml", "[[finding]]\nid = \"a\\u0000b\"\nlabel = \"\\u001b[2J\"\n")
+        .and_then(KnowledgeBase::new)
+        .unwrap_err()
+        .to_string();
+    assert_printable(&e);
+    assert!(e.contains(r"a\u{0}b"), "{e}");
+    let e = Patient::from_json("{\"presnt\u{1b}[2J\": []}").unwrap_err().to_string();
+    assert_printable(&e);
+}
