@@ -142,6 +142,49 @@ fn ask_refuses_an_endless_script_with_a_message_not_an_abort() {
     assert_eq!(stderr.trim_end(), "ask: an answer longer than 4096 bytes");
 }
 
+/// Issue 23, item 7: `evaluate` skipped packets it could not read with a note and still exited
+/// 0; now the figures are printed and the status is 1, unless `--allow-unreadable`.
+#[test]
+fn evaluate_fails_when_it_could_not_read_some_cases() {
+    let dir = std::env::temp_dir().join(format!("osteodx-unreadable-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/example-phenopacket.json"
+    ))
+    .unwrap();
+    std::fs::write(dir.join("a.json"), &good).unwrap();
+    std::fs::write(dir.join("b.json"), good.replacen("\"excluded\"", "\"exluded\"", 1)).unwrap();
+    assert!(good.contains("\"excluded\""));
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--example", "evaluate", "--"])
+            .args(extra)
+            .arg(&dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo runs")
+    };
+    let out = run(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("b.json") && stderr.contains("unknown field `exluded`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("evaluate: 1 case file could not be read or resolved (listed above) and is left out of the figures; --allow-unreadable accepts that"),
+        "{stderr}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("cases: 1"),
+        "the figures of the rest are printed"
+    );
+    let out = run(&["--allow-unreadable"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A malformed file: one line on standard error naming the file and the problem, status 1 (not a
 /// panic, and no ranking of a half-read patient).
 #[test]
