@@ -307,6 +307,7 @@ pub enum ProblemKind {
 /// assert!(e.to_string().contains("a\\u{0}b\\u{1b}[2J"), "{e}");
 /// # Ok::<(), osteodx::Error>(())
 /// ```
+#[must_use]
 pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| {
         c.is_control()
@@ -324,6 +325,17 @@ pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// A number as messages show it: as written when that is short (`-3`, `0.25`), in exponent form
+/// when not (`-1e-300` rather than three hundred zeros).
+pub(crate) fn number(v: f64) -> String {
+    let plain = v.to_string();
+    if plain.len() <= 24 {
+        plain
+    } else {
+        format!("{v:e}")
+    }
 }
 
 /// A path as messages show it (see [`shown`]).
@@ -355,13 +367,16 @@ pub enum PatientError {
         suggestions: Vec<String>,
     },
     /// A number (age, lab value) is not finite or out of range.
-    #[error("{} {value} is not a valid value", shown(.what))]
+    #[error("{} {} is not a valid value", shown(.what), number(*.value))]
     BadValue {
         /// Which value.
         what: String,
         /// The value.
         value: f64,
     },
+    /// A genetic result without a gene symbol (empty or blank).
+    #[error("a genetic result without a gene symbol")]
+    EmptyGene,
     /// A lab value has a unit the engine does not know.
     #[error("unit `{}` is not known for {}", shown(.unit), shown(.analyte))]
     UnknownUnit {

@@ -109,7 +109,9 @@ pub use model::Model;
 pub use model_file::FORMAT as COMPILED_FORMAT;
 pub use next_findings::{NextFinding, NextQuery, Separation};
 pub use ontology::{format_hpo, Ontology};
-pub use patient::{Analyte, FamilyHistory, GeneticResult, LabValue, Patient, Sex, Zygosity};
+pub use patient::{
+    Analyte, FamilyHistory, GeneticResult, LabValue, Patient, Sex, Zygosity, EXAMINATION_YEARS, ONSET_YEARS,
+};
 pub use resolve::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName};
 pub use robustness::{
     Decisive, Robustness, SearchExtent, Sensitivity, MAX_BOUND_WORK, MAX_DECISIVE, MAX_RANKINGS, UNCERTAIN_MARGIN_LOG10,

@@ -123,10 +123,10 @@ pub(crate) fn utf8(bytes: Vec<u8>) -> Result<String, NotUtf8> {
         let bytes = e.as_bytes();
         // The prefix is valid UTF-8 by definition of `valid_up_to`.
         let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
-        let (line, column) = crate::error::line_column(before, before.len());
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         NotUtf8 {
-            line,
-            column,
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
             byte: bytes.get(at).copied().unwrap_or_default(),
         }
     })

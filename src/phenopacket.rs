@@ -7,7 +7,7 @@
 //! `interpretations[].diagnosis.genomicInterpretations[]`, with their zygosity (GENO).
 //!
 //! **Strict about the schema.** Every key must be one of the GA4GH schema's (v2, JSON names in
-//! lowerCamelCase or the proto's snake_case, as the protobuf JSON mapping allows): a key the
+//! lowerCamelCase or the proto's `snake_case`, as the protobuf JSON mapping allows): a key the
 //! schema does not have where the crate reads (a misspelt `"exluded"`, `"phenotypicFeature"`) is
 //! an error naming it, with line and column, never silently dropped. So is a value outside an
 //! enum the crate reads (`subject.sex`: `UNKNOWN_SEX`, `FEMALE`, `MALE`, `OTHER_SEX`;
@@ -722,6 +722,7 @@ mod schema {
         dead_code,
         reason = "the schema's keys the crate does not read are accepted, not used"
     )]
+    #[allow(clippy::struct_field_names, reason = "the schema's names")]
     pub(super) struct Disease {
         #[serde(default)]
         pub term: Option<OntologyClass>,

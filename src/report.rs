@@ -166,6 +166,9 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
     if !n.unknown_genes.is_empty() {
         let _ = writeln!(s, "genes no rule names: {}", shown(&n.unknown_genes.join(", ")));
     }
+    for note in &n.inconsistent {
+        let _ = writeln!(s, "inconsistent: {}", shown(note));
+    }
     if let Some(top) = d.diagnoses.first() {
         if !top.explanation.not_examined.is_empty() {
             let list: Vec<String> = top

@@ -19,7 +19,7 @@ use crate::labs::PANCYTOPENIA;
 use crate::limits::Limits;
 use crate::model::Model;
 use crate::ontology::Ontology;
-use crate::patient::{Analyte, Patient, Sex, Zygosity};
+use crate::patient::{check_range, Analyte, Patient, Sex, Zygosity, EXAMINATION_YEARS, ONSET_YEARS};
 use crate::tables::Row;
 
 /// A patient turned into observations, ready to score.
@@ -73,6 +73,10 @@ pub struct ResolutionNotes {
     pub not_expressible: Vec<String>,
     /// Genes that no rule names: scored as a variant in an unrelated gene.
     pub unknown_genes: Vec<String>,
+    /// What the patient says that does not fit together (an onset after the age at
+    /// examination): scored as given, and said here. In JSON only when there is any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inconsistent: Vec<String>,
     /// Terms dropped because another term of the patient already implies them (an ancestor of a
     /// term given present, a term outside the vocabulary placed exactly where another one is,
     /// or an absent term under another absent term).
@@ -388,7 +392,7 @@ impl Model {
             self.resolve_name(ontology, name, false, &mut b);
         }
         self.resolve_context(patient, &mut b)?;
-        self.resolve_genes(patient, &mut b);
+        self.resolve_genes(patient, &mut b)?;
 
         b.present.sort();
         b.present.dedup_by_key(|x| x.0);
@@ -628,18 +632,19 @@ impl Model {
     }
 
     fn resolve_context(&self, patient: &Patient, b: &mut Builder) -> Result<(), Error> {
-        let check_age = |what: &str, v: Option<f64>| -> Result<(), Error> {
-            match v {
-                Some(x) if !x.is_finite() || !(-1.0..=130.0).contains(&x) => Err(PatientError::BadValue {
-                    what: what.to_owned(),
-                    value: x,
-                }
-                .into()),
-                _ => Ok(()),
+        if let Some(v) = patient.age_at_onset_years {
+            check_range("age at onset", v, &ONSET_YEARS)?;
+        }
+        if let Some(v) = patient.age_at_examination_years {
+            check_range("age at examination", v, &EXAMINATION_YEARS)?;
+        }
+        if let (Some(onset), Some(exam)) = (patient.age_at_onset_years, patient.age_at_examination_years) {
+            if onset > exam {
+                b.notes.inconsistent.push(format!(
+                    "onset at {onset} years is after the examination at {exam} years (both scored as given)"
+                ));
             }
-        };
-        check_age("age at onset", patient.age_at_onset_years)?;
-        check_age("age at examination", patient.age_at_examination_years)?;
+        }
         if let Some(sex) = patient.sex {
             let id = match sex {
                 Sex::Male => "sex_male",
@@ -696,10 +701,13 @@ impl Model {
         list.push((f, id));
     }
 
-    fn resolve_genes(&self, patient: &Patient, b: &mut Builder) {
+    fn resolve_genes(&self, patient: &Patient, b: &mut Builder) -> Result<(), Error> {
         let mut seen: Vec<(String, Zygosity)> = Vec::new();
         for g in &patient.genetics {
             let symbol = g.gene.trim().to_ascii_uppercase();
+            if symbol.is_empty() {
+                return Err(PatientError::EmptyGene.into());
+            }
             let z = g.zygosity.unwrap_or(Zygosity::Any);
             match seen.iter_mut().find(|(s, _)| *s == symbol) {
                 // Two heterozygous results in one gene: compound heterozygous.
@@ -725,6 +733,7 @@ impl Model {
                 b.notes.unknown_genes.push(symbol);
             }
         }
+        Ok(())
     }
 }
 

@@ -217,3 +217,65 @@ fn control_characters_from_inputs_are_escaped_and_no_empty_did_you_mean() {
     let e = Patient::from_json("{\"presnt\u{1b}[2J\": []}").unwrap_err().to_string();
     assert_printable(&e);
 }
+
+/// Item 7: an onset at 50 with an examination at 2 years passed without a note; an empty gene
+/// symbol was accepted and scored; an age at examination of −1e-300 was accepted while −3 was
+/// refused; out-of-range values in a patient file had no line and column.
+#[test]
+fn ages_genes_and_lab_values_are_checked_and_located() {
+    let model = osteodx::Model::builtin().unwrap();
+    let p = Patient::new()
+        .present("macrocephaly")
+        .onset_years(50.0)
+        .examined_at_years(2.0);
+    let r = model.resolve(&p).unwrap();
+    assert_eq!(
+        r.notes.inconsistent,
+        ["onset at 50 years is after the examination at 2 years (both scored as given)"]
+    );
+    let table = osteodx::report::differential_table(&model.diagnose(&r), 3, None);
+    assert!(table.contains("inconsistent: onset at 50 years"), "{table}");
+    // Consistent ages: no note, and none in the JSON.
+    let fine = model
+        .resolve(
+            &Patient::new()
+                .present("macrocephaly")
+                .onset_years(1.0)
+                .examined_at_years(2.0),
+        )
+        .unwrap();
+    assert!(fine.notes.inconsistent.is_empty());
+    assert!(serde_json::to_value(&fine.notes).unwrap().get("inconsistent").is_none());
+    // An empty gene symbol is refused, from the API and from a file (located).
+    let empty = Patient::new()
+        .present("macrocephaly")
+        .variant("  ", osteodx::Zygosity::Biallelic);
+    assert!(matches!(
+        model.resolve(&empty),
+        Err(Error::Patient(osteodx::PatientError::EmptyGene))
+    ));
+    // Any negative age at examination is refused, −1e-300 as −3; an onset before birth is not.
+    for v in [-3.0, -1e-300, f64::NAN] {
+        let e = model
+            .resolve(&Patient::new().examined_at_years(v))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("age at examination") && e.contains("is not a valid value"),
+            "{e}"
+        );
+    }
+    assert!(model.resolve(&Patient::new().onset_years(-1e-300)).is_ok());
+    assert_eq!(
+        Patient::from_json("{\"age_at_examination_years\": -1e-300}")
+            .unwrap_err()
+            .to_string(),
+        "invalid patient: 1:37: age at examination -1e-300 is not a valid value (0 to 130 years)"
+    );
+    assert_eq!(
+        Patient::from_json("{\"labs\": [{\"analyte\": \"platelets\", \"value\": 1, \"unit\": \"parsecs\"}]}")
+            .unwrap_err()
+            .to_string(),
+        "invalid patient: 1:66: unit `parsecs` is not known for platelets"
+    );
+}
