@@ -22,11 +22,11 @@ pub enum Error {
     #[error("invalid phenopacket: {0}")]
     Phenopacket(PhenopacketError),
     /// An ontology file could not be read.
-    #[error("{}:{line}: {}", shown_path(.path), shown(.message))]
+    #[error("{}{}: {}", shown_path(.path), at_line(*.line), shown(.message))]
     Ontology {
         /// The file.
         path: PathBuf,
-        /// 1-based line.
+        /// 1-based line; 0 for a problem of the whole file (no term in it), not shown.
         line: usize,
         /// What is wrong.
         message: String,
@@ -335,6 +335,15 @@ pub(crate) fn number(v: f64) -> String {
         plain
     } else {
         format!("{v:e}")
+    }
+}
+
+/// `:line` after a path, or nothing for line 0 (the whole file).
+fn at_line(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}")
     }
 }
 

@@ -185,6 +185,31 @@ fn evaluate_fails_when_it_could_not_read_some_cases() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Issue 23, item 7: `diagnose --hpo-obo /dev/zero` said only "cannot read /dev/zero".
+#[cfg(unix)]
+#[test]
+fn diagnose_says_why_it_cannot_read_an_ontology() {
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--example",
+            "diagnose",
+            "--",
+            "--hpo-obo",
+            "/dev/zero",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "diagnose: cannot read /dev/zero: 67108865 bytes is more than the limit of 67108864 (Limits::file_bytes)"
+    );
+}
+
 /// A malformed file: one line on standard error naming the file and the problem, status 1 (not a
 /// panic, and no ranking of a half-read patient).
 #[test]

@@ -279,3 +279,29 @@ fn ages_genes_and_lab_values_are_checked_and_located() {
         "invalid patient: 1:66: unit `parsecs` is not known for platelets"
     );
 }
+
+/// Item 7: `--hpo-obo /dev/zero` said only "cannot read"; an ontology file without a term said
+/// `file:0:`, a line that does not exist.
+#[cfg(unix)]
+#[test]
+fn an_ontology_that_cannot_be_read_says_why() {
+    let e = osteodx::Ontology::from_obo("/dev/zero").unwrap_err();
+    let cause = std::error::Error::source(&e)
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    assert_eq!(
+        format!("{e}: {cause}"),
+        "cannot read /dev/zero: 67108865 bytes is more than the limit of 67108864 (Limits::file_bytes)"
+    );
+    let dir = TempDir::new("obo");
+    let zeros = dir.write("zeros.obo", vec![0u8; 4096]);
+    assert_eq!(
+        osteodx::Ontology::from_obo(&zeros).unwrap_err().to_string(),
+        format!("{}: no HPO term found", zeros.display())
+    );
+    let bad = dir.write("bad.obo", b"format-version: 1.2\n\n[Term]\nid: HP:0000001\n\xff\n");
+    assert_eq!(
+        osteodx::Ontology::from_obo(&bad).unwrap_err().to_string(),
+        format!("{}:5:1: not UTF-8 text (byte 0xff)", bad.display())
+    );
+}
