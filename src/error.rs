@@ -90,15 +90,56 @@ impl RuleErrors {
     }
 }
 
+/// The problems of one kind a message shows; the others of that kind are counted on one line
+/// ("and 99,990 more like this"), so that a file with a hundred thousand repeats makes a message
+/// of a few lines.
+pub const MAX_SHOWN_PER_KIND: usize = 10;
+
 impl fmt::Display for RuleErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        write!(f, "{n} problem{} in the rules", if n == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "{} problem{} in the rules",
+            thousands(n),
+            if n == 1 { "" } else { "s" }
+        )?;
+        // Per kind: how many were seen, and the first not shown.
+        let mut kinds: Vec<(std::mem::Discriminant<ProblemKind>, usize, Option<&Problem>)> = Vec::new();
         for p in &self.problems {
-            write!(f, "\n  {p}")?;
+            let kind = std::mem::discriminant(&p.kind);
+            let at = kinds.iter().position(|k| k.0 == kind).unwrap_or_else(|| {
+                kinds.push((kind, 0, None));
+                kinds.len() - 1
+            });
+            kinds[at].1 += 1;
+            if kinds[at].1 <= MAX_SHOWN_PER_KIND {
+                write!(f, "\n  {p}")?;
+            } else if kinds[at].2.is_none() {
+                kinds[at].2 = Some(p);
+            }
+        }
+        for (_, count, first_hidden) in kinds {
+            if let Some(p) = first_hidden {
+                let more = count - MAX_SHOWN_PER_KIND;
+                write!(f, "\n  and {} more like this, the first at {p}", thousands(more))?;
+            }
         }
         Ok(())
     }
+}
+
+/// A count with thousands separated by commas (99,990).
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Where a problem is: a file and, when known, a 1-based line and column.

@@ -96,7 +96,10 @@ pub struct ReadmeDoctests;
 
 // The stages' public types, flat: `osteodx::Model`, not `osteodx::model::Model`.
 pub use config::ScoringConfig;
-pub use error::{CompiledFileError, Error, Location, PatientError, PhenopacketError, Problem, ProblemKind, RuleErrors};
+pub use error::{
+    CompiledFileError, Error, Location, PatientError, PhenopacketError, Problem, ProblemKind, RuleErrors,
+    MAX_SHOWN_PER_KIND,
+};
 pub use explain::{
     Contribution, Coverage, DiagnosisResult, Differential, Expected, Explanation, NoneComponent, MAX_NOT_EXAMINED,
 };

@@ -36,13 +36,107 @@ impl SourceFile {
     }
 }
 
-/// Turn a byte offset in `text` into a 1-based line and column (in characters).
+/// Turn a byte offset in `text` into a 1-based line and column (in characters). Within a
+/// [`LocateScope`] the line starts of each text are found once, so that locating thousands of
+/// problems in one file costs a binary search each, not a scan from its start.
 pub(crate) fn locate(path: &Path, text: &str, offset: usize) -> Location {
-    let (line, column) = crate::error::line_column(text, offset);
+    let cached = LINE_STARTS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let lines = cache
+            .as_mut()?
+            .entry((text.as_ptr() as usize, text.len()))
+            .or_insert_with(|| Lines {
+                starts: line_starts(text),
+                last: (0, 0),
+            });
+        Some(lines.line_column(text, offset))
+    });
+    let (line, column) = cached.unwrap_or_else(|| crate::error::line_column(text, offset));
     Location {
         path: path.to_path_buf(),
         line,
         column,
+    }
+}
+
+/// Where each line of `text` starts, and whether it is ASCII (its columns are byte offsets).
+fn line_starts(text: &str) -> Vec<(usize, bool)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        out.push((start, line.is_ascii()));
+        start += line.len();
+    }
+    if out.is_empty() || text.ends_with('\n') {
+        out.push((start, true));
+    }
+    out
+}
+
+/// The lines of a text being located: where each starts (and whether it is ASCII), and the
+/// last place located in a line that is not (byte offset, characters before it in its line),
+/// from which the next place after it is counted on.
+struct Lines {
+    starts: Vec<(usize, bool)>,
+    last: (usize, usize),
+}
+
+impl Lines {
+    /// The 1-based line and column of `offset`.
+    fn line_column(&mut self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&(s, _)| s <= offset).max(1);
+        let (start, ascii) = self.starts[line - 1];
+        let column = if ascii {
+            offset - start
+        } else {
+            // Count on from the last place when it is in this line and before `offset`.
+            let (from, before) = if (start..=offset).contains(&self.last.0) {
+                self.last
+            } else {
+                (start, 0)
+            };
+            let column = before + text.get(from..offset).map_or(offset - from, |s| s.chars().count());
+            self.last = (offset, column);
+            column
+        };
+        (line, column + 1)
+    }
+}
+
+thread_local! {
+    /// While a [`LocateScope`] lives: the line starts of the texts located, by their address and
+    /// length (the texts are alive and unchanged meanwhile: the rule set being validated holds
+    /// them).
+    static LINE_STARTS: std::cell::RefCell<Option<std::collections::HashMap<(usize, usize), Lines>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// While it lives, [`locate`] remembers the line starts of the texts it sees: made by
+/// validation, which holds its rule set (and so every text) for as long.
+pub(crate) struct LocateScope {
+    outer: bool,
+}
+
+impl LocateScope {
+    pub(crate) fn new() -> Self {
+        let outer = LINE_STARTS.with(|c| {
+            let mut c = c.borrow_mut();
+            let outer = c.is_none();
+            if outer {
+                *c = Some(std::collections::HashMap::new());
+            }
+            outer
+        });
+        Self { outer }
+    }
+}
+
+impl Drop for LocateScope {
+    fn drop(&mut self) {
+        if self.outer {
+            LINE_STARTS.with(|c| *c.borrow_mut() = None);
+        }
     }
 }
 
@@ -393,5 +487,39 @@ fn finish(set: RuleSet, problems: Vec<Problem>) -> Result<RuleSet, Error> {
         Ok(set)
     } else {
         Err(Error::Rules(RuleErrors { problems }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{line_starts, Lines};
+    use crate::error::line_column;
+
+    /// The line index gives what a scan from the start gives, for ASCII and other lines, for
+    /// places in order and out of it.
+    #[test]
+    fn the_line_index_agrees_with_a_scan() {
+        let text = "ab\nçé ü\n\nxyz\n日本語 text\nlast";
+        let offsets: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+        let mut lines = Lines {
+            starts: line_starts(text),
+            last: (0, 0),
+        };
+        for &o in offsets
+            .iter()
+            .chain(offsets.iter().rev())
+            .chain(offsets.iter().step_by(3))
+        {
+            assert_eq!(lines.line_column(text, o), line_column(text, o), "offset {o}");
+        }
+        for text in ["", "\n", "a\n", "\n\nb"] {
+            let mut lines = Lines {
+                starts: line_starts(text),
+                last: (0, 0),
+            };
+            for o in 0..=text.len() {
+                assert_eq!(lines.line_column(text, o), line_column(text, o), "{text:?} {o}");
+            }
+        }
     }
 }
