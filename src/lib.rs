@@ -115,7 +115,7 @@ pub use ontology::{format_hpo, Ontology};
 pub use patient::{
     Analyte, FamilyHistory, GeneticResult, LabValue, Patient, Sex, Zygosity, EXAMINATION_YEARS, ONSET_YEARS,
 };
-pub use resolve::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName};
+pub use resolve::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName, MAX_SUGGESTED_NAMES};
 pub use robustness::{
     Decisive, Robustness, SearchExtent, Sensitivity, MAX_BOUND_WORK, MAX_DECISIVE, MAX_RANKINGS, UNCERTAIN_MARGIN_LOG10,
 };

@@ -19,6 +19,9 @@ use crate::knowledge::KnowledgeBase;
 use crate::next_findings::NextFinding;
 use crate::robustness::{Robustness, SearchExtent, Sensitivity};
 
+/// The unknown names [`differential_table`] lists one a line; the others are counted.
+pub const MAX_UNKNOWN_SHOWN: usize = 10;
+
 /// A probability as a percentage with one decimal, `<0.1%` below 0.05 % (0 stays `0.0%`).
 ///
 /// ```
@@ -129,8 +132,19 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
     }
     let _ = writeln!(s, "\n{}", d.normalisation);
     let n = &d.notes;
-    for u in &n.unknown {
-        if u.suggestions.is_empty() {
+    for (i, u) in n.unknown.iter().enumerate() {
+        if i == MAX_UNKNOWN_SHOWN {
+            let _ = writeln!(
+                s,
+                "and {} more unknown findings (not scored), the first `{}`",
+                n.unknown.len() - MAX_UNKNOWN_SHOWN,
+                shown(&u.name)
+            );
+            break;
+        }
+        if u.suggestions.is_empty() && i >= crate::resolve::MAX_SUGGESTED_NAMES {
+            let _ = writeln!(s, "unknown finding `{}` (not scored)", shown(&u.name));
+        } else if u.suggestions.is_empty() {
             let _ = writeln!(
                 s,
                 "unknown finding `{}` (not scored; no known name is close)",
