@@ -556,7 +556,7 @@ struct FindingIndex<'a> {
 
 /// The unknown names of one validation that get "did you mean" suggestions (the first ones):
 /// a message shows the first ten of a kind, so later ones would not be seen.
-const MAX_SUGGESTED: usize = 100;
+const MAX_SUGGESTED: usize = 20;
 
 impl<'a> FindingIndex<'a> {
     fn new(findings: &IndexMap<String, Located<'a, FindingDef>>) -> Self {

@@ -86,7 +86,7 @@ pub struct ResolutionNotes {
 /// The unknown names of a patient that get "did you mean" suggestions (the first ones): each
 /// costs a comparison with every known name (tens of thousands in the HPO catalogue), and a
 /// report shows the first ten.
-pub const MAX_SUGGESTED_NAMES: usize = 100;
+pub const MAX_SUGGESTED_NAMES: usize = 20;
 
 /// A name that matches no finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -461,7 +461,7 @@ impl Model {
         // Each node with a given descendant joins the first descendant that has none itself.
         let owner = self.owners(ontology, &nodes);
         #[cfg(debug_assertions)]
-        assert!(nodes.len() > 300 || owner == self.owners_pairwise(ontology, &nodes));
+        assert!(nodes.len() > 64 || owner == self.owners_pairwise(ontology, &nodes));
         let mut items: Vec<(Vec<EvidenceId>, i32, String, bool)> = Vec::new();
         for (i, node) in nodes.iter().enumerate() {
             if let Some(j) = owner[i] {

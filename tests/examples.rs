@@ -210,6 +210,55 @@ fn diagnose_says_why_it_cannot_read_an_ontology() {
     );
 }
 
+/// Issue 23, item 8: the fuzz driver generates patients of hundreds of terms and rule folders
+/// with links (targets it did not have), and an input still running at the budget fails the run
+/// (saved, and replayable) instead of holding it.
+#[test]
+fn the_fuzz_driver_generates_big_patients_and_linked_folders_within_a_budget() {
+    let out_dir = std::env::temp_dir().join(format!("osteodx-fuzz-budget-{}", std::process::id()));
+    let fuzz = |args: &[&str]| {
+        Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--example", "fuzz", "--"])
+            .args(args)
+            .arg("--out")
+            .arg(&out_dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo runs")
+    };
+    for target in ["big-patient", "rule-folder"] {
+        let out = fuzz(&["--target", target, "--seconds", "2"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{target}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains(&format!("{target}: ")) && stdout.contains("generated"),
+            "{stdout}"
+        );
+    }
+    // A budget no big patient meets: the run fails with the input saved.
+    let out = fuzz(&["--target", "big-patient", "--seconds", "30", "--budget", "0.05"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    // Caught by the watchdog while it runs, or (a short one) when it returns.
+    assert!(
+        stdout.contains("failed: still running after 0.1 s") || stdout.contains(") failed: took "),
+        "{stdout}"
+    );
+    let saved = stdout
+        .lines()
+        .last()
+        .unwrap()
+        .trim_start_matches("saved to ")
+        .to_owned();
+    let replay = fuzz(&["--target", "big-patient", "--input", &saved]);
+    assert!(replay.status.success(), "{}", String::from_utf8_lossy(&replay.stdout));
+    std::fs::remove_dir_all(&out_dir).unwrap();
+}
+
 /// A malformed file: one line on standard error naming the file and the problem, status 1 (not a
 /// panic, and no ranking of a half-read patient).
 #[test]
