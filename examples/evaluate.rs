@@ -273,8 +273,19 @@ fn run() -> Result<(), String> {
         }
     };
     drop(catalogue_kb);
+    // Rules from files: every problem of reading, parsing and validating them at once.
+    let limits = osteodx::Limits::default();
+    let partial = |path: &str| RuleSet::from_path_partial(path, &limits).map_err(|e| output::chain(&e));
+    let validated = |set: RuleSet, problems: Vec<osteodx::Problem>| {
+        KnowledgeBase::new_with_problems(set, problems, &limits).map_err(|e| e.to_string())
+    };
+    let mut base_problems = Vec::new();
     let base = match (&o.base, catalogue, &compiled) {
-        (Some(path), _, _) => RuleSet::from_path(path).map_err(|e| e.to_string())?,
+        (Some(path), _, _) => {
+            let (set, problems) = partial(path)?;
+            base_problems = problems;
+            set
+        }
         (None, Some(c), _) => c.rules,
         // The compiled catalogue is the only configuration: no rules are needed.
         (None, None, Some(_)) => RuleSet::default(),
@@ -291,14 +302,14 @@ fn run() -> Result<(), String> {
             Some(ont) => model.with_ontology(ont.clone()),
             None => model,
         },
-        None => compile(&KnowledgeBase::new(base.clone()).map_err(|e| e.to_string())?),
+        None => compile(&validated(base.clone(), base_problems)?),
     };
     let mut configurations: Vec<(String, Model)> = vec![(base_name, base_model)];
     if let Some(path) = &o.rules {
-        let user = base.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
+        let (user, problems) = partial(path)?;
         configurations.push((
             format!("rules:{path}"),
-            compile(&KnowledgeBase::new(user).map_err(|e| e.to_string())?),
+            compile(&validated(base.overlay(user), problems)?),
         ));
     }
     let mut results = Vec::new();
