@@ -9,7 +9,10 @@
 //! and 12 findings per patient; `catalogue/load/fixture`, `catalogue/rank/fixture` and
 //! `catalogue/batch/fixture` (the HPO catalogue: read, validate and compile; one patient top 10 on
 //! one thread; a batch on every core), with `…/full` when `OSTEODX_HPO_DIR` names the full HPO
-//! files.
+//! files; `robustness/builtin/N` (the margin and the search for decisive findings, N = 12, 100
+//! and 500 findings per patient, built-in rules) and `robustness/synthetic/1000` (1,000 findings,
+//! 300 diagnoses, sparse tables): the search was exhaustive and cubic in N before it was bounded
+//! (500 findings: over two minutes).
 //! Every benchmark checks its result through `black_box` so the work cannot be optimised away.
 
 use std::hint::black_box;
@@ -167,6 +170,37 @@ fn next(c: &mut Criterion) {
     g.finish();
 }
 
+fn robustness(c: &mut Criterion) {
+    let model = Model::builtin().unwrap();
+    let mut g = c.benchmark_group("robustness");
+    g.sample_size(10);
+    for n in [12usize, 100, 500] {
+        let pool = patients(&model, n, 16, 41 + n as u64);
+        let mut i = 0;
+        g.bench_with_input(BenchmarkId::new("builtin", n), &n, |b, _| {
+            b.iter(|| {
+                i = (i + 1) % pool.len();
+                let r = model.robustness(black_box(&pool[i]));
+                assert!(!r.removal_search.stopped_early && !r.flip_search.stopped_early);
+                black_box(r.margin_log10)
+            });
+        });
+    }
+    let kb = synthetic_knowledge_base(300, 3000, 20, 9).unwrap();
+    let synthetic = Model::compile(&kb);
+    let pool = patients(&synthetic, 1000, 4, 43);
+    let mut i = 0;
+    g.bench_function(BenchmarkId::new("synthetic", 1000), |b| {
+        b.iter(|| {
+            i = (i + 1) % pool.len();
+            let r = synthetic.robustness(black_box(&pool[i]));
+            assert!(!r.removal_search.stopped_early && !r.flip_search.stopped_early);
+            black_box(r.margin_log10)
+        });
+    });
+    g.finish();
+}
+
 /// Patients for the catalogue: the terms of `hpo-simulated-1000.jsonl` when the file is at
 /// `OSTEODX_BENCH_PATIENTS` (default `../shared/bench/hpo-simulated-1000.jsonl`), else each
 /// diagnosis's own rules (every third one dropped).
@@ -265,5 +299,5 @@ fn catalogue(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, build, rank, batch, scale, next, catalogue);
+criterion_group!(benches, build, rank, batch, scale, next, robustness, catalogue);
 criterion_main!(benches);

@@ -21,7 +21,7 @@
 //! information gain and in the order of the rules (a question loop that does not get there
 //! counts as `--max-questions`).
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -105,6 +105,38 @@ fn parse_answer(line: &str) -> Option<Answer> {
     }
 }
 
+/// The longest answer line read from the terminal (a pipe of endless bytes is refused, not
+/// read until memory runs out).
+const MAX_ANSWER_BYTES: u64 = 4096;
+
+/// The lines of `input`, each at most `max` bytes: a longer one is an error, and reading stops.
+fn bounded_lines(mut input: impl BufRead + 'static, max: u64) -> impl Iterator<Item = std::io::Result<String>> {
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let mut line = Vec::new();
+        let read = (&mut input).take(max + 1).read_until(b'\n', &mut line);
+        match read {
+            Ok(0) => None,
+            Ok(_) if line.len() as u64 > max && line.last() != Some(&b'\n') => {
+                done = true;
+                Some(Err(std::io::Error::other(format!("an answer longer than {max} bytes"))))
+            }
+            Ok(_) => Some(
+                String::from_utf8(line)
+                    .map(|l| l.trim_end_matches(['\n', '\r']).to_owned())
+                    .map_err(|_| std::io::Error::other("an answer that is not UTF-8 text")),
+            ),
+            Err(e) => {
+                done = true;
+                Some(Err(e))
+            }
+        }
+    })
+}
+
 /// Where answers come from: the terminal or a script.
 struct Answers {
     lines: Box<dyn Iterator<Item = std::io::Result<String>>>,
@@ -147,14 +179,18 @@ fn session(o: &Options, model: &Model, out: &mut impl Write) -> Result<(), Strin
     };
     let mut answers = match &o.script {
         Some(path) => {
-            let file = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            // Read within the limits (`/dev/zero` is refused, not read until memory runs out).
+            let text = osteodx::Limits::default()
+                .read_to_string(path.as_ref())
+                .map_err(|e| output::chain(&e))?;
+            let lines: Vec<std::io::Result<String>> = text.lines().map(|l| Ok(l.to_owned())).collect();
             Answers {
-                lines: Box::new(std::io::BufReader::new(file).lines()),
+                lines: Box::new(lines.into_iter()),
                 interactive: false,
             }
         }
         None => Answers {
-            lines: Box::new(std::io::stdin().lock().lines()),
+            lines: Box::new(bounded_lines(std::io::stdin().lock(), MAX_ANSWER_BYTES)),
             interactive: true,
         },
     };

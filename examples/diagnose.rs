@@ -125,7 +125,12 @@ fn run() -> Result<(), String> {
     let patient = if genes { patient } else { patient.without_genetics() };
     let source = o.file.as_deref().unwrap_or("the demo patient");
     let resolved = model.resolve(&patient).map_err(|e| format!("{source}: {e}"))?;
-    let differential = model.diagnose(&resolved);
+    // The table shows `top` rows: only those are explained (JSON has every diagnosis).
+    let differential = if o.format == Format::Json {
+        model.diagnose(&resolved)
+    } else {
+        model.diagnose_top(&resolved, top)
+    };
     let next = model.next_findings(&resolved, &NextQuery::top(next));
     let robustness = model.robustness(&resolved);
     let sensitivity = (o.sensitivity > 0).then(|| model.sensitivity(&resolved, o.sensitivity, 1));

@@ -21,6 +21,12 @@
 //! terms with that ontology. `--plot DIR` writes SVG figures (confusion matrix, reliability
 //! diagram). `--cases` also lists every case whose true diagnosis was not ranked first (text),
 //! or every case (JSON).
+//!
+//! A packet that cannot be read (too large, not UTF-8, not JSON, a key or enum value the
+//! phenopacket schema does not have) or resolved is listed on standard error ("skipping ...")
+//! and makes the run end with status 1 after the report, since its figures leave cases out;
+//! `--allow-unreadable` accepts that (status 0). Files that are no case — the crate's own patient
+//! JSON, packets without phenotypic features or without a truth — are listed and change nothing.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -28,7 +34,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use osteodx::catalogue::{Catalogue, CatalogueOptions};
-use osteodx::evaluate::{collect_cases, halves, DiseaseMap, Evaluation, LabelledCase, Report};
+use osteodx::evaluate::{collect, halves, DiseaseMap, Evaluation, LabelledCase, Report};
 use osteodx::{KnowledgeBase, Model, Ontology, Ranking, RuleSet, ScoringConfig};
 
 #[macro_use]
@@ -75,6 +81,10 @@ struct Args {
     /// (JSON).
     #[arg(long)]
     cases: bool,
+    /// End with status 0 even when some packets could not be read or resolved (they are listed
+    /// on standard error and left out of the figures); without it such a run ends with status 1.
+    #[arg(long = "allow-unreadable")]
+    allow_unreadable: bool,
     /// The folder of phenopackets (every `*.json` under it, recursively).
     #[arg(value_name = "DIR")]
     dir: String,
@@ -112,7 +122,13 @@ struct Outcome {
     none_of_these: f64,
 }
 
-fn evaluate(model: &Model, cases: &[LabelledCase], genes: bool) -> Result<(Report, Vec<Outcome>), String> {
+/// Evaluate `cases`; the names of those that could not be resolved go to `unresolved`.
+fn evaluate(
+    model: &Model,
+    cases: &[LabelledCase],
+    genes: bool,
+    unresolved: &mut std::collections::BTreeSet<String>,
+) -> Result<(Report, Vec<Outcome>), String> {
     let mut eval = Evaluation::new(model);
     let mut outcomes = Vec::new();
     let mut ranking = Ranking::new(model);
@@ -166,7 +182,10 @@ fn evaluate(model: &Model, cases: &[LabelledCase], genes: bool) -> Result<(Repor
                     truth,
                 });
             }
-            Err(e) => eprintln!("skipping {}: {e}", case.packet.id),
+            Err(e) => {
+                eprintln!("skipping {}: {e}", case.packet.id);
+                unresolved.insert(case.name.clone());
+            }
         }
         progress(i + 1, cases.len());
     }
@@ -226,7 +245,12 @@ fn run() -> Result<(), String> {
         }
         (None, None) => DiseaseMap::builtin().map_err(|e| e.to_string())?,
     };
-    let (mut cases, skipped) = collect_cases(&o.dir, &map).map_err(|e| e.to_string())?;
+    let collection = collect(&o.dir, &map).map_err(|e| e.to_string())?;
+    let unreadable = collection.unreadable.len();
+    let mut cases = collection.cases;
+    let mut skipped = collection.skipped;
+    skipped.extend(collection.unreadable);
+    skipped.sort_by(|a, b| a.0.cmp(&b.0));
     if o.hpo.is_some() && o.mapping.is_none() {
         // The catalogue's truth is the packet's own disease, not a class of a labels.tsv.
         for case in &mut cases {
@@ -249,8 +273,19 @@ fn run() -> Result<(), String> {
         }
     };
     drop(catalogue_kb);
+    // Rules from files: every problem of reading, parsing and validating them at once.
+    let limits = osteodx::Limits::default();
+    let partial = |path: &str| RuleSet::from_path_partial(path, &limits).map_err(|e| output::chain(&e));
+    let validated = |set: RuleSet, problems: Vec<osteodx::Problem>| {
+        KnowledgeBase::new_with_problems(set, problems, &limits).map_err(|e| e.to_string())
+    };
+    let mut base_problems = Vec::new();
     let base = match (&o.base, catalogue, &compiled) {
-        (Some(path), _, _) => RuleSet::from_path(path).map_err(|e| e.to_string())?,
+        (Some(path), _, _) => {
+            let (set, problems) = partial(path)?;
+            base_problems = problems;
+            set
+        }
         (None, Some(c), _) => c.rules,
         // The compiled catalogue is the only configuration: no rules are needed.
         (None, None, Some(_)) => RuleSet::default(),
@@ -267,25 +302,32 @@ fn run() -> Result<(), String> {
             Some(ont) => model.with_ontology(ont.clone()),
             None => model,
         },
-        None => compile(&KnowledgeBase::new(base.clone()).map_err(|e| e.to_string())?),
+        None => compile(&validated(base.clone(), base_problems)?),
     };
     let mut configurations: Vec<(String, Model)> = vec![(base_name, base_model)];
     if let Some(path) = &o.rules {
-        let user = base.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
+        let (user, problems) = partial(path)?;
         configurations.push((
             format!("rules:{path}"),
-            compile(&KnowledgeBase::new(user).map_err(|e| e.to_string())?),
+            compile(&validated(base.overlay(user), problems)?),
         ));
     }
     let mut results = Vec::new();
+    let mut unresolved = std::collections::BTreeSet::new();
     let (half_a, half_b) = halves(&cases);
     for (name, model) in &configurations {
         for genes in [true, false] {
             let label = format!("{name} {}", if genes { "with genes" } else { "phenotype only" });
-            results.push((label.clone(), evaluate(model, &cases, genes)?));
+            results.push((label.clone(), evaluate(model, &cases, genes, &mut unresolved)?));
             if o.split {
-                results.push((format!("{label} [half A]"), evaluate(model, &half_a, genes)?));
-                results.push((format!("{label} [half B]"), evaluate(model, &half_b, genes)?));
+                results.push((
+                    format!("{label} [half A]"),
+                    evaluate(model, &half_a, genes, &mut unresolved)?,
+                ));
+                results.push((
+                    format!("{label} [half B]"),
+                    evaluate(model, &half_b, genes, &mut unresolved)?,
+                ));
             }
         }
     }
@@ -329,6 +371,14 @@ fn run() -> Result<(), String> {
             plot::reliability(r, &Path::new(dir).join(format!("{stem}-reliability.svg")), name)?;
         }
         eprintln!("figures written to {dir}");
+    }
+    let left_out = unreadable + unresolved.len();
+    if left_out > 0 && !o.allow_unreadable {
+        return Err(format!(
+            "{left_out} case file{} could not be read or resolved (listed above) and {} left out of the figures; --allow-unreadable accepts that",
+            if left_out == 1 { "" } else { "s" },
+            if left_out == 1 { "is" } else { "are" }
+        ));
     }
     Ok(())
 }

@@ -104,11 +104,16 @@ fn run() -> Result<(), String> {
         context: args.context,
     };
     let (n, rules, write) = (args.n, args.rules, args.write);
+    // Every problem of reading, parsing and validating the rules at once.
+    let limits = osteodx::Limits::default();
     let mut set = RuleSet::builtin().map_err(|e| e.to_string())?;
+    let mut problems = Vec::new();
     if let Some(path) = &rules {
-        set = set.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
+        let (user, found) = RuleSet::from_path_partial(path, &limits).map_err(|e| output::chain(&e))?;
+        set = set.overlay(user);
+        problems = found;
     }
-    let kb = KnowledgeBase::new(set).map_err(|e| e.to_string())?;
+    let kb = KnowledgeBase::new_with_problems(set, problems, &limits).map_err(|e| e.to_string())?;
     let model = Model::compile(&kb);
     let cases = simulate(&kb, n, &config);
     if let Some(dir) = &write {

@@ -764,11 +764,26 @@ pub struct LabelledCase {
     pub packet: crate::phenopacket::Phenopacket,
 }
 
+/// The cases under a folder and the files that are not cases ([`collect`]).
+#[derive(Debug, Clone, Default)]
+pub struct Collection {
+    /// The cases, in file-path order.
+    pub cases: Vec<LabelledCase>,
+    /// Files that are no case, each with the reason: the crate's own patient JSON, a packet
+    /// without phenotypic features, a packet without a truth.
+    pub skipped: Vec<Skipped>,
+    /// Files that could not be read as phenopackets (too large, not UTF-8, not JSON, a key or
+    /// value the schema does not have), each with the error: a run over the collection has not
+    /// seen every case, and should say so.
+    pub unreadable: Vec<Skipped>,
+}
+
 /// The cases under a folder (recursively, file-path order): every `*.json` file that is a
 /// phenopacket with phenotypic features. The truth comes from a `labels.tsv` of the folder or a
 /// folder above it (class `other`: a condition outside the knowledge base), else from the
 /// packet's disease ids through `map`; a packet that neither names is skipped. Returns the cases
-/// and the files skipped, each with the reason.
+/// and the files skipped or unreadable, each with the reason, in file order ([`collect`] keeps
+/// the two apart).
 ///
 /// # Errors
 /// [`Error::Io`](crate::Error::Io) when a folder cannot be read, or a labels table is malformed.
@@ -776,6 +791,18 @@ pub fn collect_cases(
     dir: impl AsRef<std::path::Path>,
     map: &DiseaseMap,
 ) -> Result<(Vec<LabelledCase>, Vec<Skipped>), crate::Error> {
+    let c = collect(dir, map)?;
+    let mut skipped = c.skipped;
+    skipped.extend(c.unreadable);
+    skipped.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok((c.cases, skipped))
+}
+
+/// [`collect_cases`], with the files that could not be read apart from those that are no case.
+///
+/// # Errors
+/// As [`collect_cases`].
+pub fn collect(dir: impl AsRef<std::path::Path>, map: &DiseaseMap) -> Result<Collection, crate::Error> {
     fn json_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), crate::Error> {
         let entries = std::fs::read_dir(dir).map_err(|source| crate::Error::Io {
             path: dir.to_path_buf(),
@@ -796,17 +823,36 @@ pub fn collect_cases(
     json_files(dir, &mut files)?;
     files.sort();
     let labels = Labels::find(dir)?;
-    let mut cases = Vec::new();
-    let mut skipped = Vec::new();
+    let mut out = Collection::default();
+    let (cases, skipped) = (&mut out.cases, &mut out.skipped);
+    let limits = crate::Limits {
+        file_bytes: crate::phenopacket::MAX_BYTES,
+        ..crate::Limits::default()
+    };
     for path in files {
-        let packet = match crate::phenopacket::Phenopacket::from_path(&path) {
+        let text = match limits.read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                let cause = std::error::Error::source(&e)
+                    .map(|c| format!(": {c}"))
+                    .unwrap_or_default();
+                out.unreadable.push((path, format!("{e}{cause}")));
+                continue;
+            }
+        };
+        let packet = match crate::phenopacket::Phenopacket::parse_with(&text, &limits) {
             Ok(p) if !p.phenotypic_features.is_empty() => p,
             Ok(_) => {
                 skipped.push((path, "no phenotypic features".to_owned()));
                 continue;
             }
+            // The crate's own patient JSON: no phenopacket, as it always was.
+            Err(_) if crate::patient::Patient::from_json_with(&text, &limits).is_ok() => {
+                skipped.push((path, "no phenotypic features".to_owned()));
+                continue;
+            }
             Err(e) => {
-                skipped.push((path, e.to_string()));
+                out.unreadable.push((path, crate::Error::from(e).to_string()));
                 continue;
             }
         };
@@ -827,7 +873,7 @@ pub fn collect_cases(
         };
         cases.push(LabelledCase { name, truth, packet });
     }
-    Ok((cases, skipped))
+    Ok(out)
 }
 
 /// Two halves of a collection: alternate cases of each class (in their order) go to each half,

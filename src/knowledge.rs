@@ -224,12 +224,35 @@ impl KnowledgeBase {
         Self::new(RuleSet::builtin()?)
     }
 
-    /// Load and validate the rules in a directory or file.
+    /// Load and validate the rules in a directory or file. The files that parse are validated
+    /// even when others do not, so that every problem is reported at once: those of reading and
+    /// parsing and those of validation (a definition a file that did not parse would have given
+    /// may then show as unknown).
     ///
     /// # Errors
     /// [`Error::Rules`] listing every problem found; [`Error::Io`] if a directory cannot be read.
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
-        Self::new(RuleSet::from_path(path)?)
+        let limits = Limits::default();
+        let (rules, problems) = RuleSet::from_path_partial(path, &limits)?;
+        Self::new_with_problems(rules, problems, &limits)
+    }
+
+    /// [`KnowledgeBase::new_with`], with problems found before validation (the files of
+    /// [`RuleSet::from_path_partial`] that could not be read or parsed): validation runs on
+    /// `rules` all the same, and any problem, earlier or its own, makes the error that lists
+    /// them all, in file order.
+    ///
+    /// # Errors
+    /// As [`KnowledgeBase::new_with`], with `problems` among those listed.
+    pub fn new_with_problems(rules: RuleSet, problems: Vec<Problem>, limits: &Limits) -> Result<Self, Error> {
+        match (Self::new_with(rules, limits), problems.is_empty()) {
+            (result, true) => result,
+            (Ok(_), false) => Err(Error::Rules(RuleErrors::sorted(problems))),
+            (Err(Error::Rules(found)), false) => Err(Error::Rules(RuleErrors::sorted(
+                problems.into_iter().chain(found.problems).collect(),
+            ))),
+            (Err(other), false) => Err(other),
+        }
     }
 
     /// Validate a rule set. Files of a higher layer replace findings and diagnoses of a lower
@@ -260,6 +283,8 @@ impl KnowledgeBase {
         reason = "takes the rules like `KnowledgeBase::new`, the public signature"
     )]
     pub fn new_with(rules: RuleSet, limits: &Limits) -> Result<Self, Error> {
+        // `rules` holds every text until the end: lines are found once per file.
+        let _lines = crate::load::LocateScope::new();
         check_counts(&rules, limits)?;
         let mut problems = Vec::new();
         let finding_files = merge_findings(&rules, &mut problems);
@@ -277,8 +302,7 @@ impl KnowledgeBase {
             diagnoses.insert(id.clone(), validate_diagnosis(id, merged, &index, &mut problems));
         }
         if !problems.is_empty() {
-            problems.sort_by(|a, b| a.location.cmp(&b.location));
-            return Err(Error::Rules(RuleErrors { problems }));
+            return Err(Error::Rules(RuleErrors::sorted(problems)));
         }
         Ok(Self {
             findings: ById::new(findings),
@@ -523,7 +547,16 @@ struct FindingIndex<'a> {
     by_id: HashMap<&'a str, usize>,
     by_hpo: HashMap<&'a str, usize>,
     ids: Vec<&'a str>,
+    /// The ids' normalised forms (made on the first unknown name), and the suggestions made so
+    /// far by name: at most [`MAX_SUGGESTED`] names get any, so that a file of a hundred
+    /// thousand unknown names is reported in linear time.
+    normalized: std::cell::OnceCell<Vec<(String, &'a str)>>,
+    suggested: std::cell::RefCell<HashMap<String, Vec<String>>>,
 }
+
+/// The unknown names of one validation that get "did you mean" suggestions (the first ones):
+/// a message shows the first ten of a kind, so later ones would not be seen.
+const MAX_SUGGESTED: usize = 20;
 
 impl<'a> FindingIndex<'a> {
     fn new(findings: &IndexMap<String, Located<'a, FindingDef>>) -> Self {
@@ -539,6 +572,8 @@ impl<'a> FindingIndex<'a> {
             by_id,
             by_hpo,
             ids: findings.values().map(|l| l.def.id.get_ref().as_str()).collect(),
+            normalized: std::cell::OnceCell::new(),
+            suggested: std::cell::RefCell::new(HashMap::new()),
         }
     }
 
@@ -550,13 +585,31 @@ impl<'a> FindingIndex<'a> {
             .copied()
     }
 
+    /// The nearest known ids of an unknown name (none once [`MAX_SUGGESTED`] names have had
+    /// theirs).
+    fn suggestions(&self, name: &str) -> Vec<String> {
+        let mut suggested = self.suggested.borrow_mut();
+        if let Some(s) = suggested.get(name) {
+            return s.clone();
+        }
+        if suggested.len() >= MAX_SUGGESTED {
+            return Vec::new();
+        }
+        let normalized = self
+            .normalized
+            .get_or_init(|| self.ids.iter().map(|&c| (names::normalize(c), c)).collect());
+        let s = names::nearest_normalized(name, normalized.iter().map(|(n, c)| (n.as_str(), *c)));
+        suggested.insert(name.to_owned(), s.clone());
+        s
+    }
+
     fn unknown(&self, id: &Spanned<String>, file: &SourceFile) -> Problem {
         at(
             file,
             id.span().start,
             ProblemKind::UnknownFinding {
                 id: id.get_ref().clone(),
-                suggestions: names::nearest(id.get_ref(), self.ids.iter().copied()),
+                suggestions: self.suggestions(id.get_ref()),
             },
         )
     }
@@ -737,22 +790,25 @@ fn amend_diagnosis<'a>(
     if amend.prevalence.is_some() {
         target.prevalence = Some(Located { def: amend, file });
     }
-    // Where each finding's rule is, resolved once (an amend file may hold hundreds of rules).
+    // Where each finding's rule is, resolved once (an amend file may hold hundreds of
+    // thousands of rules); removed rules are left as holes until the end, so that each change
+    // costs the same however many there are.
     let mut position: HashMap<usize, usize> = HashMap::new();
     for (i, l) in target.rules.iter().enumerate() {
         if let Some(f) = index.get(l.def.finding.get_ref()) {
             position.entry(f).or_insert(i);
         }
     }
+    let mut rules: Vec<Option<Located<'a, RuleDef>>> = target.rules.drain(..).map(Some).collect();
     for def in amend.rule.iter().chain(&file.rules.rule) {
         let finding = index.get(def.finding.get_ref());
         let existing = finding.and_then(|f| position.get(&f).copied());
         match (existing, def.remove) {
             (Some(i), true) => {
-                target.rules.remove(i);
-                // Positions after the removed rule move up by one.
-                position.retain(|_, p| *p != i);
-                position.values_mut().filter(|p| **p > i).for_each(|p| *p -= 1);
+                rules[i] = None;
+                if let Some(f) = finding {
+                    position.remove(&f);
+                }
             }
             (None, true) => problems.push(at(
                 file,
@@ -762,23 +818,32 @@ fn amend_diagnosis<'a>(
                     what: format!("rule on `{}`", def.finding.get_ref()),
                 },
             )),
-            (Some(i), false) => target.rules[i] = Located { def, file },
+            (Some(i), false) => rules[i] = Some(Located { def, file }),
             (None, false) => {
                 if let Some(f) = finding {
-                    position.insert(f, target.rules.len());
+                    position.insert(f, rules.len());
                 }
-                target.rules.push(Located { def, file });
+                rules.push(Some(Located { def, file }));
             }
         }
     }
+    target.rules = rules.into_iter().flatten().collect();
+    let gene_key = |symbol: &str, zygosity| (symbol.trim().to_ascii_uppercase(), zygosity);
+    let mut gene_at: HashMap<(String, Zygosity), usize> = HashMap::new();
+    for (i, l) in target.genes.iter().enumerate() {
+        gene_at
+            .entry(gene_key(l.def.symbol.get_ref(), l.def.zygosity))
+            .or_insert(i);
+    }
+    let mut genes: Vec<Option<Located<'a, GeneDef>>> = target.genes.drain(..).map(Some).collect();
     for def in amend.gene.iter().chain(&file.rules.gene) {
-        let symbol = def.symbol.get_ref().trim().to_ascii_uppercase();
-        let existing = target.genes.iter().position(|l| {
-            l.def.symbol.get_ref().trim().eq_ignore_ascii_case(&symbol) && l.def.zygosity == def.zygosity
-        });
+        let key = gene_key(def.symbol.get_ref(), def.zygosity);
+        let symbol = key.0.clone();
+        let existing = gene_at.get(&key).copied();
         match (existing, def.remove) {
             (Some(i), true) => {
-                target.genes.remove(i);
+                genes[i] = None;
+                gene_at.remove(&key);
             }
             (None, true) => problems.push(at(
                 file,
@@ -788,18 +853,24 @@ fn amend_diagnosis<'a>(
                     what: format!("gene {symbol}"),
                 },
             )),
-            (Some(i), false) => target.genes[i] = Located { def, file },
-            (None, false) => target.genes.push(Located { def, file }),
+            (Some(i), false) => genes[i] = Some(Located { def, file }),
+            (None, false) => {
+                gene_at.insert(key, genes.len());
+                genes.push(Some(Located { def, file }));
+            }
         }
     }
+    target.genes = genes.into_iter().flatten().collect();
+    let mut subtype_at: HashMap<&str, usize> = HashMap::new();
+    for (i, l) in target.subtypes.iter().enumerate() {
+        subtype_at.entry(l.def.id.get_ref().as_str()).or_insert(i);
+    }
     for def in amend.subtype.iter().chain(&file.rules.subtype) {
-        match target
-            .subtypes
-            .iter()
-            .position(|l| l.def.id.get_ref() == def.id.get_ref())
-        {
-            Some(i) => target.subtypes[i] = Located { def, file },
-            None => target.subtypes.push(Located { def, file }),
+        if let Some(&i) = subtype_at.get(def.id.get_ref().as_str()) {
+            target.subtypes[i] = Located { def, file };
+        } else {
+            subtype_at.insert(def.id.get_ref().as_str(), target.subtypes.len());
+            target.subtypes.push(Located { def, file });
         }
     }
 }
@@ -1051,6 +1122,7 @@ fn validate_subtypes(id: &str, merged: &MergedDiagnosis<'_>, problems: &mut Vec<
 
 fn validate_genes(id: &str, merged: &MergedDiagnosis<'_>, problems: &mut Vec<Problem>) -> Vec<Gene> {
     let mut checked: Vec<Gene> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for Located { def: g, file } in &merged.genes {
         check_gene_symbol(&g.symbol, file, problems);
         let fraction = *g.fraction.get_ref();
@@ -1062,7 +1134,7 @@ fn validate_genes(id: &str, merged: &MergedDiagnosis<'_>, problems: &mut Vec<Pro
             ));
         }
         let symbol = g.symbol.get_ref().trim().to_ascii_uppercase();
-        if checked.iter().any(|x| x.symbol == symbol && x.zygosity == g.zygosity) {
+        if !seen.insert((symbol.clone(), g.zygosity)) {
             problems.push(at(
                 file,
                 g.symbol.span().start,
@@ -1089,6 +1161,7 @@ fn validate_rules(
     problems: &mut Vec<Problem>,
 ) -> Vec<Rule> {
     let mut checked: Vec<Rule> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for Located { def: r, file } in &merged.rules {
         let Some(finding) = index.get(r.finding.get_ref()) else {
             problems.push(index.unknown(&r.finding, file));
@@ -1128,7 +1201,7 @@ fn validate_rules(
             }
             v
         });
-        if checked.iter().any(|x| x.finding == finding) {
+        if !seen.insert(finding) {
             problems.push(at(
                 file,
                 r.finding.span().start,

@@ -96,7 +96,10 @@ pub struct ReadmeDoctests;
 
 // The stages' public types, flat: `osteodx::Model`, not `osteodx::model::Model`.
 pub use config::ScoringConfig;
-pub use error::{CompiledFileError, Error, Location, PatientError, PhenopacketError, Problem, ProblemKind, RuleErrors};
+pub use error::{
+    CompiledFileError, Error, Location, PatientError, PhenopacketError, Problem, ProblemKind, RuleErrors,
+    MAX_SHOWN_PER_KIND,
+};
 pub use explain::{
     Contribution, Coverage, DiagnosisResult, Differential, Expected, Explanation, NoneComponent, MAX_NOT_EXAMINED,
 };
@@ -104,13 +107,17 @@ pub use id::{DiagnosisId, EvidenceId, FindingId};
 pub use knowledge::{Diagnosis, Finding, Gene, KnowledgeBase, Rule, Subtype, DEFAULT_BACKGROUND};
 pub use labs::LabFinding;
 pub use limits::Limits;
-pub use load::{RuleSet, SourceFile};
+pub use load::{RuleSet, SourceFile, MAX_FOLDER_DEPTH};
 pub use model::Model;
 pub use model_file::FORMAT as COMPILED_FORMAT;
 pub use next_findings::{NextFinding, NextQuery, Separation};
 pub use ontology::{format_hpo, Ontology};
-pub use patient::{Analyte, FamilyHistory, GeneticResult, LabValue, Patient, Sex, Zygosity};
-pub use resolve::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName};
-pub use robustness::{Decisive, Robustness, Sensitivity, MAX_DECISIVE, UNCERTAIN_MARGIN_LOG10};
+pub use patient::{
+    Analyte, FamilyHistory, GeneticResult, LabValue, Patient, Sex, Zygosity, EXAMINATION_YEARS, ONSET_YEARS,
+};
+pub use resolve::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName, MAX_SUGGESTED_NAMES};
+pub use robustness::{
+    Decisive, Robustness, SearchExtent, Sensitivity, MAX_BOUND_WORK, MAX_DECISIVE, MAX_RANKINGS, UNCERTAIN_MARGIN_LOG10,
+};
 pub use score::{BatchRanking, RankEntry, Ranking};
 pub use tables::MatchKind;

@@ -73,8 +73,10 @@ impl Limits {
     /// for callers that read a file before deciding how to parse it.
     ///
     /// # Errors
-    /// [`Error::Io`](crate::Error::Io) naming the file if it cannot be read, is not UTF-8 or is
-    /// larger than the limit (then the message gives its size and the limit).
+    /// [`Error::Io`](crate::Error::Io) naming the file if it cannot be read or is larger than the
+    /// limit (then its cause gives the size and the limit);
+    /// [`Error::NotUtf8`](crate::Error::NotUtf8) with the line and column of the first byte that
+    /// is not UTF-8.
     ///
     /// ```
     /// let tiny = osteodx::Limits { file_bytes: 100, ..Default::default() };
@@ -83,11 +85,20 @@ impl Limits {
     /// assert!(osteodx::Limits::default().read_to_string("Cargo.toml".as_ref()).is_ok());
     /// ```
     pub fn read_to_string(&self, path: &std::path::Path) -> Result<String, crate::Error> {
-        read_within(path, self.file_bytes).map_err(|f| crate::Error::Io {
-            path: path.to_path_buf(),
-            source: match f {
-                ReadFailure::Io(e) => e,
-                ReadFailure::TooLarge(size) => std::io::Error::other(format!(
+        read_within(path, self.file_bytes).map_err(|f| match f {
+            ReadFailure::NotUtf8(at) => crate::Error::NotUtf8 {
+                path: path.to_path_buf(),
+                line: at.line,
+                column: at.column,
+                byte: at.byte,
+            },
+            ReadFailure::Io(source) => crate::Error::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+            ReadFailure::TooLarge(size) => crate::Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(format!(
                     "{size} bytes is more than the limit of {} (Limits::file_bytes)",
                     self.file_bytes
                 )),
@@ -96,13 +107,40 @@ impl Limits {
     }
 }
 
+/// Where a text stops being UTF-8: the 1-based line and column (in characters) of its first
+/// byte that is not, and that byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NotUtf8 {
+    pub line: usize,
+    pub column: usize,
+    pub byte: u8,
+}
+
+/// The bytes as UTF-8 text, or where they stop being UTF-8.
+pub(crate) fn utf8(bytes: Vec<u8>) -> Result<String, NotUtf8> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        // The prefix is valid UTF-8 by definition of `valid_up_to`.
+        let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        NotUtf8 {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+            byte: bytes.get(at).copied().unwrap_or_default(),
+        }
+    })
+}
+
 /// Why a file could not be read within a limit.
 #[derive(Debug)]
 pub(crate) enum ReadFailure {
-    /// It could not be opened or read, or is not UTF-8.
+    /// It could not be opened or read.
     Io(std::io::Error),
     /// It holds more than the limit of bytes (its size, or the bytes read when it had no size).
     TooLarge(u64),
+    /// It is not UTF-8 text: where the first byte that is not is.
+    NotUtf8(NotUtf8),
 }
 
 /// Read a UTF-8 file of at most `limit` bytes, never reading more than `limit + 1` bytes of it
@@ -114,14 +152,14 @@ pub(crate) fn read_within(path: &std::path::Path, limit: u64) -> Result<String, 
     if len > limit {
         return Err(ReadFailure::TooLarge(len));
     }
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     file.take(limit.saturating_add(1))
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(ReadFailure::Io)?;
-    if text.len() as u64 > limit {
-        return Err(ReadFailure::TooLarge(text.len() as u64));
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge(bytes.len() as u64));
     }
-    Ok(text)
+    utf8(bytes).map_err(ReadFailure::NotUtf8)
 }
 
 /// The byte offset of the first bracket (`[` or `{`) that opens deeper than `limit`, outside

@@ -209,7 +209,8 @@ impl Model {
     /// u64 xxh3 of every byte before it
     /// ```
     ///
-    /// Reading checks the magic, the format, the key, the checksum, and then everything a damaged
+    /// Reading checks the magic, the format, the key, the checksum (the last bytes of the file:
+    /// a byte after it is damage), and then everything a damaged
     /// file could break: the knowledge base's ids, indices, cycles and weights
     /// ([`KnowledgeBase`]) and the tables' shape, indices and values, so that scoring a model read
     /// back can never go out of bounds. Lengths in the file never decide an allocation ahead of
@@ -329,6 +330,16 @@ impl Model {
         r.read_unhashed(&mut sum)?;
         if u64::from_le_bytes(sum) != expected {
             return Err(CompiledFileError::damaged("checksum does not match"));
+        }
+        // The checksum ends the file: anything after it is damage (an append, a second write).
+        let mut after = [0u8; 1];
+        loop {
+            match r.inner.read(&mut after) {
+                Ok(0) => break,
+                Ok(_) => return Err(CompiledFileError::damaged("bytes after the checksum")),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(CompiledFileError::Io(e)),
+            }
         }
         let rules: usize = body.diagnoses.iter().map(|d| d.rules.len()).sum();
         if let Some((what, size, limit)) = limits.rule_set_excess(body.findings.len(), body.diagnoses.len(), rules) {

@@ -29,20 +29,33 @@ pub(crate) fn normalize(name: &str) -> String {
 }
 
 /// Levenshtein distance between two strings, in characters.
+#[cfg(test)]
 #[must_use]
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    edit_distance_within(a, b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// [`edit_distance`] when it is at most `limit`, `None` when it is more: the rows stop as soon
+/// as every entry of one is above `limit` (the distance can only grow from there).
+#[must_use]
+pub(crate) fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
         let mut prev = row[0];
         row[0] = i + 1;
+        let mut least = row[0];
         for (j, cb) in b.iter().enumerate() {
             let cur = row[j + 1];
             row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(cur).min(row[j]) };
+            least = least.min(row[j + 1]);
             prev = cur;
         }
+        if least > limit {
+            return None;
+        }
     }
-    row[b.len()]
+    Some(row[b.len()]).filter(|&d| d <= limit)
 }
 
 /// The up to three candidates nearest to `name`: close by edit distance, or containing it.
@@ -64,8 +77,7 @@ pub(crate) fn nearest_normalized<'a>(name: &str, candidates: impl Iterator<Item 
             // The edit distance is at least the difference in length: skip what cannot be near.
             let close_in_length = norm.len().abs_diff(query.len()) <= 4 * limit;
             if close_in_length && norm.chars().count().abs_diff(query_len) <= limit {
-                let d = edit_distance(&query, norm);
-                if d <= limit {
+                if let Some(d) = edit_distance_within(&query, norm, limit) {
                     return Some((d, i, c));
                 }
             }
@@ -104,6 +116,22 @@ mod tests {
             vec!["macrocephaly", "microcephaly"]
         );
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        for (a, b) in [
+            ("kitten", "sitting"),
+            ("", "abc"),
+            ("abc", ""),
+            ("flaw", "lawn"),
+            ("same", "same"),
+        ] {
+            let d = edit_distance(a, b);
+            for limit in 0..6 {
+                assert_eq!(
+                    super::edit_distance_within(a, b, limit),
+                    (d <= limit).then_some(d),
+                    "{a} {b} {limit}"
+                );
+            }
+        }
         assert!(nearest("zzzz", known.iter().copied()).is_empty());
     }
 }

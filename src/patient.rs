@@ -122,9 +122,94 @@ impl Analyte {
     }
 }
 
-/// A laboratory value with its unit.
+/// The ages a patient may have at onset, in years: from a year before birth (negative: before
+/// birth) to 130.
+pub const ONSET_YEARS: std::ops::RangeInclusive<f64> = -1.0..=130.0;
+
+/// The ages a patient may have at examination, in years: from birth to 130 (an examination
+/// before birth is no age at examination; even −1e-300 is refused, as −3 is).
+pub const EXAMINATION_YEARS: std::ops::RangeInclusive<f64> = 0.0..=130.0;
+
+/// `value` of `what` when it is finite and in `range`; the error names it otherwise.
+pub(crate) fn check_range(
+    what: &str,
+    value: f64,
+    range: &std::ops::RangeInclusive<f64>,
+) -> Result<f64, crate::PatientError> {
+    if value.is_finite() && range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(crate::PatientError::BadValue {
+            what: what.to_owned(),
+            value,
+        })
+    }
+}
+
+/// The patient JSON's checks of values, while it is read, so that an error has the value's line
+/// and column: ages in their ranges, lab values finite and not negative, gene symbols not empty.
+mod checked {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer};
+
+    fn age<'de, D: Deserializer<'de>>(
+        d: D,
+        what: &str,
+        range: &std::ops::RangeInclusive<f64>,
+    ) -> Result<Option<f64>, D::Error> {
+        match Option::<f64>::deserialize(d)? {
+            None => Ok(None),
+            Some(v) => super::check_range(what, v, range)
+                .map(Some)
+                .map_err(|e| D::Error::custom(format!("{e} ({} to {} years)", range.start(), range.end()))),
+        }
+    }
+
+    pub(super) fn onset<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        age(d, "age at onset", &super::ONSET_YEARS)
+    }
+
+    pub(super) fn examination<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        age(d, "age at examination", &super::EXAMINATION_YEARS)
+    }
+
+    /// A lab value as the file has it, checked (value and unit) before it becomes one.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct LabFields {
+        analyte: super::Analyte,
+        value: f64,
+        unit: String,
+    }
+
+    impl TryFrom<LabFields> for super::LabValue {
+        type Error = crate::PatientError;
+        fn try_from(f: LabFields) -> Result<Self, Self::Error> {
+            let lab = Self {
+                analyte: f.analyte,
+                value: f.value,
+                unit: f.unit,
+            };
+            // The limits depend on age and sex; the value and the unit do not.
+            lab.interpret(None, None)?;
+            Ok(lab)
+        }
+    }
+
+    pub(super) fn gene<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let symbol = String::deserialize(d)?;
+        if symbol.trim().is_empty() {
+            Err(D::Error::custom(crate::PatientError::EmptyGene))
+        } else {
+            Ok(symbol)
+        }
+    }
+}
+
+/// A laboratory value with its unit (read from JSON only with a value and a unit
+/// [`LabValue::interpret`] accepts, so that an error has the line and column of the value).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "checked::LabFields")]
 pub struct LabValue {
     /// What was measured.
     pub analyte: Analyte,
@@ -138,7 +223,8 @@ pub struct LabValue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GeneticResult {
-    /// HGNC symbol.
+    /// HGNC symbol (not empty).
+    #[serde(deserialize_with = "checked::gene")]
     pub gene: String,
     /// Zygosity, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,11 +247,19 @@ pub struct Patient {
     /// Sex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<Sex>,
-    /// Age at onset in years (0 = at birth; negative = before birth).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Age at onset in years (0 = at birth; negative = before birth), in [`ONSET_YEARS`].
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "checked::onset"
+    )]
     pub age_at_onset_years: Option<f64>,
-    /// Age at examination in years.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Age at examination in years, in [`EXAMINATION_YEARS`].
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "checked::examination"
+    )]
     pub age_at_examination_years: Option<f64>,
     /// Family history.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -5,8 +5,17 @@
 //! `subject.sex`, `subject.timeAtLastEncounter`, `measurements` that map to the lab analytes
 //! (by LOINC code or assay label), and the genes of causative or pathogenic variants in
 //! `interpretations[].diagnosis.genomicInterpretations[]`, with their zygosity (GENO).
-//! Unknown fields are ignored, as the schema allows; wrong types, non-JSON, oversize documents
-//! and nesting deeper than `serde_json`'s limit are errors, never panics.
+//!
+//! **Strict about the schema.** Every key must be one of the GA4GH schema's (v2, JSON names in
+//! lowerCamelCase or the proto's `snake_case`, as the protobuf JSON mapping allows): a key the
+//! schema does not have where the crate reads (a misspelt `"exluded"`, `"phenotypicFeature"`) is
+//! an error naming it, with line and column, never silently dropped. So is a value outside an
+//! enum the crate reads (`subject.sex`: `UNKNOWN_SEX`, `FEMALE`, `MALE`, `OTHER_SEX`;
+//! `interpretationStatus`; `acmgPathogenicityClassification`), an ISO 8601 duration it cannot
+//! read and a phenotypic feature without a term id. Parts of the schema the crate does not read
+//! (`metaData`, `biosamples`, `medicalActions`, `files`, a feature's `modifiers`, a variant's
+//! `vcfRecord`, ...) are accepted as they are, unlooked-into. Wrong types, non-JSON, oversize
+//! documents and nesting deeper than the limit are errors, never panics.
 //!
 //! ```
 //! use osteodx::phenopacket::Phenopacket;
@@ -339,6 +348,505 @@ fn zygosity_of(state: Option<&OntologyClass>) -> Option<Zygosity> {
     }
 }
 
+/// The document as the schema has it: private structs that refuse keys the schema does not
+/// have and values outside its enums, with the schema's keys the crate does not read accepted
+/// and skipped; turned into the public structs (which mirror the fields read) once checked.
+mod schema {
+    use serde::de::{Error as _, IgnoredAny};
+    use serde::{Deserialize, Deserializer};
+
+    /// A key of the schema the crate does not read: accepted, its value not looked into.
+    type Unread = Option<IgnoredAny>;
+
+    /// A string that must be one of `allowed` (the enum of `what`).
+    fn one_of<'de, D: Deserializer<'de>>(d: D, what: &str, allowed: &[&str]) -> Result<String, D::Error> {
+        let value = String::deserialize(d)?;
+        if allowed.contains(&value.as_str()) {
+            Ok(value)
+        } else {
+            Err(D::Error::custom(format!(
+                "{what} `{}` is not one of {}",
+                crate::error::shown(&value),
+                allowed.join(", ")
+            )))
+        }
+    }
+
+    fn sex<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        one_of(d, "sex", &["UNKNOWN_SEX", "FEMALE", "MALE", "OTHER_SEX"])
+    }
+
+    fn interpretation_status<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        one_of(
+            d,
+            "interpretationStatus",
+            &["UNKNOWN_STATUS", "REJECTED", "CANDIDATE", "CONTRIBUTORY", "CAUSATIVE"],
+        )
+    }
+
+    fn acmg<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        one_of(
+            d,
+            "acmgPathogenicityClassification",
+            &[
+                "NOT_PROVIDED",
+                "BENIGN",
+                "LIKELY_BENIGN",
+                "UNCERTAIN_SIGNIFICANCE",
+                "LIKELY_PATHOGENIC",
+                "PATHOGENIC",
+            ],
+        )
+    }
+
+    fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let value = String::deserialize(d)?;
+        super::iso8601_years(&value).map_err(D::Error::custom)?;
+        Ok(value)
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct Phenopacket {
+        #[serde(default)]
+        pub id: String,
+        #[serde(default)]
+        pub subject: Option<Individual>,
+        #[serde(default, alias = "phenotypic_features")]
+        pub phenotypic_features: Vec<PhenotypicFeature>,
+        #[serde(default)]
+        pub measurements: Vec<Measurement>,
+        #[serde(default)]
+        pub interpretations: Vec<Interpretation>,
+        #[serde(default)]
+        pub diseases: Vec<Disease>,
+        #[serde(default)]
+        biosamples: Unread,
+        #[serde(default, alias = "medical_actions")]
+        medical_actions: Unread,
+        #[serde(default)]
+        files: Unread,
+        #[serde(default, alias = "meta_data")]
+        meta_data: Unread,
+    }
+
+    #[derive(Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct OntologyClass {
+        #[serde(default)]
+        pub id: String,
+        #[serde(default)]
+        pub label: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Age {
+        #[serde(default, deserialize_with = "duration")]
+        pub iso8601duration: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct AgeRange {
+        #[serde(default)]
+        pub start: Option<Age>,
+        #[serde(default)]
+        end: Unread,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct TimeElement {
+        #[serde(default)]
+        pub age: Option<Age>,
+        #[serde(default, alias = "age_range")]
+        pub age_range: Option<AgeRange>,
+        #[serde(default, alias = "ontology_class")]
+        pub ontology_class: Option<OntologyClass>,
+        #[serde(default, alias = "gestational_age")]
+        pub gestational_age: Option<serde_json::Value>,
+        #[serde(default)]
+        timestamp: Unread,
+        #[serde(default)]
+        interval: Unread,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct Individual {
+        #[serde(default)]
+        pub id: String,
+        #[serde(default, deserialize_with = "sex")]
+        pub sex: String,
+        #[serde(default, alias = "time_at_last_encounter")]
+        pub time_at_last_encounter: Option<TimeElement>,
+        #[serde(default, alias = "alternate_ids")]
+        alternate_ids: Unread,
+        #[serde(default, alias = "date_of_birth")]
+        date_of_birth: Unread,
+        #[serde(default, alias = "vital_status")]
+        vital_status: Unread,
+        #[serde(default, alias = "karyotypic_sex")]
+        karyotypic_sex: Unread,
+        #[serde(default)]
+        gender: Unread,
+        #[serde(default)]
+        taxonomy: Unread,
+    }
+
+    /// A phenotypic feature, refused without a term id (located at the end of the feature).
+    #[derive(Deserialize)]
+    #[serde(try_from = "FeatureFields")]
+    pub(super) struct PhenotypicFeature(pub FeatureFields);
+
+    impl TryFrom<FeatureFields> for PhenotypicFeature {
+        type Error = String;
+        fn try_from(f: FeatureFields) -> Result<Self, String> {
+            if f.term.as_ref().is_none_or(|t| t.id.trim().is_empty()) {
+                return Err("phenotypic feature: type has no id".to_owned());
+            }
+            Ok(Self(f))
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct FeatureFields {
+        #[serde(default, rename = "type")]
+        pub term: Option<OntologyClass>,
+        #[serde(default)]
+        pub excluded: bool,
+        #[serde(default)]
+        pub onset: Option<TimeElement>,
+        #[serde(default)]
+        description: Unread,
+        #[serde(default)]
+        severity: Unread,
+        #[serde(default)]
+        modifiers: Unread,
+        #[serde(default)]
+        resolution: Unread,
+        #[serde(default)]
+        evidence: Unread,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct Quantity {
+        #[serde(default)]
+        pub unit: OntologyClass,
+        #[serde(default)]
+        pub value: Option<f64>,
+        #[serde(default, alias = "reference_range")]
+        reference_range: Unread,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct MeasurementValue {
+        #[serde(default)]
+        pub quantity: Option<Quantity>,
+        #[serde(default, alias = "ontology_class")]
+        ontology_class: Unread,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct Measurement {
+        #[serde(default)]
+        pub assay: OntologyClass,
+        #[serde(default)]
+        pub value: Option<MeasurementValue>,
+        #[serde(default)]
+        description: Unread,
+        #[serde(default, alias = "complex_value")]
+        complex_value: Unread,
+        #[serde(default, alias = "time_observed")]
+        time_observed: Unread,
+        #[serde(default)]
+        procedure: Unread,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct GeneDescriptor {
+        #[serde(default)]
+        pub symbol: String,
+        #[serde(default, alias = "value_id")]
+        value_id: Unread,
+        #[serde(default)]
+        description: Unread,
+        #[serde(default, alias = "alternate_ids")]
+        alternate_ids: Unread,
+        #[serde(default)]
+        xrefs: Unread,
+        #[serde(default, alias = "alternate_symbols")]
+        alternate_symbols: Unread,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct VariationDescriptor {
+        #[serde(default, alias = "gene_context")]
+        pub gene_context: Option<GeneDescriptor>,
+        #[serde(default, alias = "allelic_state")]
+        pub allelic_state: Option<OntologyClass>,
+        #[serde(default)]
+        id: Unread,
+        #[serde(default)]
+        variation: Unread,
+        #[serde(default)]
+        label: Unread,
+        #[serde(default)]
+        description: Unread,
+        #[serde(default)]
+        expressions: Unread,
+        #[serde(default, alias = "vcf_record")]
+        vcf_record: Unread,
+        #[serde(default)]
+        xrefs: Unread,
+        #[serde(default, alias = "alternate_labels")]
+        alternate_labels: Unread,
+        #[serde(default)]
+        extensions: Unread,
+        #[serde(default, alias = "molecule_context")]
+        molecule_context: Unread,
+        #[serde(default, alias = "structural_type")]
+        structural_type: Unread,
+        #[serde(default, alias = "vrs_ref_allele_seq")]
+        vrs_ref_allele_seq: Unread,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct VariantInterpretation {
+        #[serde(default, alias = "acmg_pathogenicity_classification", deserialize_with = "acmg")]
+        pub acmg_pathogenicity_classification: String,
+        #[serde(default, alias = "variation_descriptor")]
+        pub variation_descriptor: Option<VariationDescriptor>,
+        #[serde(default, alias = "therapeutic_actionability")]
+        therapeutic_actionability: Unread,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct GenomicInterpretation {
+        #[serde(default, alias = "interpretation_status", deserialize_with = "interpretation_status")]
+        pub interpretation_status: String,
+        #[serde(default)]
+        pub gene: Option<GeneDescriptor>,
+        #[serde(default, alias = "variant_interpretation")]
+        pub variant_interpretation: Option<VariantInterpretation>,
+        #[serde(default, alias = "subject_or_biosample_id")]
+        subject_or_biosample_id: Unread,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub(super) struct Diagnosis {
+        #[serde(default)]
+        pub disease: Option<OntologyClass>,
+        #[serde(default, alias = "genomic_interpretations")]
+        pub genomic_interpretations: Vec<GenomicInterpretation>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct Interpretation {
+        #[serde(default)]
+        pub diagnosis: Option<Diagnosis>,
+        #[serde(default)]
+        id: Unread,
+        #[serde(default, alias = "progress_status")]
+        progress_status: Unread,
+        #[serde(default)]
+        summary: Unread,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    #[allow(clippy::struct_field_names, reason = "the schema's names")]
+    pub(super) struct Disease {
+        #[serde(default)]
+        pub term: Option<OntologyClass>,
+        #[serde(default)]
+        pub excluded: bool,
+        #[serde(default)]
+        pub onset: Option<TimeElement>,
+        #[serde(default)]
+        resolution: Unread,
+        #[serde(default, alias = "disease_stage")]
+        disease_stage: Unread,
+        #[serde(default, alias = "clinical_tnm_finding")]
+        clinical_tnm_finding: Unread,
+        #[serde(default, alias = "primary_site")]
+        primary_site: Unread,
+        #[serde(default)]
+        laterality: Unread,
+    }
+}
+
+impl From<schema::OntologyClass> for OntologyClass {
+    fn from(c: schema::OntologyClass) -> Self {
+        Self {
+            id: c.id,
+            label: c.label,
+        }
+    }
+}
+
+impl From<schema::Age> for Age {
+    fn from(a: schema::Age) -> Self {
+        Self {
+            iso8601duration: a.iso8601duration,
+        }
+    }
+}
+
+impl From<schema::TimeElement> for TimeElement {
+    fn from(t: schema::TimeElement) -> Self {
+        Self {
+            age: t.age.map(Into::into),
+            age_range: t.age_range.map(|r| AgeRange {
+                start: r.start.map(Into::into),
+            }),
+            ontology_class: t.ontology_class.map(Into::into),
+            gestational_age: t.gestational_age,
+        }
+    }
+}
+
+impl From<schema::GeneDescriptor> for GeneDescriptor {
+    fn from(g: schema::GeneDescriptor) -> Self {
+        Self { symbol: g.symbol }
+    }
+}
+
+impl From<schema::Phenopacket> for Phenopacket {
+    fn from(p: schema::Phenopacket) -> Self {
+        Self {
+            id: p.id,
+            subject: p.subject.map(|s| Subject {
+                id: s.id,
+                sex: s.sex,
+                time_at_last_encounter: s.time_at_last_encounter.map(Into::into),
+            }),
+            phenotypic_features: p
+                .phenotypic_features
+                .into_iter()
+                .map(|schema::PhenotypicFeature(f)| PhenotypicFeature {
+                    term: f.term.map(Into::into),
+                    excluded: f.excluded,
+                    onset: f.onset.map(Into::into),
+                })
+                .collect(),
+            measurements: p
+                .measurements
+                .into_iter()
+                .map(|m| Measurement {
+                    assay: m.assay.into(),
+                    value: m.value.map(|v| MeasurementValue {
+                        quantity: v.quantity.map(|q| Quantity {
+                            unit: q.unit.into(),
+                            value: q.value,
+                        }),
+                    }),
+                })
+                .collect(),
+            interpretations: p
+                .interpretations
+                .into_iter()
+                .map(|i| Interpretation {
+                    diagnosis: i.diagnosis.map(|d| Diagnosis {
+                        disease: d.disease.map(Into::into),
+                        genomic_interpretations: d
+                            .genomic_interpretations
+                            .into_iter()
+                            .map(|g| GenomicInterpretation {
+                                interpretation_status: g.interpretation_status,
+                                gene: g.gene.map(Into::into),
+                                variant_interpretation: g.variant_interpretation.map(|v| VariantInterpretation {
+                                    acmg_pathogenicity_classification: v.acmg_pathogenicity_classification,
+                                    variation_descriptor: v.variation_descriptor.map(|d| VariationDescriptor {
+                                        gene_context: d.gene_context.map(Into::into),
+                                        allelic_state: d.allelic_state.map(Into::into),
+                                    }),
+                                }),
+                            })
+                            .collect(),
+                    }),
+                })
+                .collect(),
+            diseases: p
+                .diseases
+                .into_iter()
+                .map(|d| Disease {
+                    term: d.term.map(Into::into),
+                    excluded: d.excluded,
+                    onset: d.onset.map(Into::into),
+                })
+                .collect(),
+        }
+    }
+}
+
 impl Phenopacket {
     /// Parse a phenopacket from JSON text.
     ///
@@ -369,11 +877,13 @@ impl Phenopacket {
                 limit,
             });
         }
-        crate::json_input::parse_object(text, limits.nesting_depth).map_err(|e| PhenopacketError::Json {
-            line: e.line,
-            column: e.column,
-            message: e.message,
-        })
+        crate::json_input::parse_object::<schema::Phenopacket>(text, limits.nesting_depth)
+            .map(Self::from)
+            .map_err(|e| PhenopacketError::Json {
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            })
     }
 
     /// Read a phenopacket file, refusing files over [`MAX_BYTES`] before reading them.

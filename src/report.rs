@@ -13,10 +13,14 @@
 
 use std::fmt::Write as _;
 
+pub use crate::error::shown;
 use crate::explain::{DiagnosisResult, Differential};
 use crate::knowledge::KnowledgeBase;
 use crate::next_findings::NextFinding;
-use crate::robustness::{Robustness, Sensitivity};
+use crate::robustness::{Robustness, SearchExtent, Sensitivity};
+
+/// The unknown names [`differential_table`] lists one a line; the others are counted.
+pub const MAX_UNKNOWN_SHOWN: usize = 10;
 
 /// A probability as a percentage with one decimal, `<0.1%` below 0.05 % (0 stays `0.0%`).
 ///
@@ -59,7 +63,7 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
     let evidence = |e: &str| -> String {
         kb.and_then(|kb| kb.finding(e))
             .filter(|f| f.id.starts_with("hp_"))
-            .map_or_else(|| e.to_owned(), |f| f.label.clone())
+            .map_or_else(|| shown(e).into_owned(), |f| shown(&f.label).into_owned())
     };
     let mut s = String::new();
     // Catalogue diseases have long names: a wider column.
@@ -103,7 +107,7 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
                 .none_of_these_breakdown
                 .iter()
                 .take(3)
-                .map(|c| format!("{} {}", c.id, percent(c.posterior)))
+                .map(|c| format!("{} {}", shown(c.id), percent(c.posterior)))
                 .collect();
             (
                 "       -".to_owned(),
@@ -119,7 +123,7 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
             s,
             "{:<4} {:<w$.w$} {:>7}  {:<20} {}  {}",
             i + 1,
-            id,
+            shown(id),
             percent(*p),
             bar,
             lr,
@@ -128,29 +132,56 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
     }
     let _ = writeln!(s, "\n{}", d.normalisation);
     let n = &d.notes;
-    for u in &n.unknown {
-        let _ = writeln!(
-            s,
-            "unknown finding `{}` (not scored); did you mean: {}",
-            u.name,
-            u.suggestions.join(", ")
-        );
+    for (i, u) in n.unknown.iter().enumerate() {
+        if i == MAX_UNKNOWN_SHOWN {
+            let _ = writeln!(
+                s,
+                "and {} more unknown findings (not scored), the first `{}`",
+                n.unknown.len() - MAX_UNKNOWN_SHOWN,
+                shown(&u.name)
+            );
+            break;
+        }
+        if u.suggestions.is_empty() && i >= crate::resolve::MAX_SUGGESTED_NAMES {
+            let _ = writeln!(s, "unknown finding `{}` (not scored)", shown(&u.name));
+        } else if u.suggestions.is_empty() {
+            let _ = writeln!(
+                s,
+                "unknown finding `{}` (not scored; no known name is close)",
+                shown(&u.name)
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "unknown finding `{}` (not scored); did you mean: {}",
+                shown(&u.name),
+                shown(&u.suggestions.join(", "))
+            );
+        }
     }
     for p in &n.placed {
-        let _ = writeln!(s, "HPO term {} placed on {}", p.term, p.findings.join(", "));
+        let _ = writeln!(
+            s,
+            "HPO term {} placed on {}",
+            shown(&p.term),
+            shown(&p.findings.join(", "))
+        );
     }
     if !n.unplaced.is_empty() {
         let _ = writeln!(
             s,
             "HPO terms outside the vocabulary (scored as unrelated findings): {}",
-            n.unplaced.join(", ")
+            shown(&n.unplaced.join(", "))
         );
     }
     if !n.unused_absent.is_empty() {
-        let _ = writeln!(s, "absent terms not used: {}", n.unused_absent.join(", "));
+        let _ = writeln!(s, "absent terms not used: {}", shown(&n.unused_absent.join(", ")));
     }
     if !n.unknown_genes.is_empty() {
-        let _ = writeln!(s, "genes no rule names: {}", n.unknown_genes.join(", "));
+        let _ = writeln!(s, "genes no rule names: {}", shown(&n.unknown_genes.join(", ")));
+    }
+    for note in &n.inconsistent {
+        let _ = writeln!(s, "inconsistent: {}", shown(note));
     }
     if let Some(top) = d.diagnoses.first() {
         if !top.explanation.not_examined.is_empty() {
@@ -161,7 +192,12 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
                 .take(6)
                 .map(|e| format!("{} ({:.0}%)", e.label, e.frequency * 100.0))
                 .collect();
-            let _ = writeln!(s, "{} also expects, not examined: {}", top.id, list.join(", "));
+            let _ = writeln!(
+                s,
+                "{} also expects, not examined: {}",
+                shown(top.id),
+                shown(&list.join(", "))
+            );
         }
     }
     s
@@ -174,15 +210,24 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
 pub fn robustness_text(r: &Robustness, s: Option<&Sensitivity>) -> String {
     let mut out = format!(
         "margin: {} {} against {} {}, log10 odds {:.2}{}\n",
-        r.first,
+        shown(&r.first),
         percent(r.first_posterior),
-        r.second,
+        shown(&r.second),
         percent(r.second_posterior),
         r.margin_log10,
         if r.uncertain { " (uncertain)" } else { "" }
     );
-    let decisive = |what: &str, d: &Option<crate::robustness::Decisive>| match d {
-        Some(d) => format!("{what} {} makes {} first", d.findings.join(" + "), d.first_after),
+    let decisive = |what: &str, d: &Option<crate::robustness::Decisive>, search: &SearchExtent| match d {
+        Some(d) => format!(
+            "{what} {} makes {} first",
+            shown(&d.findings.join(" + ")),
+            shown(&d.first_after)
+        ),
+        None if search.stopped_early => match search.complete_up_to {
+            0 => format!("{what}: the search stopped at its budget before it had tried every finding"),
+            1 => format!("{what} any one finding leaves it first (the search of larger sets stopped at its budget)"),
+            k => format!("{what} up to {k} findings leaves it first (the search of larger sets stopped at its budget)"),
+        },
         None => format!(
             "{what} up to {} findings leaves it first",
             crate::robustness::MAX_DECISIVE
@@ -191,15 +236,15 @@ pub fn robustness_text(r: &Robustness, s: Option<&Sensitivity>) -> String {
     let _ = writeln!(
         out,
         "{}; {}",
-        decisive("removing", &r.removal),
-        decisive("flipping", &r.flip)
+        decisive("removing", &r.removal, &r.removal_search),
+        decisive("flipping", &r.flip, &r.flip_search)
     );
     if let Some(s) = s {
         let _ = writeln!(
             out,
             "under {} perturbations of the rules' weights: {} {}-{}, first in {:.0}%",
             s.samples,
-            s.first,
+            shown(&s.first),
             percent(s.low),
             percent(s.high),
             100.0 * s.stays_first
@@ -220,7 +265,8 @@ pub fn next_findings_text(next: &[NextFinding]) -> String {
             let _ = writeln!(
                 s,
                 "examine next: no finding left would change the differential much (best: {}, {:.3} bits)",
-                best.label, best.information_gain_bits
+                shown(best.label),
+                best.information_gain_bits
             );
         }
         return s;
@@ -229,19 +275,19 @@ pub fn next_findings_text(next: &[NextFinding]) -> String {
     let first = |p: &indexmap::IndexMap<&str, f64>| {
         p.iter()
             .max_by(|a, b| a.1.total_cmp(b.1))
-            .map_or(String::new(), |(id, p)| format!("{id} {}", percent(*p)))
+            .map_or(String::new(), |(id, p)| format!("{} {}", shown(id), percent(*p)))
     };
     for (i, n) in useful.iter().enumerate() {
         let why: Vec<String> = n
             .separates
             .iter()
-            .map(|g| format!("{} {:.0}%", g.diagnosis, 100.0 * g.probability_present))
+            .map(|g| format!("{} {:.0}%", shown(g.diagnosis), 100.0 * g.probability_present))
             .collect();
         let _ = writeln!(
             s,
             "{}. {} ({}, {:.2} bits, present in: {}): yes -> {}, no -> {}",
             i + 1,
-            n.label,
+            shown(n.label),
             n.examination.as_str(),
             n.information_gain_bits,
             why.join(", "),

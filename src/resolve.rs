@@ -19,7 +19,7 @@ use crate::labs::PANCYTOPENIA;
 use crate::limits::Limits;
 use crate::model::Model;
 use crate::ontology::Ontology;
-use crate::patient::{Analyte, Patient, Sex, Zygosity};
+use crate::patient::{check_range, Analyte, Patient, Sex, Zygosity, EXAMINATION_YEARS, ONSET_YEARS};
 use crate::tables::Row;
 
 /// A patient turned into observations, ready to score.
@@ -73,18 +73,28 @@ pub struct ResolutionNotes {
     pub not_expressible: Vec<String>,
     /// Genes that no rule names: scored as a variant in an unrelated gene.
     pub unknown_genes: Vec<String>,
+    /// What the patient says that does not fit together (an onset after the age at
+    /// examination): scored as given, and said here. In JSON only when there is any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inconsistent: Vec<String>,
     /// Terms dropped because another term of the patient already implies them (an ancestor of a
     /// term given present, a term outside the vocabulary placed exactly where another one is,
     /// or an absent term under another absent term).
     pub subsumed: Vec<String>,
 }
 
+/// The unknown names of a patient that get "did you mean" suggestions (the first ones): each
+/// costs a comparison with every known name (tens of thousands in the HPO catalogue), and a
+/// report shows the first ten.
+pub const MAX_SUGGESTED_NAMES: usize = 20;
+
 /// A name that matches no finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnknownName {
     /// The name as given.
     pub name: String,
-    /// The nearest known names.
+    /// The nearest known names (none for the unknown names after the first
+    /// [`MAX_SUGGESTED_NAMES`] of a patient).
     pub suggestions: Vec<String>,
 }
 
@@ -185,35 +195,39 @@ impl ResolvedPatient {
         out
     }
 
-    /// This patient with some observations changed: `keep(i)` says whether observation `i`
-    /// stays, `flip(i)` whether a single present (absent) vocabulary finding becomes absent
-    /// (present).
+    /// This patient with some observations changed, to be ranked (without the notes): `keep(i)`
+    /// says whether observation `i` stays, `flip(i)` whether a single present (absent)
+    /// vocabulary finding becomes absent (present).
     pub(crate) fn edited(
         &self,
         model: &Model,
         keep: impl Fn(usize) -> bool,
         flip: impl Fn(usize) -> bool,
     ) -> ResolvedPatient {
-        let layout = model.tables.layout;
-        let mut out = ResolvedPatient {
-            notes: self.notes.clone(),
-            ..ResolvedPatient::default()
-        };
+        let mut out = ResolvedPatient::default();
         for (i, o) in self.observations.iter().enumerate() {
             if !keep(i) {
                 continue;
             }
             let mut rows = self.rows_of(o).to_vec();
             if flip(i) {
-                if let [e] = rows.as_mut_slice() {
-                    match layout.decode(*e) {
-                        Some(Row::Present(f)) => *e = layout.encode(Row::Absent(f)),
-                        Some(Row::Absent(f)) => *e = layout.encode(Row::Present(f)),
-                        _ => {}
-                    }
-                }
+                flip_row(model, &mut rows);
             }
             out.push(rows, o.fallback, self.label(i).map(str::to_owned), o.gene);
+        }
+        out
+    }
+
+    /// Observation `i` alone (flipped as [`ResolvedPatient::edited`] flips, when `flip`), without
+    /// the notes: what the robustness search scores one observation at a time.
+    pub(crate) fn single(&self, model: &Model, i: usize, flip: bool) -> ResolvedPatient {
+        let mut out = ResolvedPatient::default();
+        if let Some(o) = self.observations.get(i) {
+            let mut rows = self.rows_of(o).to_vec();
+            if flip {
+                flip_row(model, &mut rows);
+            }
+            out.push(rows, o.fallback, None, o.gene);
         }
         out
     }
@@ -251,6 +265,19 @@ impl ResolvedPatient {
         self.rows.extend(rows);
         if let Some(label) = label {
             self.labels.push((self.observations.len() as u32 - 1, label));
+        }
+    }
+}
+
+/// A single present (absent) vocabulary row becomes the absent (present) row of its finding;
+/// anything else stays as it is.
+fn flip_row(model: &Model, rows: &mut [EvidenceId]) {
+    let layout = model.tables.layout;
+    if let [e] = rows {
+        match layout.decode(*e) {
+            Some(Row::Present(f)) => *e = layout.encode(Row::Absent(f)),
+            Some(Row::Absent(f)) => *e = layout.encode(Row::Present(f)),
+            _ => {}
         }
     }
 }
@@ -371,7 +398,7 @@ impl Model {
             self.resolve_name(ontology, name, false, &mut b);
         }
         self.resolve_context(patient, &mut b)?;
-        self.resolve_genes(patient, &mut b);
+        self.resolve_genes(patient, &mut b)?;
 
         b.present.sort();
         b.present.dedup_by_key(|x| x.0);
@@ -431,17 +458,10 @@ impl Model {
                 fallback,
             });
         }
-        let below = |x: &Node, y: &Node| self.is_more_general(ontology, &x.term, &y.term);
         // Each node with a given descendant joins the first descendant that has none itself.
-        let owner: Vec<Option<usize>> = (0..nodes.len())
-            .map(|i| {
-                (0..nodes.len()).find(|&j| {
-                    j != i
-                        && below(&nodes[i], &nodes[j])
-                        && !(0..nodes.len()).any(|k| k != j && below(&nodes[j], &nodes[k]))
-                })
-            })
-            .collect();
+        let owner = self.owners(ontology, &nodes);
+        #[cfg(debug_assertions)]
+        assert!(nodes.len() > 64 || owner == self.owners_pairwise(ontology, &nodes));
         let mut items: Vec<(Vec<EvidenceId>, i32, String, bool)> = Vec::new();
         for (i, node) in nodes.iter().enumerate() {
             if let Some(j) = owner[i] {
@@ -456,10 +476,11 @@ impl Model {
             items.push((rows, fallback, label, false));
         }
         // Absent findings under another absent finding are already ruled out by it.
+        let absent_set: std::collections::HashSet<u32> = b.absent.iter().map(|(f, _)| f.0).collect();
         let absent_keep: Vec<bool> = b
             .absent
             .iter()
-            .map(|(g, _)| !b.absent.iter().any(|(f, _)| hier.is_ancestor(f.index(), g.index())))
+            .map(|(g, _)| !hier.ancestors(g.index()).iter().any(|a| absent_set.contains(a)))
             .collect();
         for ((f, name), kept) in b.absent.into_iter().zip(absent_keep) {
             if kept {
@@ -499,7 +520,92 @@ impl Model {
         out
     }
 
-    /// True when term `x` is a strict ancestor of term `y` (so `y` implies `x`).
+    /// For each node with a more specific node among `nodes`: the first of those that has none
+    /// more specific than itself (by [`Model::is_more_general`]). The nodes more general than
+    /// each node are found from its ancestors (in the vocabulary and in the ontology), looked up
+    /// among the nodes, so that a patient of thousands of terms costs its terms times their
+    /// depth, not its terms squared or cubed.
+    fn owners(&self, ontology: &Ontology, nodes: &[Node]) -> Vec<Option<usize>> {
+        let hier = &self.hierarchy;
+        let n = nodes.len();
+        let mut finding_node: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        let mut placed_node: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        for (i, node) in nodes.iter().enumerate() {
+            match &node.term {
+                Term::Finding(f) => finding_node.entry(f.0).or_insert(i),
+                Term::Placed(t, _, _) => placed_node.entry(*t).or_insert(i),
+            };
+        }
+        // above[j]: the nodes more general than node j.
+        let mut above: Vec<Vec<usize>> = Vec::with_capacity(n);
+        for (j, node) in nodes.iter().enumerate() {
+            let mut more_general: Vec<usize> = Vec::new();
+            let mut findings_above = |f: usize, itself: bool| {
+                let own = itself.then_some(f as u32);
+                for a in own.into_iter().chain(hier.ancestors(f).iter().copied()) {
+                    more_general.extend(finding_node.get(&a));
+                }
+            };
+            match &node.term {
+                Term::Finding(g) => {
+                    findings_above(g.index(), false);
+                    let hpo = self.kb.findings()[g.index()]
+                        .hpo
+                        .as_deref()
+                        .and_then(|h| ontology.canonical(h));
+                    for t in hpo.map(|h| ontology.ancestors(h)).unwrap_or_default() {
+                        more_general.extend(placed_node.get(&t));
+                    }
+                }
+                Term::Placed(_, at, ancestors) => {
+                    for a in at {
+                        findings_above(a.index(), true);
+                    }
+                    for t in ancestors {
+                        more_general.extend(placed_node.get(t));
+                    }
+                }
+            }
+            more_general.retain(|&i| i != j);
+            more_general.sort_unstable();
+            more_general.dedup();
+            debug_assert!(more_general
+                .iter()
+                .all(|&i| self.is_more_general(ontology, &nodes[i].term, &node.term)));
+            above.push(more_general);
+        }
+        let mut leaf = vec![true; n];
+        for list in &above {
+            for &i in list {
+                leaf[i] = false;
+            }
+        }
+        let mut owner = vec![None; n];
+        for (j, list) in above.iter().enumerate().filter(|(j, _)| leaf[*j]) {
+            for &i in list {
+                owner[i].get_or_insert(j);
+            }
+        }
+        owner
+    }
+
+    /// [`Model::owners`] by comparing every pair (cubic): what debug builds check it against.
+    #[cfg(debug_assertions)]
+    fn owners_pairwise(&self, ontology: &Ontology, nodes: &[Node]) -> Vec<Option<usize>> {
+        let below = |x: &Node, y: &Node| self.is_more_general(ontology, &x.term, &y.term);
+        (0..nodes.len())
+            .map(|i| {
+                (0..nodes.len()).find(|&j| {
+                    j != i
+                        && below(&nodes[i], &nodes[j])
+                        && !(0..nodes.len()).any(|k| k != j && below(&nodes[j], &nodes[k]))
+                })
+            })
+            .collect()
+    }
+
+    /// True when term `x` is a strict ancestor of term `y` (so `y` implies `x`), in the
+    /// vocabulary or in the ontology: what [`Model::owners`] finds from the ancestors.
     fn is_more_general(&self, ontology: &Ontology, x: &Term, y: &Term) -> bool {
         let hier = &self.hierarchy;
         let hpo_of = |f: FindingId| {
@@ -599,9 +705,15 @@ impl Model {
                 return;
             }
         }
+        // "Did you mean" costs a comparison with every known name: the first names get it.
+        let suggestions = if b.notes.unknown.len() < MAX_SUGGESTED_NAMES {
+            self.suggest(name)
+        } else {
+            Vec::new()
+        };
         b.notes.unknown.push(UnknownName {
             name: name.to_owned(),
-            suggestions: self.suggest(name),
+            suggestions,
         });
     }
 
@@ -619,18 +731,19 @@ impl Model {
     }
 
     fn resolve_context(&self, patient: &Patient, b: &mut Builder) -> Result<(), Error> {
-        let check_age = |what: &str, v: Option<f64>| -> Result<(), Error> {
-            match v {
-                Some(x) if !x.is_finite() || !(-1.0..=130.0).contains(&x) => Err(PatientError::BadValue {
-                    what: what.to_owned(),
-                    value: x,
-                }
-                .into()),
-                _ => Ok(()),
+        if let Some(v) = patient.age_at_onset_years {
+            check_range("age at onset", v, &ONSET_YEARS)?;
+        }
+        if let Some(v) = patient.age_at_examination_years {
+            check_range("age at examination", v, &EXAMINATION_YEARS)?;
+        }
+        if let (Some(onset), Some(exam)) = (patient.age_at_onset_years, patient.age_at_examination_years) {
+            if onset > exam {
+                b.notes.inconsistent.push(format!(
+                    "onset at {onset} years is after the examination at {exam} years (both scored as given)"
+                ));
             }
-        };
-        check_age("age at onset", patient.age_at_onset_years)?;
-        check_age("age at examination", patient.age_at_examination_years)?;
+        }
         if let Some(sex) = patient.sex {
             let id = match sex {
                 Sex::Male => "sex_male",
@@ -687,10 +800,13 @@ impl Model {
         list.push((f, id));
     }
 
-    fn resolve_genes(&self, patient: &Patient, b: &mut Builder) {
+    fn resolve_genes(&self, patient: &Patient, b: &mut Builder) -> Result<(), Error> {
         let mut seen: Vec<(String, Zygosity)> = Vec::new();
         for g in &patient.genetics {
             let symbol = g.gene.trim().to_ascii_uppercase();
+            if symbol.is_empty() {
+                return Err(PatientError::EmptyGene.into());
+            }
             let z = g.zygosity.unwrap_or(Zygosity::Any);
             match seen.iter_mut().find(|(s, _)| *s == symbol) {
                 // Two heterozygous results in one gene: compound heterozygous.
@@ -716,6 +832,7 @@ impl Model {
                 b.notes.unknown_genes.push(symbol);
             }
         }
+        Ok(())
     }
 }
 
@@ -725,6 +842,40 @@ fn zygosity_name(z: Zygosity) -> &'static str {
         Zygosity::Biallelic => "biallelic",
         Zygosity::Hemizygous => "hemizygous",
         Zygosity::Any => "zygosity unknown",
+    }
+}
+
+#[cfg(test)]
+mod subsumption_tests {
+    use crate::model::Model;
+    use crate::patient::Patient;
+    use crate::rng::SplitMix64;
+
+    /// Terms given with their own ancestors, in and out of the vocabulary: the ancestors are
+    /// subsumed as comparing every pair finds (debug builds check each resolution against it).
+    #[test]
+    fn terms_with_their_ancestors_are_subsumed_as_pairwise_comparison_finds() {
+        let model = Model::builtin().unwrap();
+        let ontology = model.ontology().unwrap();
+        let terms = ontology.terms();
+        let mut rng = SplitMix64::new(3);
+        let mut subsumed = 0;
+        for _ in 0..60 {
+            let mut p = Patient::new();
+            for _ in 0..12 {
+                let t = terms[rng.below(terms.len())];
+                p = p.present(format!("HP:{t:07}"));
+                let ancestors = ontology.ancestors(t);
+                for _ in 0..2 {
+                    if let Some(&a) = ancestors.get(rng.below(ancestors.len().max(1))) {
+                        p = p.present(format!("HP:{a:07}"));
+                    }
+                }
+            }
+            let resolved = model.resolve(&p).unwrap();
+            subsumed += resolved.notes.subsumed.len();
+        }
+        assert!(subsumed > 100, "{subsumed}");
     }
 }
 

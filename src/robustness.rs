@@ -3,6 +3,10 @@
 
 use serde::Serialize;
 
+mod search;
+
+pub use search::{MAX_BOUND_WORK, MAX_RANKINGS};
+
 use crate::model::Model;
 use crate::resolve::ResolvedPatient;
 use crate::rng::SplitMix64;
@@ -22,8 +26,13 @@ pub const MAX_DECISIVE: usize = 3;
 ///   three times as likely as the second) the result is flagged uncertain.
 /// - **Decisive findings**: the smallest set of the patient's observations whose removal
 ///   changes the first, and the smallest set of present or absent findings whose flipping (present
-///   to absent, absent to present) does; sets of up to [`MAX_DECISIVE`] are searched exhaustively,
-///   smallest first, then in observation order.
+///   to absent, absent to present) does; sets of up to [`MAX_DECISIVE`] are searched, smallest
+///   first, then in observation order, and the set reported is the first that changes the first.
+///   The search does not rank every set: a bound (from the scores' being sums of what each
+///   observation adds) rules out the sets that cannot change the first, and only the others are
+///   ranked, so that it is exact and fast for patients of hundreds of terms. Two budgets
+///   ([`MAX_RANKINGS`] sets ranked, [`MAX_BOUND_WORK`] bound evaluations) keep it finite for any
+///   patient; a search that reaches one stops and says so ([`SearchExtent`]).
 /// - **Sensitivity to the rules**: the differential recomputed under `samples` perturbations of
 ///   every rule: its frequency's odds, or its explicit likelihood ratio, multiplied by 2^u with u
 ///   uniform in [−1, 1], independently per rule (a factor of up to two either way, the spread of
@@ -48,6 +57,40 @@ pub struct Robustness {
     pub removal: Option<Decisive>,
     /// The fewest present or absent findings whose flipping changes the first.
     pub flip: Option<Decisive>,
+    /// How far the search for `removal` went. In JSON only when it stopped early, so that the
+    /// output of a complete search is as it always was.
+    #[serde(skip_serializing_if = "SearchExtent::is_complete")]
+    pub removal_search: SearchExtent,
+    /// How far the search for `flip` went (in JSON only when it stopped early).
+    #[serde(skip_serializing_if = "SearchExtent::is_complete")]
+    pub flip_search: SearchExtent,
+}
+
+/// How far a search for decisive findings went.
+///
+/// A complete search is exact: the set it reports is the first (smallest, then in observation
+/// order) of up to [`MAX_DECISIVE`] findings that changes the first, and none means that no such
+/// set does. A search that reached a budget ([`MAX_RANKINGS`], [`MAX_BOUND_WORK`]) stopped
+/// early: no set of up to `complete_up_to` findings changes the first, and larger sets were not
+/// all tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SearchExtent {
+    /// Every set of up to this many findings was ranked or ruled out by the bound:
+    /// [`MAX_DECISIVE`] (or the number of findings, when there are fewer) unless the search
+    /// stopped early.
+    pub complete_up_to: usize,
+    /// The sets ranked by the scorer (the others were ruled out by the bound).
+    pub rankings: usize,
+    /// The search stopped at a budget before it was complete.
+    pub stopped_early: bool,
+}
+
+impl SearchExtent {
+    /// True unless the search stopped early.
+    #[must_use]
+    pub fn is_complete(&self) -> bool {
+        !self.stopped_early
+    }
 }
 
 /// A set of observations that changes the first of the differential.
@@ -80,21 +123,34 @@ impl Model {
     /// The first of the differential (a diagnosis id or `none_of_these`) and its posterior; the
     /// second likewise. Ties go to the diagnosis of the ranking before "none of these".
     fn first_two(&self, ranking: &Ranking) -> ((String, f64), (String, f64)) {
+        let (first, second, _) = self.first_two_of(ranking);
+        (first, second)
+    }
+
+    /// [`Model::first_two`], and whether the first is a diagnosis (its index) or "none of these".
+    fn first_two_of(&self, ranking: &Ranking) -> ((String, f64), (String, f64), search::First) {
         let none = ranking.none_posterior();
-        let mut groups: Vec<(&str, f64)> = ranking
+        let mut groups: Vec<(&str, f64, search::First)> = ranking
             .entries()
             .iter()
             .take(2)
-            .map(|e| (self.diagnosis_id(e.diagnosis), e.posterior))
+            .map(|e| {
+                (
+                    self.diagnosis_id(e.diagnosis),
+                    e.posterior,
+                    search::First::Diagnosis(e.diagnosis.0 as usize),
+                )
+            })
             .collect();
-        groups.push(("none_of_these", none));
+        groups.push(("none_of_these", none, search::First::None));
         groups.sort_by(|a, b| b.1.total_cmp(&a.1));
         let get = |i: usize| {
             groups
                 .get(i)
-                .map_or((String::new(), 0.0), |(id, p)| ((*id).to_owned(), *p))
+                .map_or((String::new(), 0.0), |(id, p, _)| ((*id).to_owned(), *p))
         };
-        (get(0), get(1))
+        let first = groups.first().map_or(search::First::None, |g| g.2);
+        (get(0), get(1), first)
     }
 
     /// The margin of the first of the differential and the fewest findings that change it (see
@@ -115,7 +171,7 @@ impl Model {
     pub fn robustness(&self, patient: &ResolvedPatient) -> Robustness {
         let mut ranking = Ranking::new(self);
         self.rank_into(patient, &mut ranking);
-        let ((first, p1), (second, p2)) = self.first_two(&ranking);
+        let ((first, p1), (second, p2), which) = self.first_two_of(&ranking);
         let margin = if p2 > 0.0 { (p1 / p2).log10() } else { f64::INFINITY };
         let all: Vec<usize> = (0..patient.len()).collect();
         let flippable: Vec<usize> = all.iter().copied().filter(|&i| patient.is_flippable(self, i)).collect();
@@ -129,14 +185,17 @@ impl Model {
             let ((after, _), _) = self.first_two(&ranking);
             (after != first).then_some(after)
         };
-        let removal = smallest_set(&all, |set| changes(set, false)).map(|(set, after)| Decisive {
-            findings: set.iter().map(|&i| self.observation_name(patient, i)).collect(),
-            first_after: after,
-        });
-        let flip = smallest_set(&flippable, |set| changes(set, true)).map(|(set, after)| Decisive {
-            findings: set.iter().map(|&i| self.observation_name(patient, i)).collect(),
-            first_after: after,
-        });
+        let decisive = |found: Option<(Vec<usize>, String)>| {
+            found.map(|(set, after)| Decisive {
+                findings: set.iter().map(|&i| self.observation_name(patient, i)).collect(),
+                first_after: after,
+            })
+        };
+        let (removal, removal_search) =
+            search::smallest_set(self, patient, which, &all, false, |set| changes(set, false));
+        let (flip, flip_search) =
+            search::smallest_set(self, patient, which, &flippable, true, |set| changes(set, true));
+        let (removal, flip) = (decisive(removal), decisive(flip));
         Robustness {
             first,
             first_posterior: p1,
@@ -146,6 +205,8 @@ impl Model {
             uncertain: margin < UNCERTAIN_MARGIN_LOG10,
             removal,
             flip,
+            removal_search,
+            flip_search,
         }
     }
 
@@ -224,37 +285,246 @@ impl Model {
     }
 }
 
-/// The first set (smallest, then lexicographic) of up to [`MAX_DECISIVE`] items for which `test`
-/// gives `Some`, with its value.
-fn smallest_set<T>(items: &[usize], mut test: impl FnMut(&[usize]) -> Option<T>) -> Option<(Vec<usize>, T)> {
-    let n = items.len();
-    for size in 1..=MAX_DECISIVE.min(n) {
-        let mut idx: Vec<usize> = (0..size).collect();
-        loop {
-            let set: Vec<usize> = idx.iter().map(|&i| items[i]).collect();
-            if let Some(v) = test(&set) {
-                return Some((set, v));
-            }
-            // Next combination of `size` out of `n`.
-            let mut k = size;
-            while k > 0 && idx[k - 1] == n - size + k - 1 {
-                k -= 1;
-            }
-            if k == 0 {
-                break;
-            }
-            idx[k - 1] += 1;
-            for j in k..size {
-                idx[j] = idx[j - 1] + 1;
-            }
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
-    use super::smallest_set;
+    use super::MAX_DECISIVE;
+
+    /// The first set (smallest, then lexicographic) of up to [`MAX_DECISIVE`] items for which `test`
+    /// gives `Some`, with its value.
+    pub(crate) fn smallest_set<T>(
+        items: &[usize],
+        mut test: impl FnMut(&[usize]) -> Option<T>,
+    ) -> Option<(Vec<usize>, T)> {
+        let n = items.len();
+        for size in 1..=MAX_DECISIVE.min(n) {
+            let mut idx: Vec<usize> = (0..size).collect();
+            loop {
+                let set: Vec<usize> = idx.iter().map(|&i| items[i]).collect();
+                if let Some(v) = test(&set) {
+                    return Some((set, v));
+                }
+                // Next combination of `size` out of `n`.
+                let mut k = size;
+                while k > 0 && idx[k - 1] == n - size + k - 1 {
+                    k -= 1;
+                }
+                if k == 0 {
+                    break;
+                }
+                idx[k - 1] += 1;
+                for j in k..size {
+                    idx[j] = idx[j - 1] + 1;
+                }
+            }
+        }
+        None
+    }
+
+    use super::{Decisive, Robustness};
+    use crate::model::Model;
+    use crate::patient::{Patient, Zygosity};
+    use crate::resolve::ResolvedPatient;
+    use crate::rng::SplitMix64;
+    use crate::score::Ranking;
+
+    /// The robustness of `patient` with the exhaustive search of every set (the reference the
+    /// bounded search must agree with); counts of what the searches found, by size (0: none),
+    /// are added to `found`.
+    fn check_against_exhaustive(model: &Model, patient: &ResolvedPatient, found: &mut [usize; 4]) -> Robustness {
+        let r = model.robustness(patient);
+        let mut ranking = Ranking::new(model);
+        model.rank_into(patient, &mut ranking);
+        let ((first, _), _) = model.first_two(&ranking);
+        let all: Vec<usize> = (0..patient.len()).collect();
+        let flippable: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&i| patient.is_flippable(model, i))
+            .collect();
+        let mut changes = |set: &[usize], flip: bool| -> Option<String> {
+            let edited = if flip {
+                patient.edited(model, |_| true, |i| set.contains(&i))
+            } else {
+                patient.edited(model, |i| !set.contains(&i), |_| false)
+            };
+            model.rank_into(&edited, &mut ranking);
+            let ((after, _), _) = model.first_two(&ranking);
+            (after != first).then_some(after)
+        };
+        let decisive = |found: Option<(Vec<usize>, String)>| {
+            found.map(|(set, after)| Decisive {
+                findings: set.iter().map(|&i| model.observation_name(patient, i)).collect(),
+                first_after: after,
+            })
+        };
+        let removal = decisive(smallest_set(&all, |set| changes(set, false)));
+        let flip = decisive(smallest_set(&flippable, |set| changes(set, true)));
+        assert_eq!(r.removal, removal, "removal, first {first}: {r:?}");
+        assert_eq!(r.flip, flip, "flip, first {first}: {r:?}");
+        assert!(r.removal_search.is_complete() && r.flip_search.is_complete(), "{r:?}");
+        for d in [&r.removal, &r.flip] {
+            found[d.as_ref().map_or(0, |d| d.findings.len())] += 1;
+        }
+        r
+    }
+
+    /// Random patients of `names` (present or absent), with some of `genes` and ages.
+    fn random_patients(names: &[String], genes: &[String], count: usize, max_terms: usize, seed: u64) -> Vec<Patient> {
+        let mut rng = SplitMix64::new(seed);
+        (0..count)
+            .map(|_| {
+                let mut p = Patient::new();
+                let mut used = std::collections::BTreeSet::new();
+                for _ in 0..=rng.below(max_terms) {
+                    let name = names[rng.below(names.len())].clone();
+                    if used.insert(name.clone()) {
+                        p = if rng.unit() < 0.7 {
+                            p.present(name)
+                        } else {
+                            p.absent(name)
+                        };
+                    }
+                }
+                if !genes.is_empty() && rng.unit() < 0.3 {
+                    let zygosity = [Zygosity::Heterozygous, Zygosity::Biallelic][rng.below(2)];
+                    p = p.variant(genes[rng.below(genes.len())].clone(), zygosity);
+                }
+                if rng.unit() < 0.3 {
+                    p = p.onset_years(0.5 + 30.0 * rng.unit()).examined_at_years(40.0);
+                }
+                p
+            })
+            .collect()
+    }
+
+    /// The bounded search gives what the exhaustive one gives: on the built-in rules (dense,
+    /// with look-alikes, "none of these" first or a diagnosis), with genes and ages (observations
+    /// that do not count in the design effect).
+    #[test]
+    fn the_bounded_search_finds_what_the_exhaustive_one_finds_builtin() {
+        let model = Model::builtin().unwrap();
+        let kb = model.knowledge_base();
+        let names: Vec<String> = kb.findings().iter().map(|f| f.id.clone()).collect();
+        let genes: Vec<String> = kb
+            .diagnoses()
+            .iter()
+            .flat_map(|d| d.genes.iter().map(|g| g.symbol.clone()))
+            .collect();
+        let mut found = [0; 4];
+        let mut firsts = std::collections::BTreeSet::new();
+        for p in random_patients(&names, &genes, 400, 12, 11) {
+            if let Ok(resolved) = model.resolve(&p) {
+                firsts.insert(check_against_exhaustive(&model, &resolved, &mut found).first);
+            }
+        }
+        assert!(found.iter().all(|&n| n > 10), "sets found by size: {found:?}");
+        assert!(firsts.contains("none_of_these") && firsts.len() > 3, "{firsts:?}");
+    }
+
+    /// The same on a large synthetic knowledge base (sparse tables), with the catalogue's
+    /// constants (false-positive shifts by group, offsets of absent rows) and look-alikes.
+    #[test]
+    fn the_bounded_search_finds_what_the_exhaustive_one_finds_sparse() {
+        use crate::knowledge::KnowledgeBase;
+        use crate::load::RuleSet;
+        let kb = crate::simulate::synthetic_knowledge_base(150, 60, 8, 5).unwrap();
+        // Every fifth diagnosis a look-alike, and d % 5 of the rules of diagnosis d left out, so
+        // that the numbers of rules, and with them the false-positive shifts, differ.
+        let mut set = RuleSet::default();
+        for (name, text) in kb.to_rule_files() {
+            let d = name
+                .trim_end_matches(".toml")
+                .trim_start_matches('d')
+                .parse::<usize>()
+                .ok();
+            let mut text = text;
+            if let Some(d) = d {
+                let mut parts: Vec<&str> = text.split("\n[[rule]]\n").collect();
+                parts.drain(1..=d % 5);
+                text = parts.join("\n[[rule]]\n");
+                if d % 5 == 0 {
+                    text = text.replace("\ninheritance = ", "\nlookalike = true\ninheritance = ");
+                }
+            }
+            set = set.overlay(RuleSet::from_text(&name, &text).unwrap());
+        }
+        let kb = KnowledgeBase::new(set).unwrap();
+        assert!(kb.diagnoses().iter().filter(|d| d.lookalike).count() >= 20);
+        let config = crate::ScoringConfig {
+            annotation_reference: 8.0,
+            ..crate::catalogue::Catalogue::scoring_config()
+        };
+        let model = Model::compile_with(&kb, config);
+        assert!(!model.tables.is_dense() && model.groups.shift.len() > 1);
+        let names: Vec<String> = kb.findings().iter().map(|f| f.id.clone()).collect();
+        let genes: Vec<String> = (0..150).map(|d| format!("G{d}")).collect();
+        let mut found = [0; 4];
+        for p in random_patients(&names, &genes, 250, 14, 3) {
+            if let Ok(resolved) = model.resolve(&p) {
+                check_against_exhaustive(&model, &resolved, &mut found);
+            }
+        }
+        assert!(found.iter().all(|&n| n > 5), "sets found by size: {found:?}");
+    }
+
+    /// The budgets stop the search and say how far it got; without the bound (a budget of
+    /// work too small to set it up) the sets are ranked one by one, with the same result.
+    #[test]
+    fn budgets_stop_the_search_and_say_where() {
+        use super::search::{smallest_set_within, Budget};
+        let model = Model::builtin().unwrap();
+        let names: Vec<String> = model.knowledge_base().findings().iter().map(|f| f.id.clone()).collect();
+        // A patient whose removal search finds a set of two.
+        let mut found = [0; 4];
+        let patient = random_patients(&names, &[], 400, 12, 11)
+            .into_iter()
+            .filter_map(|p| model.resolve(&p).ok())
+            .find(|r| {
+                check_against_exhaustive(&model, r, &mut found)
+                    .removal
+                    .is_some_and(|d| d.findings.len() == 2)
+            })
+            .expect("a patient with a decisive pair");
+        let r = model.robustness(&patient);
+        let mut ranking = Ranking::new(&model);
+        model.rank_into(&patient, &mut ranking);
+        let (_, _, first) = model.first_two_of(&ranking);
+        let all: Vec<usize> = (0..patient.len()).collect();
+        let mut changes = |set: &[usize]| -> Option<String> {
+            let edited = patient.edited(&model, |i| !set.contains(&i), |_| false);
+            model.rank_into(&edited, &mut ranking);
+            let ((after, _), _) = model.first_two(&ranking);
+            (after != r.first).then_some(after)
+        };
+        let search = |budget: Budget, changes: &mut dyn FnMut(&[usize]) -> Option<String>| {
+            smallest_set_within(&model, &patient, first, &all, false, budget, changes)
+        };
+        let unlimited = Budget::default();
+        let (set, extent) = search(unlimited, &mut changes);
+        assert_eq!(set.map(|s| s.0.len()), Some(2));
+        assert!(!extent.stopped_early && extent.rankings <= 2, "{extent:?}");
+        // No ranking allowed: the pairs are not tried, the singles were ruled out by the bound.
+        let (set, extent) = search(
+            Budget {
+                rankings: 0,
+                ..unlimited
+            },
+            &mut changes,
+        );
+        assert!(set.is_none());
+        assert_eq!((extent.complete_up_to, extent.stopped_early), (1, true));
+        // No bound: every set ranked in order, the same set found.
+        let (plain, extent) = search(Budget { work: 0, ..unlimited }, &mut changes);
+        assert_eq!(plain.map(|s| s.0), smallest_set(&all, |s| changes(s)).map(|s| s.0));
+        assert!(!extent.stopped_early && extent.rankings > patient.len(), "{extent:?}");
+        // No bound and three rankings: three singles tried, nothing complete.
+        let (set, extent) = search(Budget { rankings: 3, work: 0 }, &mut changes);
+        assert!(set.is_none());
+        assert_eq!(
+            (extent.complete_up_to, extent.rankings, extent.stopped_early),
+            (0, 3, true)
+        );
+    }
 
     #[test]
     fn smallest_set_tries_smaller_sets_first_in_order() {

@@ -490,8 +490,7 @@ impl Model {
     fn rank_observations(&self, patient: &ResolvedPatient, k: usize, out: &mut Ranking) {
         out.fit(self);
         let (shared_c, shared_i, n_clinical, n_fp) = self.accumulate(patient, out);
-        let scale_c = self.config.evidence_scale(n_clinical) / LOG_SCALE;
-        let scale_i = self.config.evidence_scale(1) / LOG_SCALE;
+        let (scale_c, scale_i) = self.scales(n_clinical);
         let score =
             |delta_c: i64, delta_i: i64| (shared_c + delta_c) as f64 * scale_c + (shared_i + delta_i) as f64 * scale_i;
         let shared = score(0, 0);
@@ -622,6 +621,112 @@ impl Model {
         out.z = z;
 
         out.scratch.clear(dense);
+    }
+}
+
+/// What one observation adds to each diagnosis's total, in units, split as the scorer splits it:
+/// for diagnosis `d` of shift group `g`, `shared_clinical + n_fp · shift(d) + group_extra[g]`
+/// plus its own entry's first part to the part the design effect damps, and
+/// `shared_independent` plus its own entry's second part to the other. Totals are sums of these
+/// over the observations, exactly (integers), so that the robustness search knows every
+/// hypothesis's score after removing or flipping a few observations from their values alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ObservationValues {
+    /// A clinical observation: it counts in the design effect's number of findings.
+    pub clinical: bool,
+    /// The damped part every diagnosis gets, before its shift and its group's offset.
+    pub shared_clinical: i64,
+    /// The undamped part every diagnosis gets.
+    pub shared_independent: i64,
+    /// How many times every diagnosis is owed its false-positive shift (0 or 1).
+    pub n_fp: i64,
+    /// Per shift group, what its diagnoses add to the damped part (an absent row's offsets);
+    /// empty when nothing.
+    pub group_extra: Vec<i64>,
+    /// The diagnoses a posting touched (in dense mode: with a value of their own), by index:
+    /// (diagnosis, damped, undamped) beyond the shared values.
+    pub own: Vec<(u32, i64, i64)>,
+}
+
+impl ObservationValues {
+    /// The (damped, undamped) value of a diagnosis of shift group `group` that was not touched.
+    pub(crate) fn group_value(&self, model: &Model, group: usize) -> (i64, i64) {
+        let shift = model.groups.shift.get(group).copied().unwrap_or(0);
+        let extra = self.group_extra.get(group).copied().unwrap_or(0);
+        (
+            self.shared_clinical + self.n_fp * i64::from(shift) + extra,
+            self.shared_independent,
+        )
+    }
+
+    /// The (damped, undamped) value of hypothesis `h`: a diagnosis, or (any index past them) the
+    /// background of "none of these", which has no evidence.
+    pub(crate) fn value(&self, model: &Model, h: usize) -> (i64, i64) {
+        let Some(&group) = model.shift_group.get(h) else {
+            return (0, 0);
+        };
+        let (damped, undamped) = self.group_value(model, group as usize);
+        match self.own.binary_search_by_key(&(h as u32), |e| e.0) {
+            Ok(at) => (damped + self.own[at].1, undamped + self.own[at].2),
+            Err(_) => (damped, undamped),
+        }
+    }
+
+    /// True when a posting touched diagnosis `d`.
+    pub(crate) fn touches(&self, d: usize) -> bool {
+        self.own.binary_search_by_key(&(d as u32), |e| e.0).is_ok()
+    }
+}
+
+impl Model {
+    /// What the one observation of `single` adds to each diagnosis's total (see
+    /// [`ObservationValues`]), found by the scorer's own accumulation, so that the values are the
+    /// ones a ranking adds. `out` is a buffer of this model, left ready for the next use.
+    pub(crate) fn observation_values(&self, single: &ResolvedPatient, out: &mut Ranking) -> ObservationValues {
+        out.fit(self);
+        let (shared_clinical, shared_independent, n_clinical, n_fp) = self.accumulate(single, out);
+        let dense = self.tables.is_dense();
+        let scratch = &out.scratch;
+        let touched: &[u32] = if dense {
+            &self.all_diagnoses
+        } else {
+            &scratch.touched[..scratch.n_touched]
+        };
+        let mut own: Vec<(u32, i64, i64)> = touched
+            .iter()
+            .map(|&d| (d, scratch.delta[d as usize], scratch.delta_independent[d as usize]))
+            .filter(|&(_, a, b)| !dense || a != 0 || b != 0)
+            .collect();
+        own.sort_unstable_by_key(|e| e.0);
+        let group_extra = if scratch.group_extra.iter().any(|&x| x != 0) {
+            scratch.group_extra.clone()
+        } else {
+            Vec::new()
+        };
+        out.scratch.clear(dense);
+        ObservationValues {
+            clinical: n_clinical > 0,
+            shared_clinical,
+            shared_independent,
+            n_fp,
+            group_extra,
+            own,
+        }
+    }
+
+    /// The scale of the damped part of the scores for `n_clinical` clinical observations, and of
+    /// the undamped part, per unit (what [`Model::rank_into`] multiplies the totals by).
+    pub(crate) fn scales(&self, n_clinical: usize) -> (f64, f64) {
+        (
+            self.config.evidence_scale(n_clinical) / LOG_SCALE,
+            self.config.evidence_scale(1) / LOG_SCALE,
+        )
+    }
+
+    /// The log10 prior of hypothesis `h`: a diagnosis, or (any index past them) the background
+    /// of "none of these".
+    pub(crate) fn log_prior_of(&self, h: usize) -> f64 {
+        self.log_prior.get(h).copied().unwrap_or(self.log_prior_none)
     }
 }
 

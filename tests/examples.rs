@@ -126,6 +126,150 @@ fn examples_end_quietly_when_their_output_is_closed() {
     run_with_output_closed(&["fuzz", "--", "--seconds", "0.2", "--target", "patient"]);
 }
 
+/// Issue 23, item 3: `ask --script /dev/zero` read the script without a limit and aborted (exit
+/// 134, "memory allocation of 8589934592 bytes failed"); endless answers on the terminal the same.
+#[cfg(unix)]
+#[test]
+fn ask_refuses_an_endless_script_with_a_message_not_an_abort() {
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "ask", "--", "--script", "/dev/zero"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "ask: cannot read /dev/zero: 67108865 bytes is more than the limit of 67108864 (Limits::file_bytes)"
+    );
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", "ask"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.trim_end(), "ask: an answer longer than 4096 bytes");
+}
+
+/// Issue 23, item 7: `evaluate` skipped packets it could not read with a note and still exited
+/// 0; now the figures are printed and the status is 1, unless `--allow-unreadable`.
+#[test]
+fn evaluate_fails_when_it_could_not_read_some_cases() {
+    let dir = std::env::temp_dir().join(format!("osteodx-unreadable-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/example-phenopacket.json"
+    ))
+    .unwrap();
+    std::fs::write(dir.join("a.json"), &good).unwrap();
+    std::fs::write(dir.join("b.json"), good.replacen("\"excluded\"", "\"exluded\"", 1)).unwrap();
+    assert!(good.contains("\"excluded\""));
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--example", "evaluate", "--"])
+            .args(extra)
+            .arg(&dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo runs")
+    };
+    let out = run(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("b.json") && stderr.contains("unknown field `exluded`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("evaluate: 1 case file could not be read or resolved (listed above) and is left out of the figures; --allow-unreadable accepts that"),
+        "{stderr}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("cases: 1"),
+        "the figures of the rest are printed"
+    );
+    let out = run(&["--allow-unreadable"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 23, item 7: `diagnose --hpo-obo /dev/zero` said only "cannot read /dev/zero".
+#[cfg(unix)]
+#[test]
+fn diagnose_says_why_it_cannot_read_an_ontology() {
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--example",
+            "diagnose",
+            "--",
+            "--hpo-obo",
+            "/dev/zero",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "diagnose: cannot read /dev/zero: 67108865 bytes is more than the limit of 67108864 (Limits::file_bytes)"
+    );
+}
+
+/// Issue 23, item 8: the fuzz driver generates patients of hundreds of terms and rule folders
+/// with links (targets it did not have), and an input still running at the budget fails the run
+/// (saved, and replayable) instead of holding it.
+#[test]
+fn the_fuzz_driver_generates_big_patients_and_linked_folders_within_a_budget() {
+    let out_dir = std::env::temp_dir().join(format!("osteodx-fuzz-budget-{}", std::process::id()));
+    let fuzz = |args: &[&str]| {
+        Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--example", "fuzz", "--"])
+            .args(args)
+            .arg("--out")
+            .arg(&out_dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo runs")
+    };
+    for target in ["big-patient", "rule-folder"] {
+        let out = fuzz(&["--target", target, "--seconds", "2"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{target}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains(&format!("{target}: ")) && stdout.contains("generated"),
+            "{stdout}"
+        );
+    }
+    // A budget no big patient meets: the run fails with the input saved.
+    let out = fuzz(&["--target", "big-patient", "--seconds", "30", "--budget", "0.05"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    // Caught by the watchdog while it runs, or (a short one) when it returns.
+    assert!(
+        stdout.contains("failed: still running after 0.1 s") || stdout.contains(") failed: took "),
+        "{stdout}"
+    );
+    let saved = stdout
+        .lines()
+        .last()
+        .unwrap()
+        .trim_start_matches("saved to ")
+        .to_owned();
+    let replay = fuzz(&["--target", "big-patient", "--input", &saved]);
+    assert!(replay.status.success(), "{}", String::from_utf8_lossy(&replay.stdout));
+    std::fs::remove_dir_all(&out_dir).unwrap();
+}
+
 /// A malformed file: one line on standard error naming the file and the problem, status 1 (not a
 /// panic, and no ranking of a half-read patient).
 #[test]

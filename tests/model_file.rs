@@ -360,3 +360,61 @@ fn a_missing_source_file_is_an_error_naming_it() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 23, item 7: the compiled cache accepted bytes after its checksum; it must be refused
+/// (and, by the catalogue, compiled again and rewritten).
+#[test]
+fn bytes_after_the_checksum_are_refused_and_the_cache_rewritten() {
+    let good = bytes(builtin(), "k");
+    assert!(read(&good, Some("k")).is_ok());
+    for extra in [&b"\0"[..], b"x", &[0u8; 4096]] {
+        let mut longer = good.clone();
+        longer.extend_from_slice(extra);
+        assert!(
+            matches!(read(&longer, Some("k")), Err(CompiledFileError::Damaged(ref m)) if m == "bytes after the checksum"),
+            "{} extra bytes",
+            extra.len()
+        );
+    }
+    let dir = fixture_copy("trailing");
+    let (options, config) = (CatalogueOptions::default(), Catalogue::scoring_config());
+    let cache = Catalogue::compiled_path(&dir, &options, config);
+    Catalogue::compiled(&dir, &options, config, &cache).unwrap();
+    let mut appended = std::fs::read(&cache).unwrap();
+    let whole = appended.len();
+    appended.extend_from_slice(b"appended");
+    std::fs::write(&cache, appended).unwrap();
+    let (_, _, how) = Catalogue::compiled(&dir, &options, config, &cache).unwrap();
+    assert!(
+        matches!(how, Cached::Written { ref why } if why.contains("bytes after the checksum")),
+        "{how:?}"
+    );
+    assert_eq!(std::fs::metadata(&cache).unwrap().len() as usize, whole);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 23, item 7: an interrupt while the cache was written left
+/// `catalogue-<hash>.bin.partial-<pid>` (50–75 MB) for ever. The next use of the directory
+/// removes those of processes that no longer run, and leaves a running writer's and other files.
+#[cfg(target_os = "linux")]
+#[test]
+fn partial_files_of_interrupted_writes_are_removed() {
+    let dir = fixture_copy("partial");
+    let (options, config) = (CatalogueOptions::default(), Catalogue::scoring_config());
+    let cache = Catalogue::compiled_path(&dir, &options, config);
+    std::fs::create_dir_all(cache.parent().unwrap()).unwrap();
+    let name = cache.file_name().unwrap().to_str().unwrap().to_owned();
+    // Process ids above the kernel's largest (4,194,304) are no process.
+    let dead = cache.with_file_name(format!("{name}.partial-999999999"));
+    let dead_other = cache.with_file_name("catalogue-0123456789abcdef.bin.partial-999999998");
+    let running = cache.with_file_name(format!("{name}.partial-1"));
+    let foreign = cache.with_file_name("notes.partial-999999999");
+    for f in [&dead, &dead_other, &running, &foreign] {
+        std::fs::write(f, b"half a model").unwrap();
+    }
+    Catalogue::compiled(&dir, &options, config, &cache).unwrap();
+    assert!(!dead.exists() && !dead_other.exists());
+    assert!(running.exists() && foreign.exists());
+    assert!(cache.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -112,3 +112,63 @@ fn sensitivity_brackets_the_posterior_and_repeats() {
     let clear = m.sensitivity(&m.resolve(&patient(&CLEAR)).unwrap(), 6, 7);
     assert_eq!(clear.stays_first, 1.0, "{clear:?}");
 }
+
+/// Issue 23, item 1: the search for decisive findings tried every set of up to three findings,
+/// a number that grows with the cube of the patient's (500 terms: over two minutes on the
+/// built-in rules; 37 present and 155 excluded terms on the HPO catalogue: no answer in 100 s).
+/// Here a patient of about 1,000 distinct findings on a knowledge base of 300 diagnoses (sparse
+/// tables), where the old search would rank 1.7e8 sets: the search is complete and ranks at
+/// most `MAX_RANKINGS` sets (the bound rules out the rest); the extents stay out of the JSON.
+#[test]
+fn a_patient_of_a_thousand_findings_is_searched_within_the_budgets() {
+    let kb = osteodx::simulate::synthetic_knowledge_base(300, 3000, 20, 9).unwrap();
+    let model = Model::compile(&kb);
+    let mut rng = osteodx::simulate::SplitMix64::new(4);
+    // The rules of one diagnosis present, then distinct findings, a third of them absent.
+    let own: Vec<String> = kb.diagnoses()[7]
+        .rules
+        .iter()
+        .map(|r| kb.findings()[r.finding].id.clone())
+        .collect();
+    let mut p = own.iter().fold(Patient::new(), |p, f| p.present(f.clone()));
+    let mut used: std::collections::BTreeSet<String> = own.into_iter().collect();
+    while used.len() < 1000 {
+        let f = format!("f{}", rng.below(3000));
+        if used.insert(f.clone()) {
+            p = if rng.unit() < 0.67 { p.present(f) } else { p.absent(f) };
+        }
+    }
+    let resolved = model.resolve(&p).unwrap();
+    assert!(resolved.len() >= 800, "{} observations", resolved.len());
+    let r = model.robustness(&resolved);
+    for search in [r.removal_search, r.flip_search] {
+        assert!(!search.stopped_early && search.complete_up_to == 3, "{r:?}");
+        assert!(search.rankings <= osteodx::MAX_RANKINGS, "{r:?}");
+    }
+    let json = serde_json::to_value(&r).unwrap();
+    assert!(
+        json.get("removal_search").is_none() && json.get("flip_search").is_none(),
+        "{json}"
+    );
+}
+
+/// A search that stopped at its budget says so, in the text and in the JSON.
+#[test]
+fn a_search_stopped_early_says_how_far_it_got() {
+    let m = model();
+    let mut r = m.robustness(&m.resolve(&patient(&CLEAR)).unwrap());
+    r.removal = None;
+    r.removal_search = osteodx::SearchExtent {
+        complete_up_to: 1,
+        rankings: osteodx::MAX_RANKINGS,
+        stopped_early: true,
+    };
+    let text = osteodx::report::robustness_text(&r, None);
+    assert!(
+        text.contains("removing any one finding leaves it first (the search of larger sets stopped at its budget)"),
+        "{text}"
+    );
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["removal_search"]["stopped_early"], true, "{json}");
+    assert!(json.get("flip_search").is_none(), "{json}");
+}

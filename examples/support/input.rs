@@ -21,16 +21,26 @@ pub struct ModelArgs {
     pub genes: bool,
 }
 
+/// The rules at `rules` (a folder or a file) put over `base` and validated: every problem of
+/// reading, parsing and validating them is reported at once.
+pub fn over(base: RuleSet, rules: Option<&str>) -> Result<KnowledgeBase, String> {
+    let limits = osteodx::Limits::default();
+    let (set, problems) = match rules {
+        Some(path) => {
+            let (user, problems) = RuleSet::from_path_partial(path, &limits).map_err(|e| crate::output::chain(&e))?;
+            (base.overlay(user), problems)
+        }
+        None => (base, Vec::new()),
+    };
+    KnowledgeBase::new_with_problems(set, problems, &limits).map_err(|e| crate::output::chain(&e))
+}
+
 /// The built-in rules with the rules at `rules` over them, compiled; `obo` places HPO terms.
 pub fn model(rules: Option<&str>, obo: Option<&str>) -> Result<Model, String> {
-    let mut set = RuleSet::builtin().map_err(|e| e.to_string())?;
-    if let Some(path) = rules {
-        set = set.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
-    }
-    let kb = KnowledgeBase::new(set).map_err(|e| e.to_string())?;
+    let kb = over(RuleSet::builtin().map_err(|e| e.to_string())?, rules)?;
     let mut model = Model::compile(&kb);
     if let Some(obo) = obo {
-        model = model.with_ontology(Arc::new(Ontology::from_obo(obo).map_err(|e| e.to_string())?));
+        model = model.with_ontology(Arc::new(Ontology::from_obo(obo).map_err(|e| crate::output::chain(&e))?));
     }
     Ok(model)
 }
@@ -50,15 +60,11 @@ pub fn catalogue_model(dir: &str, rules: Option<&str>) -> Result<Model, String> 
         // Compiled once, then read back (`DIR/osteodx-compiled`); a failure to write it is no
         // failure of this run.
         let cache = Catalogue::compiled_path(dir, &options, config);
-        let (model, _, _) = Catalogue::compiled(dir, &options, config, cache).map_err(|e| e.to_string())?;
+        let (model, _, _) = Catalogue::compiled(dir, &options, config, cache).map_err(|e| crate::output::chain(&e))?;
         return Ok(model);
     }
-    let c = Catalogue::load(dir, &options).map_err(|e| e.to_string())?;
-    let mut set = c.rules;
-    if let Some(path) = rules {
-        set = set.overlay(RuleSet::from_path(path).map_err(|e| e.to_string())?);
-    }
-    let kb = KnowledgeBase::new(set).map_err(|e| e.to_string())?;
+    let c = Catalogue::load(dir, &options).map_err(|e| crate::output::chain(&e))?;
+    let kb = over(c.rules, rules)?;
     Ok(Model::compile_with(&kb, config).with_ontology(Arc::new(c.ontology)))
 }
 
@@ -68,7 +74,7 @@ pub fn patient(path: &str, phenopacket: Option<bool>, genes: bool) -> Result<Pat
     let limits = osteodx::Limits::default();
     let text = limits
         .read_to_string(path.as_ref())
-        .map_err(|e| format!("{e}: {}", error_source(&e)))?;
+        .map_err(|e| crate::output::chain(&e))?;
     let patient = if phenopacket.unwrap_or_else(|| looks_like_phenopacket(&text)) {
         Phenopacket::parse_with(&text, &limits)
             .map_err(osteodx::Error::from)
@@ -78,9 +84,4 @@ pub fn patient(path: &str, phenopacket: Option<bool>, genes: bool) -> Result<Pat
         Patient::from_json_with(&text, &limits).map_err(|e| format!("{path}: {e}"))?
     };
     Ok(if genes { patient } else { patient.without_genetics() })
-}
-
-/// The cause of an error, for a one-line message.
-fn error_source(e: &osteodx::Error) -> String {
-    std::error::Error::source(e).map_or_else(String::new, ToString::to_string)
 }

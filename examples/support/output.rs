@@ -26,6 +26,19 @@ pub fn write_error(e: std::io::Error) -> String {
     format!("cannot write the output: {e}")
 }
 
+/// An error with its causes, for a one-line message: `cannot read FILE: why` rather than the
+/// bare `cannot read FILE` of the error alone.
+#[allow(dead_code)] // Not every example reads files through the crate.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text = format!("{text}: {c}");
+        cause = c.source();
+    }
+    text
+}
+
 /// An example's exit status from its `run`: an error goes to standard error after the
 /// example's name, with status 1.
 #[allow(dead_code)] // Not the fuzz driver's, which has a third outcome.

@@ -5,12 +5,25 @@
 
 use osteodx::catalogue::{Catalogue, CatalogueOptions, Sources};
 use osteodx::phenopacket::{Phenopacket, PhenopacketError};
+use osteodx::simulate::SplitMix64;
 use osteodx::{
     Differential, Error, KnowledgeBase, Limits, Model, NextQuery, Ontology, Patient, PatientError, ProblemKind, RuleSet,
 };
 
-/// The targets, in the order `--target all` runs them.
-pub const TARGETS: [&str; 6] = ["rules", "patient", "phenopacket", "obo", "hpoa", "compiled"];
+/// The targets, in the order `--target all` runs them. The last two are generated rather than
+/// mutated ([`generate`]): `big-patient`, patients of hundreds to thousands of distinct terms
+/// (where work that grows faster than the terms shows), and `rule-folder`, folders of rule files
+/// with symbolic links (loops, links out of the tree, to files, to themselves).
+pub const TARGETS: [&str; 8] = [
+    "rules",
+    "patient",
+    "phenopacket",
+    "obo",
+    "hpoa",
+    "compiled",
+    "big-patient",
+    "rule-folder",
+];
 
 /// The valid seed file of a target.
 pub fn seed_of(target: &str) -> &'static [u8] {
@@ -20,6 +33,11 @@ pub fn seed_of(target: &str) -> &'static [u8] {
         "phenopacket" => include_bytes!("../../tests/fixtures/example-phenopacket.json"),
         "hpoa" => include_bytes!("../fuzz-seeds/phenotype.hpoa"),
         "compiled" => compiled_seed(),
+        "big-patient" => br#"{"present": ["generalized osteosclerosis", "anemia"], "absent": ["blue sclerae"]}"#,
+        "rule-folder" => {
+            br#"{"file": "findings.toml", "text": "[[finding]]\nid = \"a\"\nlabel = \"A\"\n"}
+{"link": "again", "to": "."}"#
+        }
         _ => include_bytes!("../../tests/fixtures/mini.obo"),
     }
 }
@@ -83,7 +101,8 @@ pub fn check_distribution(d: &Differential<'_>) -> Result<(), String> {
 }
 
 /// Everything downstream of a patient: resolution (its errors are typed, so fine), the
-/// differential and the next findings.
+/// differential, the next findings and the robustness (whose search must stay within its
+/// budgets and say so).
 pub fn score(model: &Model, patient: &Patient) -> Result<(), String> {
     if let Ok(resolved) = model.resolve(patient) {
         check_distribution(&model.diagnose(&resolved))?;
@@ -92,8 +111,171 @@ pub fn score(model: &Model, patient: &Patient) -> Result<(), String> {
                 return Err(format!("gain {} for {}", n.information_gain_bits, n.id));
             }
         }
+        let r = model.robustness(&resolved);
+        if r.margin_log10.is_nan() || !(0.0..=1.0).contains(&r.first_posterior) {
+            return Err(format!(
+                "robustness: margin {}, first {}",
+                r.margin_log10, r.first_posterior
+            ));
+        }
+        for s in [r.removal_search, r.flip_search] {
+            if s.rankings > osteodx::MAX_RANKINGS || s.complete_up_to > osteodx::MAX_DECISIVE {
+                return Err(format!("robustness search out of its budget: {s:?}"));
+            }
+        }
     }
     Ok(())
+}
+
+/// A generated input of a generated target (`big-patient`, `rule-folder`), drawn with `rng`:
+/// its kind and its bytes (what `run` reads back, so that a failing input can be saved and
+/// replayed); `None` for the mutated targets.
+pub fn generate(target: &str, model: &Model, rng: &mut SplitMix64) -> Option<(&'static str, Vec<u8>)> {
+    match target {
+        "big-patient" => Some(("many terms", big_patient(model, rng))),
+        "rule-folder" => Some(("linked folder", rule_folder(rng))),
+        _ => None,
+    }
+}
+
+/// A patient of 100 to 1,500 distinct terms: the vocabulary's ids and labels, HPO ids of the
+/// ontology (placed on the vocabulary), a few names nobody knows, present or absent, with ages,
+/// sex, family history, labs and genes now and then; as the crate's patient JSON.
+fn big_patient(model: &Model, rng: &mut SplitMix64) -> Vec<u8> {
+    use osteodx::{Analyte, FamilyHistory, Sex, Zygosity};
+    let kb = model.knowledge_base();
+    let terms = model.ontology().map(osteodx::Ontology::terms).unwrap_or_default();
+    let n = 100 + rng.below(1400);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut p = Patient::new();
+    for _ in 0..n * 2 {
+        if seen.len() >= n {
+            break;
+        }
+        let name = match rng.below(10) {
+            0..=2 => kb.findings()[rng.below(kb.findings().len())].id.clone(),
+            3 => kb.findings()[rng.below(kb.findings().len())].label.clone(),
+            4 => format!("unheard of finding {}", rng.below(1_000_000)),
+            _ if !terms.is_empty() => format!("HP:{:07}", terms[rng.below(terms.len())]),
+            _ => kb.findings()[rng.below(kb.findings().len())].id.clone(),
+        };
+        if seen.insert(name.clone()) {
+            p = if rng.unit() < 0.7 {
+                p.present(name)
+            } else {
+                p.absent(name)
+            };
+        }
+    }
+    if rng.unit() < 0.5 {
+        p = p.sex([Sex::Male, Sex::Female][rng.below(2)]);
+    }
+    if rng.unit() < 0.5 {
+        let exam = 130.0 * rng.unit();
+        p = p.examined_at_years(exam).onset_years(exam * rng.unit());
+    }
+    if rng.unit() < 0.3 {
+        p = p.family(FamilyHistory::ParentalConsanguinity);
+    }
+    if rng.unit() < 0.3 {
+        p = p.lab(Analyte::Hemoglobin, 20.0 * rng.unit(), "g/dL");
+    }
+    for _ in 0..rng.below(4) {
+        let genes = ["TCIRG1", "CLCN7", "COL1A1", "LEMD3", "NOTAGENE"];
+        let zygosity = [Zygosity::Heterozygous, Zygosity::Biallelic, Zygosity::Hemizygous][rng.below(3)];
+        p = p.variant(genes[rng.below(genes.len())], zygosity);
+    }
+    serde_json::to_vec(&p).unwrap_or_default()
+}
+
+/// A folder of rule files with symbolic links, as JSON lines: `{"file": PATH, "text": TEXT}` and
+/// `{"link": PATH, "to": TARGET}`; paths relative and without `..` (they stay in the folder),
+/// targets anything (`.`, `..`, `/`, a sibling, a file, the link itself, nothing).
+fn rule_folder(rng: &mut SplitMix64) -> Vec<u8> {
+    let dirs = ["", "sub/", "sub/deeper/", "other/"];
+    let mut lines = Vec::new();
+    let seed = std::str::from_utf8(seed_of("rules")).unwrap_or_default();
+    let (vocabulary, diagnosis) = seed.split_at(seed.find("[diagnosis]").unwrap_or(seed.len()));
+    let files = [("findings.toml", vocabulary), ("demo.toml", diagnosis)];
+    for (name, text) in files {
+        let dir = dirs[rng.below(dirs.len())];
+        let text = if rng.unit() < 0.3 {
+            String::from_utf8_lossy(&crate::mutate::mutate(text.as_bytes(), rng).1).into_owned()
+        } else {
+            text.to_owned()
+        };
+        lines.push(serde_json::json!({ "file": format!("{dir}{name}"), "text": text }));
+    }
+    for i in 0..=rng.below(6) {
+        let dir = dirs[rng.below(dirs.len())];
+        let name = format!("{dir}link{i}{}", if rng.unit() < 0.3 { ".toml" } else { "" });
+        let to = match rng.below(9) {
+            0 | 1 => ".".to_owned(),
+            2 => "..".to_owned(),
+            3 => "../..".to_owned(),
+            4 => "/".to_owned(),
+            5 => "sub".to_owned(),
+            6 => "demo.toml".to_owned(),
+            7 => format!("link{i}{}", if rng.unit() < 0.5 { ".toml" } else { "" }),
+            _ => "missing".to_owned(),
+        };
+        lines.push(serde_json::json!({ "link": name, "to": to }));
+    }
+    lines
+        .iter()
+        .flat_map(|l| l.to_string().into_bytes().into_iter().chain([b'\n']))
+        .collect()
+}
+
+/// Make the folder of a `rule-folder` input under a fresh temporary folder, load it, score a
+/// patient on what loads, and remove it: the load must end (no walk through links), and a
+/// failure must list problems that each name a file and, unless they concern a whole file, a
+/// line.
+fn run_rule_folder(text: &str) -> Result<(), String> {
+    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let root = std::env::temp_dir().join(format!("osteodx-fuzz-folder-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).map_err(|e| e.to_string())?;
+    let inside = |p: &str| {
+        let path = std::path::Path::new(p);
+        (!p.is_empty() && path.components().all(|c| matches!(c, std::path::Component::Normal(_))))
+            .then(|| root.join(path))
+    };
+    for line in text.lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if let (Some(path), Some(text)) = (v["file"].as_str().and_then(inside), v["text"].as_str()) {
+            if let Some(parent) = path.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            let _ = std::fs::write(path, text);
+        } else if let (Some(path), Some(to)) = (v["link"].as_str().and_then(inside), v["to"].as_str()) {
+            if let Some(parent) = path.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            #[cfg(unix)]
+            let _ = std::os::unix::fs::symlink(to, path);
+        }
+    }
+    let outcome = match KnowledgeBase::load(&root) {
+        Ok(kb) => {
+            let p = Patient::new().present("osteosclerosis").present("anemia");
+            score(&Model::compile(&kb), &p)
+        }
+        Err(Error::Rules(r)) => match r.problems.iter().find(|p| {
+            let whole_file = matches!(p.kind, ProblemKind::TooLarge { .. } | ProblemKind::Io(_));
+            !(p.location.path.starts_with(&root) && (whole_file || p.location.line > 0))
+        }) {
+            Some(p) => Err(format!("a problem without its place: {p}")),
+            None => Ok(()),
+        },
+        Err(Error::Io { path, .. }) if path.starts_with(&root) => Ok(()),
+        Err(e) => Err(format!("not a rule error: {e:?}")),
+    };
+    let _ = std::fs::remove_dir_all(&root);
+    outcome
 }
 
 /// A rule-file error lists problems, each naming the file `name` and, unless it concerns the
@@ -143,6 +325,12 @@ pub fn run(target: &str, model: &Model, text: &str) -> Result<(), String> {
             Err(Error::Phenopacket(_)) => Ok(()),
             Err(e) => Err(format!("not a phenopacket error: {e:?}")),
         },
+        "big-patient" => match Patient::from_json(text) {
+            Ok(p) => score(model, &p),
+            Err(Error::Patient(PatientError::Json { line, column, .. })) if line > 0 && column > 0 => Ok(()),
+            Err(e) => Err(format!("not a located JSON error: {e:?}")),
+        },
+        "rule-folder" => run_rule_folder(text),
         "obo" => match Ontology::parse_obo("fuzz.obo".as_ref(), text) {
             Ok(o) => {
                 for id in [1, 118, 5789, 11001, 99991] {

@@ -89,6 +89,7 @@ impl Catalogue {
         cache: impl AsRef<Path>,
     ) -> Result<(Model, CatalogueStats, Cached), Error> {
         let (dir, cache) = (dir.as_ref(), cache.as_ref());
+        remove_stale_partials(cache);
         let key = Self::compiled_key(dir, options, config)?;
         let why = match Model::open_compiled(cache, Some(&key), &options.limits) {
             Ok((model, note)) => match serde_json::from_str::<CatalogueStats>(&note) {
@@ -228,6 +229,52 @@ fn prune_compiled(cache: &Path) {
     for (_, path) in others.into_iter().skip(KEEP_COMPILED.saturating_sub(1)) {
         let _ = std::fs::remove_file(path);
     }
+}
+
+/// A partial file that has not been written to for this long is stale whatever its process.
+pub(crate) const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Remove what interrupted writes left beside the compiled files of `cache`'s directory: files
+/// `catalogue-<hash>.bin.partial-<pid>` ([`Model::save_compiled`] writes one, then renames it)
+/// of a process that no longer runs (where `/proc` says so), or not written to for
+/// [`STALE_PARTIAL`]; never this process's, never a file of another name (best effort: a file
+/// that cannot be removed stays). An interrupt while the cache is written leaves 50–75 MB.
+fn remove_stale_partials(cache: &Path) {
+    let Some(dir) = cache.parent().filter(|_| is_compiled_name(cache)) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let proc_fs = Path::new("/proc/self").exists();
+    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+        let Some(pid) = partial_pid(&path) else { continue };
+        if pid == std::process::id() {
+            continue;
+        }
+        let gone = proc_fs && !Path::new("/proc").join(pid.to_string()).exists();
+        let old = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > STALE_PARTIAL));
+        if gone || old {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
+/// The process id of a partial compiled file (`catalogue-<hash>.bin.partial-<pid>`).
+fn partial_pid(path: &Path) -> Option<u32> {
+    let name = path.file_name()?.to_str()?;
+    let (compiled, pid) = name.split_once(".partial-")?;
+    if !is_compiled_name(Path::new(compiled)) || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
 }
 
 /// The options and constants, as text.
