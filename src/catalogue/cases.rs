@@ -108,10 +108,13 @@ pub struct PublishedCases {
     cases: Vec<Case>,
     /// Terms of the file that the ontology does not know (dropped).
     unknown_terms: usize,
+    /// Cases of a disease the catalogue does not have (dropped).
+    without_disease: usize,
 }
 
 impl PublishedCases {
-    /// Parse a case file; `intern` gives the id of a reference (the publication).
+    /// Parse a case file; `intern` gives the id of a reference (the publication); only the cases
+    /// of a disease for which `known` holds are kept (the others are counted).
     ///
     /// # Errors
     /// [`Error::Rules`] with file and line for each line that is not a JSON object of the
@@ -122,10 +125,11 @@ impl PublishedCases {
         ontology: &Ontology,
         limits: &Limits,
         intern: &mut dyn FnMut(&str) -> u32,
+        known: &dyn Fn(&str) -> bool,
     ) -> Result<Self, Error> {
         let mut cases = Vec::new();
         let mut problems = Vec::new();
-        let mut unknown_terms = 0;
+        let (mut unknown_terms, mut without_disease) = (0, 0);
         let canonical = |terms: &[String], unknown: &mut usize| -> Vec<u32> {
             let mut out: Vec<u32> = Vec::new();
             for t in terms {
@@ -157,6 +161,11 @@ impl PublishedCases {
                 ));
                 continue;
             };
+            let disease = disease.trim();
+            if !known(disease) {
+                without_disease += 1;
+                continue;
+            }
             let present = canonical(&line.terms, &mut unknown_terms);
             let excluded: Vec<u32> = canonical(&line.excluded, &mut unknown_terms)
                 .into_iter()
@@ -169,7 +178,7 @@ impl PublishedCases {
             present_up.sort_unstable();
             present_up.dedup();
             cases.push(Case {
-                disease: disease.trim().to_owned(),
+                disease: disease.to_owned(),
                 reference: line
                     .pmid
                     .as_deref()
@@ -185,19 +194,29 @@ impl PublishedCases {
             }
         }
         if problems.is_empty() {
-            Ok(Self { cases, unknown_terms })
+            Ok(Self {
+                cases,
+                unknown_terms,
+                without_disease,
+            })
         } else {
             Err(Error::Rules(RuleErrors { problems }))
         }
     }
 
-    /// How many cases the file holds.
+    /// How many cases of the file are of a disease of the catalogue (the others are left out).
     #[must_use]
     pub fn len(&self) -> usize {
         self.cases.len()
     }
 
-    /// True when the file holds no case.
+    /// Cases of the file whose disease the catalogue does not have (left out).
+    #[must_use]
+    pub fn without_disease(&self) -> usize {
+        self.without_disease
+    }
+
+    /// True when no case of the file is of a disease of the catalogue.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.cases.is_empty()
@@ -228,6 +247,7 @@ impl PublishedCases {
         stats: &mut CatalogueStats,
     ) {
         let mut cohorts: Vec<Vec<&Case>> = vec![Vec::new(); diseases.len()];
+        stats.cases_without_disease += self.without_disease;
         for case in &self.cases {
             if case.reference.is_some_and(|r| withheld.contains(&r)) {
                 stats.withheld_cases += 1;

@@ -211,8 +211,10 @@ impl CatalogueFiles {
         }
         if let Some((path, text)) = cases {
             let ontology = Arc::clone(&files.ontology);
+            let entries: HashSet<String> = files.entries.iter().map(|e| e.id.clone()).collect();
+            let known = |d: &str| entries.contains(d);
             let mut interned = |r: &str| files.intern(r);
-            let cases = PublishedCases::parse(path, text, &ontology, &options.limits, &mut interned)?;
+            let cases = PublishedCases::parse(path, text, &ontology, &options.limits, &mut interned, &known)?;
             files.cases = Some(cases);
         }
         files.index_references();
