@@ -564,16 +564,19 @@ struct Work {
 fn whole_model(o: &Options, files: Option<&CatalogueFiles>) -> Result<(Model, CatalogueStats), String> {
     match (files, &o.cache) {
         (Some(files), _) if o.leave_publication_out || o.cache.is_none() => {
-            files.model_without(&[], o.config).map_err(|e| e.to_string())
+            files.model_without(&[], o.config).map_err(|e| output::chain(&e))
         }
         (_, None) => {
-            let catalogue = Catalogue::load(&o.hpo, &o.catalogue).map_err(|e| e.to_string())?;
+            let catalogue = Catalogue::load(&o.hpo, &o.catalogue).map_err(|e| output::chain(&e))?;
             let stats = catalogue.stats.clone();
-            Ok((catalogue.into_model_with(o.config).map_err(|e| e.to_string())?, stats))
+            Ok((
+                catalogue.into_model_with(o.config).map_err(|e| output::chain(&e))?,
+                stats,
+            ))
         }
         (_, Some(path)) => {
             let (model, stats, how) =
-                Catalogue::compiled(&o.hpo, &o.catalogue, o.config, path).map_err(|e| e.to_string())?;
+                Catalogue::compiled(&o.hpo, &o.catalogue, o.config, path).map_err(|e| output::chain(&e))?;
             match how {
                 Cached::Read => eprintln!("read the compiled catalogue {}", path.display()),
                 Cached::Written { why } => eprintln!("compiled the files ({why}); wrote {}", path.display()),
@@ -642,7 +645,7 @@ fn run() -> Result<(), String> {
     // publications are to be withheld.
     let labelled = lines.iter().any(|l| l.pmid.is_some() && l.true_disease.is_some());
     let files = if o.leave_publication_out || labelled {
-        Some(CatalogueFiles::load(&o.hpo, &o.catalogue).map_err(|e| e.to_string())?)
+        Some(CatalogueFiles::load(&o.hpo, &o.catalogue).map_err(|e| output::chain(&e))?)
     } else {
         None
     };
@@ -755,7 +758,7 @@ fn run() -> Result<(), String> {
                         let (model, names) = match (share.group, files) {
                             (Some(g), Some(files)) => {
                                 let refs: Vec<&str> = groups[g].iter().map(String::as_str).collect();
-                                let (m, _) = files.model_without(&refs, o.config).map_err(|e| e.to_string())?;
+                                let (m, _) = files.model_without(&refs, o.config).map_err(|e| output::chain(&e))?;
                                 let n = names_of(&m);
                                 built = (m, n);
                                 (&built.0, built.1.as_slice())
