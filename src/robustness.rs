@@ -303,17 +303,8 @@ mod tests {
                 if let Some(v) = test(&set) {
                     return Some((set, v));
                 }
-                // Next combination of `size` out of `n`.
-                let mut k = size;
-                while k > 0 && idx[k - 1] == n - size + k - 1 {
-                    k -= 1;
-                }
-                if k == 0 {
+                if !super::search::next_combination(&mut idx, n) {
                     break;
-                }
-                idx[k - 1] += 1;
-                for j in k..size {
-                    idx[j] = idx[j - 1] + 1;
                 }
             }
         }

@@ -204,19 +204,24 @@ fn mark_used(cache: &Path) {
     }
 }
 
-/// Remove the compiled files of `cache`'s directory beyond the [`KEEP_COMPILED`] most recently
-/// used (`cache` itself, just written, is one of them); ties by name. Nothing happens unless
-/// `cache` has a name of [`Catalogue::compiled_path`].
-fn prune_compiled(cache: &Path) {
-    let Some(dir) = cache.parent().filter(|_| is_compiled_name(cache)) else {
-        return;
-    };
+/// The entries of the directory of `cache` (`.` for a bare name), when `cache` has a name of
+/// [`Catalogue::compiled_path`] and the directory can be read: what pruning and the removal of
+/// partial files look through.
+fn compiled_dir_entries(cache: &Path) -> Option<std::fs::ReadDir> {
+    let dir = cache.parent().filter(|_| is_compiled_name(cache))?;
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
     };
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    std::fs::read_dir(dir).ok()
+}
+
+/// Remove the compiled files of `cache`'s directory beyond the [`KEEP_COMPILED`] most recently
+/// used (`cache` itself, just written, is one of them); ties by name. Nothing happens unless
+/// `cache` has a name of [`Catalogue::compiled_path`].
+fn prune_compiled(cache: &Path) {
+    let Some(entries) = compiled_dir_entries(cache) else {
         return;
     };
     let mut others: Vec<(std::time::SystemTime, PathBuf)> = entries
@@ -240,15 +245,7 @@ pub(crate) const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_
 /// [`STALE_PARTIAL`]; never this process's, never a file of another name (best effort: a file
 /// that cannot be removed stays). An interrupt while the cache is written leaves 50–75 MB.
 fn remove_stale_partials(cache: &Path) {
-    let Some(dir) = cache.parent().filter(|_| is_compiled_name(cache)) else {
-        return;
-    };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Some(entries) = compiled_dir_entries(cache) else {
         return;
     };
     let proc_fs = Path::new("/proc/self").exists();

@@ -384,17 +384,8 @@ fn plain<T>(
             if let Some(found) = ranked(&idx, rankings) {
                 return (Some(found), extent(sizes, *rankings, false));
             }
-            // Next combination of `size` out of `n`.
-            let mut k = size;
-            while k > 0 && idx[k - 1] == n - size + k - 1 {
-                k -= 1;
-            }
-            if k == 0 {
+            if !next_combination(&mut idx, n) {
                 break;
-            }
-            idx[k - 1] += 1;
-            for j in k..size {
-                idx[j] = idx[j - 1] + 1;
             }
         }
     }
@@ -698,6 +689,24 @@ fn twin(model: &Model, values: &[ObservationValues], items: &[Item], f: usize, d
         && values.iter().all(same)
         && items.iter().filter_map(|i| i.after.as_ref()).all(same)
         && f < d
+}
+
+/// Step `idx` (strictly increasing indices below `n`) to the next combination of its size in
+/// lexicographic order; false when it was the last.
+pub(crate) fn next_combination(idx: &mut [usize], n: usize) -> bool {
+    let size = idx.len();
+    let mut k = size;
+    while k > 0 && idx[k - 1] == n - size + k - 1 {
+        k -= 1;
+    }
+    if k == 0 {
+        return false;
+    }
+    idx[k - 1] += 1;
+    for j in k..size {
+        idx[j] = idx[j - 1] + 1;
+    }
+    true
 }
 
 #[cfg(test)]
