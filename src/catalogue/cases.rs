@@ -243,12 +243,11 @@ impl PublishedCases {
         self.unknown_terms
     }
 
-    /// The diseases with a case from the reference `r`.
-    pub(super) fn diseases_of(&self, r: u32) -> impl Iterator<Item = &str> {
+    /// Each case's publication (an interned reference) and disease, for the cases that name one.
+    pub(super) fn references(&self) -> impl Iterator<Item = (u32, &str)> {
         self.cases
             .iter()
-            .filter(move |c| c.reference == Some(r))
-            .map(|c| c.disease.as_str())
+            .filter_map(|c| Some((c.reference?, c.disease.as_str())))
     }
 
     /// Annotate the diseases (`index`: by id) with the cohorts of their cases, leaving out the

@@ -21,6 +21,7 @@ use super::{
 use crate::config::ScoringConfig;
 use crate::error::{Error, RuleErrors};
 use crate::knowledge::KnowledgeBase;
+use crate::load::RuleSet;
 use crate::model::Model;
 use crate::ontology::Ontology;
 
@@ -434,6 +435,18 @@ impl CatalogueFiles {
     /// # Errors
     /// As [`CatalogueFiles::catalogue`].
     pub fn catalogue_without(&self, withheld: &[&str]) -> Result<Catalogue, Error> {
+        let (rules, stats) = self.rules_without(withheld)?;
+        Ok(Catalogue {
+            ontology: (*self.ontology).clone(),
+            rules,
+            stats,
+            limits: self.options.limits,
+        })
+    }
+
+    /// The rules and counts of [`CatalogueFiles::catalogue_without`], without a copy of the
+    /// ontology (a model shares the files' own).
+    fn rules_without(&self, withheld: &[&str]) -> Result<(RuleSet, CatalogueStats), Error> {
         let withheld: HashSet<u32> = withheld
             .iter()
             .filter_map(|r| self.reference_ids.get(*r).copied())
@@ -494,12 +507,7 @@ impl CatalogueFiles {
             keep
         });
         let rules = build_rules(&diseases, &self.ontology, &mut stats, &self.hpoa_path)?;
-        Ok(Catalogue {
-            ontology: (*self.ontology).clone(),
-            rules,
-            stats,
-            limits: self.options.limits,
-        })
+        Ok((rules, stats))
     }
 
     /// [`CatalogueFiles::catalogue_without`], validated and compiled with `config` (and the
@@ -508,10 +516,8 @@ impl CatalogueFiles {
     /// # Errors
     /// As [`Catalogue::into_model_with`].
     pub fn model_without(&self, withheld: &[&str], config: ScoringConfig) -> Result<(Model, CatalogueStats), Error> {
-        let Catalogue {
-            rules, stats, limits, ..
-        } = self.catalogue_without(withheld)?;
-        let kb = KnowledgeBase::new_with(rules, &limits)?;
+        let (rules, stats) = self.rules_without(withheld)?;
+        let kb = KnowledgeBase::new_with(rules, &self.options.limits)?;
         Ok((
             Model::from_knowledge_base_with(kb, config).with_ontology(Arc::clone(&self.ontology)),
             stats,
@@ -542,27 +548,41 @@ impl CatalogueFiles {
             .get(r)
             .map(|s| s.shaped.iter().map(|&e| self.entries[e as usize].id.clone()).collect())
             .unwrap_or_default();
-        if let Some(cases) = &self.cases {
-            ids.extend(cases.diseases_of(*r).map(str::to_owned));
-        }
         ids.sort_unstable();
-        ids.dedup();
         ids
     }
 
     /// For each reference, the entries whose own rows cite it and the entries it shapes (its own
-    /// rows or its Orphanet twin's): made once, after the twins are paired.
+    /// rows, its Orphanet twin's, or its published cases): made once, after the twins are paired
+    /// and the cases read.
     fn index_references(&mut self) {
+        self.entry_ids = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        // The OMIM entries each Orphanet lender is the twin of.
+        let mut twin_of: Vec<Vec<u32>> = vec![Vec::new(); self.lenders.len()];
+        for &(omim, lender) in &self.twins {
+            twin_of[lender].push(omim as u32);
+        }
         let mut shapes: HashMap<u32, Shapes> = HashMap::new();
         for row in &self.rows {
             for &r in &self.row_refs[row.from as usize..row.to as usize] {
                 let s = shapes.entry(r).or_default();
                 if row.lent {
-                    let twins = self.twins.iter().filter(|t| t.1 == row.entry as usize);
-                    s.shaped.extend(twins.map(|t| t.0 as u32));
+                    s.shaped.extend_from_slice(&twin_of[row.entry as usize]);
                 } else {
                     s.cited.push(row.entry);
                     s.shaped.push(row.entry);
+                }
+            }
+        }
+        if let Some(cases) = &self.cases {
+            for (r, disease) in cases.references() {
+                if let Some(&e) = self.entry_ids.get(disease) {
+                    shapes.entry(r).or_default().shaped.push(e as u32);
                 }
             }
         }
@@ -573,12 +593,6 @@ impl CatalogueFiles {
             }
         }
         self.shapes = shapes;
-        self.entry_ids = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i))
-            .collect();
     }
 
     /// The references to withhold together, for leave-publication-out: `references` in groups of
