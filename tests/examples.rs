@@ -3,13 +3,19 @@
 
 use std::process::Command;
 
-fn run_example(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO"))
+/// `cargo run --quiet --example` with `args` (the example's name, `--`, its arguments), in the
+/// crate's directory.
+fn example<S: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = S>) -> std::process::Output {
+    Command::new(env!("CARGO"))
         .args(["run", "--quiet", "--example"])
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
-        .expect("cargo runs");
+        .expect("cargo runs")
+}
+
+fn run_example(args: &[&str]) -> String {
+    let out = example(args);
     assert!(
         out.status.success(),
         "{args:?} failed: {}",
@@ -20,13 +26,8 @@ fn run_example(args: &[&str]) -> String {
 
 /// The catalogue example on the fixture, compiling it every time, with `args` after that.
 fn run_catalogue(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", "catalogue", "--"])
-        .args(["--hpo", "tests/fixtures/hpo", "--no-cache"])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs")
+    let fixed = ["catalogue", "--", "--hpo", "tests/fixtures/hpo", "--no-cache"];
+    example(fixed.iter().map(std::ffi::OsStr::new).chain(args.iter().copied()))
 }
 
 #[test]
@@ -131,11 +132,7 @@ fn examples_end_quietly_when_their_output_is_closed() {
 #[cfg(unix)]
 #[test]
 fn ask_refuses_an_endless_script_with_a_message_not_an_abort() {
-    let out = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", "ask", "--", "--script", "/dev/zero"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs");
+    let out = example(["ask", "--", "--script", "/dev/zero"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert_eq!(
@@ -168,13 +165,8 @@ fn evaluate_fails_when_it_could_not_read_some_cases() {
     std::fs::write(dir.join("b.json"), good.replacen("\"excluded\"", "\"exluded\"", 1)).unwrap();
     assert!(good.contains("\"excluded\""));
     let run = |extra: &[&str]| {
-        Command::new(env!("CARGO"))
-            .args(["run", "--quiet", "--example", "evaluate", "--"])
-            .args(extra)
-            .arg(&dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("cargo runs")
+        let fixed = ["evaluate", "--"].iter().chain(extra).map(std::ffi::OsStr::new);
+        example(fixed.chain([dir.as_os_str()]))
     };
     let out = run(&[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -200,19 +192,7 @@ fn evaluate_fails_when_it_could_not_read_some_cases() {
 #[cfg(unix)]
 #[test]
 fn diagnose_says_why_it_cannot_read_an_ontology() {
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--example",
-            "diagnose",
-            "--",
-            "--hpo-obo",
-            "/dev/zero",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs");
+    let out = example(["diagnose", "--", "--hpo-obo", "/dev/zero"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert_eq!(
@@ -228,14 +208,12 @@ fn diagnose_says_why_it_cannot_read_an_ontology() {
 fn the_fuzz_driver_generates_big_patients_and_linked_folders_within_a_budget() {
     let out_dir = std::env::temp_dir().join(format!("osteodx-fuzz-budget-{}", std::process::id()));
     let fuzz = |args: &[&str]| {
-        Command::new(env!("CARGO"))
-            .args(["run", "--quiet", "--example", "fuzz", "--"])
-            .args(args)
-            .arg("--out")
-            .arg(&out_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("cargo runs")
+        let fixed = ["fuzz", "--"]
+            .iter()
+            .chain(args)
+            .chain(&["--out"])
+            .map(std::ffi::OsStr::new);
+        example(fixed.chain([out_dir.as_os_str()]))
     };
     for target in ["big-patient", "rule-folder"] {
         let out = fuzz(&["--target", target, "--seconds", "2"]);
@@ -297,12 +275,7 @@ fn diagnose_refuses_a_malformed_file_in_one_line() {
     for (name, text) in &cases {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
-        let out = Command::new(env!("CARGO"))
-            .args(["run", "--quiet", "--example", "diagnose", "--"])
-            .arg(&path)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("cargo runs");
+        let out = example(["diagnose".as_ref(), "--".as_ref(), path.as_os_str()]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
         assert!(
@@ -321,20 +294,22 @@ fn catalogue_ranks_json_lines_against_the_fixture() {
     let dir = std::env::temp_dir().join(format!("osteodx-catalogue-example-{}", std::process::id()));
     let cache = dir.join("catalogue.bin");
     let run = |extra: &[&str]| {
-        let out = Command::new(env!("CARGO"))
-            .args(["run", "--quiet", "--example", "catalogue", "--"])
-            .args([
-                "--hpo",
-                "tests/fixtures/hpo",
-                "--patients",
-                "examples/catalogue-patients.jsonl",
-                "--cache",
-            ])
-            .arg(&cache)
-            .args(extra)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("cargo runs");
+        let fixed = [
+            "catalogue",
+            "--",
+            "--hpo",
+            "tests/fixtures/hpo",
+            "--patients",
+            "examples/catalogue-patients.jsonl",
+            "--cache",
+        ];
+        let out = example(
+            fixed
+                .iter()
+                .map(std::ffi::OsStr::new)
+                .chain([cache.as_os_str()])
+                .chain(extra.iter().map(std::ffi::OsStr::new)),
+        );
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(out.status.success(), "{stderr}");
         (String::from_utf8(out.stdout).unwrap(), stderr)
