@@ -604,22 +604,19 @@ fn gene_postings(
         .collect();
     own.sort_unstable();
     own.dedup();
-    let floor = cfg.gene_false_positive.log10();
     for g in own {
         let symbol = &symbols.names[g];
-        let background = kb
-            .gene_background(symbol)
-            .unwrap_or(cfg.gene_background)
-            .clamp(1e-9, 1.0);
         for patient_z in PATIENT_ZYGOSITIES {
-            let p: f64 = diag
-                .genes
-                .iter()
-                .filter(|x| &x.symbol == symbol)
-                .map(|x| x.fraction * zygosity_factor(x.zygosity, patient_z, cfg))
-                .sum();
+            let p = gene_probability(
+                diag.genes
+                    .iter()
+                    .filter(|x| &x.symbol == symbol)
+                    .map(|x| (x.zygosity, x.fraction)),
+                patient_z,
+                cfg,
+            );
             if p > 0.0 {
-                let llr = (p.min(1.0) / background).log10().max(floor);
+                let llr = gene_value(kb, symbol, patient_z, p, cfg);
                 out.push(Posting {
                     row: layout.encode(Row::Gene(g as u32, patient_z)).0,
                     diag: d,
@@ -629,6 +626,23 @@ fn gene_postings(
                 });
             }
         }
+    }
+}
+
+/// The value of a result in gene `symbol` of zygosity `z` for a diagnosis that gives it
+/// probability `p` (0: the diagnosis does not list the gene or not this zygosity):
+/// log10 P(result | D) / P(result | background), at least φ (`gene_false_positive`). A
+/// heterozygous result in a gene with a carrier rate c may be a carrier finding under any
+/// diagnosis: (p + c) / (background + c), which a diagnosis without the gene keeps near 1.
+fn gene_value(kb: &KnowledgeBase, symbol: &str, z: Zygosity, p: f64, cfg: &ScoringConfig) -> f64 {
+    let background = kb
+        .gene_background(symbol)
+        .unwrap_or(cfg.gene_background)
+        .clamp(1e-9, 1.0);
+    match kb.gene_carrier(symbol) {
+        Some(c) if z == Zygosity::Heterozygous => ((p.min(1.0) + c) / (background + c)).log10(),
+        _ if p > 0.0 => (p.min(1.0) / background).log10().max(cfg.gene_false_positive.log10()),
+        _ => cfg.gene_false_positive.log10(),
     }
 }
 
@@ -773,9 +787,10 @@ fn assemble(
         default[absent] = fixed(prep.absent_default[f as usize]);
         fallback[absent] = default[absent];
     }
-    let gene_fallback = fixed(cfg.gene_false_positive.log10());
-    for slot in &mut fallback[layout.first_gene_row()..] {
-        *slot = gene_fallback;
+    for (g, symbol) in gene_symbols.iter().enumerate() {
+        for z in PATIENT_ZYGOSITIES {
+            fallback[layout.encode(Row::Gene(g as u32, z)).index()] = fixed(gene_value(kb, symbol, z, 0.0, cfg));
+        }
     }
     let mut independent = vec![true; n_rows];
     for f in 0..layout.n_findings {
@@ -850,14 +865,44 @@ fn assemble(
     }
 }
 
+/// P(a result of zygosity `patient` in one gene | the diagnosis), from the diagnosis's rows of
+/// that gene as `(zygosity, fraction)`: the rows that state the patient's zygosity give it
+/// (their fractions summed); when none does, each row counts its fraction times
+/// [`zygosity_factor`]. So a diagnosis that lists a gene for two zygosities (a recessive form's
+/// biallelic share and, say, a sourced heterozygous one) states each; one that lists one
+/// zygosity gets the other by the literature's rule.
+fn gene_probability(
+    rows: impl Iterator<Item = (Zygosity, f64)> + Clone,
+    patient: Zygosity,
+    cfg: &ScoringConfig,
+) -> f64 {
+    let stated: f64 = rows
+        .clone()
+        .filter(|&(z, _)| zygosity_factor(z, patient, cfg) >= 1.0)
+        .map(|(_, fraction)| fraction)
+        .sum();
+    if stated > 0.0 {
+        return stated;
+    }
+    rows.map(|(z, fraction)| fraction * zygosity_factor(z, patient, cfg))
+        .sum()
+}
+
+/// The share of a row's fraction that a result of another zygosity gets
+/// (`../shared/reference/genes-and-forms.md` §2 and DESIGN.md "Genetic results"):
+/// - the same zygosity, or either unknown (`any`): 1; a hemizygous male counts as biallelic;
+/// - one allele of a recessive (biallelic) form: μ, `zygosity_mismatch` (the second allele may
+///   have been missed; otherwise a carrier finding);
+/// - two alleles of a gene whose form needs one (a dominant form: the biallelic state gives a
+///   recessive form, as a biallelic CLCN7 or PLEKHM1 result does), or one allele of an X-linked
+///   form in a female (incontinentia pigmenti for IKBKG): 0, so the result counts as a gene the
+///   diagnosis does not list (φ, `gene_false_positive`).
 fn zygosity_factor(rule: Zygosity, patient: Zygosity, cfg: &ScoringConfig) -> f64 {
-    use Zygosity::{Any, Biallelic, Hemizygous};
+    use Zygosity::{Any, Biallelic, Hemizygous, Heterozygous};
     match (rule, patient) {
-        (Any, _) | (_, Any) => 1.0,
-        (a, b) if a == b => 1.0,
-        // A hemizygous male carries no second X allele: treated as biallelic loss.
-        (Biallelic, Hemizygous) | (Hemizygous, Biallelic) => 1.0,
-        _ => cfg.zygosity_mismatch,
+        (Any, _) | (_, Any) | (Biallelic | Hemizygous, Biallelic | Hemizygous) | (Heterozygous, Heterozygous) => 1.0,
+        (Biallelic, Heterozygous) => cfg.zygosity_mismatch,
+        (Heterozygous, Biallelic | Hemizygous) | (Hemizygous, Heterozygous) => 0.0,
     }
 }
 

@@ -333,6 +333,9 @@ pub enum ProblemKind {
     /// A gene has two backgrounds in one layer.
     #[error("gene {} has two backgrounds", shown(.0))]
     DuplicateGeneBackground(String),
+    /// A gene has two carrier rates in one layer.
+    #[error("gene {} has two carrier rates", shown(.0))]
+    DuplicateCarrier(String),
 }
 
 /// Text from outside as messages show it: control characters (a NUL, an escape, a line break)

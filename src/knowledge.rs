@@ -20,8 +20,8 @@ use crate::limits::Limits;
 use crate::load::{RuleSet, SourceFile};
 use crate::names;
 use crate::rule_file::{
-    unspanned, AmendDef, DiagnosisDef, Examination, FindingDef, FindingKind, Frequency, GeneBackgroundDef, GeneDef,
-    Inheritance, RuleDef, RuleFile, SubtypeDef, Zygosity,
+    unspanned, AmendDef, CarrierDef, DiagnosisDef, Examination, FindingDef, FindingKind, Frequency, GeneBackgroundDef,
+    GeneDef, Inheritance, RuleDef, RuleFile, SubtypeDef, Zygosity,
 };
 
 /// Background probability used when a finding gives none.
@@ -142,6 +142,8 @@ pub struct KnowledgeBase {
     diagnoses: ById<Diagnosis>,
     /// Gene symbol → (background, its source).
     gene_backgrounds: IndexMap<String, (f64, Option<String>)>,
+    /// Gene symbol → (carrier rate, its source).
+    gene_carriers: IndexMap<String, (f64, Option<String>)>,
 }
 
 /// Items in file order, with an index by id: an item's position is its dense index.
@@ -202,6 +204,7 @@ struct MergedDiagnosis<'a> {
 struct Merged<'a> {
     findings: IndexMap<String, Located<'a, FindingDef>>,
     gene_backgrounds: IndexMap<String, Located<'a, GeneBackgroundDef>>,
+    gene_carriers: IndexMap<String, Located<'a, CarrierDef>>,
     diagnoses: IndexMap<String, MergedDiagnosis<'a>>,
 }
 
@@ -290,13 +293,15 @@ impl KnowledgeBase {
         let finding_files = merge_findings(&rules, &mut problems);
         let index = FindingIndex::new(&finding_files);
         let merged = Merged {
-            gene_backgrounds: merge_gene_backgrounds(&rules, &mut problems),
+            gene_backgrounds: merge_by_symbol(&rules, |r| &r.gene_background, &mut problems),
+            gene_carriers: merge_by_symbol(&rules, |r| &r.carrier, &mut problems),
             diagnoses: merge_diagnoses(&rules, &index, &mut problems),
             findings: finding_files,
         };
         let findings = validate_findings(&merged.findings, &index, &mut problems);
         check_cycles(&findings, &merged.findings, &mut problems);
-        let gene_backgrounds = validate_gene_backgrounds(&merged.gene_backgrounds, &mut problems);
+        let gene_backgrounds = validate_by_symbol(&merged.gene_backgrounds, &mut problems);
+        let gene_carriers = validate_by_symbol(&merged.gene_carriers, &mut problems);
         let mut diagnoses = IndexMap::new();
         for (id, merged) in &merged.diagnoses {
             diagnoses.insert(id.clone(), validate_diagnosis(id, merged, &index, &mut problems));
@@ -308,6 +313,7 @@ impl KnowledgeBase {
             findings: ById::new(findings),
             diagnoses: ById::new(diagnoses),
             gene_backgrounds,
+            gene_carriers,
         })
     }
 
@@ -354,6 +360,20 @@ impl KnowledgeBase {
         self.gene_backgrounds.get(symbol).map(|(b, _)| *b)
     }
 
+    /// The carrier rate of a gene with recessive forms, when the rules give one
+    /// ([`CarrierDef`]).
+    #[must_use]
+    pub fn gene_carrier(&self, symbol: &str) -> Option<f64> {
+        self.gene_carriers.get(symbol).map(|(rate, _)| *rate)
+    }
+
+    /// Every carrier rate: symbol, rate and its source, in file order.
+    pub(crate) fn gene_carrier_entries(&self) -> impl Iterator<Item = (&str, f64, Option<&str>)> {
+        self.gene_carriers
+            .iter()
+            .map(|(s, (rate, source))| (s.as_str(), *rate, source.as_deref()))
+    }
+
     /// Every gene background: symbol, background and its source, in file order.
     pub(crate) fn gene_background_entries(&self) -> impl Iterator<Item = (&str, f64, Option<&str>)> {
         self.gene_backgrounds
@@ -368,6 +388,7 @@ impl KnowledgeBase {
         findings: Vec<Finding>,
         diagnoses: Vec<Diagnosis>,
         gene_backgrounds: Vec<(String, f64, Option<String>)>,
+        gene_carriers: Vec<(String, f64, Option<String>)>,
     ) -> Result<Self, String> {
         let n = findings.len();
         let mut by_id = IndexMap::with_capacity(n);
@@ -404,17 +425,21 @@ impl KnowledgeBase {
                 return Err(format!("diagnosis {} twice", old.id));
             }
         }
-        let mut genes = IndexMap::with_capacity(gene_backgrounds.len());
-        for (symbol, background, source) in gene_backgrounds {
-            if !valid::probability(background) {
-                return Err(format!("gene background of {symbol} out of range"));
+        let by_symbol = |entries: Vec<(String, f64, Option<String>)>, what: &str| {
+            let mut out = IndexMap::with_capacity(entries.len());
+            for (symbol, value, source) in entries {
+                if !valid::probability(value) {
+                    return Err(format!("{what} of {symbol} out of range"));
+                }
+                out.insert(symbol, (value, source));
             }
-            genes.insert(symbol, (background, source));
-        }
+            Ok(out)
+        };
         Ok(Self {
             findings,
             diagnoses: ById::new(by_id),
-            gene_backgrounds: genes,
+            gene_backgrounds: by_symbol(gene_backgrounds, "gene background")?,
+            gene_carriers: by_symbol(gene_carriers, "carrier rate")?,
         })
     }
 
@@ -443,6 +468,15 @@ impl KnowledgeBase {
                 .map(|(symbol, (background, source))| GeneBackgroundDef {
                     symbol: unspanned(symbol.clone()),
                     background: unspanned(*background),
+                    source: source.clone(),
+                })
+                .collect(),
+            carrier: self
+                .gene_carriers
+                .iter()
+                .map(|(symbol, (rate, source))| CarrierDef {
+                    symbol: unspanned(symbol.clone()),
+                    rate: unspanned(*rate),
                     source: source.clone(),
                 })
                 .collect(),
@@ -639,20 +673,61 @@ fn merge_findings<'a>(rules: &'a RuleSet, problems: &mut Vec<Problem>) -> IndexM
     out
 }
 
-fn merge_gene_backgrounds<'a>(
+/// A definition keyed by a gene symbol (`[[gene_background]]`, `[[carrier]]`).
+trait SymbolDef {
+    /// The symbol as written.
+    fn symbol(&self) -> &Spanned<String>;
+    /// The probability it gives, and what messages call it.
+    fn value(&self) -> (&Spanned<f64>, &'static str);
+    /// Its source.
+    fn source(&self) -> Option<&String>;
+    /// The problem of two definitions of one symbol in one layer.
+    fn duplicate(symbol: String) -> ProblemKind;
+}
+
+impl SymbolDef for GeneBackgroundDef {
+    fn symbol(&self) -> &Spanned<String> {
+        &self.symbol
+    }
+    fn value(&self) -> (&Spanned<f64>, &'static str) {
+        (&self.background, "gene background")
+    }
+    fn source(&self) -> Option<&String> {
+        self.source.as_ref()
+    }
+    fn duplicate(symbol: String) -> ProblemKind {
+        ProblemKind::DuplicateGeneBackground(symbol)
+    }
+}
+
+impl SymbolDef for CarrierDef {
+    fn symbol(&self) -> &Spanned<String> {
+        &self.symbol
+    }
+    fn value(&self) -> (&Spanned<f64>, &'static str) {
+        (&self.rate, "carrier rate")
+    }
+    fn source(&self) -> Option<&String> {
+        self.source.as_ref()
+    }
+    fn duplicate(symbol: String) -> ProblemKind {
+        ProblemKind::DuplicateCarrier(symbol)
+    }
+}
+
+/// The definitions of each symbol in force: a higher layer's replaces a lower one's; two in one
+/// layer are a problem.
+fn merge_by_symbol<'a, T: SymbolDef>(
     rules: &'a RuleSet,
+    defs: impl Fn(&'a RuleFile) -> &'a Vec<T>,
     problems: &mut Vec<Problem>,
-) -> IndexMap<String, Located<'a, GeneBackgroundDef>> {
-    let mut out: IndexMap<String, Located<'a, GeneBackgroundDef>> = IndexMap::new();
+) -> IndexMap<String, Located<'a, T>> {
+    let mut out: IndexMap<String, Located<'a, T>> = IndexMap::new();
     for file in &rules.files {
-        for def in &file.rules.gene_background {
-            let symbol = def.symbol.get_ref().trim().to_ascii_uppercase();
+        for def in defs(&file.rules) {
+            let symbol = def.symbol().get_ref().trim().to_ascii_uppercase();
             if out.get(&symbol).is_some_and(|prev| prev.file.layer == file.layer) {
-                problems.push(at(
-                    file,
-                    def.symbol.span().start,
-                    ProblemKind::DuplicateGeneBackground(symbol),
-                ));
+                problems.push(at(file, def.symbol().span().start, T::duplicate(symbol)));
                 continue;
             }
             out.insert(symbol, Located { def, file });
@@ -1013,15 +1088,16 @@ fn probability(value: &Spanned<f64>, what: &'static str, file: &SourceFile, prob
     v
 }
 
-fn validate_gene_backgrounds(
-    defs: &IndexMap<String, Located<'_, GeneBackgroundDef>>,
+fn validate_by_symbol<T: SymbolDef>(
+    defs: &IndexMap<String, Located<'_, T>>,
     problems: &mut Vec<Problem>,
 ) -> IndexMap<String, (f64, Option<String>)> {
     let mut out = IndexMap::new();
     for (symbol, Located { def, file }) in defs {
-        check_gene_symbol(&def.symbol, file, problems);
-        let v = probability(&def.background, "gene background", file, problems);
-        out.insert(symbol.clone(), (v, def.source.clone()));
+        check_gene_symbol(def.symbol(), file, problems);
+        let (value, what) = def.value();
+        let v = probability(value, what, file, problems);
+        out.insert(symbol.clone(), (v, def.source().cloned()));
     }
     out
 }

@@ -21,7 +21,7 @@ use crate::tables::{Layout, Tables};
 const MAGIC: &[u8; 8] = b"OSTEODXM";
 
 /// The layout version this build writes and reads.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Longest key or note read back.
 const MAX_TEXT: u32 = 1 << 20;
@@ -39,6 +39,7 @@ struct Body<F, D, G, S, O> {
     findings: Vec<F>,
     diagnoses: Vec<D>,
     gene_backgrounds: Vec<G>,
+    gene_carriers: Vec<G>,
     gene_symbols: Vec<S>,
     ontology: Option<O>,
     n_findings: u32,
@@ -241,6 +242,7 @@ impl Model {
             findings: kb.findings().iter().collect(),
             diagnoses: kb.diagnoses().iter().collect(),
             gene_backgrounds: kb.gene_background_entries().collect(),
+            gene_carriers: kb.gene_carrier_entries().collect(),
             gene_symbols: t.gene_symbols.iter().map(String::as_str).collect(),
             ontology: self.ontology.as_deref(),
             n_findings: t.layout.n_findings,
@@ -349,7 +351,7 @@ impl Model {
                 limit: limit as u64,
             });
         }
-        let kb = KnowledgeBase::from_parts(body.findings, body.diagnoses, body.gene_backgrounds)
+        let kb = KnowledgeBase::from_parts(body.findings, body.diagnoses, body.gene_backgrounds, body.gene_carriers)
             .map_err(CompiledFileError::Damaged)?;
         let tables = Tables {
             layout: Layout {
@@ -439,7 +441,7 @@ mod tests {
     }
 
     fn refused(findings: Vec<Finding>, diagnoses: Vec<Diagnosis>) -> String {
-        match KnowledgeBase::from_parts(findings, diagnoses, Vec::new()) {
+        match KnowledgeBase::from_parts(findings, diagnoses, Vec::new(), Vec::new()) {
             Ok(_) => panic!("damaged parts were taken"),
             Err(e) => e,
         }
@@ -448,7 +450,7 @@ mod tests {
     #[test]
     fn parts_read_back_are_checked_like_rules() {
         let (f, d) = parts();
-        assert!(KnowledgeBase::from_parts(f.clone(), d.clone(), Vec::new()).is_ok());
+        assert!(KnowledgeBase::from_parts(f.clone(), d.clone(), Vec::new(), Vec::new()).is_ok());
         let n = f.len();
 
         let mut bad = f.clone();

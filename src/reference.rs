@@ -65,6 +65,8 @@ pub struct ReferenceScorer {
     rules: HashMap<String, Vec<(String, RuleInfo)>>,
     genes: HashMap<String, Vec<(String, Zygosity, f64)>>,
     gene_background: HashMap<String, f64>,
+    /// Carrier rates of genes with recessive forms.
+    gene_carrier: HashMap<String, f64>,
     background: HashMap<String, f64>,
     context: HashMap<String, bool>,
     specific: HashMap<String, bool>,
@@ -93,6 +95,7 @@ impl ReferenceScorer {
             rules: HashMap::new(),
             genes: HashMap::new(),
             gene_background: HashMap::new(),
+            gene_carrier: HashMap::new(),
             background: HashMap::new(),
             context: HashMap::new(),
             specific: HashMap::new(),
@@ -140,6 +143,9 @@ impl ReferenceScorer {
             for g in &d.genes {
                 if let Some(b) = kb.gene_background(&g.symbol) {
                     s.gene_background.insert(g.symbol.clone(), b);
+                }
+                if let Some(carrier) = kb.gene_carrier(&g.symbol) {
+                    s.gene_carrier.insert(g.symbol.clone(), carrier);
                 }
             }
         }
@@ -328,35 +334,53 @@ impl ReferenceScorer {
         }
     }
 
-    fn gene_llr(&self, diag: &str, gene: Option<&str>, z: Zygosity) -> f64 {
+    /// The value of a result in `gene` of zygosity `z` for `diag`, and whether the diagnosis
+    /// lists the gene for that zygosity (gives it a probability above 0).
+    fn gene_llr(&self, diag: &str, gene: Option<&str>, z: Zygosity) -> (f64, bool) {
         let c = &self.config;
         let floor = c.gene_false_positive.log10();
-        let Some(symbol) = gene else { return floor };
-        let mut p = 0.0;
-        let mut listed = false;
-        for (s, rz, fraction) in &self.genes[diag] {
-            if s == symbol {
-                listed = true;
-                let fits = *rz == Zygosity::Any
-                    || z == Zygosity::Any
-                    || *rz == z
-                    || matches!(
-                        (rz, z),
-                        (Zygosity::Biallelic, Zygosity::Hemizygous) | (Zygosity::Hemizygous, Zygosity::Biallelic)
-                    );
-                p += fraction * if fits { 1.0 } else { c.zygosity_mismatch };
+        let Some(symbol) = gene else { return (floor, false) };
+        // Independent of compile.rs: the rows stating the patient's zygosity give it; when none
+        // does, recessive rows give μ of their fraction to one allele and dominant or X-linked
+        // rows nothing to a zygosity that cannot cause their form.
+        let rows: Vec<(Zygosity, f64)> = self.genes[diag]
+            .iter()
+            .filter(|(s, _, _)| s == symbol)
+            .map(|(_, rz, fraction)| (*rz, *fraction))
+            .collect();
+        let share = |rz: Zygosity| -> f64 {
+            let two_alleles = matches!(rz, Zygosity::Biallelic | Zygosity::Hemizygous);
+            match z {
+                _ if rz == Zygosity::Any || z == Zygosity::Any => 1.0,
+                Zygosity::Heterozygous if rz == Zygosity::Biallelic => c.zygosity_mismatch,
+                Zygosity::Heterozygous if rz == Zygosity::Hemizygous => 0.0,
+                Zygosity::Heterozygous => 1.0,
+                _ if two_alleles => 1.0,
+                _ => 0.0,
             }
-        }
-        if !listed || p <= 0.0 {
-            return floor;
-        }
+        };
+        let stated: f64 = rows.iter().filter(|(rz, _)| share(*rz) >= 1.0).map(|(_, f)| f).sum();
+        let p = if stated > 0.0 {
+            stated
+        } else {
+            rows.iter().map(|(rz, f)| f * share(*rz)).sum()
+        };
         let bg = self
             .gene_background
             .get(symbol)
             .copied()
             .unwrap_or(c.gene_background)
             .clamp(1e-9, 1.0);
-        (p.min(1.0) / bg).log10().max(floor)
+        let p = p.min(1.0);
+        // A heterozygous result in a gene with a carrier rate may be a carrier finding under any
+        // diagnosis.
+        if let (Some(&carrier), Zygosity::Heterozygous) = (self.gene_carrier.get(symbol), z) {
+            return (((p + carrier) / (bg + carrier)).log10(), p > 0.0);
+        }
+        if p <= 0.0 {
+            return (floor, false);
+        }
+        ((p / bg).log10().max(floor), true)
     }
 
     fn observation_units(&self, d: &str, o: &ReferenceObservation) -> i64 {
@@ -379,11 +403,25 @@ impl ReferenceScorer {
                     unexplained(members.iter().map(|(f, _)| units(self.unrelated(f))).min().unwrap_or(0))
                 })
             }
-            ReferenceObservation::Genes(genes) => genes
-                .iter()
-                .map(|(g, z)| units(self.gene_llr(d, g.as_deref(), *z)))
-                .max()
-                .unwrap_or_else(|| units(self.gene_llr(d, None, Zygosity::Any))),
+            // The best-explained gene counts: the best of the genes the diagnosis lists for their
+            // zygosity, or, when it lists none, the best of their values for a diagnosis
+            // without them.
+            ReferenceObservation::Genes(genes) => {
+                let values: Vec<(i64, bool)> = genes
+                    .iter()
+                    .map(|(g, z)| {
+                        let (llr, listed) = self.gene_llr(d, g.as_deref(), *z);
+                        (units(llr), listed)
+                    })
+                    .collect();
+                let listed = values.iter().any(|&(_, l)| l);
+                values
+                    .iter()
+                    .filter(|&&(_, l)| l == listed)
+                    .map(|&(v, _)| v)
+                    .max()
+                    .unwrap_or_else(|| units(self.gene_llr(d, None, Zygosity::Any).0))
+            }
             ReferenceObservation::Unplaced => unexplained(units(self.config.false_positive_share.log10())),
         }
     }

@@ -499,7 +499,8 @@ impl Model {
             rows.sort_unstable();
             rows.dedup();
             let names: Vec<&str> = b.genes.iter().map(|(_, name)| name.as_str()).collect();
-            items.push((rows, self.gene_fallback(), names.join(", "), true));
+            let fallback = self.gene_fallback(&rows);
+            items.push((rows, fallback, names.join(", "), true));
         }
         for (fallback, name) in b.bare {
             items.push((Vec::new(), fallback, name, false));
@@ -626,9 +627,14 @@ impl Model {
         }
     }
 
-    /// The fallback of a genetic result in a gene the diagnosis does not list.
-    fn gene_fallback(&self) -> i32 {
-        crate::tables::fixed(self.config.gene_false_positive.log10())
+    /// The value of the genetic results for a diagnosis that lists none of their genes: the best
+    /// of their rows' own fallbacks (φ, or about 0 for a heterozygous result in a gene with a
+    /// carrier rate), φ when no rule names any of the genes.
+    fn gene_fallback(&self, rows: &[EvidenceId]) -> i32 {
+        rows.iter()
+            .filter_map(|r| self.tables.fallback.get(r.index()).copied())
+            .max()
+            .unwrap_or_else(|| crate::tables::fixed(self.config.gene_false_positive.log10()))
     }
 
     /// Resolve a patient, making any unknown name an error.

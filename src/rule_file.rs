@@ -78,6 +78,9 @@ pub struct RuleFile {
     /// Backgrounds of gene results (`[[gene_background]]`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gene_background: Vec<GeneBackgroundDef>,
+    /// Carrier rates of genes with recessive forms (`[[carrier]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carrier: Vec<CarrierDef>,
     /// The diagnosis this file describes, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnosis: Option<DiagnosisDef>,
@@ -367,6 +370,31 @@ pub struct GeneBackgroundDef {
     pub symbol: Spanned<String>,
     /// The probability, in (0, 1).
     pub background: Spanned<f64>,
+    /// Where the figure comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The carrier rate of a gene with recessive forms (`[[carrier]]`): P(a heterozygous
+/// pathogenic variant in this gene is reported | any patient). With it, a heterozygous result in
+/// the gene may be a carrier finding under every diagnosis: P(heterozygous | D) is D's own share
+/// plus the rate, against the gene's background plus the rate, so a diagnosis that does not list
+/// the gene keeps about its odds instead of losing φ (`gene_false_positive`).
+///
+/// ```
+/// let file: osteodx::rule_file::RuleFile = toml::from_str(
+///     "[[carrier]]\nsymbol = \"TCIRG1\"\nrate = 0.003\nsource = \"Hardy-Weinberg\"",
+/// )?;
+/// assert_eq!(*file.carrier[0].rate.get_ref(), 0.003);
+/// # Ok::<(), toml::de::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarrierDef {
+    /// HGNC symbol.
+    pub symbol: Spanned<String>,
+    /// The carrier rate, in (0, 1).
+    pub rate: Spanned<f64>,
     /// Where the figure comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,

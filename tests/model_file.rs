@@ -157,7 +157,10 @@ fn the_header_is_checked_before_the_rest() {
     other_format[8] = 99;
     assert!(matches!(
         read(&other_format, None),
-        Err(CompiledFileError::Format { found: 99, expected: 1 })
+        Err(CompiledFileError::Format {
+            found: 99,
+            expected: osteodx::COMPILED_FORMAT
+        })
     ));
     let mut cut = good.clone();
     cut.truncate(good.len() - 1);
