@@ -14,7 +14,8 @@
 //! evaluated with and without genetic evidence: the built-in rules (or `--base PATH` instead of
 //! them), and with `--rules PATH` the user's rules put over them. `--set KEY=VALUE` changes a
 //! scoring constant (repeatable; see `ScoringConfig`). `--split` adds the figures of each half
-//! of the cases (alternate cases of each class, in file order). `--hpo DIR` evaluates the HPO
+//! of the cases (alternate publications of each class, in file order; a publication's cases stay
+//! together). `--hpo DIR` evaluates the HPO
 //! catalogue of `DIR` (`hp.obo`, `phenotype.hpoa`, `genes_to_phenotype.txt`) instead of the
 //! built-in rules: each packet's OMIM or Orphanet disease is its truth (read from its compiled
 //! form, `DIR/osteodx-compiled`, when no other rules go over it). `--hpo-obo FILE` places HPO
@@ -68,7 +69,8 @@ struct Args {
     /// Change a scoring constant (see `ScoringConfig`); repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     sets: Vec<String>,
-    /// Add the figures of each half of the cases (alternate cases of each class, in file order).
+    /// Add the figures of each half of the cases (alternate publications of each class, in file
+    /// order; the cases of one publication stay together).
     #[arg(long)]
     split: bool,
     /// Place HPO terms with this ontology (an `hp.obo`).

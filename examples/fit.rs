@@ -8,7 +8,7 @@
 //! The constants are fitted by grid search to minimise the mean log loss (−log10 of the
 //! posterior of the true answer, "none of these" for a condition outside the knowledge base),
 //! phenotype only: a proper scoring rule, so the fit rewards calibrated probabilities, not only
-//! right rankings. The cases are split into two halves (alternate cases of each class); the
+//! right rankings. The cases are split into two halves by publication (`evaluate::halves`); the
 //! constants are fitted on each half and reported on the other, then on all cases. The grid
 //! and the figures are printed; DESIGN.md records the chosen values.
 

@@ -42,6 +42,12 @@ struct Case {
 }
 
 impl Case {
+    /// The posterior of the true answer (its diagnosis, or "none of these").
+    fn truth_posterior(&self) -> f64 {
+        let column = self.truth.unwrap_or(self.probs.len() - 1);
+        self.probs.get(column).copied().unwrap_or(0.0)
+    }
+
     /// 1-based rank of column `c` among all columns (the seven and "none of these"); ties go
     /// against it.
     fn rank_of(&self, c: usize) -> usize {
@@ -152,6 +158,8 @@ pub struct Report {
     pub gene_cases: usize,
     /// Share of those whose truth is ranked first ("none of these" a candidate).
     pub top1_gene_cases: f64,
+    /// Share of those whose truth has a posterior above 0.9.
+    pub sure_gene_cases: f64,
     /// Per diagnosis: present clinical findings of its cases and how many of them a rule of the
     /// diagnosis explains at some level of the hierarchy (from [`Evaluation::add_coverage`]).
     pub coverage: IndexMap<String, Coverage>,
@@ -343,6 +351,10 @@ impl Evaluation {
             none_first_for_known: ratio(none_known, known.len()),
             gene_cases: with_gene.len(),
             top1_gene_cases: ratio(within(&with_gene, 1), with_gene.len()),
+            sure_gene_cases: ratio(
+                with_gene.iter().filter(|c| c.truth_posterior() > 0.9).count(),
+                with_gene.len(),
+            ),
             coverage: self
                 .labels
                 .iter()
@@ -501,9 +513,10 @@ impl Report {
         if self.gene_cases > 0 {
             let _ = writeln!(
                 s,
-                "cases that report a gene, with the gene: {} (top-1 {})",
+                "cases that report a gene, with the gene: {} (top-1 {}, truth above 0.9 {})",
                 self.gene_cases,
-                pct(self.top1_gene_cases)
+                pct(self.top1_gene_cases),
+                pct(self.sure_gene_cases)
             );
         }
         let _ = writeln!(
@@ -667,6 +680,8 @@ impl DiseaseMap {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Labels {
     classes: IndexMap<std::path::PathBuf, String>,
+    /// The publication of each file that a `citation` (or else `source`) column names.
+    publications: IndexMap<std::path::PathBuf, String>,
 }
 
 impl Labels {
@@ -721,12 +736,21 @@ impl Labels {
             .iter()
             .position(|c| *c == "class")
             .ok_or_else(|| bad(1, "no `class` column"))?;
+        let publication_col = ["citation", "source"]
+            .iter()
+            .find_map(|name| columns.iter().position(|c| c == name));
         for (i, line) in lines {
             let cols: Vec<&str> = line.split('\t').collect();
             let (Some(file), Some(class)) = (cols.get(file_col), cols.get(class_col)) else {
                 return Err(bad(i + 1, "fewer columns than the header"));
             };
-            self.classes.insert(dir.join(file.trim()), class.trim().to_owned());
+            let file = dir.join(file.trim());
+            if let Some(publication) = publication_col.and_then(|c| cols.get(c)).map(|p| p.trim()) {
+                if !publication.is_empty() {
+                    self.publications.insert(file.clone(), publication.to_owned());
+                }
+            }
+            self.classes.insert(file, class.trim().to_owned());
         }
         Ok(())
     }
@@ -735,6 +759,12 @@ impl Labels {
     #[must_use]
     pub fn class_of(&self, file: &std::path::Path) -> Option<&str> {
         self.classes.get(file).map(String::as_str)
+    }
+
+    /// The publication a table names for a case file (its `citation` column, else `source`).
+    #[must_use]
+    pub fn publication_of(&self, file: &std::path::Path) -> Option<&str> {
+        self.publications.get(file).map(String::as_str)
     }
 
     /// Number of labelled files.
@@ -760,6 +790,9 @@ pub struct LabelledCase {
     pub name: String,
     /// The true diagnosis id, or `None` for a condition outside the knowledge base.
     pub truth: Option<String>,
+    /// The publication the case comes from, as `labels.tsv` names it (`citation`, else
+    /// `source`), else the file name: the unit [`halves`] keeps together.
+    pub publication: String,
     /// The phenopacket.
     pub packet: crate::phenopacket::Phenopacket,
 }
@@ -871,32 +904,66 @@ pub fn collect(dir: impl AsRef<std::path::Path>, map: &DiseaseMap) -> Result<Col
                 map.diagnosis_of(&ids).map(str::to_owned)
             }
         };
-        cases.push(LabelledCase { name, truth, packet });
+        let publication = labels.publication_of(&path).map_or_else(|| name.clone(), str::to_owned);
+        cases.push(LabelledCase {
+            name,
+            truth,
+            publication,
+            packet,
+        });
     }
     Ok(out)
 }
 
-/// Two halves of a collection: alternate cases of each class (in their order) go to each half,
-/// so that both halves hold every class in about equal numbers.
+/// Two halves of a collection, split by publication: the cases of one publication stay
+/// together, and alternate publications of each class (the class of a publication's first case,
+/// in collection order) go to each half, so that both halves hold every class in about equal
+/// numbers and no publication informs both.
 #[must_use]
 pub fn halves(cases: &[LabelledCase]) -> (Vec<LabelledCase>, Vec<LabelledCase>) {
-    let mut seen: IndexMap<Option<String>, usize> = IndexMap::new();
+    let mut per_class: IndexMap<Option<String>, usize> = IndexMap::new();
+    let mut half_of: IndexMap<&str, bool> = IndexMap::new();
     let (mut a, mut b) = (Vec::new(), Vec::new());
     for case in cases {
-        let n = seen.entry(case.truth.clone()).or_insert(0);
-        if *n % 2 == 0 {
+        let first = *half_of.entry(case.publication.as_str()).or_insert_with(|| {
+            let n = per_class.entry(case.truth.clone()).or_insert(0);
+            *n += 1;
+            *n % 2 == 1
+        });
+        if first {
             a.push(case.clone());
         } else {
             b.push(case.clone());
         }
-        *n += 1;
     }
     (a, b)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Calibration;
+    use super::{halves, Calibration, LabelledCase};
+
+    #[test]
+    fn halves_keep_a_publication_together_and_alternate_publications_per_class() {
+        let case = |name: &str, truth: Option<&str>, publication: &str| LabelledCase {
+            name: name.to_owned(),
+            truth: truth.map(str::to_owned),
+            publication: publication.to_owned(),
+            packet: crate::phenopacket::Phenopacket::default(),
+        };
+        let cases = [
+            case("sib1", Some("intermediate"), "Sly 1972"),
+            case("a1", Some("adult"), "A"),
+            case("sib2", Some("intermediate"), "Sly 1972"),
+            case("b1", Some("intermediate"), "B"),
+            case("a2", Some("adult"), "C"),
+            case("o1", None, "D"),
+        ];
+        let (a, b) = halves(&cases);
+        let names = |h: &[LabelledCase]| h.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&a), ["sib1", "a1", "sib2", "o1"]);
+        assert_eq!(names(&b), ["b1", "a2"]);
+    }
 
     #[test]
     fn merged_calibrations_equal_one_over_all_cases() {
