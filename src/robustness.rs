@@ -465,8 +465,25 @@ mod tests {
         use super::search::{smallest_set_within, Budget};
         let model = Model::builtin().unwrap();
         let names: Vec<String> = model.knowledge_base().findings().iter().map(|f| f.id.clone()).collect();
-        // A patient whose removal search finds a set of two.
+        // A patient whose removal search finds a set of two, and whose single findings the bound
+        // rules out without ranking (the first such of the random patients).
         let mut found = [0; 4];
+        let unlimited = Budget::default();
+        let singles_bounded = |patient: &ResolvedPatient| {
+            let mut ranking = Ranking::new(&model);
+            model.rank_into(patient, &mut ranking);
+            let (_, _, first) = model.first_two_of(&ranking);
+            let all: Vec<usize> = (0..patient.len()).collect();
+            let budget = Budget {
+                rankings: 0,
+                ..unlimited
+            };
+            let (set, extent) =
+                smallest_set_within(&model, patient, first, &all, false, budget, &mut |_: &[usize]| {
+                    None::<String>
+                });
+            set.is_none() && (extent.complete_up_to, extent.stopped_early) == (1, true)
+        };
         let patient = random_patients(&names, &[], 400, 12, 11)
             .into_iter()
             .filter_map(|p| model.resolve(&p).ok())
@@ -474,8 +491,9 @@ mod tests {
                 check_against_exhaustive(&model, r, &mut found)
                     .removal
                     .is_some_and(|d| d.findings.len() == 2)
+                    && singles_bounded(r)
             })
-            .expect("a patient with a decisive pair");
+            .expect("a patient with a decisive pair whose singles the bound rules out");
         let r = model.robustness(&patient);
         let mut ranking = Ranking::new(&model);
         model.rank_into(&patient, &mut ranking);
@@ -490,7 +508,6 @@ mod tests {
         let search = |budget: Budget, changes: &mut dyn FnMut(&[usize]) -> Option<String>| {
             smallest_set_within(&model, &patient, first, &all, false, budget, changes)
         };
-        let unlimited = Budget::default();
         let (set, extent) = search(unlimited, &mut changes);
         assert_eq!(set.map(|s| s.0.len()), Some(2));
         assert!(!extent.stopped_early && extent.rankings <= 2, "{extent:?}");
