@@ -74,6 +74,9 @@ enum Format {
     Table,
     /// The differential as JSON, with `next_findings`, `robustness` and `sensitivity`.
     Json,
+    /// The differential as tab-separated values: rank, id, name, posterior, log10 LR (one row per
+    /// diagnosis, "none of these" in its place), for spreadsheets and scripts.
+    Tsv,
 }
 
 /// The JSON output: the differential and the findings to examine next.
@@ -126,11 +129,15 @@ fn run() -> Result<(), String> {
     let source = o.file.as_deref().unwrap_or("the demo patient");
     let resolved = model.resolve(&patient).map_err(|e| format!("{source}: {e}"))?;
     // The table shows `top` rows: only those are explained (JSON has every diagnosis).
-    let differential = if o.format == Format::Json {
+    let differential = if matches!(o.format, Format::Json | Format::Tsv) {
         model.diagnose(&resolved)
     } else {
         model.diagnose_top(&resolved, top)
     };
+    if o.format == Format::Tsv {
+        put!("{}", report::differential_tsv(&differential));
+        return Ok(());
+    }
     let next = model.next_findings(&resolved, &NextQuery::top(next));
     let robustness = model.robustness(&resolved);
     let sensitivity = (o.sensitivity > 0).then(|| model.sensitivity(&resolved, o.sensitivity, 1));

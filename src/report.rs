@@ -38,6 +38,41 @@ pub fn percent(p: f64) -> String {
     }
 }
 
+/// The differential as tab-separated values, as LIRICAL writes its TSV: a header, then one row
+/// per diagnosis with its rank, id, name, posterior and log10 likelihood ratio, "none of these"
+/// in its place (id `none_of_these`, no likelihood ratio). Numbers are written in full (Rust's
+/// shortest form that reads back exactly, as the JSON output writes them); a tab or line break in
+/// a name becomes a space.
+///
+/// ```
+/// use osteodx::{Model, Patient};
+/// let model = Model::builtin()?;
+/// let patient = model.resolve(&Patient::new().present("macrocephaly").present("pancytopenia"))?;
+/// let tsv = osteodx::report::differential_tsv(&model.diagnose(&patient));
+/// let mut lines = tsv.lines();
+/// assert_eq!(lines.next(), Some("rank\tid\tname\tposterior\tlog10_lr"));
+/// assert!(lines.next().is_some_and(|l| l.starts_with("1\tinfantile\t")));
+/// assert!(tsv.lines().any(|l| l.split('\t').nth(1) == Some("none_of_these")));
+/// # Ok::<(), osteodx::Error>(())
+/// ```
+#[must_use]
+pub fn differential_tsv(d: &Differential) -> String {
+    let cell = |text: &str| text.replace(['\t', '\n', '\r'], " ");
+    let mut rows: Vec<(&str, &str, f64, Option<f64>)> = d
+        .diagnoses
+        .iter()
+        .map(|r| (r.id, r.name, r.posterior, Some(r.log10_lr)))
+        .collect();
+    let at = d.none_of_these_rank.clamp(1, rows.len() + 1) - 1;
+    rows.insert(at, ("none_of_these", "none of these", d.none_of_these, None));
+    let mut s = String::from("rank\tid\tname\tposterior\tlog10_lr\n");
+    for (i, (id, name, posterior, lr)) in rows.iter().enumerate() {
+        let lr = lr.map_or_else(String::new, |x| x.to_string());
+        let _ = writeln!(s, "{}\t{}\t{}\t{posterior}\t{lr}", i + 1, cell(id), cell(name));
+    }
+    s
+}
+
 /// The differential as a text table: rank, diagnosis, probability with a bar, log10 LR and the
 /// strongest findings for and against, "none of these" in its place (with what makes it up),
 /// then the notes (unknown names, placed HPO terms, unused terms, what the first expects and was

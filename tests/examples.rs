@@ -31,6 +31,38 @@ fn run_catalogue(args: &[&std::ffi::OsStr]) -> std::process::Output {
 }
 
 #[test]
+fn diagnose_writes_tsv_with_the_json_s_ranks_and_numbers() {
+    let file = "examples/patients/intermediate-child.json";
+    let tsv = run_example(&["diagnose", "--", "--format", "tsv", file]);
+    let json = run_example(&["diagnose", "--", "--format", "json", file]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut lines = tsv.lines();
+    assert_eq!(lines.next(), Some("rank\tid\tname\tposterior\tlog10_lr"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+    let diagnoses = v["diagnoses"].as_array().unwrap();
+    assert_eq!(rows.len(), diagnoses.len() + 1, "{tsv}");
+    let none_rank = v["none_of_these_rank"].as_u64().unwrap() as usize;
+    // serde_json reads a float to within an ulp or two (without its float_roundtrip feature).
+    let same = |a: f64, b: &serde_json::Value| (a - b.as_f64().unwrap()).abs() <= 1e-15 * a.abs().max(1.0);
+    let mut listed = diagnoses.iter();
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row.len(), 5, "{row:?}");
+        assert_eq!(row[0], (i + 1).to_string());
+        let posterior: f64 = row[3].parse().unwrap();
+        if i + 1 == none_rank {
+            assert_eq!((row[1], row[4]), ("none_of_these", ""));
+            assert!(same(posterior, &v["none_of_these"]), "{row:?}");
+        } else {
+            let d = listed.next().unwrap();
+            assert_eq!(row[1], d["id"].as_str().unwrap());
+            assert_eq!(row[2], d["name"].as_str().unwrap());
+            assert!(same(posterior, &d["posterior"]), "{row:?}");
+            assert!(same(row[4].parse().unwrap(), &d["log10_lr"]), "{row:?}");
+        }
+    }
+}
+
+#[test]
 fn diagnose_runs_on_the_demo_a_patient_and_a_phenopacket() {
     let demo = run_example(&["diagnose"]);
     assert!(demo.lines().nth(1).unwrap().contains("infantile"), "{demo}");
