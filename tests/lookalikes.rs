@@ -22,8 +22,7 @@ fn lookalike_of(name: &str) -> &'static str {
     ]
     .iter()
     .find(|(prefix, _)| name.starts_with(prefix))
-    .map(|(_, id)| *id)
-    .unwrap_or_else(|| panic!("no look-alike for fixture {name}"))
+    .map_or_else(|| panic!("no look-alike for fixture {name}"), |(_, id)| *id)
 }
 
 #[test]
