@@ -332,7 +332,9 @@ fn review_probe_dense_bones_and_visual_loss_at_five_is_a_recessive_form() {
     let d = model().diagnose(&resolve(&p));
     let recessive = posterior(&d, "infantile") + posterior(&d, "intermediate");
     assert!(recessive > 0.8, "{:?}", ranking(&d));
-    assert!(posterior(&d, "adult") < 0.1, "{:?}", ranking(&d));
+    // Visual loss in ADO2 is 19 % of carriers, with onset in childhood (Waguespack 2007,
+    // genes-and-forms.md section 4), no longer "rare": the dominant form keeps about a tenth.
+    assert!(posterior(&d, "adult") < 0.15, "{:?}", ranking(&d));
 }
 
 #[test]
