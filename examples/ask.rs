@@ -40,7 +40,7 @@ mod input;
 /// is sure enough.
 #[derive(Parser)]
 #[command(name = "ask", args_override_self = true)]
-struct Options {
+pub(crate) struct Options {
     /// Read the answers from FILE (one a line, `#` starts a comment) instead of the terminal.
     #[arg(long, value_name = "FILE")]
     script: Option<String>,
@@ -311,17 +311,18 @@ fn simulate(o: &Options, model: &Model, n: usize, out: &mut impl Write) -> Resul
     )
 }
 
-fn run() -> Result<(), String> {
-    let o = Options::parse();
+/// Runs the example (and `osteodx ask`) with parsed arguments.
+pub(crate) fn run(o: &Options) -> Result<(), String> {
     let model = input::model(o.model.rules.as_deref(), o.model.obo.as_deref())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match o.simulate {
-        Some(n) => simulate(&o, &model, n, &mut out),
-        None => session(&o, &model, &mut out),
+        Some(n) => simulate(o, &model, n, &mut out),
+        None => session(o, &model, &mut out),
     }
 }
 
+#[allow(dead_code, reason = "the osteodx command calls `run` with its own arguments")]
 fn main() -> ExitCode {
-    output::exit_code("ask", run())
+    output::exit_code("ask", run(&Options::parse()))
 }

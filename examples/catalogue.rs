@@ -80,7 +80,7 @@ struct GeneLine {
     clippy::struct_excessive_bools,
     reason = "the command line's switches, one field each"
 )]
-struct Args {
+pub(crate) struct Args {
     /// The HPO files: `hp.obo` and `phenotype.hpoa` (and `genes_to_phenotype.txt` for
     /// `--genes`).
     #[arg(long, value_name = "DIR")]
@@ -635,8 +635,9 @@ fn report_group(name: &str, ranks: &[usize], calibration: &Calibration, first: b
     clippy::too_many_lines,
     reason = "the example's flow, read top to bottom: options, load, run, report"
 )]
-fn run() -> Result<(), String> {
-    let o = Options::new(Args::parse())?;
+/// Runs the example (and `osteodx catalogue`) with parsed arguments.
+pub(crate) fn run(args: Args) -> Result<(), String> {
+    let o = Options::new(args)?;
     let inputs = read_lines(&o.patients)?;
     let not_patients = inputs.iter().filter(|i| i.is_err()).count();
     let lines: Vec<Line> = inputs.iter().filter_map(|i| i.as_ref().ok()).cloned().collect();
@@ -866,6 +867,7 @@ fn run() -> Result<(), String> {
     Ok(())
 }
 
+#[allow(dead_code, reason = "the osteodx command calls `run` with its own arguments")]
 fn main() -> ExitCode {
-    output::exit_code("catalogue", run())
+    output::exit_code("catalogue", run(Args::parse()))
 }

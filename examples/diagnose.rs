@@ -36,7 +36,7 @@ mod input;
 /// or a GA4GH phenopacket, detected).
 #[derive(Parser)]
 #[command(name = "diagnose", args_override_self = true)]
-struct Args {
+pub(crate) struct Args {
     /// How to print the differential.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -105,8 +105,8 @@ fn demo_patient() -> Patient {
         .family(osteodx::FamilyHistory::ParentalConsanguinity)
 }
 
-fn run() -> Result<(), String> {
-    let o = Args::parse();
+/// Runs the example (and `osteodx diagnose`) with parsed arguments.
+pub(crate) fn run(o: &Args) -> Result<(), String> {
     // Thousands of diseases with `--hpo`: the ten best, and no search for the next finding
     // unless asked.
     let top = o.top.unwrap_or(if o.hpo.is_some() { 10 } else { usize::MAX });
@@ -161,6 +161,7 @@ fn run() -> Result<(), String> {
     Ok(())
 }
 
+#[allow(dead_code, reason = "the osteodx command calls `run` with its own arguments")]
 fn main() -> ExitCode {
-    output::exit_code("diagnose", run())
+    output::exit_code("diagnose", run(&Args::parse()))
 }

@@ -48,7 +48,7 @@ mod plot;
 /// Evaluate the rules on a folder of GA4GH phenopackets, with and without genetic evidence.
 #[derive(Parser)]
 #[command(name = "evaluate", args_override_self = true)]
-struct Args {
+pub(crate) struct Args {
     /// How to print the reports.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -198,8 +198,8 @@ fn evaluate(
     clippy::too_many_lines,
     reason = "the example's flow, read top to bottom: options, load, run, report"
 )]
-fn run() -> Result<(), String> {
-    let o = Args::parse();
+/// Runs the example (and `osteodx evaluate`) with parsed arguments.
+pub(crate) fn run(o: &Args) -> Result<(), String> {
     // The HPO catalogue instead of the built-in rules: its diseases are the diagnoses, each
     // packet's disease id its truth, and its constants the catalogue's.
     let mut config = if o.hpo.is_some() {
@@ -385,6 +385,7 @@ fn run() -> Result<(), String> {
     Ok(())
 }
 
+#[allow(dead_code, reason = "the osteodx command calls `run` with its own arguments")]
 fn main() -> ExitCode {
-    output::exit_code("evaluate", run())
+    output::exit_code("evaluate", run(&Args::parse()))
 }

@@ -26,7 +26,7 @@ mod output;
 /// seed reproduces a run (the noise model is documented in `osteodx::simulate`).
 #[derive(Parser)]
 #[command(name = "simulate", args_override_self = true)]
-struct Args {
+pub(crate) struct Args {
     /// Patients to simulate.
     #[arg(value_name = "N", default_value_t = 1000)]
     n: usize,
@@ -93,8 +93,8 @@ fn seed(s: &str) -> Result<u64, String> {
     number(s).map(|x| x as u64)
 }
 
-fn run() -> Result<(), String> {
-    let args = Args::parse();
+/// Runs the example (and `osteodx simulate`) with parsed arguments.
+pub(crate) fn run(args: Args) -> Result<(), String> {
     let config = SimulationConfig {
         seed: args.seed,
         drop: args.drop,
@@ -146,6 +146,7 @@ fn run() -> Result<(), String> {
     Ok(())
 }
 
+#[allow(dead_code, reason = "the osteodx command calls `run` with its own arguments")]
 fn main() -> ExitCode {
-    output::exit_code("simulate", run())
+    output::exit_code("simulate", run(Args::parse()))
 }
