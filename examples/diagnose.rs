@@ -77,6 +77,9 @@ enum Format {
     /// The differential as tab-separated values: rank, id, name, posterior, log10 LR (one row per
     /// diagnosis, "none of these" in its place), for spreadsheets and scripts.
     Tsv,
+    /// One self-contained HTML page: the differential as bars, the findings for and against each
+    /// diagnosis with their log10 LR, what to examine next, how solid the first place is.
+    Html,
 }
 
 /// The JSON output: the differential and the findings to examine next.
@@ -129,7 +132,7 @@ pub(crate) fn run(o: &Args) -> Result<(), String> {
     let source = o.file.as_deref().unwrap_or("the demo patient");
     let resolved = model.resolve(&patient).map_err(|e| format!("{source}: {e}"))?;
     // The table shows `top` rows: only those are explained (JSON has every diagnosis).
-    let differential = if matches!(o.format, Format::Json | Format::Tsv) {
+    let differential = if matches!(o.format, Format::Json | Format::Tsv | Format::Html) {
         model.diagnose(&resolved)
     } else {
         model.diagnose_top(&resolved, top)
@@ -141,6 +144,18 @@ pub(crate) fn run(o: &Args) -> Result<(), String> {
     let next = model.next_findings(&resolved, &NextQuery::top(next));
     let robustness = model.robustness(&resolved);
     let sensitivity = (o.sensitivity > 0).then(|| model.sensitivity(&resolved, o.sensitivity, 1));
+    if o.format == Format::Html {
+        let title = patient
+            .id
+            .as_deref()
+            .or(o.file.as_deref())
+            .unwrap_or("the demo patient");
+        put!(
+            "{}",
+            report::differential_html(&differential, &next, &robustness, title)
+        );
+        return Ok(());
+    }
     if o.format == Format::Json {
         let output = Output {
             differential: &differential,

@@ -124,6 +124,22 @@ pub enum MatchKind {
 }
 
 impl MatchKind {
+    /// The name the JSON output uses (`more_specific`), also the one the HTML report shows.
+    ///
+    /// ```
+    /// assert_eq!(osteodx::MatchKind::MoreSpecific.as_str(), "more_specific");
+    /// ```
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::MoreSpecific => "more_specific",
+            Self::MoreGeneral => "more_general",
+            Self::Unrelated => "unrelated",
+            Self::Gene => "gene",
+        }
+    }
+
     pub(crate) fn code(self) -> u8 {
         match self {
             Self::Exact => 0,
