@@ -35,6 +35,7 @@ use std::time::Instant;
 use clap::Parser;
 use osteodx::catalogue::{Cached, CaseSource, Catalogue, CatalogueFiles, CatalogueOptions, CatalogueStats, Sources};
 use osteodx::evaluate::Calibration;
+use osteodx::phenopacket::Phenopacket;
 use osteodx::{DiagnosisId, MatchKind, Model, Patient, Ranking, ResolvedPatient, Sex, Zygosity};
 use serde::Deserialize;
 
@@ -86,8 +87,14 @@ pub(crate) struct Args {
     #[arg(long, value_name = "DIR")]
     hpo: String,
     /// The patients, one JSON object a line: `{"id", "terms": [HPO ids], "excluded": [HPO ids]}`.
-    #[arg(long, value_name = "FILE.jsonl")]
-    patients: String,
+    #[arg(long, value_name = "FILE.jsonl", required_unless_present = "phenopackets")]
+    patients: Option<String>,
+    /// Or: a folder of GA4GH phenopackets (every `*.json` in it, in name order), one patient
+    /// each: its id the file name without `.json`, its terms the observed and excluded features,
+    /// its genes (with `--genes`), sex, disease (`true_disease`) and publication (`pmid`, the
+    /// first `PMID:` of `metaData.externalReferences`) from the packet.
+    #[arg(long, value_name = "DIR", conflicts_with = "patients")]
+    phenopackets: Option<String>,
     /// Which databases' diseases become diagnoses.
     #[arg(long, value_name = "omim|orphanet|both", default_value = "omim", value_parser = str::parse::<Sources>)]
     source: Sources,
@@ -165,7 +172,10 @@ pub(crate) struct Args {
 )]
 struct Options {
     hpo: String,
+    /// Where the patients come from, as `--patients` or `--phenopackets` named it.
     patients: String,
+    /// True when `patients` is a folder of phenopackets.
+    phenopackets: bool,
     catalogue: CatalogueOptions,
     excluded: bool,
     sex: bool,
@@ -213,7 +223,8 @@ impl Options {
         });
         Ok(Self {
             hpo: args.hpo,
-            patients: args.patients,
+            phenopackets: args.phenopackets.is_some(),
+            patients: args.phenopackets.or(args.patients).unwrap_or_default(),
             catalogue,
             excluded: args.excluded,
             sex: args.sex,
@@ -536,6 +547,66 @@ fn read_lines(path: &str) -> Result<Vec<Input>, String> {
     Ok(lines)
 }
 
+/// The phenopackets of a folder as patient lines, in file-name order (`--phenopackets`): each
+/// packet through the crate's reader (`Phenopacket::parse_with`, `to_patient`), its id the file
+/// name without `.json`. A file that is no phenopacket is kept as its problem, numbered by its
+/// place in that order, and its output line names it.
+///
+/// # Errors
+/// A folder that cannot be read.
+fn read_phenopackets(dir: &str) -> Result<Vec<Input>, String> {
+    let limits = osteodx::Limits::default();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {dir}: {e}"))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+        .collect();
+    files.sort();
+    let mut inputs = Vec::with_capacity(files.len());
+    for (i, path) in files.iter().enumerate() {
+        let name = path.display().to_string();
+        let line = limits
+            .read_to_string(path)
+            .map_err(|e| output::chain(&e))
+            .and_then(|text| Phenopacket::parse_with(&text, &limits).map_err(|e| output::chain(&e)))
+            .and_then(|packet| {
+                let patient = packet.to_patient(true).map_err(|e| output::chain(&e))?;
+                let id = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let features = |excluded: bool| -> Vec<String> {
+                    packet
+                        .phenotypic_features
+                        .iter()
+                        .filter(|f| f.excluded == excluded)
+                        .filter_map(|f| f.term.as_ref().map(|t| t.id.clone()))
+                        .collect()
+                };
+                Ok(Line {
+                    id: serde_json::Value::String(id),
+                    terms: features(false),
+                    excluded: features(true),
+                    genes: patient
+                        .genetics
+                        .iter()
+                        .map(|g| GeneLine {
+                            gene: g.gene.clone(),
+                            zygosity: g.zygosity.map(|z| z.as_str().to_owned()),
+                        })
+                        .collect(),
+                    true_disease: packet.disease_ids().into_iter().next(),
+                    sex: patient.sex.map(|s| s.as_str().to_owned()),
+                    pmid: packet.references.iter().find(|r| r.starts_with("PMID:")).cloned(),
+                })
+            })
+            .map_err(|e| (i + 1, format!("{name}: {e}")));
+        inputs.push(line);
+    }
+    Ok(inputs)
+}
+
 /// One patient line: a JSON object with an `id`.
 fn parse_line(text: &str) -> Result<Line, String> {
     if !text.trim_start().starts_with('{') {
@@ -638,7 +709,11 @@ fn report_group(name: &str, ranks: &[usize], calibration: &Calibration, first: b
 /// Runs the example (and `osteodx catalogue`) with parsed arguments.
 pub(crate) fn run(args: Args) -> Result<(), String> {
     let o = Options::new(args)?;
-    let inputs = read_lines(&o.patients)?;
+    let inputs = if o.phenopackets {
+        read_phenopackets(&o.patients)?
+    } else {
+        read_lines(&o.patients)?
+    };
     let not_patients = inputs.iter().filter(|i| i.is_err()).count();
     let lines: Vec<Line> = inputs.iter().filter_map(|i| i.as_ref().ok()).cloned().collect();
     let start = Instant::now();
@@ -860,7 +935,8 @@ pub(crate) fn run(args: Args) -> Result<(), String> {
     );
     if not_patients > 0 {
         return Err(format!(
-            "{not_patients} lines of {} are not patients (their output lines say why)",
+            "{not_patients} {} of {} are not patients (their output lines say why)",
+            if o.phenopackets { "files" } else { "lines" },
             o.patients
         ));
     }

@@ -224,6 +224,9 @@ pub struct Phenopacket {
     pub interpretations: Vec<Interpretation>,
     /// Diseases.
     pub diseases: Vec<Disease>,
+    /// The ids of `metaData.externalReferences` (`PMID:21782149`, a DOI): the publications the
+    /// packet comes from.
+    pub references: Vec<String>,
 }
 
 /// True when a JSON document looks like a phenopacket rather than the crate's patient JSON.
@@ -431,7 +434,45 @@ mod schema {
         #[serde(default)]
         files: Unread,
         #[serde(default, alias = "meta_data")]
-        meta_data: Unread,
+        pub meta_data: Option<MetaData>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct MetaData {
+        #[serde(default)]
+        created: Unread,
+        #[serde(default, alias = "created_by")]
+        created_by: Unread,
+        #[serde(default, alias = "submitted_by")]
+        submitted_by: Unread,
+        #[serde(default)]
+        resources: Unread,
+        #[serde(default)]
+        updates: Unread,
+        #[serde(default, alias = "phenopacket_schema_version")]
+        phenopacket_schema_version: Unread,
+        #[serde(default, alias = "external_references")]
+        pub external_references: Vec<ExternalReference>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(
+        dead_code,
+        reason = "the schema's keys the crate does not read are accepted, not used"
+    )]
+    pub(super) struct ExternalReference {
+        #[serde(default)]
+        pub id: String,
+        #[serde(default)]
+        reference: Unread,
+        #[serde(default)]
+        description: Unread,
     }
 
     #[derive(Deserialize, Default)]
@@ -843,6 +884,16 @@ impl From<schema::Phenopacket> for Phenopacket {
                     onset: d.onset.map(Into::into),
                 })
                 .collect(),
+            references: p
+                .meta_data
+                .map(|m| {
+                    m.external_references
+                        .into_iter()
+                        .map(|r| r.id)
+                        .filter(|id| !id.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The examples run on the example patients (built by `cargo test` already; run here through
 //! cargo so that the test exercises the same command lines the README gives).
 
+use std::fmt::Write as _;
 use std::process::Command;
 
 /// `cargo run --quiet --example` with `args` (the example's name, `--`, its arguments), in the
@@ -516,5 +517,73 @@ fn catalogue_says_which_lines_are_not_patients_and_which_terms_it_did_not_use() 
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         assert!(stderr.contains("/dev/zero:1: a line longer than the limit"), "{stderr}");
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn catalogue_reads_a_folder_of_phenopackets_as_it_reads_the_same_patients_as_lines() {
+    let dir = std::env::temp_dir().join(format!("osteodx-packets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let packet = |id: &str, disease: &str, terms: &[&str], excluded: &[&str]| {
+        let features: Vec<String> = terms
+            .iter()
+            .map(|t| format!(r#"{{"type": {{"id": "{t}", "label": ""}}}}"#))
+            .chain(
+                excluded
+                    .iter()
+                    .map(|t| format!(r#"{{"type": {{"id": "{t}", "label": ""}}, "excluded": true}}"#)),
+            )
+            .collect();
+        format!(
+            r#"{{"id": "{id}", "subject": {{"id": "{id}", "sex": "FEMALE"}}, "phenotypicFeatures": [{}],
+            "diseases": [{{"term": {{"id": "{disease}", "label": ""}}}}],
+            "metaData": {{"createdBy": "test", "externalReferences": [{{"id": "PMID:1"}}]}}}}"#,
+            features.join(", ")
+        )
+    };
+    let patients = [
+        (
+            "a-ado2",
+            "OMIM:166600",
+            vec!["HP:0007626", "HP:0000572", "HP:0011001"],
+            vec!["HP:0000592"],
+        ),
+        ("b-oi", "OMIM:166200", vec!["HP:0000592", "HP:0002757"], vec![]),
+    ];
+    let mut lines = String::new();
+    for (id, disease, terms, excluded) in &patients {
+        std::fs::write(dir.join(format!("{id}.json")), packet(id, disease, terms, excluded)).unwrap();
+        let _ = writeln!(
+            lines,
+            "{}",
+            serde_json::json!({"id": id, "true_disease": disease, "terms": terms, "excluded": excluded, "sex": "FEMALE", "pmid": "PMID:1"})
+        );
+    }
+    let file = dir.join("lines.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    let from_lines = run_catalogue(&["--patients".as_ref(), file.as_os_str()]);
+    let packets = dir.join("packets");
+    std::fs::create_dir_all(&packets).unwrap();
+    for (id, ..) in &patients {
+        std::fs::rename(dir.join(format!("{id}.json")), packets.join(format!("{id}.json"))).unwrap();
+    }
+    let from_packets = run_catalogue(&["--phenopackets".as_ref(), packets.as_os_str()]);
+    assert!(
+        from_packets.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_packets.stderr)
+    );
+    assert_eq!(
+        from_packets.stdout, from_lines.stdout,
+        "the same patients, the same output"
+    );
+    // A file that is no phenopacket: its output line names it, and the command says so.
+    std::fs::write(packets.join("c-broken.json"), "{\"phenotypicFeatures\": 3}").unwrap();
+    let broken = run_catalogue(&["--phenopackets".as_ref(), packets.as_os_str()]);
+    let out = String::from_utf8(broken.stdout).unwrap();
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(out.lines().last().unwrap().contains("c-broken.json"), "{out}");
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("1 files of"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

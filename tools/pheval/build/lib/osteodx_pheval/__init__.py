@@ -1,0 +1,1 @@
+"""PhEval runner for osteodx (see README.md)."""
