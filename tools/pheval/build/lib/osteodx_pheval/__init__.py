@@ -1,1 +1,0 @@
-"""PhEval runner for osteodx (see README.md)."""
