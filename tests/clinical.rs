@@ -1,23 +1,10 @@
 //! Worked clinical examples, built from the overview's descriptions of each diagnosis (made up,
 //! not case reports): each asserts the top diagnosis and a probability range.
 
-use osteodx::{Analyte, Differential, FamilyHistory, Model, Patient, Sex, Zygosity};
-use std::sync::OnceLock;
+use osteodx::{Analyte, Differential, FamilyHistory, Patient, Sex, Zygosity};
 
-fn model() -> &'static Model {
-    static M: OnceLock<Model> = OnceLock::new();
-    M.get_or_init(|| Model::builtin().expect("built-in rules"))
-}
-
-fn diagnose(p: &Patient) -> Differential<'static> {
-    let resolved = model().resolve(p).expect("valid patient");
-    assert!(
-        resolved.notes.unknown.is_empty(),
-        "unknown names: {:?}",
-        resolved.notes.unknown
-    );
-    model().diagnose(&resolved)
-}
+mod common;
+use common::diagnose;
 
 fn posterior(d: &Differential, id: &str) -> f64 {
     d.diagnoses.iter().find(|r| r.id == id).map_or(0.0, |r| r.posterior)

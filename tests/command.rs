@@ -4,6 +4,8 @@
 
 use std::process::{Command, Output};
 
+mod common;
+
 fn osteodx(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_osteodx"))
         .args(args)
@@ -13,12 +15,7 @@ fn osteodx(args: &[&str]) -> Output {
 }
 
 fn example(args: &[&str]) -> Output {
-    Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example"])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs")
+    common::example(args)
 }
 
 #[test]

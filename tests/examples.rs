@@ -4,16 +4,8 @@
 use std::fmt::Write as _;
 use std::process::Command;
 
-/// `cargo run --quiet --example` with `args` (the example's name, `--`, its arguments), in the
-/// crate's directory.
-fn example<S: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = S>) -> std::process::Output {
-    Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example"])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs")
-}
+mod common;
+use common::example;
 
 fn run_example(args: &[&str]) -> String {
     let out = example(args);

@@ -2,27 +2,15 @@
 //! `shared/reference/genes-and-forms.md` (sections 1 and 2), each a made-up patient (not a case
 //! report) whose phenotype alone would leave the form open or point elsewhere.
 
-use osteodx::{Differential, FamilyHistory, Model, Patient, Sex, Zygosity};
-use std::sync::OnceLock;
+use osteodx::{Differential, FamilyHistory, Patient, Sex, Zygosity};
 
-fn model() -> &'static Model {
-    static M: OnceLock<Model> = OnceLock::new();
-    M.get_or_init(|| Model::builtin().expect("built-in rules"))
-}
+mod common;
 
+/// [`common::diagnose`], every gene named by a rule.
 fn diagnose(p: &Patient) -> Differential<'static> {
-    let resolved = model().resolve(p).expect("valid patient");
-    assert!(
-        resolved.notes.unknown.is_empty(),
-        "unknown names: {:?}",
-        resolved.notes.unknown
-    );
-    assert!(
-        resolved.notes.unknown_genes.is_empty(),
-        "unknown genes: {:?}",
-        resolved.notes.unknown_genes
-    );
-    model().diagnose(&resolved)
+    let unknown = common::builtin().resolve(p).expect("valid patient").notes.unknown_genes;
+    assert!(unknown.is_empty(), "unknown genes: {unknown:?}");
+    common::diagnose(p)
 }
 
 fn posterior(d: &Differential, id: &str) -> f64 {

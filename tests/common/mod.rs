@@ -6,6 +6,34 @@ use std::sync::OnceLock;
 use osteodx::catalogue::{Catalogue, CatalogueOptions};
 use osteodx::Model;
 
+/// The built-in model, loaded once per test file.
+pub fn builtin() -> &'static Model {
+    static M: OnceLock<Model> = OnceLock::new();
+    M.get_or_init(|| Model::builtin().expect("built-in rules"))
+}
+
+/// The differential of a patient under the built-in model, with every name known.
+pub fn diagnose(p: &osteodx::Patient) -> osteodx::Differential<'static> {
+    let resolved = builtin().resolve(p).expect("valid patient");
+    assert!(
+        resolved.notes.unknown.is_empty(),
+        "unknown names: {:?}",
+        resolved.notes.unknown
+    );
+    builtin().diagnose(&resolved)
+}
+
+/// `cargo run --quiet --example` with `args` (the example's name, `--`, its arguments), in the
+/// crate's directory.
+pub fn example<S: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = S>) -> std::process::Output {
+    std::process::Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example"])
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs")
+}
+
 /// The pruned HPO fixture (made by `tools/make_hpo_fixture.py`).
 pub const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hpo");
 
