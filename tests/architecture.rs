@@ -87,7 +87,9 @@ fn no_stage_imports_a_later_one() {
     for path in &files {
         let relative = path.strip_prefix(&src).unwrap();
         let module = match relative.components().next().and_then(|c| c.as_os_str().to_str()) {
-            Some(first) if first != "lib.rs" => first.trim_end_matches(".rs").to_owned(),
+            // src/bin/ holds the osteodx command, a crate of its own over the public API (its
+            // `crate::` is itself).
+            Some(first) if first != "lib.rs" && first != "bin" => first.trim_end_matches(".rs").to_owned(),
             _ => continue,
         };
         let own = rank(&module).unwrap_or_else(|| panic!("{} is not in STAGES", relative.display()));
