@@ -34,7 +34,8 @@ pub struct ScoringConfig {
     /// `κ_r`: a patient finding more specific than the rule's finding gets the rule's log LR plus
     /// `κ_r` · log10(bg(finding) / bg(rule's finding)): the diagnosis says only that the general
     /// finding occurs, so the specific variant is assumed rarer in it than among other disorders
-    /// the more specific it is (0: the rule's own LR, the review's S9 defect).
+    /// the more specific it is (0: the rule's own LR, so that a rule on a general sign would give
+    /// every specific variant of it the full credit).
     pub refinement_exponent: f64,
     /// δ: a patient finding more general than a rule's finding gets δ times the log LR it would
     /// get from the rule's frequency (noisy-OR over the rules below it) against its own background.

@@ -1,8 +1,8 @@
 //! The HPO `is_a` graph, used to place HPO terms that are not in the vocabulary.
 //!
-//! The crate ships the graph of HPO release 2025-01-16 as `data/hp-is-a.tsv` (generated from
-//! `hp.obo` by `tools/gen_rules.py`), so it works offline; [`Ontology::from_obo`] reads a full
-//! `hp.obo` of another release instead.
+//! The crate ships the graph of HPO release 2025-01-16 as `data/hp-is-a.tsv` (the `is_a` lines of
+//! that release's `hp.obo`), so it works offline; [`Ontology::from_obo`] reads a full `hp.obo` of
+//! another release instead.
 //!
 //! ```
 //! let hpo = osteodx::Ontology::builtin()?;
