@@ -25,8 +25,12 @@ from pheval.post_processing.post_processing import SortOrder, generate_disease_r
 from pheval.runners.runner import PhEvalRunner
 
 
-class RunnerError(RuntimeError):
-    """A problem the runner reports in one line."""
+class RunnerError(SystemExit):
+    """A problem the runner reports in one line: `pheval run` ends with it on standard error
+    and status 1, without a traceback."""
+
+    def __init__(self, message: str):
+        super().__init__(f"osteodx runner: {message}")
 
 
 def _options(config) -> dict:
