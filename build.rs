@@ -2,6 +2,11 @@
 //! `RuleSet::from_dir` also uses (in each folder `findings.toml` first, then the other files by
 //! name, then the subfolders by name).
 
+// The load order `RuleSet::from_dir` uses too.
+#[path = "src/load_order.rs"]
+#[allow(dead_code, reason = "shared with the library, which documents it")]
+mod load_order;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,8 +23,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
             files.push(path);
         }
     }
-    files.sort_by_key(|p| (p.file_name().is_none_or(|n| n != "findings.toml"), p.clone()));
-    dirs.sort();
+    load_order::sort_folder(&mut files, &mut dirs);
     out.extend(files);
     for d in dirs {
         collect(&d, out);

@@ -40,14 +40,14 @@
 //! | stage | file in `src/` | main types |
 //! | --- | --- | --- |
 //! | file format | [`rule_file`] (public) | [`RuleFile`](rule_file::RuleFile) |
-//! | loading | `load.rs` | [`RuleSet`], [`SourceFile`] |
+//! | loading (in the load order of `load_order.rs`, which `build.rs` shares) | `load.rs`, `load_order.rs` | [`RuleSet`], [`SourceFile`] |
 //! | validation | `knowledge.rs` | [`KnowledgeBase`], [`Finding`], [`Diagnosis`], [`Rule`] |
 //! | compilation | `compile.rs`, `tables.rs`, `model.rs`, `config.rs` | [`Model`], [`ScoringConfig`], [`MatchKind`] |
 //! | the compiled model as a file | `model_file.rs` | [`CompiledFileError`] |
 //! | patients | `patient.rs`, `labs.rs`, `resolve.rs` | [`Patient`], [`LabValue`], [`ResolvedPatient`] |
 //! | scoring | `score.rs` | [`Ranking`], [`BatchRanking`] |
 //! | explanation | `explain.rs` | [`Differential`], [`Explanation`] |
-//! | reports as text | [`report`] (public) | [`report::differential_table`] |
+//! | reports as text, TSV and HTML | [`report`] (public) | [`report::differential_table`], [`report::differential_html`] |
 //! | what to examine next, how solid the answer is | `next_findings.rs`, `robustness.rs` | [`NextFinding`], [`Robustness`], [`Sensitivity`] |
 //! | HPO graph | `ontology.rs` | [`Ontology`] |
 //! | the HPO catalogue as a rule source (compiled once) | [`catalogue`] (public) | [`catalogue::Catalogue`] |
@@ -72,6 +72,7 @@ mod knowledge;
 mod labs;
 mod limits;
 mod load;
+mod load_order;
 mod model;
 mod model_file;
 mod names;

@@ -473,8 +473,7 @@ fn collect_toml(
             files.push(path);
         }
     }
-    files.sort_by_key(|p| (p.file_name().is_none_or(|n| n != "findings.toml"), p.clone()));
-    dirs.sort();
+    crate::load_order::sort_folder(&mut files, &mut dirs);
     out.extend(files);
     for d in dirs {
         collect_toml(root, &d, depth + 1, out, problems)?;

@@ -17,6 +17,7 @@ const STAGES: &[&str] = &[
     "ontology",
     // Rule files to a compiled model.
     "rule_file",
+    "load_order",
     "load",
     "knowledge",
     "tables",

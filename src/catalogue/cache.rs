@@ -24,6 +24,7 @@ const CODE: u64 = const_xxh3(
         include_str!("cases.rs"),
         include_str!("../rule_file.rs"),
         include_str!("../load.rs"),
+        include_str!("../load_order.rs"),
         include_str!("../knowledge.rs"),
         include_str!("../compile.rs"),
         include_str!("../tables.rs"),
