@@ -45,7 +45,41 @@ fn main() {
         let _ = writeln!(code, "    ({rel:?}, include_str!({:?})),", f.display().to_string());
     }
     code += "];\n";
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("builtin_rules.rs");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()));
+    let out = out_dir.join("builtin_rules.rs");
+    if let Err(e) = fs::write(&out, code) {
+        panic!("cannot write {}: {e}", out.display());
+    }
+    code_files(&root, &out_dir);
+}
+
+/// Every source file of the library (`src/**/*.rs`, sorted) and the rule vocabulary, as one
+/// `concat!` of their texts: what the catalogue cache hashes as the code that shaped a compiled
+/// catalogue (`catalogue/cache.rs`), so no list of files is kept by hand.
+fn code_files(root: &Path, out_dir: &Path) {
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let src = root.join("src");
+    println!("cargo:rerun-if-changed=src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    files.push(root.join("rules").join("findings.toml"));
+    let mut code = String::from("concat!(\n");
+    for f in &files {
+        let _ = writeln!(code, "    include_str!({:?}),", f.display().to_string());
+    }
+    code += ")\n";
+    let out = out_dir.join("code_files.rs");
     if let Err(e) = fs::write(&out, code) {
         panic!("cannot write {}: {e}", out.display());
     }

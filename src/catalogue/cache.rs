@@ -15,27 +15,10 @@ use crate::error::CompiledFileError;
 use crate::error::Error;
 use crate::model::Model;
 
-/// A hash of the code that shapes a compiled catalogue: a compiled file of another build of
-/// these stages is stale even when the crate's version number is the same.
-const CODE: u64 = const_xxh3(
-    concat!(
-        include_str!("../catalogue.rs"),
-        include_str!("files.rs"),
-        include_str!("cases.rs"),
-        include_str!("../rule_file.rs"),
-        include_str!("../load.rs"),
-        include_str!("../load_order.rs"),
-        include_str!("../knowledge.rs"),
-        include_str!("../compile.rs"),
-        include_str!("../tables.rs"),
-        include_str!("../model.rs"),
-        include_str!("../model_file.rs"),
-        include_str!("../config.rs"),
-        include_str!("../ontology.rs"),
-        include_str!("../../rules/findings.toml"),
-    )
-    .as_bytes(),
-);
+/// A hash of the code that shapes a compiled catalogue: every source file of the library and the
+/// rule vocabulary (`build.rs` lists them), so a compiled file of another build is stale even when
+/// the crate's version number is the same.
+const CODE: u64 = const_xxh3(include!(concat!(env!("OUT_DIR"), "/code_files.rs")).as_bytes());
 
 /// What [`Catalogue::compiled`] did.
 #[derive(Debug)]
