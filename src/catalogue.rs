@@ -195,9 +195,8 @@ pub struct CatalogueOptions {
     /// the one Orphanet entry whose name has the same words, unless their genes contradict it.
     /// Each term keeps the larger of the two frequencies; onset and inheritance stay OMIM's. Only
     /// for [`Sources::Omim`]; needs `genes_to_phenotype.txt` (without it this does nothing) and
-    /// makes no gene rules unless [`genes`](Self::genes) is set too. On by default: on the 8,343
-    /// published cases it adds 0.9 points of top-1 and 3 of top-10 (DESIGN.md gives the
-    /// figures, per half).
+    /// makes no gene rules unless [`genes`](Self::genes) is set too. On by default: it helps on
+    /// the published cases (DESIGN.md gives the figures, per half).
     pub orphanet_profiles: bool,
     /// Published cases as a knowledge source beside the annotations ([`CaseSource`]; each
     /// disease takes the cohort of its cases as `n/m` annotations).
