@@ -10,7 +10,7 @@
 //! `--phenopacket` / `--patient` (force the input kind; detected otherwise),
 //! `--rules PATH` (a directory or file of rules put over the built-in ones),
 //! `--hpo-obo FILE` (place HPO terms with this ontology instead of the built-in graph),
-//! `--top N` (rows in the table, default all), `--next N` (findings to examine next, default
+//! `--top N` (rows in the table and the HTML page, default all), `--next N` (findings to examine next, default
 //! 3; 0 for none), `--sensitivity N` (recompute under N perturbations of the rules' weights;
 //! default 0, off).
 //!
@@ -53,7 +53,7 @@ pub(crate) struct Args {
     /// ontology places the terms (`--hpo-obo` does not apply).
     #[arg(long, value_name = "DIR")]
     hpo: Option<String>,
-    /// Rows in the table [default: all; 10 with --hpo].
+    /// Rows in the table and the HTML page [default: all; 10 with --hpo].
     #[arg(long, value_name = "N")]
     top: Option<usize>,
     /// Findings to examine next, 0 for none [default: 3; 0 with --hpo].
@@ -132,7 +132,9 @@ pub(crate) fn run(o: &Args) -> Result<(), String> {
     let source = o.file.as_deref().unwrap_or("the demo patient");
     let resolved = model.resolve(&patient).map_err(|e| format!("{source}: {e}"))?;
     // The table shows `top` rows: only those are explained (JSON has every diagnosis).
-    let differential = if matches!(o.format, Format::Json | Format::Tsv | Format::Html) {
+    // The HTML page, like the table, shows and explains the first `top` (every one without
+    // `--hpo`); JSON and TSV have every diagnosis.
+    let differential = if matches!(o.format, Format::Json | Format::Tsv) {
         model.diagnose(&resolved)
     } else {
         model.diagnose_top(&resolved, top)

@@ -370,9 +370,11 @@ pub fn differential_html(d: &Differential, next: &[NextFinding], r: &Robustness,
     );
     // The differential: one bar per diagnosis, "none of these" in its place.
     s.push_str("<section id=\"differential\">\n<h2>Differential</h2>\n<ol class=\"bars\">\n");
-    let mut listed = d.diagnoses.iter().enumerate().peekable();
+    // "None of these" in its place, or last when it ranks below the diagnoses shown.
+    let none_rank = d.none_of_these_rank.clamp(1, d.diagnoses.len() + 1);
+    let mut listed = d.diagnoses.iter().enumerate();
     for rank in 1..=d.diagnoses.len() + 1 {
-        if rank == d.none_of_these_rank {
+        if rank == none_rank {
             let parts: Vec<String> = d
                 .none_of_these_breakdown
                 .iter()

@@ -132,3 +132,39 @@ fn names_are_escaped_in_the_html_report() {
     assert_eq!(title, "osteodx: <script>alert(1)</script> & co");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn with_the_catalogue_the_page_shows_the_first_top_and_none_of_these() {
+    let run = |format: &str| {
+        let out = Command::new(env!("CARGO"))
+            .args([
+                "run",
+                "--quiet",
+                "--example",
+                "diagnose",
+                "--",
+                "--hpo",
+                "tests/fixtures/hpo",
+                "--top",
+                "5",
+            ])
+            .args(["--format", format, "examples/patients/adult.json"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let page = Html::parse_document(&run("html"));
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert!(json["diagnoses"].as_array().unwrap().len() > 5);
+    assert_eq!(page.select(&Selector::parse("ol.bars li").unwrap()).count(), 6);
+    assert_eq!(page.select(&Selector::parse("article").unwrap()).count(), 5);
+    assert_eq!(page.select(&Selector::parse("li.none").unwrap()).count(), 1);
+    for n in page.select(&Selector::parse("[data-json]").unwrap()) {
+        let at = n.value().attr("data-json").unwrap();
+        let value: f64 = n.value().attr("data-value").unwrap().parse().unwrap();
+        let expected = json.pointer(at).and_then(serde_json::Value::as_f64).unwrap();
+        assert!((value - expected).abs() <= 1e-15 * value.abs().max(1.0), "{at}");
+    }
+}
