@@ -166,6 +166,14 @@ pub fn differential_table(d: &Differential, top: usize, labels: Option<&Knowledg
         );
     }
     let _ = writeln!(s, "\n{}", d.normalisation);
+    s.push_str(&notes_text(d));
+    s
+}
+
+/// What resolution did with the patient's names and what the first expects and was not examined
+/// for, one line each (the notes under [`differential_table`] and in the HTML page).
+fn notes_text(d: &Differential) -> String {
+    let mut s = String::new();
     let n = &d.notes;
     for (i, u) in n.unknown.iter().enumerate() {
         if i == MAX_UNKNOWN_SHOWN {
@@ -548,8 +556,8 @@ pub fn differential_html(d: &Differential, next: &[NextFinding], r: &Robustness,
     }
     s.push_str("</section>\n");
     // The notes: what resolution did with the patient's names.
-    let notes = differential_table(d, 0, None);
-    let notes: Vec<&str> = notes.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
+    let notes = notes_text(d);
+    let notes: Vec<&str> = notes.lines().filter(|l| !l.trim().is_empty()).collect();
     if !notes.is_empty() {
         s.push_str("<section id=\"notes\">\n<h2>Notes</h2>\n<ul>\n");
         for line in notes {
