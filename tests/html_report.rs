@@ -2,27 +2,43 @@
 //! is the JSON output's (`--format json`) for the same patient, at the place its `data-json`
 //! pointer names, and shown rounded as its `data-format` says; the page is self-contained.
 
-use std::process::Command;
-
 use scraper::{Html, Selector};
 
-fn diagnose(format: &str, file: &str) -> String {
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--example",
-            "diagnose",
-            "--",
-            "--format",
-            format,
-            file,
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs");
+mod common;
+
+/// `diagnose` with `args`, its output.
+fn diagnose(args: &[&str]) -> String {
+    let mut all = vec!["diagnose", "--"];
+    all.extend_from_slice(args);
+    let out = common::example(&all);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// Checks every number of the page against the JSON output (the value at its `data-json`
+/// pointer, and the text shown as its `data-format` says); returns how many there were.
+fn check_numbers(page: &Html, json: &serde_json::Value, context: &str) -> usize {
+    let mut checked = 0;
+    for n in page.select(&Selector::parse("[data-json]").unwrap()) {
+        let at = n.value().attr("data-json").unwrap();
+        let value: f64 = n.value().attr("data-value").unwrap().parse().unwrap();
+        let expected = json.pointer(at).and_then(serde_json::Value::as_f64);
+        let expected = expected.unwrap_or_else(|| panic!("{context}: {at} is not a number of the JSON"));
+        // serde_json reads a float to within an ulp or two.
+        assert!(
+            (value - expected).abs() <= 1e-15 * value.abs().max(1.0),
+            "{context} {at}: {value} against {expected}"
+        );
+        let text: String = n.text().collect();
+        let shown = match n.value().attr("data-format") {
+            Some("percent") => percent(value),
+            Some("fixed2") => format!("{value:.2}"),
+            other => panic!("{context} {at}: format {other:?}"),
+        };
+        assert_eq!(text, shown, "{context} {at}");
+        checked += 1;
+    }
+    checked
 }
 
 /// `percent` as the report shows it.
@@ -38,31 +54,11 @@ fn every_number_of_the_html_report_is_the_json_output_s() {
         "examples/patients/intermediate-child.json",
         "examples/patients/pycnodysostosis-child.json",
     ] {
-        let html = diagnose("html", file);
-        let json: serde_json::Value = serde_json::from_str(&diagnose("json", file)).unwrap();
+        let html = diagnose(&["--format", "html", file]);
+        let json: serde_json::Value = serde_json::from_str(&diagnose(&["--format", "json", file])).unwrap();
         let page = Html::parse_document(&html);
         assert!(page.errors.is_empty(), "{file}: {:?}", page.errors);
-        let numbers = Selector::parse("[data-json]").unwrap();
-        let mut checked = 0;
-        for n in page.select(&numbers) {
-            let at = n.value().attr("data-json").unwrap();
-            let value: f64 = n.value().attr("data-value").unwrap().parse().unwrap();
-            let expected = json.pointer(at).and_then(serde_json::Value::as_f64);
-            let expected = expected.unwrap_or_else(|| panic!("{file}: {at} is not a number of the JSON"));
-            // serde_json reads a float to within an ulp or two.
-            assert!(
-                (value - expected).abs() <= 1e-15 * value.abs().max(1.0),
-                "{file} {at}: {value} against {expected}"
-            );
-            let text: String = n.text().collect();
-            let shown = match n.value().attr("data-format") {
-                Some("percent") => percent(value),
-                Some("fixed2") => format!("{value:.2}"),
-                other => panic!("{file} {at}: format {other:?}"),
-            };
-            assert_eq!(text, shown, "{file} {at}");
-            checked += 1;
-        }
+        let checked = check_numbers(&page, &json, file);
         // Every diagnosis has its bar, posterior and log10 LR, every contribution its value.
         let diagnoses = json["diagnoses"].as_array().unwrap();
         let contributions: usize = diagnoses
@@ -120,7 +116,7 @@ fn names_are_escaped_in_the_html_report() {
         r#"{"id": "<script>alert(1)</script> & co", "present": ["macrocephaly", "<b>bold</b>"]}"#,
     )
     .unwrap();
-    let html = diagnose("html", path.to_str().unwrap());
+    let html = diagnose(&["--format", "html", path.to_str().unwrap()]);
     let page = Html::parse_document(&html);
     assert_eq!(page.select(&Selector::parse("script, b").unwrap()).count(), 0, "{html}");
     let title: String = page
@@ -136,24 +132,15 @@ fn names_are_escaped_in_the_html_report() {
 #[test]
 fn with_the_catalogue_the_page_shows_the_first_top_and_none_of_these() {
     let run = |format: &str| {
-        let out = Command::new(env!("CARGO"))
-            .args([
-                "run",
-                "--quiet",
-                "--example",
-                "diagnose",
-                "--",
-                "--hpo",
-                "tests/fixtures/hpo",
-                "--top",
-                "5",
-            ])
-            .args(["--format", format, "examples/patients/adult.json"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("cargo runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
+        diagnose(&[
+            "--hpo",
+            "tests/fixtures/hpo",
+            "--top",
+            "5",
+            "--format",
+            format,
+            "examples/patients/adult.json",
+        ])
     };
     let page = Html::parse_document(&run("html"));
     let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
@@ -161,10 +148,5 @@ fn with_the_catalogue_the_page_shows_the_first_top_and_none_of_these() {
     assert_eq!(page.select(&Selector::parse("ol.bars li").unwrap()).count(), 6);
     assert_eq!(page.select(&Selector::parse("article").unwrap()).count(), 5);
     assert_eq!(page.select(&Selector::parse("li.none").unwrap()).count(), 1);
-    for n in page.select(&Selector::parse("[data-json]").unwrap()) {
-        let at = n.value().attr("data-json").unwrap();
-        let value: f64 = n.value().attr("data-value").unwrap().parse().unwrap();
-        let expected = json.pointer(at).and_then(serde_json::Value::as_f64).unwrap();
-        assert!((value - expected).abs() <= 1e-15 * value.abs().max(1.0), "{at}");
-    }
+    assert!(check_numbers(&page, &json, "the catalogue's page") > 10);
 }
