@@ -29,6 +29,7 @@ use crate::config::ScoringConfig;
 use crate::id::FindingId;
 use crate::knowledge::{Diagnosis, KnowledgeBase};
 use crate::rule_file::Zygosity;
+use crate::scoring_core::{ScoringCore, ShiftGroups};
 use crate::tables::{fixed, Layout, MatchKind, Row, Tables, DENSE_MAX_DIAGNOSES, NO_MATCH, NO_VIA};
 
 /// One compiled table entry before assembly. Packed (17 bytes, not 20): the HPO catalogue makes
@@ -126,6 +127,70 @@ impl Hierarchy {
     pub(crate) fn is_ancestor(&self, a: usize, f: usize) -> bool {
         self.ancestors(f).binary_search(&(a as u32)).is_ok()
     }
+}
+
+/// The scoring core of compiled tables: the priors, the false-positive shifts and their groups,
+/// and (sparse tables) the absent rows' offsets. `config` must be sanitized. What a compiled
+/// file holds is the tables; this is worked out again when one is read.
+pub(crate) fn scoring_core(kb: &KnowledgeBase, config: ScoringConfig, tables: Tables) -> ScoringCore {
+    let (log_prior, log_prior_none) = priors(kb, &config);
+    let prior: Vec<f64> = log_prior.iter().map(|l| 10f64.powf(*l)).collect();
+    let lookalike: Vec<bool> = kb.diagnoses().iter().map(|d| d.lookalike).collect();
+    let mut prior_order: Vec<u32> = (0..prior.len() as u32).filter(|&d| !lookalike[d as usize]).collect();
+    prior_order.sort_by(|&a, &b| prior[b as usize].total_cmp(&prior[a as usize]).then(a.cmp(&b)));
+    let fp_shift = false_positive_shifts(kb, &config);
+    let (groups, shift_group) = ShiftGroups::new(&fp_shift, &prior, &prior_order);
+    let absent_offset = if tables.is_dense() {
+        Vec::new()
+    } else {
+        absent_offsets(kb, &config, &tables, &groups.shift)
+    };
+    ScoringCore {
+        config,
+        tables,
+        log_prior,
+        prior,
+        prior_order,
+        has_shift: fp_shift.iter().any(|&s| s != 0),
+        fp_shift,
+        shift_group,
+        groups,
+        absent_offset,
+        all_diagnoses: (0..lookalike.len() as u32).collect(),
+        lookalike,
+        log_prior_none,
+    }
+}
+
+/// The priors in log10: each diagnosis's, and the background part of "none of these".
+///
+/// A diagnosis of the differential weighs prevalence^γ. "None of these" weighs ρ times their sum:
+/// a share β of it is the background, the rest is shared by the look-alikes in proportion to their
+/// prevalence^γ.
+pub(crate) fn priors(kb: &KnowledgeBase, config: &ScoringConfig) -> (Vec<f64>, f64) {
+    let gamma = config.prior_exponent;
+    let weight: Vec<f64> = kb.diagnoses().iter().map(|d| gamma * d.prevalence.log10()).collect();
+    let sum = |lookalike: bool| -> f64 {
+        kb.diagnoses()
+            .iter()
+            .zip(&weight)
+            .filter(|(d, _)| d.lookalike == lookalike)
+            .map(|(_, w)| 10f64.powf(*w))
+            .sum()
+    };
+    let (differential, lookalikes) = (sum(false), sum(true));
+    let none = config.none_prior_ratio * differential.max(f64::MIN_POSITIVE);
+    let share = if lookalikes > 0.0 { config.background_share } else { 1.0 };
+    let scale = ((1.0 - share) * none / lookalikes.max(f64::MIN_POSITIVE))
+        .max(f64::MIN_POSITIVE)
+        .log10();
+    let log_prior = kb
+        .diagnoses()
+        .iter()
+        .zip(&weight)
+        .map(|(d, w)| if d.lookalike { w + scale } else { *w })
+        .collect();
+    (log_prior, (share * none).max(f64::MIN_POSITIVE).log10())
 }
 
 /// The number of positive clinical rules of each diagnosis (not `against`, frequency above 0, on

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::explain::{Coverage, Differential};
 use crate::model::Model;
-use crate::resolve::ResolvedPatient;
+use crate::resolved::ResolvedPatient;
 use crate::score::Ranking;
 
 /// Knowledge bases with more diagnoses get no confusion matrix (it would have their number
@@ -197,7 +197,7 @@ impl Evaluation {
     }
 
     /// Count a case's findings explained by a rule of its true diagnosis
-    /// ([`Model::rule_coverage`]); cases of other conditions are not counted.
+    /// ([`Model::rule_coverage`](crate::Model::rule_coverage)); cases of other conditions are not counted.
     pub fn add_coverage(&mut self, truth: Option<&str>, model: &Model, patient: &ResolvedPatient) {
         let Some(i) = truth.and_then(|t| self.labels.iter().position(|l| l == t)) else {
             return;

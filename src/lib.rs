@@ -63,6 +63,7 @@
 pub mod catalogue;
 mod compile;
 mod config;
+mod engine;
 mod error;
 pub mod evaluate;
 mod explain;
@@ -83,10 +84,12 @@ pub mod phenopacket;
 pub mod reference;
 pub mod report;
 mod resolve;
+mod resolved;
 mod rng;
 mod robustness;
 pub mod rule_file;
 mod score;
+mod scoring_core;
 pub mod simulate;
 mod tables;
 
@@ -116,7 +119,7 @@ pub use ontology::{format_hpo, Ontology};
 pub use patient::{
     Analyte, FamilyHistory, GeneticResult, LabValue, Patient, Sex, Zygosity, EXAMINATION_YEARS, ONSET_YEARS,
 };
-pub use resolve::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName, MAX_SUGGESTED_NAMES};
+pub use resolved::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName, MAX_SUGGESTED_NAMES};
 pub use robustness::{
     Decisive, Robustness, SearchExtent, Sensitivity, MAX_BOUND_WORK, MAX_DECISIVE, MAX_RANKINGS, UNCERTAIN_MARGIN_LOG10,
 };

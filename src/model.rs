@@ -1,150 +1,26 @@
-//! The compiled model: flat scoring tables plus the name indexes used to resolve patients.
-//!
-//! A [`Model`] is immutable, `Send + Sync`, and cheap to share (`Arc`). Scoring is in
-//! [`score`](crate::score); resolving a patient into evidence ids is in
-//! [`resolve`](crate::resolve).
+//! The public face of a compiled model: [`Model`] holds the compiled engine (knowledge base,
+//! scoring core, hierarchy, names) and offers every stage as a method — resolve, rank, explain,
+//! what to examine next, how solid the answer is, the compiled file — each a call into the module
+//! that does the work. The stages take the engine, never the facade; nothing outside this file
+//! adds methods to `Model`.
 
-use std::any::Any;
-use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use crate::compile::{absent_offsets, compile, false_positive_shifts, Hierarchy};
 use crate::config::ScoringConfig;
-use crate::id::{DiagnosisId, FindingId};
+use crate::engine::Engine;
+use crate::error::{CompiledFileError, Error};
+use crate::explain::{Coverage, Differential, Explanation};
+use crate::id::{DiagnosisId, EvidenceId, FindingId};
 use crate::knowledge::KnowledgeBase;
-use crate::names::normalize;
+use crate::limits::Limits;
+use crate::next_findings::{NextFinding, NextQuery, Predictive};
 use crate::ontology::Ontology;
-use crate::tables::Tables;
-
-/// Normalised name (id, label, synonym) → finding, and HPO id → finding.
-#[derive(Debug, Clone, Default)]
-struct NameIndex {
-    names: HashMap<String, u32>,
-    hpo: HashMap<String, u32>,
-    /// (normalised, original) for every id, label and synonym, in file order: "did you mean".
-    all: Vec<(String, String)>,
-}
-
-/// The priors in log10: each diagnosis's, and the background part of "none of these".
-///
-/// A diagnosis of the differential weighs prevalence^γ. "None of these" weighs ρ times their sum:
-/// a share β of it is the background, the rest is shared by the look-alikes in proportion to their
-/// prevalence^γ.
-pub(crate) fn priors(kb: &KnowledgeBase, config: &ScoringConfig) -> (Vec<f64>, f64) {
-    let gamma = config.prior_exponent;
-    let weight: Vec<f64> = kb.diagnoses().iter().map(|d| gamma * d.prevalence.log10()).collect();
-    let sum = |lookalike: bool| -> f64 {
-        kb.diagnoses()
-            .iter()
-            .zip(&weight)
-            .filter(|(d, _)| d.lookalike == lookalike)
-            .map(|(_, w)| 10f64.powf(*w))
-            .sum()
-    };
-    let (differential, lookalikes) = (sum(false), sum(true));
-    let none = config.none_prior_ratio * differential.max(f64::MIN_POSITIVE);
-    let share = if lookalikes > 0.0 { config.background_share } else { 1.0 };
-    let scale = ((1.0 - share) * none / lookalikes.max(f64::MIN_POSITIVE))
-        .max(f64::MIN_POSITIVE)
-        .log10();
-    let log_prior = kb
-        .diagnoses()
-        .iter()
-        .zip(&weight)
-        .map(|(d, w)| if d.lookalike { w + scale } else { *w })
-        .collect();
-    (log_prior, (share * none).max(f64::MIN_POSITIVE).log10())
-}
-
-/// The diagnoses grouped by the shift of their false-positive value, in order of first
-/// appearance: one group when no diagnosis is shifted.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct ShiftGroups {
-    /// Each group's shift in units.
-    pub shift: Vec<i32>,
-    /// Each group's summed prior of the diagnoses of the differential.
-    pub prior: Vec<f64>,
-    /// Each group's summed prior of the look-alikes.
-    pub lookalike_prior: Vec<f64>,
-    /// log10 of each group's summed prior of all its diagnoses.
-    pub log_total: Vec<f64>,
-    /// The diagnoses of the differential of group g are `members[start[g]..start[g + 1]]`, by
-    /// prior, highest first, ties by index.
-    pub start: Vec<u32>,
-    pub members: Vec<u32>,
-}
-
-impl ShiftGroups {
-    /// The groups of these shifts; `prior_order` lists the diagnoses of the differential by prior.
-    fn new(fp_shift: &[i32], prior: &[f64], prior_order: &[u32]) -> (Self, Vec<u32>) {
-        let mut groups = Self::default();
-        let mut group_of = Vec::with_capacity(fp_shift.len());
-        for &s in fp_shift {
-            let g = groups.shift.iter().position(|&x| x == s).unwrap_or_else(|| {
-                groups.shift.push(s);
-                groups.shift.len() - 1
-            });
-            group_of.push(g as u32);
-        }
-        let n = groups.shift.len();
-        let mut all = vec![0.0; n];
-        groups.prior = vec![0.0; n];
-        for &d in prior_order {
-            groups.prior[group_of[d as usize] as usize] += prior[d as usize];
-        }
-        for (d, &p) in prior.iter().enumerate() {
-            all[group_of[d] as usize] += p;
-        }
-        // The look-alikes' part as the difference, as the priors were summed before groups.
-        groups.lookalike_prior = all.iter().zip(&groups.prior).map(|(a, p)| a - p).collect();
-        groups.log_total = groups
-            .prior
-            .iter()
-            .zip(&groups.lookalike_prior)
-            .map(|(p, l)| (p + l).max(f64::MIN_POSITIVE).log10())
-            .collect();
-        let mut count = vec![0u32; n + 1];
-        for &d in prior_order {
-            count[group_of[d as usize] as usize + 1] += 1;
-        }
-        for g in 0..n {
-            count[g + 1] += count[g];
-        }
-        groups.start.clone_from(&count);
-        groups.members = vec![0; prior_order.len()];
-        for &d in prior_order {
-            let slot = &mut count[group_of[d as usize] as usize];
-            groups.members[*slot as usize] = d;
-            *slot += 1;
-        }
-        (groups, group_of)
-    }
-}
-
-/// What a later stage derives from a model on first use and keeps with it (the names of
-/// explanations, the predictive frequencies of "what to examine next"). The model holds it
-/// without naming its type, so that it imports no later stage; each stage has its own slot and
-/// puts one type there.
-#[derive(Clone, Default)]
-pub(crate) struct Derived(OnceLock<Arc<dyn Any + Send + Sync>>);
-
-impl Derived {
-    /// The value of this slot, made by `make` on first use; `None` only if the slot was first
-    /// filled with another type (each slot is used by one stage with one type, so never).
-    pub(crate) fn get_or_init<T: Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Option<&T> {
-        self.0.get_or_init(|| Arc::new(make())).downcast_ref()
-    }
-}
-
-impl std::fmt::Debug for Derived {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.get().is_some() {
-            "Derived(made)"
-        } else {
-            "Derived(not yet)"
-        })
-    }
-}
+use crate::patient::Patient;
+use crate::resolved::ResolvedPatient;
+use crate::robustness::{Robustness, Sensitivity};
+use crate::score::{BatchRanking, Ranking};
 
 /// A compiled knowledge base, ready to score patients.
 ///
@@ -159,47 +35,27 @@ impl std::fmt::Debug for Derived {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Model {
-    pub(crate) kb: Arc<KnowledgeBase>,
-    pub(crate) config: ScoringConfig,
-    pub(crate) tables: Tables,
-    /// The finding hierarchy (transitive closure), used to drop implied observations.
-    pub(crate) hierarchy: Arc<Hierarchy>,
-    /// log10 of each diagnosis's prior weight (prevalence^γ).
-    pub(crate) log_prior: Vec<f64>,
-    /// Each diagnosis's prior weight.
-    pub(crate) prior: Vec<f64>,
-    /// Diagnoses of the differential by prior, highest first, ties by index: the untouched ones
-    /// rank this way when no observation carries a false-positive shift.
-    pub(crate) prior_order: Vec<u32>,
-    /// Per diagnosis: the shift of its false-positive value in units
-    /// ([`ScoringConfig::false_positive_shift`]; all 0 unless `annotation_exponent` is set).
-    pub(crate) fp_shift: Vec<i32>,
-    /// True when some diagnosis's shift is not 0 (otherwise no observation carries one).
-    pub(crate) has_shift: bool,
-    /// Per diagnosis: its shift group (an index into `groups`).
-    pub(crate) shift_group: Vec<u32>,
-    /// The diagnoses grouped by their shift, so that the untouched ones' mass is summed per group.
-    pub(crate) groups: ShiftGroups,
-    /// Sparse tables: per finding and shift group, what a diagnosis of the group without a rule
-    /// on the finding adds to the absent row's default ([`absent_offsets`]: `finding ×
-    /// groups + group`); empty when there is nothing to add.
-    pub(crate) absent_offset: Vec<i32>,
-    /// Which diagnoses are look-alikes (their posterior counts towards "none of these").
-    pub(crate) lookalike: Vec<bool>,
-    /// 0..n: the touched list of dense scoring, where every diagnosis is touched.
-    pub(crate) all_diagnoses: Vec<u32>,
-    /// log10 of the prior of the background part of "none of these".
-    pub(crate) log_prior_none: f64,
-    /// Normalised name (id, label, synonym) → finding.
-    /// Made on first use (resolution), so that compiling stays cheap.
-    names: OnceLock<NameIndex>,
-    /// Gene symbol → gene index of the tables.
-    pub(crate) genes: HashMap<String, u32>,
-    pub(crate) ontology: Option<Arc<Ontology>>,
-    /// Names for explanations, made on first use by the explanation stage.
-    pub(crate) explain_names: Derived,
-    /// The predictive frequencies of "what to examine next", made on first use by that stage.
-    pub(crate) predictive: Derived,
+    engine: Engine,
+    /// The predictive frequencies of "what to examine next", made on first use.
+    predictive: OnceLock<Arc<Predictive>>,
+}
+
+impl Ranking {
+    /// A buffer sized for `model`: scoring into it never allocates.
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient, Ranking};
+    /// let model = Model::builtin()?;
+    /// let patient = model.resolve(&Patient::new().present("blue sclerae").present("recurrent fractures"))?;
+    /// let mut ranking = Ranking::new(&model);
+    /// model.rank_into(&patient, &mut ranking);
+    /// assert_eq!(model.diagnosis_id(ranking.entries()[0].diagnosis), "osteogenesis_imperfecta");
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn new(model: &Model) -> Self {
+        Self::for_core(&model.engine.core)
+    }
 }
 
 impl Model {
@@ -229,60 +85,20 @@ impl Model {
     }
 
     fn build(kb: Arc<KnowledgeBase>, config: ScoringConfig) -> Self {
-        let config = config.sanitized();
-        let hierarchy = Arc::new(Hierarchy::new(&kb));
-        let tables = compile(&kb, &config, &hierarchy);
-        Self::assemble(kb, config, tables, hierarchy)
+        Self::from_engine(Engine::build(kb, config))
     }
 
-    /// A model from its compiled parts (what [`Model::build`] makes, or what a compiled file
-    /// holds): the priors and indexes are worked out here. `config` must be sanitized.
-    pub(crate) fn assemble(
-        kb: Arc<KnowledgeBase>,
-        config: ScoringConfig,
-        tables: Tables,
-        hierarchy: Arc<Hierarchy>,
-    ) -> Self {
-        let (log_prior, log_prior_none) = priors(&kb, &config);
-        let prior: Vec<f64> = log_prior.iter().map(|l| 10f64.powf(*l)).collect();
-        let lookalike: Vec<bool> = kb.diagnoses().iter().map(|d| d.lookalike).collect();
-        let mut prior_order: Vec<u32> = (0..prior.len() as u32).filter(|&d| !lookalike[d as usize]).collect();
-        prior_order.sort_by(|&a, &b| prior[b as usize].total_cmp(&prior[a as usize]).then(a.cmp(&b)));
-        let fp_shift = false_positive_shifts(&kb, &config);
-        let (groups, shift_group) = ShiftGroups::new(&fp_shift, &prior, &prior_order);
-        let absent_offset = if tables.is_dense() {
-            Vec::new()
-        } else {
-            absent_offsets(&kb, &config, &tables, &groups.shift)
-        };
-        let genes = tables
-            .gene_symbols
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.clone(), i as u32))
-            .collect();
+    /// The facade over a compiled engine.
+    pub(crate) fn from_engine(engine: Engine) -> Self {
         Self {
-            kb,
-            config,
-            tables,
-            hierarchy,
-            log_prior,
-            prior,
-            prior_order,
-            has_shift: fp_shift.iter().any(|&s| s != 0),
-            fp_shift,
-            shift_group,
-            groups,
-            absent_offset,
-            all_diagnoses: (0..lookalike.len() as u32).collect(),
-            lookalike,
-            log_prior_none,
-            names: OnceLock::new(),
-            genes,
-            ontology: None,
-            explain_names: Derived::default(),
-            predictive: Derived::default(),
+            engine,
+            predictive: OnceLock::new(),
         }
+    }
+
+    /// The compiled engine the stages work on.
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
     }
 
     /// The built-in rules, compiled.
@@ -297,7 +113,7 @@ impl Model {
     /// the vocabulary.
     #[must_use]
     pub fn with_ontology(mut self, ontology: Arc<Ontology>) -> Self {
-        self.ontology = Some(ontology);
+        self.engine.ontology = Some(ontology);
         self
     }
 
@@ -306,36 +122,33 @@ impl Model {
     /// # Errors
     /// If the built-in graph does not parse ([`Ontology::builtin`]).
     pub fn ontology(&self) -> Result<&Ontology, crate::Error> {
-        match &self.ontology {
-            Some(o) => Ok(o),
-            None => Ontology::builtin(),
-        }
+        self.engine.ontology()
     }
 
     /// The knowledge base this model was compiled from.
     pub fn knowledge_base(&self) -> &KnowledgeBase {
-        &self.kb
+        &self.engine.kb
     }
 
     /// The constants it was compiled with.
     pub fn config(&self) -> &ScoringConfig {
-        &self.config
+        self.engine.config()
     }
 
     /// Number of diagnoses, look-alikes included.
     pub fn n_diagnoses(&self) -> usize {
-        self.prior.len()
+        self.engine.n_diagnoses()
     }
 
     /// Number of diagnoses of the differential (look-alikes excluded): the length of a full
     /// ranking.
     pub fn n_ranked(&self) -> usize {
-        self.prior_order.len()
+        self.engine.n_ranked()
     }
 
     /// True when the diagnosis is a look-alike whose posterior counts towards "none of these".
     pub fn is_lookalike(&self, d: DiagnosisId) -> bool {
-        self.lookalike.get(d.index()).copied().unwrap_or(false)
+        self.engine.is_lookalike(d)
     }
 
     /// The dense id of a diagnosis, by its id string.
@@ -348,17 +161,17 @@ impl Model {
     /// # Ok::<(), osteodx::Error>(())
     /// ```
     pub fn diagnosis_index(&self, id: &str) -> Option<DiagnosisId> {
-        self.kb.diagnosis_index(id).map(|i| DiagnosisId(i as u32))
+        self.engine.diagnosis_index(id)
     }
 
     /// A diagnosis's id string.
     pub fn diagnosis_id(&self, d: DiagnosisId) -> &str {
-        self.kb.diagnoses().get(d.index()).map_or("", |x| x.id.as_str())
+        self.engine.diagnosis_id(d)
     }
 
     /// A finding's id string.
     pub fn finding_id(&self, f: FindingId) -> &str {
-        self.kb.findings().get(f.0 as usize).map_or("", |x| x.id.as_str())
+        self.engine.finding_id(f)
     }
 
     /// Look a finding up by id, HPO id, label or synonym (case-insensitive).
@@ -370,12 +183,7 @@ impl Model {
     /// # Ok::<(), osteodx::Error>(())
     /// ```
     pub fn lookup(&self, name: &str) -> Option<FindingId> {
-        let trimmed = name.trim();
-        let index = self.name_index();
-        if let Some(&i) = index.hpo.get(trimmed) {
-            return Some(FindingId(i));
-        }
-        index.names.get(&normalize(trimmed)).map(|&i| FindingId(i))
+        self.engine.lookup(name)
     }
 
     /// The up to three known names nearest to `name` (ids, labels and synonyms).
@@ -386,48 +194,360 @@ impl Model {
     /// # Ok::<(), osteodx::Error>(())
     /// ```
     pub fn suggest(&self, name: &str) -> Vec<String> {
-        let all = &self.name_index().all;
-        crate::names::nearest_normalized(name, all.iter().map(|(n, o)| (n.as_str(), o.as_str())))
-    }
-
-    /// The finding with this HPO id, if the vocabulary has it.
-    pub(crate) fn hpo_finding(&self, hpo: &str) -> Option<u32> {
-        self.name_index().hpo.get(hpo).copied()
-    }
-
-    /// The name indexes, made once on first use. A name shared by two findings (a synonym)
-    /// resolves to the first in file order.
-    fn name_index(&self) -> &NameIndex {
-        self.names.get_or_init(|| {
-            let mut names = HashMap::new();
-            let mut hpo = HashMap::new();
-            let mut all = Vec::new();
-            for (i, f) in self.kb.findings().iter().enumerate() {
-                let i = i as u32;
-                for name in std::iter::once(&f.id)
-                    .chain(std::iter::once(&f.label))
-                    .chain(f.synonyms.iter())
-                {
-                    let norm = normalize(name);
-                    all.push((norm.clone(), name.clone()));
-                    names.entry(norm).or_insert(i);
-                }
-                if let Some(h) = &f.hpo {
-                    hpo.insert(h.clone(), i);
-                }
-            }
-            NameIndex { names, hpo, all }
-        })
+        self.engine.suggest(name)
     }
 
     /// Bytes held by the scoring tables and priors (not the names and labels).
     #[must_use]
     pub fn table_bytes(&self) -> usize {
-        let t = &self.tables;
-        4 * (t.default.len() + t.fallback.len() + t.offsets.len() + t.post_diag.len() + t.post_value.len())
-            + t.post_kind.len()
-            + 4 * (t.post_via.len() + t.dense_index.len() + t.dense.len())
-            + 8 * (self.log_prior.len() + self.prior.len())
-            + 4 * (self.prior_order.len() + self.fp_shift.len() + self.shift_group.len())
+        self.engine.core.table_bytes()
+    }
+
+    /// Rank every diagnosis for a resolved patient.
+    pub fn rank_into(&self, patient: &ResolvedPatient, out: &mut Ranking) {
+        crate::score::rank_into(&self.engine.core, patient, out);
+    }
+
+    /// Rank the `k` best diagnoses for a resolved patient (posteriors still over all of them).
+    pub fn rank_top_into(&self, patient: &ResolvedPatient, k: usize, out: &mut Ranking) {
+        crate::score::rank_top_into(&self.engine.core, patient, k, out);
+    }
+
+    /// Rank and return a new buffer (allocates; prefer [`Model::rank_into`] in loops).
+    #[must_use]
+    pub fn rank(&self, patient: &ResolvedPatient) -> Ranking {
+        crate::score::rank(&self.engine.core, patient)
+    }
+
+    /// Rank many patients, keeping the top `k` of each. With the `rayon` feature the work is
+    /// spread over all cores; the results are the same as [`Model::rank_top_into`] one by one.
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// let model = Model::builtin()?;
+    /// let p = model.resolve(&Patient::new().present("osteopoikilosis"))?;
+    /// let batch = model.rank_batch(&[p.clone(), p], 3);
+    /// assert_eq!(batch.patient(0), batch.patient(1));
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    pub fn rank_batch(&self, patients: &[ResolvedPatient], k: usize) -> BatchRanking {
+        crate::score::rank_batch(&self.engine.core, patients, k)
+    }
+
+    /// Resolve a patient. Unknown names are reported in the notes, not scored.
+    ///
+    /// Each patient term is one observation. A term given present together with one of its
+    /// descendants is dropped: the descendant implies it, so it adds no evidence. Two terms
+    /// outside the vocabulary that sit on the same vocabulary findings count once (the second
+    /// adds nothing the rules can see), and an absent term under another absent term is dropped
+    /// (the general absence rules it out).
+    ///
+    /// # Errors
+    /// [`PatientError`](crate::PatientError) when a finding is given both present and absent, or an age or lab value
+    /// is not a valid number or unit.
+    ///
+    /// ```
+    /// let model = osteodx::Model::builtin()?;
+    /// let p = model.resolve(&osteodx::Patient::new().present("macrocefaly"))?;
+    /// assert_eq!(p.notes.unknown[0].suggestions[0], "macrocephaly");
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    pub fn resolve(&self, patient: &Patient) -> Result<ResolvedPatient, Error> {
+        crate::resolve::resolve(&self.engine, patient)
+    }
+
+    /// [`Model::resolve`] within `limits` on the number of the patient's terms.
+    ///
+    /// # Errors
+    /// As [`Model::resolve`]; [`PatientError::TooLarge`](crate::PatientError::TooLarge) for more terms than
+    /// `limits.patient_terms`.
+    pub fn resolve_with(&self, patient: &Patient, limits: &Limits) -> Result<ResolvedPatient, Error> {
+        crate::resolve::resolve_with(&self.engine, patient, limits)
+    }
+
+    /// Resolve a patient, making any unknown name an error.
+    ///
+    /// # Errors
+    /// As [`Model::resolve`], and [`PatientError::UnknownFinding`](crate::PatientError::UnknownFinding) for the first unknown name.
+    pub fn resolve_strict(&self, patient: &Patient) -> Result<ResolvedPatient, Error> {
+        crate::resolve::resolve_strict(&self.engine, patient)
+    }
+
+    /// Nearest vocabulary findings of an HPO term outside the vocabulary (empty when none).
+    ///
+    /// # Errors
+    /// If the built-in HPO graph does not parse ([`Ontology::builtin`]).
+    pub fn place_hpo(&self, term: &str) -> Result<Vec<FindingId>, Error> {
+        crate::resolve::place_hpo(&self.engine, term)
+    }
+
+    /// The full differential with explanations (allocates; the ranking agrees with
+    /// [`Model::rank_into`]).
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// let model = Model::builtin()?;
+    /// let p = model.resolve(&Patient::new().present("blue sclerae").present("osteopenia"))?;
+    /// let d = model.diagnose(&p);
+    /// let top = &d.diagnoses[0];
+    /// assert_eq!(top.id, "osteogenesis_imperfecta");
+    /// let sum: i64 = top.explanation.all().map(|c| c.units).sum();
+    /// assert_eq!(sum, top.units);
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn diagnose(&self, patient: &ResolvedPatient) -> Differential<'_> {
+        crate::explain::diagnose(&self.engine, patient)
+    }
+
+    /// [`Model::diagnose`] for the `k` best diagnoses only: the same posteriors, ranks, "none of
+    /// these" (its rank among the `k`, or `k + 1` below them) and notes, with explanations of
+    /// the `k` alone. Explaining costs the patient's observations once per diagnosis; for the
+    /// thousands of diseases of the HPO catalogue and a patient of thousands of terms,
+    /// explaining the ten that are shown is the difference between a second and minutes.
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// let model = Model::builtin()?;
+    /// let p = model.resolve(&Patient::new().present("blue sclerae").present("osteopenia"))?;
+    /// let (all, two) = (model.diagnose(&p), model.diagnose_top(&p, 2));
+    /// assert_eq!(two.diagnoses[..], all.diagnoses[..2]);
+    /// assert_eq!(two.none_of_these, all.none_of_these);
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn diagnose_top(&self, patient: &ResolvedPatient, k: usize) -> Differential<'_> {
+        crate::explain::diagnose_top(&self.engine, patient, k)
+    }
+
+    /// The explanation of one diagnosis and its total in units.
+    #[must_use]
+    pub fn explain(&self, patient: &ResolvedPatient, d: DiagnosisId) -> (Explanation<'_>, i64) {
+        crate::explain::explain(&self.engine, patient, d)
+    }
+
+    /// How many of the patient's present clinical findings a rule of diagnosis `d` explains at
+    /// some level of the hierarchy (its own finding, an ancestor or a descendant, an `against`
+    /// rule included); findings no rule of `d` matches take the false-positive value. Genes,
+    /// context (age, sex, family history) and absent findings are not counted.
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// let model = Model::builtin()?;
+    /// let patient = model.resolve(&Patient::new().present("HP:0010739").present("HP:0000365"))?;
+    /// let d = model.diagnosis_index("osteopoikilosis").unwrap();
+    /// let coverage = model.rule_coverage(&patient, d);
+    /// assert_eq!(coverage.findings, 2);
+    /// assert!(coverage.explained >= 1);
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn rule_coverage(&self, patient: &ResolvedPatient, d: DiagnosisId) -> Coverage {
+        crate::explain::rule_coverage(&self.engine, patient, d)
+    }
+
+    /// The total of one diagnosis in units, without building the explanation.
+    #[must_use]
+    pub fn units(&self, patient: &ResolvedPatient, d: DiagnosisId) -> i64 {
+        crate::explain::units(&self.engine, patient, d)
+    }
+
+    /// A readable name for an evidence id.
+    #[must_use]
+    pub fn describe(&self, e: EvidenceId) -> &str {
+        crate::explain::describe(&self.engine, e)
+    }
+
+    /// P(finding present | diagnosis) as the compiled rules imply it: from the values of the
+    /// finding's present and absent rows for the diagnosis, q = b·LR+ / (b·LR+ + (1 − b)·LR−)
+    /// with b its background ([`Model::background_frequency`]). For the finding of a rule without
+    /// an explicit `lr` and without rules below it, this is the rule's frequency; where no rule
+    /// of the diagnosis matches, the false-positive rate. Out-of-range ids give the background.
+    ///
+    /// ```
+    /// let model = osteodx::Model::builtin()?;
+    /// let blue = model.lookup("blue sclerae").unwrap();
+    /// let oi = model.diagnosis_index("osteogenesis_imperfecta").unwrap();
+    /// let adult = model.diagnosis_index("adult").unwrap();
+    /// assert!(model.finding_frequency(blue, oi) > 0.5);
+    /// assert!(model.finding_frequency(blue, adult) < 0.05);
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn finding_frequency(&self, f: FindingId, d: DiagnosisId) -> f64 {
+        crate::next_findings::finding_frequency(&self.engine, f, d)
+    }
+
+    /// P(finding present | some other skeletal disorder): the finding's background, clamped as
+    /// the compiler clamps it.
+    ///
+    /// ```
+    /// let model = osteodx::Model::builtin()?;
+    /// let f = model.lookup("bone fracture").unwrap();
+    /// assert!(model.background_frequency(f) > 0.0 && model.background_frequency(f) < 1.0);
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn background_frequency(&self, f: FindingId) -> f64 {
+        crate::next_findings::background_frequency(&self.engine, f)
+    }
+
+    /// The `query.k` findings not yet examined whose answer would most reduce the uncertainty of
+    /// the differential (see [`NextFinding`]), best first, each
+    /// with the posterior after either answer and the groups it separates.
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// use osteodx::NextQuery;
+    /// let model = Model::builtin()?;
+    /// let patient = model.resolve(&Patient::new().present("generalized osteosclerosis").onset_years(4.0))?;
+    /// let next = model.next_findings(&patient, &NextQuery::top(3));
+    /// assert_eq!(next.len(), 3);
+    /// assert!(next[0].information_gain_bits >= next[1].information_gain_bits);
+    /// assert!(next.iter().all(|n| n.id != "generalized_osteosclerosis"));
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn next_findings(&self, patient: &ResolvedPatient, query: &NextQuery) -> Vec<NextFinding<'_>> {
+        crate::next_findings::next_findings(&self.engine, &self.predictive, patient, query)
+    }
+
+    /// The expected information gain (bits) of every candidate finding, by finding: the
+    /// unranked values [`Model::next_findings`] chooses from (findings that are no candidate are
+    /// left out).
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// let model = Model::builtin()?;
+    /// let patient = model.resolve(&Patient::new().present("osteosclerosis"))?;
+    /// let gains = model.information_gains(&patient);
+    /// assert!(gains.iter().all(|&(_, g)| g >= 0.0));
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn information_gains(&self, patient: &ResolvedPatient) -> Vec<(FindingId, f64)> {
+        crate::next_findings::information_gains(&self.engine, &self.predictive, patient)
+    }
+
+    /// The margin of the first of the differential and the fewest findings that change it (see
+    /// [`Robustness`]).
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// let model = Model::builtin()?;
+    /// let patient = model.resolve(&Patient::new().present("blue sclerae").present("recurrent fractures"))?;
+    /// let r = model.robustness(&patient);
+    /// assert_eq!(r.first, "osteogenesis_imperfecta");
+    /// assert!(r.margin_log10 > 0.0);
+    /// // Without its findings the differential falls back to the priors.
+    /// assert!(r.removal.is_some());
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn robustness(&self, patient: &ResolvedPatient) -> Robustness {
+        crate::robustness::robustness(&self.engine, patient)
+    }
+
+    /// The posterior of the first of the differential under `samples` perturbations of every
+    /// rule's weight (see [`Robustness`]); the same seed gives the
+    /// same result.
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// let model = Model::builtin()?;
+    /// let patient = model.resolve(&Patient::new().present("blue sclerae").present("recurrent fractures"))?;
+    /// let s = model.sensitivity(&patient, 4, 1);
+    /// assert_eq!(s.first, "osteogenesis_imperfecta");
+    /// assert!(s.low <= s.posterior && s.posterior <= s.high);
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn sensitivity(&self, patient: &ResolvedPatient, samples: usize, seed: u64) -> Sensitivity {
+        crate::robustness::sensitivity(&self.engine, patient, samples, seed)
+    }
+
+    /// Write the compiled model: its knowledge base, constants, tables and ontology, under
+    /// `key` (what it was compiled from) with a `note` to read back. The format and its checks:
+    ///
+    /// Compiling the whole HPO catalogue (parse `hp.obo` and `phenotype.hpoa`, validate 150,000
+    /// rules, propagate them up the ontology) takes about a second; reading its compiled form
+    /// takes a fraction of that, and never holds the source texts or the rule definitions in
+    /// memory. [`Catalogue::compiled`](crate::catalogue::Catalogue::compiled) uses it as a cache.
+    ///
+    /// A compiled file holds a **key** (a text naming what it was compiled from, chosen by the
+    /// writer: [`Catalogue`](crate::catalogue::Catalogue) puts the hashes of the source files and
+    /// every option and constant there) and a **note** (any text the writer wants back, such as
+    /// counts). Reading with an expected key gives [`CompiledFileError::Stale`] when the keys
+    /// differ, before the rest is read.
+    ///
+    /// # Layout (format 1)
+    ///
+    /// ```text
+    /// "OSTEODXM"  u32 format  u32 len, key  u32 len, note        (little-endian throughout)
+    /// u64 len, postcard body: constants, findings, diagnoses, gene backgrounds, gene symbols,
+    ///          ontology (or none), table shape
+    /// 10 arrays of the tables, each u64 count then the raw values
+    /// u64 xxh3 of every byte before it
+    /// ```
+    ///
+    /// Reading checks the magic, the format, the key, the checksum (the last bytes of the file:
+    /// a byte after it is damage), and then everything a damaged
+    /// file could break: the knowledge base's ids, indices, cycles and weights
+    /// ([`KnowledgeBase`]) and the tables' shape, indices and values, so that scoring a model read
+    /// back can never go out of bounds. Lengths in the file never decide an allocation ahead of
+    /// the data: a false length ends in an error, not in a large allocation.
+    ///
+    /// ```
+    /// use osteodx::{Model, Patient};
+    /// let model = Model::builtin()?;
+    /// let mut bytes = Vec::new();
+    /// model.write_compiled(&mut bytes, "builtin", "a note")?;
+    /// let (again, note) = Model::read_compiled(&bytes[..], Some("builtin"), &Default::default())?;
+    /// assert_eq!(note, "a note");
+    /// let patient = Patient::new().present("macrocephaly").present("pancytopenia");
+    /// let (a, b) = (model.resolve(&patient)?, again.resolve(&patient)?);
+    /// assert_eq!(model.diagnose(&a).diagnoses, again.diagnose(&b).diagnoses);
+    /// // Another key: stale.
+    /// assert!(Model::read_compiled(&bytes[..], Some("other"), &Default::default()).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An I/O error of the writer.
+    pub fn write_compiled(&self, writer: impl Write, key: &str, note: &str) -> io::Result<()> {
+        crate::model_file::write_compiled(&self.engine, writer, key, note)
+    }
+
+    /// Read a model written by [`Model::write_compiled`], and its note. With `key`, a file
+    /// written under another key is [`CompiledFileError::Stale`]. The file's size is held to
+    /// [`Limits::compiled_bytes`] (never read past), its numbers of findings, diagnoses and rules
+    /// to the limits on rule sets.
+    ///
+    /// # Errors
+    /// [`CompiledFileError`]: not a compiled model, another format, stale, damaged (checked as
+    /// [`Model::write_compiled`] says), too large, or an I/O error.
+    pub fn read_compiled(
+        reader: impl Read,
+        key: Option<&str>,
+        limits: &Limits,
+    ) -> Result<(Model, String), CompiledFileError> {
+        crate::model_file::read_compiled(reader, key, limits).map(|(e, note)| (Self::from_engine(e), note))
+    }
+
+    /// [`Model::write_compiled`] to a file, made whole or not at all: written beside it, then
+    /// renamed over it.
+    ///
+    /// # Errors
+    /// [`Error::Compiled`] naming the file, with the I/O error.
+    pub fn save_compiled(&self, path: impl AsRef<Path>, key: &str, note: &str) -> Result<(), Error> {
+        crate::model_file::save_compiled(&self.engine, path, key, note)
+    }
+
+    /// [`Model::read_compiled`] from a file.
+    ///
+    /// # Errors
+    /// [`Error::Compiled`] naming the file, with the [`CompiledFileError`].
+    pub fn open_compiled(path: impl AsRef<Path>, key: Option<&str>, limits: &Limits) -> Result<(Model, String), Error> {
+        crate::model_file::open_compiled(path, key, limits).map(|(e, note)| (Self::from_engine(e), note))
     }
 }

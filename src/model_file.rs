@@ -10,10 +10,10 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::compile::Hierarchy;
 use crate::config::ScoringConfig;
+use crate::engine::Engine;
 use crate::error::{CompiledFileError, Error};
 use crate::knowledge::{Diagnosis, Finding, KnowledgeBase};
 use crate::limits::Limits;
-use crate::model::Model;
 use crate::ontology::Ontology;
 use crate::tables::{Layout, Tables};
 
@@ -185,255 +185,194 @@ impl<R: Read> Hashed<R> {
     }
 }
 
-impl Model {
-    /// Write the compiled model: its knowledge base, constants, tables and ontology, under
-    /// `key` (what it was compiled from) with a `note` to read back. The format and its checks:
-    ///
-    /// Compiling the whole HPO catalogue (parse `hp.obo` and `phenotype.hpoa`, validate 150,000
-    /// rules, propagate them up the ontology) takes about a second; reading its compiled form
-    /// takes a fraction of that, and never holds the source texts or the rule definitions in
-    /// memory. [`Catalogue::compiled`](crate::catalogue::Catalogue::compiled) uses it as a cache.
-    ///
-    /// A compiled file holds a **key** (a text naming what it was compiled from, chosen by the
-    /// writer: [`Catalogue`](crate::catalogue::Catalogue) puts the hashes of the source files and
-    /// every option and constant there) and a **note** (any text the writer wants back, such as
-    /// counts). Reading with an expected key gives [`CompiledFileError::Stale`] when the keys
-    /// differ, before the rest is read.
-    ///
-    /// # Layout (format 1)
-    ///
-    /// ```text
-    /// "OSTEODXM"  u32 format  u32 len, key  u32 len, note        (little-endian throughout)
-    /// u64 len, postcard body: constants, findings, diagnoses, gene backgrounds, gene symbols,
-    ///          ontology (or none), table shape
-    /// 10 arrays of the tables, each u64 count then the raw values
-    /// u64 xxh3 of every byte before it
-    /// ```
-    ///
-    /// Reading checks the magic, the format, the key, the checksum (the last bytes of the file:
-    /// a byte after it is damage), and then everything a damaged
-    /// file could break: the knowledge base's ids, indices, cycles and weights
-    /// ([`KnowledgeBase`]) and the tables' shape, indices and values, so that scoring a model read
-    /// back can never go out of bounds. Lengths in the file never decide an allocation ahead of
-    /// the data: a false length ends in an error, not in a large allocation.
-    ///
-    /// ```
-    /// use osteodx::{Model, Patient};
-    /// let model = Model::builtin()?;
-    /// let mut bytes = Vec::new();
-    /// model.write_compiled(&mut bytes, "builtin", "a note")?;
-    /// let (again, note) = Model::read_compiled(&bytes[..], Some("builtin"), &Default::default())?;
-    /// assert_eq!(note, "a note");
-    /// let patient = Patient::new().present("macrocephaly").present("pancytopenia");
-    /// let (a, b) = (model.resolve(&patient)?, again.resolve(&patient)?);
-    /// assert_eq!(model.diagnose(&a).diagnoses, again.diagnose(&b).diagnoses);
-    /// // Another key: stale.
-    /// assert!(Model::read_compiled(&bytes[..], Some("other"), &Default::default()).is_err());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    /// An I/O error of the writer.
-    pub fn write_compiled(&self, writer: impl Write, key: &str, note: &str) -> io::Result<()> {
-        let kb = self.knowledge_base();
-        let t = &self.tables;
-        let body: BodyOut<'_> = Body {
-            config: self.config,
-            findings: kb.findings().iter().collect(),
-            diagnoses: kb.diagnoses().iter().collect(),
-            gene_backgrounds: kb.gene_background_entries().collect(),
-            gene_carriers: kb.gene_carrier_entries().collect(),
-            gene_symbols: t.gene_symbols.iter().map(String::as_str).collect(),
-            ontology: self.ontology.as_deref(),
-            n_findings: t.layout.n_findings,
-            n_genes: t.layout.n_genes,
-            n_diagnoses: t.n_diagnoses as u64,
-        };
-        let body = postcard::to_stdvec(&body).map_err(io::Error::other)?;
-        let mut w = Hashing {
-            inner: BufWriter::with_capacity(1 << 16, writer),
-            hash: Xxh3::new(),
-        };
-        w.put(MAGIC)?;
-        w.put(&FORMAT.to_le_bytes())?;
-        w.put_text(key)?;
-        w.put_text(note)?;
-        w.put(&(body.len() as u64).to_le_bytes())?;
-        w.put(&body)?;
-        drop(body);
-        let independent: Vec<u8> = t.independent.iter().map(|&b| u8::from(b)).collect();
-        w.put_array(&t.default)?;
-        w.put_array(&t.fallback)?;
-        w.put_array(&independent)?;
-        w.put_array(&t.offsets)?;
-        w.put_array(&t.post_diag)?;
-        w.put_array(&t.post_value)?;
-        w.put_array(&t.post_kind)?;
-        w.put_array(&t.post_via)?;
-        w.put_array(&t.dense_index)?;
-        w.put_array(&t.dense)?;
-        let sum = w.hash.digest();
-        w.inner.write_all(&sum.to_le_bytes())?;
-        w.inner.flush()
-    }
+/// The work of [`Model::write_compiled`](crate::Model::write_compiled).
+pub(crate) fn write_compiled(m: &Engine, writer: impl Write, key: &str, note: &str) -> io::Result<()> {
+    let kb = &m.kb;
+    let t = &m.core.tables;
+    let body: BodyOut<'_> = Body {
+        config: m.core.config,
+        findings: kb.findings().iter().collect(),
+        diagnoses: kb.diagnoses().iter().collect(),
+        gene_backgrounds: kb.gene_background_entries().collect(),
+        gene_carriers: kb.gene_carrier_entries().collect(),
+        gene_symbols: t.gene_symbols.iter().map(String::as_str).collect(),
+        ontology: m.ontology.as_deref(),
+        n_findings: t.layout.n_findings,
+        n_genes: t.layout.n_genes,
+        n_diagnoses: t.n_diagnoses as u64,
+    };
+    let body = postcard::to_stdvec(&body).map_err(io::Error::other)?;
+    let mut w = Hashing {
+        inner: BufWriter::with_capacity(1 << 16, writer),
+        hash: Xxh3::new(),
+    };
+    w.put(MAGIC)?;
+    w.put(&FORMAT.to_le_bytes())?;
+    w.put_text(key)?;
+    w.put_text(note)?;
+    w.put(&(body.len() as u64).to_le_bytes())?;
+    w.put(&body)?;
+    drop(body);
+    let independent: Vec<u8> = t.independent.iter().map(|&b| u8::from(b)).collect();
+    w.put_array(&t.default)?;
+    w.put_array(&t.fallback)?;
+    w.put_array(&independent)?;
+    w.put_array(&t.offsets)?;
+    w.put_array(&t.post_diag)?;
+    w.put_array(&t.post_value)?;
+    w.put_array(&t.post_kind)?;
+    w.put_array(&t.post_via)?;
+    w.put_array(&t.dense_index)?;
+    w.put_array(&t.dense)?;
+    let sum = w.hash.digest();
+    w.inner.write_all(&sum.to_le_bytes())?;
+    w.inner.flush()
+}
 
-    /// Read a model written by [`Model::write_compiled`], and its note. With `key`, a file
-    /// written under another key is [`CompiledFileError::Stale`]. The file's size is held to
-    /// [`Limits::compiled_bytes`] (never read past), its numbers of findings, diagnoses and rules
-    /// to the limits on rule sets.
-    ///
-    /// # Errors
-    /// [`CompiledFileError`]: not a compiled model, another format, stale, damaged (checked as
-    /// [`Model::write_compiled`] says), too large, or an I/O error.
-    pub fn read_compiled(
-        reader: impl Read,
-        key: Option<&str>,
-        limits: &Limits,
-    ) -> Result<(Model, String), CompiledFileError> {
-        let mut r = Hashed {
-            inner: io::BufReader::with_capacity(1 << 16, reader),
-            hash: Xxh3::new(),
-            left: limits.compiled_bytes,
-            limit: limits.compiled_bytes,
-        };
-        let mut magic = [0u8; 8];
-        r.take(&mut magic).map_err(|_| CompiledFileError::NotCompiled)?;
-        if &magic != MAGIC {
-            return Err(CompiledFileError::NotCompiled);
-        }
-        let format: u32 = r.value()?;
-        if format != FORMAT {
-            return Err(CompiledFileError::Format {
-                found: format,
-                expected: FORMAT,
-            });
-        }
-        let found = r.text()?;
-        if key.is_some_and(|k| k != found) {
-            return Err(CompiledFileError::Stale);
-        }
-        let note = r.text()?;
-        let len: u64 = r.value()?;
-        let body = r.bytes(len)?;
-        let body: BodyIn = postcard::from_bytes(&body).map_err(|e| CompiledFileError::damaged(format!("body: {e}")))?;
-        // In the order written.
-        let default = r.array()?;
-        let fallback = r.array()?;
-        let independent: Vec<u8> = r.array()?;
-        let offsets = r.array()?;
-        let post_diag = r.array()?;
-        let post_value = r.array()?;
-        let post_kind = r.array()?;
-        let post_via = r.array()?;
-        let dense_index = r.array()?;
-        let dense = r.array()?;
-        let expected = r.hash.digest();
-        let mut sum = [0u8; 8];
-        r.read_unhashed(&mut sum)?;
-        if u64::from_le_bytes(sum) != expected {
-            return Err(CompiledFileError::damaged("checksum does not match"));
-        }
-        // The checksum ends the file: anything after it is damage (an append, a second write).
-        let mut after = [0u8; 1];
-        loop {
-            match r.inner.read(&mut after) {
-                Ok(0) => break,
-                Ok(_) => return Err(CompiledFileError::damaged("bytes after the checksum")),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(CompiledFileError::Io(e)),
-            }
-        }
-        let rules: usize = body.diagnoses.iter().map(|d| d.rules.len()).sum();
-        if let Some((what, size, limit)) = limits.rule_set_excess(body.findings.len(), body.diagnoses.len(), rules) {
-            return Err(CompiledFileError::TooLarge {
-                what,
-                size: size as u64,
-                limit: limit as u64,
-            });
-        }
-        let kb = KnowledgeBase::from_parts(body.findings, body.diagnoses, body.gene_backgrounds, body.gene_carriers)
-            .map_err(CompiledFileError::Damaged)?;
-        let tables = Tables {
-            layout: Layout {
-                n_findings: body.n_findings,
-                n_genes: body.n_genes,
-            },
-            n_diagnoses: usize::try_from(body.n_diagnoses)
-                .map_err(|_| CompiledFileError::damaged("diagnosis count"))?,
-            default,
-            fallback,
-            independent: independent.iter().map(|&b| b != 0).collect(),
-            offsets,
-            post_diag,
-            post_value,
-            post_kind,
-            post_via,
-            gene_symbols: body.gene_symbols,
-            dense_index,
-            dense,
-        };
-        tables
-            .check(kb.findings().len(), kb.diagnoses().len())
-            .map_err(CompiledFileError::Damaged)?;
-        let config = body.config.sanitized();
-        if config != body.config {
-            return Err(CompiledFileError::damaged("constants out of their ranges"));
-        }
-        let hierarchy = Arc::new(Hierarchy::new(&kb));
-        let mut model = Model::assemble(Arc::new(kb), config, tables, hierarchy);
-        if let Some(o) = body.ontology {
-            model = model.with_ontology(Arc::new(o));
-        }
-        Ok((model, note))
+/// The work of [`Model::read_compiled`](crate::Model::read_compiled).
+pub(crate) fn read_compiled(
+    reader: impl Read,
+    key: Option<&str>,
+    limits: &Limits,
+) -> Result<(Engine, String), CompiledFileError> {
+    let mut r = Hashed {
+        inner: io::BufReader::with_capacity(1 << 16, reader),
+        hash: Xxh3::new(),
+        left: limits.compiled_bytes,
+        limit: limits.compiled_bytes,
+    };
+    let mut magic = [0u8; 8];
+    r.take(&mut magic).map_err(|_| CompiledFileError::NotCompiled)?;
+    if &magic != MAGIC {
+        return Err(CompiledFileError::NotCompiled);
     }
-
-    /// [`Model::write_compiled`] to a file, made whole or not at all: written beside it, then
-    /// renamed over it.
-    ///
-    /// # Errors
-    /// [`Error::Compiled`] naming the file, with the I/O error.
-    pub fn save_compiled(&self, path: impl AsRef<Path>, key: &str, note: &str) -> Result<(), Error> {
-        let path = path.as_ref();
-        let io = |e| Error::Compiled {
-            path: path.to_path_buf(),
-            problem: CompiledFileError::Io(e),
-        };
-        let mut partial = path.as_os_str().to_owned();
-        partial.push(format!(".partial-{}", std::process::id()));
-        let partial = std::path::PathBuf::from(partial);
-        let written = std::fs::File::create(&partial).and_then(|f| {
-            self.write_compiled(&f, key, note)?;
-            f.sync_all()
+    let format: u32 = r.value()?;
+    if format != FORMAT {
+        return Err(CompiledFileError::Format {
+            found: format,
+            expected: FORMAT,
         });
-        match written.and_then(|()| std::fs::rename(&partial, path)) {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                let _ = std::fs::remove_file(&partial);
-                Err(io(e))
-            }
+    }
+    let found = r.text()?;
+    if key.is_some_and(|k| k != found) {
+        return Err(CompiledFileError::Stale);
+    }
+    let note = r.text()?;
+    let len: u64 = r.value()?;
+    let body = r.bytes(len)?;
+    let body: BodyIn = postcard::from_bytes(&body).map_err(|e| CompiledFileError::damaged(format!("body: {e}")))?;
+    // In the order written.
+    let default = r.array()?;
+    let fallback = r.array()?;
+    let independent: Vec<u8> = r.array()?;
+    let offsets = r.array()?;
+    let post_diag = r.array()?;
+    let post_value = r.array()?;
+    let post_kind = r.array()?;
+    let post_via = r.array()?;
+    let dense_index = r.array()?;
+    let dense = r.array()?;
+    let expected = r.hash.digest();
+    let mut sum = [0u8; 8];
+    r.read_unhashed(&mut sum)?;
+    if u64::from_le_bytes(sum) != expected {
+        return Err(CompiledFileError::damaged("checksum does not match"));
+    }
+    // The checksum ends the file: anything after it is damage (an append, a second write).
+    let mut after = [0u8; 1];
+    loop {
+        match r.inner.read(&mut after) {
+            Ok(0) => break,
+            Ok(_) => return Err(CompiledFileError::damaged("bytes after the checksum")),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(CompiledFileError::Io(e)),
         }
     }
-
-    /// [`Model::read_compiled`] from a file.
-    ///
-    /// # Errors
-    /// [`Error::Compiled`] naming the file, with the [`CompiledFileError`].
-    pub fn open_compiled(path: impl AsRef<Path>, key: Option<&str>, limits: &Limits) -> Result<(Model, String), Error> {
-        let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::read_compiled(file, key, limits).map_err(|problem| Error::Compiled {
-            path: path.to_path_buf(),
-            problem,
-        })
+    let rules: usize = body.diagnoses.iter().map(|d| d.rules.len()).sum();
+    if let Some((what, size, limit)) = limits.rule_set_excess(body.findings.len(), body.diagnoses.len(), rules) {
+        return Err(CompiledFileError::TooLarge {
+            what,
+            size: size as u64,
+            limit: limit as u64,
+        });
     }
+    let kb = KnowledgeBase::from_parts(body.findings, body.diagnoses, body.gene_backgrounds, body.gene_carriers)
+        .map_err(CompiledFileError::Damaged)?;
+    let tables = Tables {
+        layout: Layout {
+            n_findings: body.n_findings,
+            n_genes: body.n_genes,
+        },
+        n_diagnoses: usize::try_from(body.n_diagnoses).map_err(|_| CompiledFileError::damaged("diagnosis count"))?,
+        default,
+        fallback,
+        independent: independent.iter().map(|&b| b != 0).collect(),
+        offsets,
+        post_diag,
+        post_value,
+        post_kind,
+        post_via,
+        gene_symbols: body.gene_symbols,
+        dense_index,
+        dense,
+    };
+    tables
+        .check(kb.findings().len(), kb.diagnoses().len())
+        .map_err(CompiledFileError::Damaged)?;
+    let config = body.config.sanitized();
+    if config != body.config {
+        return Err(CompiledFileError::damaged("constants out of their ranges"));
+    }
+    let hierarchy = Arc::new(Hierarchy::new(&kb));
+    let mut engine = Engine::assemble(Arc::new(kb), config, tables, hierarchy);
+    engine.ontology = body.ontology.map(Arc::new);
+    Ok((engine, note))
+}
+
+/// The work of [`Model::save_compiled`](crate::Model::save_compiled).
+pub(crate) fn save_compiled(m: &Engine, path: impl AsRef<Path>, key: &str, note: &str) -> Result<(), Error> {
+    let path = path.as_ref();
+    let io = |e| Error::Compiled {
+        path: path.to_path_buf(),
+        problem: CompiledFileError::Io(e),
+    };
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(format!(".partial-{}", std::process::id()));
+    let partial = std::path::PathBuf::from(partial);
+    let written = std::fs::File::create(&partial).and_then(|f| {
+        write_compiled(m, &f, key, note)?;
+        f.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&partial, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(io(e))
+        }
+    }
+}
+
+/// The work of [`Model::open_compiled`](crate::Model::open_compiled).
+pub(crate) fn open_compiled(
+    path: impl AsRef<Path>,
+    key: Option<&str>,
+    limits: &Limits,
+) -> Result<(Engine, String), Error> {
+    let path = path.as_ref();
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    read_compiled(file, key, limits).map_err(|problem| Error::Compiled {
+        path: path.to_path_buf(),
+        problem,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Model;
 
     fn parts() -> (Vec<Finding>, Vec<Diagnosis>) {
         let kb = KnowledgeBase::builtin().unwrap_or_else(|e| panic!("{e}"));
@@ -490,7 +429,7 @@ mod tests {
         type Damage = (&'static str, fn(&mut Tables));
         let model = Model::builtin().unwrap_or_else(|e| panic!("{e}"));
         let (nf, nd) = (model.knowledge_base().findings().len(), model.n_diagnoses());
-        let good = model.tables.clone();
+        let good = model.engine().core.tables.clone();
         assert_eq!(good.check(nf, nd), Ok(()));
         let damage: [Damage; 8] = [
             ("postings not sorted", |t| t.post_diag[0] = u32::MAX),
@@ -516,12 +455,10 @@ mod tests {
 
     #[test]
     fn a_file_with_a_good_checksum_but_damaged_tables_is_refused() {
-        let mut model = Model::builtin().unwrap_or_else(|e| panic!("{e}"));
-        model.tables.post_diag[0] = 1_000;
+        let mut engine = Model::builtin().unwrap_or_else(|e| panic!("{e}")).engine().clone();
+        engine.core.tables.post_diag[0] = 1_000;
         let mut bytes = Vec::new();
-        model
-            .write_compiled(&mut bytes, "k", "")
-            .unwrap_or_else(|e| panic!("{e}"));
+        super::write_compiled(&engine, &mut bytes, "k", "").unwrap_or_else(|e| panic!("{e}"));
         match Model::read_compiled(&bytes[..], None, &Limits::default()) {
             Err(CompiledFileError::Damaged(m)) => assert!(m.contains("postings"), "{m}"),
             other => panic!("{:?}", other.map(|_| ())),

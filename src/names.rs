@@ -35,7 +35,7 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     edit_distance_within(a, b, usize::MAX).unwrap_or(usize::MAX)
 }
 
-/// [`edit_distance`] when it is at most `limit`, `None` when it is more: the rows stop as soon
+/// `edit_distance` when it is at most `limit`, `None` when it is more: the rows stop as soon
 /// as every entry of one is above `limit` (the distance can only grow from there).
 #[must_use]
 pub(crate) fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {

@@ -1,12 +1,14 @@
 //! What to examine next: the findings not yet examined whose answer would most reduce the
 //! uncertainty of the differential, and what each answer would do to it.
 
+use std::sync::{Arc, OnceLock};
+
 use indexmap::IndexMap;
 use serde::Serialize;
 
+use crate::engine::Engine;
 use crate::id::{DiagnosisId, FindingId};
-use crate::model::Model;
-use crate::resolve::ResolvedPatient;
+use crate::resolved::ResolvedPatient;
 use crate::rule_file::{Examination, FindingKind};
 use crate::score::Ranking;
 use crate::tables::{Row, LOG_SCALE, NO_MATCH};
@@ -195,8 +197,8 @@ impl Candidate {
 }
 
 impl Predictive {
-    fn new(model: &Model) -> Self {
-        let kb = model.knowledge_base();
+    pub(crate) fn new(model: &Engine) -> Self {
+        let kb = &model.kb;
         let n = model.n_diagnoses();
         let mut is_rule = vec![false; kb.findings().len()];
         for d in kb.diagnoses() {
@@ -219,8 +221,8 @@ impl Predictive {
                 continue;
             }
             let id = FindingId(i as u32);
-            let b = model.background_frequency(id);
-            let q = |d: Option<usize>| model.implied_frequency(id, d.map(|d| DiagnosisId(d as u32)));
+            let b = background_frequency(model, id);
+            let q = |d: Option<usize>| implied_frequency(model, id, d.map(|d| DiagnosisId(d as u32)));
             let q_default = q(None);
             let start = out.posts.len() as u32;
             let mut split = start;
@@ -287,312 +289,265 @@ impl State {
     }
 }
 
-impl Model {
-    /// P(finding present | diagnosis) as the compiled rules imply it: from the values of the
-    /// finding's present and absent rows for the diagnosis, q = b·LR+ / (b·LR+ + (1 − b)·LR−)
-    /// with b its background ([`Model::background_frequency`]). For the finding of a rule without
-    /// an explicit `lr` and without rules below it, this is the rule's frequency; where no rule
-    /// of the diagnosis matches, the false-positive rate. Out-of-range ids give the background.
-    ///
-    /// ```
-    /// let model = osteodx::Model::builtin()?;
-    /// let blue = model.lookup("blue sclerae").unwrap();
-    /// let oi = model.diagnosis_index("osteogenesis_imperfecta").unwrap();
-    /// let adult = model.diagnosis_index("adult").unwrap();
-    /// assert!(model.finding_frequency(blue, oi) > 0.5);
-    /// assert!(model.finding_frequency(blue, adult) < 0.05);
-    /// # Ok::<(), osteodx::Error>(())
-    /// ```
-    #[must_use]
-    pub fn finding_frequency(&self, f: FindingId, d: DiagnosisId) -> f64 {
-        if d.index() >= self.n_diagnoses() {
-            return self.background_frequency(f);
-        }
-        self.implied_frequency(f, Some(d))
+/// The work of [`Model::finding_frequency`](crate::Model::finding_frequency).
+pub(crate) fn finding_frequency(m: &Engine, f: FindingId, d: DiagnosisId) -> f64 {
+    if d.index() >= m.n_diagnoses() {
+        return background_frequency(m, f);
     }
+    implied_frequency(m, f, Some(d))
+}
 
-    /// P(finding present | some other skeletal disorder): the finding's background, clamped as
-    /// the compiler clamps it.
-    ///
-    /// ```
-    /// let model = osteodx::Model::builtin()?;
-    /// let f = model.lookup("bone fracture").unwrap();
-    /// assert!(model.background_frequency(f) > 0.0 && model.background_frequency(f) < 1.0);
-    /// # Ok::<(), osteodx::Error>(())
-    /// ```
-    #[must_use]
-    pub fn background_frequency(&self, f: FindingId) -> f64 {
-        let cfg = self.config();
-        self.knowledge_base()
-            .findings()
-            .get(f.index())
-            .map_or(cfg.min_background, |x| x.background)
-            .clamp(cfg.min_background, 1.0 - cfg.min_probability)
+/// The work of [`Model::background_frequency`](crate::Model::background_frequency).
+pub(crate) fn background_frequency(m: &Engine, f: FindingId) -> f64 {
+    let cfg = m.config();
+    m.kb.findings()
+        .get(f.index())
+        .map_or(cfg.min_background, |x| x.background)
+        .clamp(cfg.min_background, 1.0 - cfg.min_probability)
+}
+
+/// [`Model::finding_frequency`](crate::Model::finding_frequency); `None`: a diagnosis without a posting on the finding's rows.
+#[allow(clippy::many_single_char_names, reason = "the names of the formula in DESIGN.md")]
+fn implied_frequency(m: &Engine, f: FindingId, d: Option<DiagnosisId>) -> f64 {
+    let t = &m.core.tables;
+    let b = background_frequency(m, f);
+    if f.index() >= m.kb.findings().len() {
+        return b;
     }
-
-    /// [`Model::finding_frequency`]; `None`: a diagnosis without a posting on the finding's rows.
-    #[allow(clippy::many_single_char_names, reason = "the names of the formula in DESIGN.md")]
-    fn implied_frequency(&self, f: FindingId, d: Option<DiagnosisId>) -> f64 {
-        let t = &self.tables;
-        let b = self.background_frequency(f);
-        if f.index() >= self.knowledge_base().findings().len() {
-            return b;
-        }
-        let value = |row: Row| -> f64 {
-            let e = t.layout.encode(row);
-            let v = match d {
-                Some(d) => t.value(e, d).map_or(NO_MATCH, |x| x.value),
-                None => t.default.get(e.index()).copied().unwrap_or(NO_MATCH),
-            };
-            let v = if v == NO_MATCH {
-                t.fallback.get(e.index()).copied().unwrap_or(0)
-            } else {
-                v
-            };
-            f64::from(v) / LOG_SCALE
+    let value = |row: Row| -> f64 {
+        let e = t.layout.encode(row);
+        let v = match d {
+            Some(d) => t.value(e, d).map_or(NO_MATCH, |x| x.value),
+            None => t.default.get(e.index()).copied().unwrap_or(NO_MATCH),
         };
-        let yes = b * 10f64.powf(value(Row::Present(f)));
-        let no = (1.0 - b) * 10f64.powf(value(Row::Absent(f)));
-        yes / (yes + no)
-    }
-
-    fn predictive(&self) -> &Predictive {
-        static NONE: Predictive = Predictive {
-            candidates: Vec::new(),
-            posts: Vec::new(),
-            ranked: Vec::new(),
+        let v = if v == NO_MATCH {
+            t.fallback.get(e.index()).copied().unwrap_or(0)
+        } else {
+            v
         };
-        self.predictive.get_or_init(|| Predictive::new(self)).unwrap_or(&NONE)
-    }
+        f64::from(v) / LOG_SCALE
+    };
+    let yes = b * 10f64.powf(value(Row::Present(f)));
+    let no = (1.0 - b) * 10f64.powf(value(Row::Absent(f)));
+    yes / (yes + no)
+}
 
-    /// The `query.k` findings not yet examined whose answer would most reduce the uncertainty of
-    /// the differential (see [`NextFinding`]), best first, each
-    /// with the posterior after either answer and the groups it separates.
-    ///
-    /// ```
-    /// use osteodx::{Model, Patient};
-    /// use osteodx::NextQuery;
-    /// let model = Model::builtin()?;
-    /// let patient = model.resolve(&Patient::new().present("generalized osteosclerosis").onset_years(4.0))?;
-    /// let next = model.next_findings(&patient, &NextQuery::top(3));
-    /// assert_eq!(next.len(), 3);
-    /// assert!(next[0].information_gain_bits >= next[1].information_gain_bits);
-    /// assert!(next.iter().all(|n| n.id != "generalized_osteosclerosis"));
-    /// # Ok::<(), osteodx::Error>(())
-    /// ```
-    #[must_use]
-    pub fn next_findings(&self, patient: &ResolvedPatient, query: &NextQuery) -> Vec<NextFinding<'_>> {
-        if query.k == 0 {
-            // Nothing asked for: not even the predictive tables are built.
-            return Vec::new();
+/// The predictive frequencies of `m`, made in `cache` on first use.
+fn predictive<'c>(m: &Engine, cache: &'c OnceLock<Arc<Predictive>>) -> &'c Predictive {
+    cache.get_or_init(|| Arc::new(Predictive::new(m)))
+}
+
+/// The work of [`Model::next_findings`](crate::Model::next_findings).
+pub(crate) fn next_findings<'m>(
+    m: &'m Engine,
+    cache: &OnceLock<Arc<Predictive>>,
+    patient: &ResolvedPatient,
+    query: &NextQuery,
+) -> Vec<NextFinding<'m>> {
+    if query.k == 0 {
+        // Nothing asked for: not even the predictive tables are built.
+        return Vec::new();
+    }
+    let pred = predictive(m, cache);
+    let mut ranking = Ranking::for_core(&m.core);
+    let (chosen, state) = best_questions(m, pred, patient, query, &mut ranking);
+    chosen
+        .into_iter()
+        .map(|(c, gain)| suggestion(m, pred, patient, c, gain, &state, &mut ranking))
+        .collect()
+}
+
+/// The work of [`Model::information_gains`](crate::Model::information_gains).
+pub(crate) fn information_gains(
+    m: &Engine,
+    cache: &OnceLock<Arc<Predictive>>,
+    patient: &ResolvedPatient,
+) -> Vec<(FindingId, f64)> {
+    let pred = predictive(m, cache);
+    let mut ranking = Ranking::for_core(&m.core);
+    let (state, known, onset_known) = question_state(m, pred, patient, &mut ranking);
+    pred.candidates
+        .iter()
+        .filter(|c| c.is_open(&known, onset_known))
+        .map(|c| (FindingId(c.finding), gain_of(pred, c, &state)))
+        .collect()
+}
+
+/// The current posteriors, the groups and the known findings.
+fn question_state(
+    m: &Engine,
+    pred: &Predictive,
+    patient: &ResolvedPatient,
+    ranking: &mut Ranking,
+) -> (State, Vec<bool>, bool) {
+    crate::score::rank_into(&m.core, patient, ranking);
+    let mut posterior = Vec::with_capacity(m.n_diagnoses());
+    let background = crate::score::hypothesis_posteriors(&m.core, patient, ranking, &mut posterior);
+    let ranked: f64 = pred.ranked.iter().map(|&d| posterior[d as usize]).sum();
+    let lookalikes = posterior.iter().sum::<f64>() - ranked;
+    let findings = m.kb.findings();
+    let mut known = vec![false; findings.len()];
+    let mut onset_known = false;
+    let layout = m.core.tables.layout;
+    for &e in patient.evidence() {
+        match layout.decode(e) {
+            Some(Row::Present(f) | Row::Implied(f)) => {
+                known[f.index()] = true;
+                for &a in m.hierarchy.ancestors(f.index()) {
+                    known[a as usize] = true;
+                }
+                if findings.get(f.index()).is_some_and(|x| x.kind == FindingKind::Onset) {
+                    onset_known = true;
+                }
+            }
+            Some(Row::Absent(f)) => {
+                known[f.index()] = true;
+                for &a in m.hierarchy.descendants(f.index()) {
+                    known[a as usize] = true;
+                }
+            }
+            _ => {}
         }
-        let mut ranking = Ranking::new(self);
-        let (chosen, state) = self.best_questions(patient, query, &mut ranking);
-        chosen
-            .into_iter()
-            .map(|(c, gain)| self.suggestion(patient, c, gain, &state, &mut ranking))
-            .collect()
     }
+    let state = State {
+        posterior,
+        background,
+        ranked,
+        lookalikes,
+    };
+    (state, known, onset_known)
+}
 
-    /// The expected information gain (bits) of every candidate finding, by finding: the
-    /// unranked values [`Model::next_findings`] chooses from (findings that are no candidate are
-    /// left out).
-    ///
-    /// ```
-    /// use osteodx::{Model, Patient};
-    /// let model = Model::builtin()?;
-    /// let patient = model.resolve(&Patient::new().present("osteosclerosis"))?;
-    /// let gains = model.information_gains(&patient);
-    /// assert!(gains.iter().all(|&(_, g)| g >= 0.0));
-    /// # Ok::<(), osteodx::Error>(())
-    /// ```
-    #[must_use]
-    pub fn information_gains(&self, patient: &ResolvedPatient) -> Vec<(FindingId, f64)> {
-        let mut ranking = Ranking::new(self);
-        let (state, known, onset_known) = self.question_state(patient, &mut ranking);
-        let pred = self.predictive();
-        pred.candidates
+/// The chosen candidates with their gains, best first.
+#[allow(
+    clippy::float_cmp,
+    reason = "an exact tie of two gains is broken by the finding index"
+)]
+fn best_questions(
+    m: &Engine,
+    pred: &Predictive,
+    patient: &ResolvedPatient,
+    query: &NextQuery,
+    ranking: &mut Ranking,
+) -> (Vec<(Candidate, f64)>, State) {
+    let (state, known, onset_known) = question_state(m, pred, patient, ranking);
+    let findings = m.kb.findings();
+    // (score, finding, gain), best first; ties by finding index.
+    let mut best: Vec<(f64, u32, f64, usize)> = Vec::with_capacity(query.k + 1);
+    if query.k == 0 {
+        return (Vec::new(), state);
+    }
+    for (ci, c) in pred.candidates.iter().enumerate() {
+        if !c.is_open(&known, onset_known) {
+            continue;
+        }
+        let Some(f) = findings.get(c.finding as usize) else {
+            continue;
+        };
+        if query.except.contains(&FindingId(c.finding))
+            || query.max_cost.is_some_and(|m| f.cost > m)
+            || (!query.examinations.is_empty() && !query.examinations.contains(&f.examination))
+        {
+            continue;
+        }
+        let per = if query.per_cost { 1.0 / f.cost.max(0.01) } else { 1.0 };
+        // The k-th best score so far: a candidate must beat it.
+        let floor = if best.len() == query.k {
+            best.last().map_or(0.0, |b| b.0)
+        } else {
+            NO_GAIN * per
+        };
+        let Some(gain) = gain_above(pred, c, &state, floor / per) else {
+            continue;
+        };
+        let score = gain * per;
+        if gain < NO_GAIN || (best.len() == query.k && score <= floor) {
+            continue;
+        }
+        let at = best
             .iter()
-            .filter(|c| c.is_open(&known, onset_known))
-            .map(|c| (FindingId(c.finding), gain_of(pred, c, &state)))
-            .collect()
+            .position(|b| score > b.0 || (score == b.0 && c.finding < b.1))
+            .unwrap_or(best.len());
+        best.insert(at, (score, c.finding, gain, ci));
+        best.truncate(query.k);
     }
+    let chosen = best
+        .into_iter()
+        .map(|(_, _, gain, ci)| (pred.candidates[ci], gain))
+        .collect();
+    (chosen, state)
+}
 
-    /// The current posteriors, the groups and the known findings.
-    fn question_state(&self, patient: &ResolvedPatient, ranking: &mut Ranking) -> (State, Vec<bool>, bool) {
-        let pred = self.predictive();
-        self.rank_into(patient, ranking);
-        let mut posterior = Vec::with_capacity(self.n_diagnoses());
-        let background = self.hypothesis_posteriors(patient, ranking, &mut posterior);
-        let ranked: f64 = pred.ranked.iter().map(|&d| posterior[d as usize]).sum();
-        let lookalikes = posterior.iter().sum::<f64>() - ranked;
-        let findings = self.knowledge_base().findings();
-        let mut known = vec![false; findings.len()];
-        let mut onset_known = false;
-        let layout = self.tables.layout;
-        for &e in patient.evidence() {
-            match layout.decode(e) {
-                Some(Row::Present(f) | Row::Implied(f)) => {
-                    known[f.index()] = true;
-                    for &a in self.hierarchy.ancestors(f.index()) {
-                        known[a as usize] = true;
-                    }
-                    if findings.get(f.index()).is_some_and(|x| x.kind == FindingKind::Onset) {
-                        onset_known = true;
-                    }
-                }
-                Some(Row::Absent(f)) => {
-                    known[f.index()] = true;
-                    for &a in self.hierarchy.descendants(f.index()) {
-                        known[a as usize] = true;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let state = State {
-            posterior,
-            background,
-            ranked,
-            lookalikes,
-        };
-        (state, known, onset_known)
-    }
-
-    /// The chosen candidates with their gains, best first.
-    #[allow(
-        clippy::float_cmp,
-        reason = "an exact tie of two gains is broken by the finding index"
-    )]
-    fn best_questions(
-        &self,
-        patient: &ResolvedPatient,
-        query: &NextQuery,
-        ranking: &mut Ranking,
-    ) -> (Vec<(Candidate, f64)>, State) {
-        let (state, known, onset_known) = self.question_state(patient, ranking);
-        let pred = self.predictive();
-        let findings = self.knowledge_base().findings();
-        // (score, finding, gain), best first; ties by finding index.
-        let mut best: Vec<(f64, u32, f64, usize)> = Vec::with_capacity(query.k + 1);
-        if query.k == 0 {
-            return (Vec::new(), state);
-        }
-        for (ci, c) in pred.candidates.iter().enumerate() {
-            if !c.is_open(&known, onset_known) {
-                continue;
-            }
-            let Some(f) = findings.get(c.finding as usize) else {
-                continue;
-            };
-            if query.except.contains(&FindingId(c.finding))
-                || query.max_cost.is_some_and(|m| f.cost > m)
-                || (!query.examinations.is_empty() && !query.examinations.contains(&f.examination))
-            {
-                continue;
-            }
-            let per = if query.per_cost { 1.0 / f.cost.max(0.01) } else { 1.0 };
-            // The k-th best score so far: a candidate must beat it.
-            let floor = if best.len() == query.k {
-                best.last().map_or(0.0, |b| b.0)
-            } else {
-                NO_GAIN * per
-            };
-            let Some(gain) = gain_above(pred, c, &state, floor / per) else {
-                continue;
-            };
-            let score = gain * per;
-            if gain < NO_GAIN || (best.len() == query.k && score <= floor) {
-                continue;
-            }
-            let at = best
-                .iter()
-                .position(|b| score > b.0 || (score == b.0 && c.finding < b.1))
-                .unwrap_or(best.len());
-            best.insert(at, (score, c.finding, gain, ci));
-            best.truncate(query.k);
-        }
-        let chosen = best
-            .into_iter()
-            .map(|(_, _, gain, ci)| (pred.candidates[ci], gain))
-            .collect();
-        (chosen, state)
-    }
-
-    fn suggestion(
-        &self,
-        patient: &ResolvedPatient,
-        c: Candidate,
-        gain: f64,
-        state: &State,
-        ranking: &mut Ranking,
-    ) -> NextFinding<'_> {
-        let pred = self.predictive();
-        let f = FindingId(c.finding);
-        let (id, finding) = self
-            .knowledge_base()
-            .findings()
+fn suggestion<'m>(
+    m: &'m Engine,
+    pred: &Predictive,
+    patient: &ResolvedPatient,
+    c: Candidate,
+    gain: f64,
+    state: &State,
+    ranking: &mut Ranking,
+) -> NextFinding<'m> {
+    let f = FindingId(c.finding);
+    let (id, finding) =
+        m.kb.findings()
             .get(f.index())
             .map_or(("", None), |x| (x.id.as_str(), Some(x)));
-        let mut after = |present: bool| {
-            let answered = patient.with_answer(self, f, present);
-            self.rank_into(&answered, ranking);
-            self.group_posteriors(ranking)
-        };
-        let posterior_if_present = after(true);
-        let posterior_if_absent = after(false);
-        // P(g, +) of this candidate again, for the groups it separates.
-        let (yes, p_yes) = group_yes(pred, &c, state);
-        let group = state.groups(pred);
-        let mut separates: Vec<Separation<'_>> = (0..pred.groups())
-            .filter(|&g| group[g] >= 0.01)
-            .map(|g| Separation {
-                diagnosis: self.group_name(g),
-                posterior: group[g],
-                probability_present: (yes[g] / group[g]).clamp(0.0, 1.0),
-            })
-            .collect();
-        separates.sort_by(|a, b| b.probability_present.total_cmp(&a.probability_present));
-        NextFinding {
-            finding: f,
-            id,
-            hpo: finding.and_then(|x| x.hpo.as_deref()),
-            label: finding.map_or("", |x| x.label.as_str()),
-            examination: finding.map_or(Examination::Bedside, |x| x.examination),
-            cost: finding.map_or(1.0, |x| x.cost),
-            information_gain_bits: gain,
-            probability_present: p_yes,
-            posterior_if_present,
-            posterior_if_absent,
-            separates,
+    let mut after = |present: bool| {
+        let answered = patient.with_answer(m, f, present);
+        crate::score::rank_into(&m.core, &answered, ranking);
+        group_posteriors(m, pred, ranking)
+    };
+    let posterior_if_present = after(true);
+    let posterior_if_absent = after(false);
+    // P(g, +) of this candidate again, for the groups it separates.
+    let (yes, p_yes) = group_yes(pred, &c, state);
+    let group = state.groups(pred);
+    let mut separates: Vec<Separation<'_>> = (0..pred.groups())
+        .filter(|&g| group[g] >= 0.01)
+        .map(|g| Separation {
+            diagnosis: group_name(m, pred, g),
+            posterior: group[g],
+            probability_present: (yes[g] / group[g]).clamp(0.0, 1.0),
+        })
+        .collect();
+    separates.sort_by(|a, b| b.probability_present.total_cmp(&a.probability_present));
+    NextFinding {
+        finding: f,
+        id,
+        hpo: finding.and_then(|x| x.hpo.as_deref()),
+        label: finding.map_or("", |x| x.label.as_str()),
+        examination: finding.map_or(Examination::Bedside, |x| x.examination),
+        cost: finding.map_or(1.0, |x| x.cost),
+        information_gain_bits: gain,
+        probability_present: p_yes,
+        posterior_if_present,
+        posterior_if_absent,
+        separates,
+    }
+}
+
+/// The id of group `g`: a diagnosis of the ranking, or `none_of_these`.
+fn group_name<'m>(m: &'m Engine, pred: &Predictive, g: usize) -> &'m str {
+    pred.ranked
+        .get(g)
+        .map_or("none_of_these", |&d| m.diagnosis_id(DiagnosisId(d)))
+}
+
+/// The differential of the last ranking: each diagnosis of the ranking in knowledge-base
+/// order, then `none_of_these`.
+fn group_posteriors<'m>(m: &'m Engine, pred: &Predictive, ranking: &Ranking) -> IndexMap<&'m str, f64> {
+    let mut out: IndexMap<&str, f64> = pred
+        .ranked
+        .iter()
+        .map(|&d| (m.diagnosis_id(DiagnosisId(d)), 0.0))
+        .collect();
+    for e in ranking.entries() {
+        if let Some(p) = out.get_mut(m.diagnosis_id(e.diagnosis)) {
+            *p = e.posterior;
         }
     }
-
-    /// The id of group `g`: a diagnosis of the ranking, or `none_of_these`.
-    fn group_name(&self, g: usize) -> &str {
-        self.predictive()
-            .ranked
-            .get(g)
-            .map_or("none_of_these", |&d| self.diagnosis_id(DiagnosisId(d)))
-    }
-
-    /// The differential of the last ranking: each diagnosis of the ranking in knowledge-base
-    /// order, then `none_of_these`.
-    fn group_posteriors(&self, ranking: &Ranking) -> IndexMap<&str, f64> {
-        let pred = self.predictive();
-        let mut out: IndexMap<&str, f64> = pred
-            .ranked
-            .iter()
-            .map(|&d| (self.diagnosis_id(DiagnosisId(d)), 0.0))
-            .collect();
-        for e in ranking.entries() {
-            if let Some(p) = out.get_mut(self.diagnosis_id(e.diagnosis)) {
-                *p = e.posterior;
-            }
-        }
-        out.insert("none_of_these", ranking.none_posterior());
-        out
-    }
+    out.insert("none_of_these", ranking.none_posterior());
+    out
 }
 
 /// P(g, +) per group for candidate `c`, and P(+).

@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 use crate::config::ScoringConfig;
 use crate::knowledge::KnowledgeBase;
 use crate::model::Model;
-use crate::resolve::ResolvedPatient;
+use crate::resolved::ResolvedPatient;
 use crate::rule_file::Zygosity;
 use crate::tables::{Row, LOG_SCALE};
 
@@ -155,7 +155,7 @@ impl ReferenceScorer {
     /// Translate a resolved patient into strings.
     #[must_use]
     pub fn patient_from(model: &Model, patient: &ResolvedPatient) -> ReferencePatient {
-        let layout = model.tables.layout;
+        let layout = model.engine().core.tables.layout;
         let mut out = ReferencePatient::default();
         for o in &patient.observations {
             let rows = patient.rows_of(o);
@@ -167,7 +167,9 @@ impl ReferenceScorer {
                     genes
                         .iter()
                         .filter_map(|r| match r {
-                            Row::Gene(g, z) => Some((model.tables.gene_symbols.get(*g as usize).cloned(), *z)),
+                            Row::Gene(g, z) => {
+                                Some((model.engine().core.tables.gene_symbols.get(*g as usize).cloned(), *z))
+                            }
                             _ => None,
                         })
                         .collect(),

@@ -185,7 +185,7 @@ fn notes_text(d: &Differential) -> String {
             );
             break;
         }
-        if u.suggestions.is_empty() && i >= crate::resolve::MAX_SUGGESTED_NAMES {
+        if u.suggestions.is_empty() && i >= crate::resolved::MAX_SUGGESTED_NAMES {
             let _ = writeln!(s, "unknown finding `{}` (not scored)", shown(&u.name));
         } else if u.suggestions.is_empty() {
             let _ = writeln!(

@@ -6,159 +6,28 @@
 //!   has no vocabulary ancestor counts as one unrelated clinical finding (the false-positive
 //!   model) and is listed in [`ResolutionNotes::unplaced`].
 //! * A name that is neither is listed in [`ResolutionNotes::unknown`] with the nearest known
-//!   names, and not scored ([`Model::resolve_strict`] makes it an error).
+//!   names, and not scored ([`Model::resolve_strict`](crate::Model::resolve_strict) makes it an error).
 //! * Sex, ages, family history, lab values and genetic results become evidence too.
 //! * A finding given both present and absent is an error.
 
-use serde::Serialize;
-
+use crate::engine::Engine;
 use crate::error::{Error, PatientError};
 use crate::id::{EvidenceId, FindingId};
 use crate::knowledge::is_hpo_id;
 use crate::labs::PANCYTOPENIA;
 use crate::limits::Limits;
-use crate::model::Model;
 use crate::ontology::Ontology;
 use crate::patient::{check_range, Analyte, Patient, Sex, Zygosity, EXAMINATION_YEARS, ONSET_YEARS};
+use crate::resolved::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName, MAX_SUGGESTED_NAMES, ROW_FALLBACK};
 use crate::tables::Row;
 
-/// A patient turned into observations, ready to score.
-///
-/// Each observation is one thing the patient was found to have (or not to have): one or more
-/// evidence rows (several when an HPO term outside the vocabulary sits under several vocabulary
-/// findings) and a fallback value. For each diagnosis an observation contributes the best of its
-/// rows, or its fallback (the false-positive value) when no rule of the diagnosis matches any of
-/// them: one patient term is one piece of evidence.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct ResolvedPatient {
-    /// The rows of all observations, observation after observation.
-    pub(crate) rows: Vec<EvidenceId>,
-    pub(crate) observations: Vec<Observation>,
-    /// What an observation is, in the patient's words, for the observations whose rows do not
-    /// say it (a term outside the vocabulary, a gene no rule names): (observation, label), in
-    /// observation order. Kept sparse so that a resolved patient stays small (batch scoring).
-    pub(crate) labels: Vec<(u32, String)>,
-    /// What resolution did with names it could not use directly.
-    pub notes: ResolutionNotes,
-}
-
-/// One observation: a slice of [`ResolvedPatient::rows`] and its fallback value in units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub(crate) struct Observation {
-    pub start: u32,
-    pub len: u32,
-    /// The value when no rule matches, or [`ROW_FALLBACK`]: the first row's own fallback.
-    pub fallback: i32,
-    /// A genetic result (with or without a row: a gene no rule names has none).
-    pub gene: bool,
-}
-
-/// "Use the first row's fallback from the tables".
-pub(crate) const ROW_FALLBACK: i32 = i32::MIN;
-
-/// What resolution reports back to the caller.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct ResolutionNotes {
-    /// Names that match no finding, with the nearest known names; not scored.
-    pub unknown: Vec<UnknownName>,
-    /// HPO terms outside the vocabulary, placed on their nearest vocabulary ancestors.
-    pub placed: Vec<PlacedTerm>,
-    /// HPO terms with no vocabulary ancestor: each scored as one unrelated finding.
-    pub unplaced: Vec<String>,
-    /// Absent terms that could not be used (an absent term says nothing of its ancestors).
-    pub unused_absent: Vec<String>,
-    /// Findings derived from ages, sex, family history and lab values.
-    pub derived: Vec<String>,
-    /// Context the knowledge base has no finding for (e.g. user rules without onset findings).
-    pub not_expressible: Vec<String>,
-    /// Genes that no rule names: scored as a variant in an unrelated gene.
-    pub unknown_genes: Vec<String>,
-    /// What the patient says that does not fit together (an onset after the age at
-    /// examination): scored as given, and said here. In JSON only when there is any.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub inconsistent: Vec<String>,
-    /// Terms dropped because another term of the patient already implies them (an ancestor of a
-    /// term given present, a term outside the vocabulary placed exactly where another one is,
-    /// or an absent term under another absent term).
-    pub subsumed: Vec<String>,
-}
-
-/// The unknown names of a patient that get "did you mean" suggestions (the first ones): each
-/// costs a comparison with every known name (tens of thousands in the HPO catalogue), and a
-/// report shows the first ten.
-pub const MAX_SUGGESTED_NAMES: usize = 20;
-
-/// A name that matches no finding.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UnknownName {
-    /// The name as given.
-    pub name: String,
-    /// The nearest known names (none for the unknown names after the first
-    /// [`MAX_SUGGESTED_NAMES`] of a patient).
-    pub suggestions: Vec<String>,
-}
-
-/// An HPO term placed on vocabulary findings.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PlacedTerm {
-    /// The HPO id given.
-    pub term: String,
-    /// The finding ids it was placed on.
-    pub findings: Vec<String>,
-}
-
 impl ResolvedPatient {
-    /// The evidence ids of all observations, observation after observation.
-    #[must_use]
-    pub fn evidence(&self) -> &[EvidenceId] {
-        &self.rows
-    }
-
-    /// The number of observations (each scores once per diagnosis).
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.observations.len()
-    }
-
-    /// True when nothing was observed.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.observations.is_empty()
-    }
-
-    /// Build from raw evidence ids, one observation each (sorted, repeats removed), for callers
-    /// that resolve names themselves.
-    #[must_use]
-    pub fn from_evidence(mut evidence: Vec<EvidenceId>) -> Self {
-        evidence.sort_unstable();
-        evidence.dedup();
-        let observations = (0..evidence.len() as u32)
-            .map(|i| Observation {
-                start: i,
-                len: 1,
-                fallback: ROW_FALLBACK,
-                gene: false,
-            })
-            .collect();
-        Self {
-            labels: Vec::new(),
-            rows: evidence,
-            observations,
-            notes: ResolutionNotes::default(),
-        }
-    }
-
-    /// The rows of observation `i`.
-    pub(crate) fn rows_of(&self, o: &Observation) -> &[EvidenceId] {
-        &self.rows[o.start as usize..(o.start + o.len) as usize]
-    }
-
     /// This patient with one more answer: vocabulary finding `f` observed present or absent, as
     /// resolution would have made it. A present finding replaces the present findings above it
     /// (its ancestors, which it implies); an absent finding replaces the absent findings below
     /// it. A term outside the vocabulary that is more general than `f` is kept.
-    pub(crate) fn with_answer(&self, model: &Model, f: FindingId, present: bool) -> ResolvedPatient {
-        let layout = model.tables.layout;
+    pub(crate) fn with_answer(&self, model: &Engine, f: FindingId, present: bool) -> ResolvedPatient {
+        let layout = model.core.tables.layout;
         let hier = &model.hierarchy;
         let mut items: Vec<(Vec<EvidenceId>, i32, Option<String>, bool)> = Vec::with_capacity(self.len() + 1);
         for (i, o) in self.observations.iter().enumerate() {
@@ -200,7 +69,7 @@ impl ResolvedPatient {
     /// vocabulary finding becomes absent (present).
     pub(crate) fn edited(
         &self,
-        model: &Model,
+        model: &Engine,
         keep: impl Fn(usize) -> bool,
         flip: impl Fn(usize) -> bool,
     ) -> ResolvedPatient {
@@ -220,7 +89,7 @@ impl ResolvedPatient {
 
     /// Observation `i` alone (flipped as [`ResolvedPatient::edited`] flips, when `flip`), without
     /// the notes: what the robustness search scores one observation at a time.
-    pub(crate) fn single(&self, model: &Model, i: usize, flip: bool) -> ResolvedPatient {
+    pub(crate) fn single(&self, model: &Engine, i: usize, flip: bool) -> ResolvedPatient {
         let mut out = ResolvedPatient::default();
         if let Some(o) = self.observations.get(i) {
             let mut rows = self.rows_of(o).to_vec();
@@ -233,46 +102,21 @@ impl ResolvedPatient {
     }
 
     /// True when observation `i` is one vocabulary finding, present or absent (it can be flipped).
-    pub(crate) fn is_flippable(&self, model: &Model, i: usize) -> bool {
+    pub(crate) fn is_flippable(&self, model: &Engine, i: usize) -> bool {
         self.observations.get(i).is_some_and(|o| {
             matches!(
                 self.rows_of(o),
-                [e] if matches!(model.tables.layout.decode(*e), Some(Row::Present(_) | Row::Absent(_)))
-                    && !model.is_independent(self, o)
+                [e] if matches!(model.core.tables.layout.decode(*e), Some(Row::Present(_) | Row::Absent(_)))
+                    && !model.core.is_independent(self, o)
             )
         })
-    }
-
-    /// The patient's own label of observation `i`, when its rows do not name it.
-    pub(crate) fn label(&self, i: usize) -> Option<&str> {
-        self.labels
-            .binary_search_by_key(&(i as u32), |(j, _)| *j)
-            .ok()
-            .map(|k| self.labels[k].1.as_str())
-    }
-
-    /// Add an observation; `label` only when its rows do not name it.
-    fn push(&mut self, mut rows: Vec<EvidenceId>, fallback: i32, label: Option<String>, gene: bool) {
-        rows.sort_unstable();
-        rows.dedup();
-        let start = self.rows.len() as u32;
-        self.observations.push(Observation {
-            start,
-            len: rows.len() as u32,
-            fallback,
-            gene,
-        });
-        self.rows.extend(rows);
-        if let Some(label) = label {
-            self.labels.push((self.observations.len() as u32 - 1, label));
-        }
     }
 }
 
 /// A single present (absent) vocabulary row becomes the absent (present) row of its finding;
 /// anything else stays as it is.
-fn flip_row(model: &Model, rows: &mut [EvidenceId]) {
-    let layout = model.tables.layout;
+fn flip_row(model: &Engine, rows: &mut [EvidenceId]) {
+    let layout = model.core.tables.layout;
     if let [e] = rows {
         match layout.decode(*e) {
             Some(Row::Present(f)) => *e = layout.encode(Row::Absent(f)),
@@ -347,499 +191,477 @@ struct Builder {
     notes: ResolutionNotes,
 }
 
-impl Model {
-    /// Resolve a patient. Unknown names are reported in the notes, not scored.
-    ///
-    /// Each patient term is one observation. A term given present together with one of its
-    /// descendants is dropped: the descendant implies it, so it adds no evidence. Two terms
-    /// outside the vocabulary that sit on the same vocabulary findings count once (the second
-    /// adds nothing the rules can see), and an absent term under another absent term is dropped
-    /// (the general absence rules it out).
-    ///
-    /// # Errors
-    /// [`PatientError`] when a finding is given both present and absent, or an age or lab value
-    /// is not a valid number or unit.
-    ///
-    /// ```
-    /// let model = osteodx::Model::builtin()?;
-    /// let p = model.resolve(&osteodx::Patient::new().present("macrocefaly"))?;
-    /// assert_eq!(p.notes.unknown[0].suggestions[0], "macrocephaly");
-    /// # Ok::<(), osteodx::Error>(())
-    /// ```
-    pub fn resolve(&self, patient: &Patient) -> Result<ResolvedPatient, Error> {
-        self.resolve_with(patient, &Limits::default())
+/// The work of [`Model::resolve`](crate::Model::resolve).
+pub(crate) fn resolve(m: &Engine, patient: &Patient) -> Result<ResolvedPatient, Error> {
+    resolve_with(m, patient, &Limits::default())
+}
+
+/// The work of [`Model::resolve_with`](crate::Model::resolve_with).
+pub(crate) fn resolve_with(m: &Engine, patient: &Patient, limits: &Limits) -> Result<ResolvedPatient, Error> {
+    let terms = patient.present.len()
+        + patient.absent.len()
+        + patient.labs.len()
+        + patient.genetics.len()
+        + patient.family_history.len();
+    if terms > limits.patient_terms {
+        return Err(PatientError::TooLarge {
+            what: "patient terms",
+            size: terms as u64,
+            limit: limits.patient_terms as u64,
+        }
+        .into());
     }
-
-    /// [`Model::resolve`] within `limits` on the number of the patient's terms.
-    ///
-    /// # Errors
-    /// As [`Model::resolve`]; [`PatientError::TooLarge`] for more terms than
-    /// `limits.patient_terms`.
-    pub fn resolve_with(&self, patient: &Patient, limits: &Limits) -> Result<ResolvedPatient, Error> {
-        let terms = patient.present.len()
-            + patient.absent.len()
-            + patient.labs.len()
-            + patient.genetics.len()
-            + patient.family_history.len();
-        if terms > limits.patient_terms {
-            return Err(PatientError::TooLarge {
-                what: "patient terms",
-                size: terms as u64,
-                limit: limits.patient_terms as u64,
-            }
-            .into());
-        }
-        let ontology = self.ontology()?;
-        let mut b = Builder::default();
-        for name in &patient.present {
-            self.resolve_name(ontology, name, true, &mut b);
-        }
-        for name in &patient.absent {
-            self.resolve_name(ontology, name, false, &mut b);
-        }
-        self.resolve_context(patient, &mut b)?;
-        self.resolve_genes(patient, &mut b)?;
-
-        b.present.sort();
-        b.present.dedup_by_key(|x| x.0);
-        b.absent.sort();
-        b.absent.dedup_by_key(|x| x.0);
-        for (f, name) in &b.present {
-            if b.absent.binary_search_by_key(f, |x| x.0).is_ok() {
-                return Err(PatientError::PresentAndAbsent(name.clone()).into());
-            }
-        }
-        Ok(self.observations(ontology, b))
+    let ontology = m.ontology()?;
+    let mut b = Builder::default();
+    for name in &patient.present {
+        resolve_name(m, ontology, name, true, &mut b);
     }
-
-    /// Drop what other observations already imply, then lay the rest out in a fixed order.
-    fn observations(&self, ontology: &Ontology, mut b: Builder) -> ResolvedPatient {
-        let hier = &self.hierarchy;
-        let layout = self.tables.layout;
-        // Placed terms that sit exactly where an earlier one sits add nothing the rules can see.
-        b.placed.sort_by_key(|a| a.0);
-        let mut placed: Vec<(u32, Vec<FindingId>, String)> = Vec::new();
-        for (t, at, name) in b.placed.drain(..) {
-            if placed.iter().any(|(_, other, _)| *other == at) {
-                b.notes.subsumed.push(name);
-            } else {
-                placed.push((t, at, name));
-            }
-        }
-        // Present terms: a vocabulary finding, or a placed term. A term given together with one
-        // of its descendants adds nothing the descendant does not say (P(a and b | D) = P(b | D)
-        // when b implies a), so it is dropped: the two are one piece of evidence, not two.
-        let mut nodes: Vec<Node> = b
-            .present
-            .iter()
-            .map(|(f, _)| Node {
-                rows: vec![layout.encode(Row::Present(*f))],
-                label: self.finding_id(*f).to_owned(),
-                term: Term::Finding(*f),
-                fallback: ROW_FALLBACK,
-            })
-            .collect();
-        for (t, at, term) in placed {
-            let under: Vec<&str> = at.iter().map(|&f| self.finding_id(f)).collect();
-            let rows: Vec<EvidenceId> = at.iter().map(|&f| layout.encode(Row::Implied(f))).collect();
-            // The most specific placement's false-positive value (the term is at least as
-            // specific as each of them).
-            let fallback = rows
-                .iter()
-                .map(|r| self.tables.fallback[r.index()])
-                .min()
-                .unwrap_or(ROW_FALLBACK);
-            let mut ancestors = ontology.ancestors(t);
-            ancestors.sort_unstable();
-            nodes.push(Node {
-                rows,
-                label: format!("{term} (under {})", under.join(", ")),
-                term: Term::Placed(t, at, ancestors),
-                fallback,
-            });
-        }
-        // Each node with a given descendant joins the first descendant that has none itself.
-        let owner = self.owners(ontology, &nodes);
-        #[cfg(debug_assertions)]
-        assert!(nodes.len() > 64 || owner == self.owners_pairwise(ontology, &nodes));
-        let mut items: Vec<(Vec<EvidenceId>, i32, String, bool)> = Vec::new();
-        for (i, node) in nodes.iter().enumerate() {
-            if let Some(j) = owner[i] {
-                b.notes
-                    .subsumed
-                    .push(format!("{} (implied by {})", node.label, nodes[j].label));
-                continue;
-            }
-            let rows = node.rows.clone();
-            let label = node.label.clone();
-            let fallback = node.fallback;
-            items.push((rows, fallback, label, false));
-        }
-        // Absent findings under another absent finding are already ruled out by it.
-        let absent_set: std::collections::HashSet<u32> = b.absent.iter().map(|(f, _)| f.0).collect();
-        let absent_keep: Vec<bool> = b
-            .absent
-            .iter()
-            .map(|(g, _)| !hier.ancestors(g.index()).iter().any(|a| absent_set.contains(a)))
-            .collect();
-        for ((f, name), kept) in b.absent.into_iter().zip(absent_keep) {
-            if kept {
-                let label = format!("no {}", self.finding_id(f));
-                items.push((vec![layout.encode(Row::Absent(f))], ROW_FALLBACK, label, false));
-            } else {
-                b.notes.subsumed.push(format!("no {name}"));
-            }
-        }
-        // The genetic results are one observation: at most one of them causes the diagnosis, so
-        // the best-explained gene counts and the others are incidental under every hypothesis
-        // (an exome's candidate genes would otherwise each cost every diagnosis the
-        // false-positive value, and hand the probability to "none of these").
-        if !b.genes.is_empty() {
-            let mut rows: Vec<EvidenceId> = b.genes.iter().flat_map(|(r, _)| r.iter().copied()).collect();
-            rows.sort_unstable();
-            rows.dedup();
-            let names: Vec<&str> = b.genes.iter().map(|(_, name)| name.as_str()).collect();
-            let fallback = self.gene_fallback(&rows);
-            items.push((rows, fallback, names.join(", "), true));
-        }
-        for (fallback, name) in b.bare {
-            items.push((Vec::new(), fallback, name, false));
-        }
-        // Observations in row order (those without rows last, by label): the same patient gives
-        // the same layout whatever the order of its terms.
-        items.sort_by(|a, c| (a.0.is_empty(), &a.0, &a.2).cmp(&(c.0.is_empty(), &c.0, &c.2)));
-        let mut out = ResolvedPatient {
-            notes: b.notes,
-            ..ResolvedPatient::default()
-        };
-        for (rows, fallback, label, gene) in items {
-            // A single row that is not a placement names the observation itself (explanations
-            // describe the row); only the others keep the patient's label.
-            let named = matches!(rows.as_slice(), [e] if !matches!(layout.decode(*e), Some(Row::Implied(_))));
-            out.push(rows, fallback, (!named).then_some(label), gene);
-        }
-        out
+    for name in &patient.absent {
+        resolve_name(m, ontology, name, false, &mut b);
     }
+    resolve_context(m, patient, &mut b)?;
+    resolve_genes(m, patient, &mut b)?;
 
-    /// For each node with a more specific node among `nodes`: the first of those that has none
-    /// more specific than itself (by [`Model::is_more_general`]). The nodes more general than
-    /// each node are found from its ancestors (in the vocabulary and in the ontology), looked up
-    /// among the nodes, so that a patient of thousands of terms costs its terms times their
-    /// depth, not its terms squared or cubed.
-    fn owners(&self, ontology: &Ontology, nodes: &[Node]) -> Vec<Option<usize>> {
-        let hier = &self.hierarchy;
-        let n = nodes.len();
-        let mut finding_node: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-        let mut placed_node: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-        for (i, node) in nodes.iter().enumerate() {
-            match &node.term {
-                Term::Finding(f) => finding_node.entry(f.0).or_insert(i),
-                Term::Placed(t, _, _) => placed_node.entry(*t).or_insert(i),
-            };
-        }
-        // above[j]: the nodes more general than node j.
-        let mut above: Vec<Vec<usize>> = Vec::with_capacity(n);
-        for (j, node) in nodes.iter().enumerate() {
-            let mut more_general: Vec<usize> = Vec::new();
-            let mut findings_above = |f: usize, itself: bool| {
-                let own = itself.then_some(f as u32);
-                for a in own.into_iter().chain(hier.ancestors(f).iter().copied()) {
-                    more_general.extend(finding_node.get(&a));
-                }
-            };
-            match &node.term {
-                Term::Finding(g) => {
-                    findings_above(g.index(), false);
-                    let hpo = self.kb.findings()[g.index()]
-                        .hpo
-                        .as_deref()
-                        .and_then(|h| ontology.canonical(h));
-                    for t in hpo.map(|h| ontology.ancestors(h)).unwrap_or_default() {
-                        more_general.extend(placed_node.get(&t));
-                    }
-                }
-                Term::Placed(_, at, ancestors) => {
-                    for a in at {
-                        findings_above(a.index(), true);
-                    }
-                    for t in ancestors {
-                        more_general.extend(placed_node.get(t));
-                    }
-                }
-            }
-            more_general.retain(|&i| i != j);
-            more_general.sort_unstable();
-            more_general.dedup();
-            debug_assert!(more_general
-                .iter()
-                .all(|&i| self.is_more_general(ontology, &nodes[i].term, &node.term)));
-            above.push(more_general);
-        }
-        let mut leaf = vec![true; n];
-        for list in &above {
-            for &i in list {
-                leaf[i] = false;
-            }
-        }
-        let mut owner = vec![None; n];
-        for (j, list) in above.iter().enumerate().filter(|(j, _)| leaf[*j]) {
-            for &i in list {
-                owner[i].get_or_insert(j);
-            }
-        }
-        owner
-    }
-
-    /// [`Model::owners`] by comparing every pair (cubic): what debug builds check it against.
-    #[cfg(debug_assertions)]
-    fn owners_pairwise(&self, ontology: &Ontology, nodes: &[Node]) -> Vec<Option<usize>> {
-        let below = |x: &Node, y: &Node| self.is_more_general(ontology, &x.term, &y.term);
-        (0..nodes.len())
-            .map(|i| {
-                (0..nodes.len()).find(|&j| {
-                    j != i
-                        && below(&nodes[i], &nodes[j])
-                        && !(0..nodes.len()).any(|k| k != j && below(&nodes[j], &nodes[k]))
-                })
-            })
-            .collect()
-    }
-
-    /// True when term `x` is a strict ancestor of term `y` (so `y` implies `x`), in the
-    /// vocabulary or in the ontology: what [`Model::owners`] finds from the ancestors.
-    fn is_more_general(&self, ontology: &Ontology, x: &Term, y: &Term) -> bool {
-        let hier = &self.hierarchy;
-        let hpo_of = |f: FindingId| {
-            self.kb.findings()[f.index()]
-                .hpo
-                .as_deref()
-                .and_then(|h| ontology.canonical(h))
-        };
-        match (x, y) {
-            (Term::Finding(f), Term::Finding(g)) => hier.is_ancestor(f.index(), g.index()),
-            (Term::Finding(f), Term::Placed(_, at, _)) => {
-                at.iter().any(|a| a == f || hier.is_ancestor(f.index(), a.index()))
-            }
-            (Term::Placed(t, _, _), Term::Placed(_, _, above)) => above.binary_search(t).is_ok(),
-            // A vocabulary finding lies under a placed term only in vocabularies that are not
-            // closed under ancestors (the built-in one is).
-            (Term::Placed(t, _, _), Term::Finding(g)) => hpo_of(*g).is_some_and(|h| ontology.is_ancestor(*t, h)),
+    b.present.sort();
+    b.present.dedup_by_key(|x| x.0);
+    b.absent.sort();
+    b.absent.dedup_by_key(|x| x.0);
+    for (f, name) in &b.present {
+        if b.absent.binary_search_by_key(f, |x| x.0).is_ok() {
+            return Err(PatientError::PresentAndAbsent(name.clone()).into());
         }
     }
+    Ok(observations(m, ontology, b))
+}
 
-    /// The value of the genetic results for a diagnosis that lists none of their genes: the best
-    /// of their rows' own fallbacks (φ, or about 0 for a heterozygous result in a gene with a
-    /// carrier rate), φ when no rule names any of the genes.
-    fn gene_fallback(&self, rows: &[EvidenceId]) -> i32 {
-        rows.iter()
-            .filter_map(|r| self.tables.fallback.get(r.index()).copied())
-            .max()
-            .unwrap_or_else(|| crate::tables::fixed(self.config.gene_false_positive.log10()))
-    }
-
-    /// Resolve a patient, making any unknown name an error.
-    ///
-    /// # Errors
-    /// As [`Model::resolve`], and [`PatientError::UnknownFinding`] for the first unknown name.
-    pub fn resolve_strict(&self, patient: &Patient) -> Result<ResolvedPatient, Error> {
-        let resolved = self.resolve(patient)?;
-        if let Some(u) = resolved.notes.unknown.first() {
-            return Err(PatientError::UnknownFinding {
-                name: u.name.clone(),
-                suggestions: u.suggestions.clone(),
-            }
-            .into());
-        }
-        Ok(resolved)
-    }
-
-    /// Nearest vocabulary findings of an HPO term outside the vocabulary (empty when none).
-    ///
-    /// # Errors
-    /// If the built-in HPO graph does not parse ([`Ontology::builtin`]).
-    pub fn place_hpo(&self, term: &str) -> Result<Vec<FindingId>, Error> {
-        Ok(self.place_in(self.ontology()?, term))
-    }
-
-    /// [`Model::place_hpo`] with this ontology.
-    fn place_in(&self, ontology: &Ontology, term: &str) -> Vec<FindingId> {
-        let Some(start) = ontology.canonical(term) else {
-            return Vec::new();
-        };
-        if let Some(f) = self.hpo_finding(&crate::ontology::format_hpo(start)) {
-            return vec![FindingId(f)];
-        }
-        let found = ontology.nearest_ancestors(start, |t| self.hpo_finding(&crate::ontology::format_hpo(t)).is_some());
-        let mut out: Vec<FindingId> = found
-            .into_iter()
-            .filter_map(|t| self.hpo_finding(&crate::ontology::format_hpo(t)).map(FindingId))
-            .collect();
-        out.sort();
-        out.dedup();
-        out
-    }
-
-    fn resolve_name(&self, ontology: &Ontology, name: &str, present: bool, b: &mut Builder) {
-        if let Some(f) = self.lookup(name) {
-            let list = if present { &mut b.present } else { &mut b.absent };
-            list.push((f, name.to_owned()));
-            return;
-        }
-        let trimmed = name.trim();
-        if is_hpo_id(trimmed) {
-            if let Some(term) = ontology.canonical(trimmed) {
-                let placed = self.place_in(ontology, trimmed);
-                if placed.is_empty() {
-                    if present {
-                        // One unrelated clinical finding of ordinary specificity.
-                        let fallback = crate::tables::fixed(self.config.false_positive_share.log10());
-                        b.bare.push((fallback, trimmed.to_owned()));
-                        b.notes.unplaced.push(trimmed.to_owned());
-                    } else {
-                        b.notes.unused_absent.push(trimmed.to_owned());
-                    }
-                } else if present {
-                    b.notes.placed.push(PlacedTerm {
-                        term: trimmed.to_owned(),
-                        findings: placed.iter().map(|&f| self.finding_id(f).to_owned()).collect(),
-                    });
-                    b.placed.push((term, placed, trimmed.to_owned()));
-                } else {
-                    // "No optic atrophy" says nothing about visual impairment in general.
-                    b.notes.unused_absent.push(trimmed.to_owned());
-                }
-                return;
-            }
-        }
-        // "Did you mean" costs a comparison with every known name: the first names get it.
-        let suggestions = if b.notes.unknown.len() < MAX_SUGGESTED_NAMES {
-            self.suggest(name)
+/// Drop what other observations already imply, then lay the rest out in a fixed order.
+fn observations(m: &Engine, ontology: &Ontology, mut b: Builder) -> ResolvedPatient {
+    let hier = &m.hierarchy;
+    let layout = m.core.tables.layout;
+    // Placed terms that sit exactly where an earlier one sits add nothing the rules can see.
+    b.placed.sort_by_key(|a| a.0);
+    let mut placed: Vec<(u32, Vec<FindingId>, String)> = Vec::new();
+    for (t, at, name) in b.placed.drain(..) {
+        if placed.iter().any(|(_, other, _)| *other == at) {
+            b.notes.subsumed.push(name);
         } else {
-            Vec::new()
-        };
-        b.notes.unknown.push(UnknownName {
-            name: name.to_owned(),
-            suggestions,
+            placed.push((t, at, name));
+        }
+    }
+    // Present terms: a vocabulary finding, or a placed term. A term given together with one
+    // of its descendants adds nothing the descendant does not say (P(a and b | D) = P(b | D)
+    // when b implies a), so it is dropped: the two are one piece of evidence, not two.
+    let mut nodes: Vec<Node> = b
+        .present
+        .iter()
+        .map(|(f, _)| Node {
+            rows: vec![layout.encode(Row::Present(*f))],
+            label: m.finding_id(*f).to_owned(),
+            term: Term::Finding(*f),
+            fallback: ROW_FALLBACK,
+        })
+        .collect();
+    for (t, at, term) in placed {
+        let under: Vec<&str> = at.iter().map(|&f| m.finding_id(f)).collect();
+        let rows: Vec<EvidenceId> = at.iter().map(|&f| layout.encode(Row::Implied(f))).collect();
+        // The most specific placement's false-positive value (the term is at least as
+        // specific as each of them).
+        let fallback = rows
+            .iter()
+            .map(|r| m.core.tables.fallback[r.index()])
+            .min()
+            .unwrap_or(ROW_FALLBACK);
+        let mut ancestors = ontology.ancestors(t);
+        ancestors.sort_unstable();
+        nodes.push(Node {
+            rows,
+            label: format!("{term} (under {})", under.join(", ")),
+            term: Term::Placed(t, at, ancestors),
+            fallback,
         });
     }
-
-    fn push_context(&self, id: &str, present: bool, why: String, b: &mut Builder) {
-        match self.kb.finding_index(id) {
-            Some(i) => {
-                let list = if present { &mut b.present } else { &mut b.absent };
-                list.push((FindingId(i as u32), id.to_owned()));
-                b.notes
-                    .derived
-                    .push(format!("{why} -> {}{id}", if present { "" } else { "no " }));
-            }
-            None => b.notes.not_expressible.push(why),
+    // Each node with a given descendant joins the first descendant that has none itself.
+    let owner = owners(m, ontology, &nodes);
+    #[cfg(debug_assertions)]
+    assert!(nodes.len() > 64 || owner == owners_pairwise(m, ontology, &nodes));
+    let mut items: Vec<(Vec<EvidenceId>, i32, String, bool)> = Vec::new();
+    for (i, node) in nodes.iter().enumerate() {
+        if let Some(j) = owner[i] {
+            b.notes
+                .subsumed
+                .push(format!("{} (implied by {})", node.label, nodes[j].label));
+            continue;
+        }
+        let rows = node.rows.clone();
+        let label = node.label.clone();
+        let fallback = node.fallback;
+        items.push((rows, fallback, label, false));
+    }
+    // Absent findings under another absent finding are already ruled out by it.
+    let absent_set: std::collections::HashSet<u32> = b.absent.iter().map(|(f, _)| f.0).collect();
+    let absent_keep: Vec<bool> = b
+        .absent
+        .iter()
+        .map(|(g, _)| !hier.ancestors(g.index()).iter().any(|a| absent_set.contains(a)))
+        .collect();
+    for ((f, name), kept) in b.absent.into_iter().zip(absent_keep) {
+        if kept {
+            let label = format!("no {}", m.finding_id(f));
+            items.push((vec![layout.encode(Row::Absent(f))], ROW_FALLBACK, label, false));
+        } else {
+            b.notes.subsumed.push(format!("no {name}"));
         }
     }
-
-    fn resolve_context(&self, patient: &Patient, b: &mut Builder) -> Result<(), Error> {
-        if let Some(v) = patient.age_at_onset_years {
-            check_range("age at onset", v, &ONSET_YEARS)?;
-        }
-        if let Some(v) = patient.age_at_examination_years {
-            check_range("age at examination", v, &EXAMINATION_YEARS)?;
-        }
-        if let (Some(onset), Some(exam)) = (patient.age_at_onset_years, patient.age_at_examination_years) {
-            if onset > exam {
-                b.notes.inconsistent.push(format!(
-                    "onset at {onset} years is after the examination at {exam} years (both scored as given)"
-                ));
-            }
-        }
-        if let Some(sex) = patient.sex {
-            let id = match sex {
-                Sex::Male => "sex_male",
-                Sex::Female => "sex_female",
-            };
-            self.push_context(id, true, format!("sex {}", sex.as_str()), b);
-        }
-        if let Some(a) = patient.age_at_onset_years {
-            self.push_context(onset_finding(a), true, format!("onset at {a} years"), b);
-        }
-        if let Some(a) = patient.age_at_examination_years {
-            self.push_context(examination_finding(a), true, format!("examined at {a} years"), b);
-        }
-        for item in &patient.family_history {
-            self.push_context(item.finding_id(), true, format!("family history {}", item.as_str()), b);
-        }
-        let age = patient.age_at_examination_years.or(patient.age_at_onset_years);
-        let mut low_counts = 0;
-        let mut cytopenia_tested = 0;
-        for lab in &patient.labs {
-            let finding = lab.interpret(age, patient.sex)?;
-            if matches!(
-                lab.analyte,
-                Analyte::Hemoglobin | Analyte::Platelets | Analyte::WhiteCells
-            ) {
-                cytopenia_tested |= 1 << (lab.analyte as u8);
-                if finding.present {
-                    low_counts |= 1 << (lab.analyte as u8);
-                }
-            }
-            self.push_lab(finding.names, finding.present, lab, b);
-        }
-        if cytopenia_tested == 0b111 && low_counts == 0b111 {
-            self.push_lab(PANCYTOPENIA, true, &patient.labs[0], b);
-        }
-        Ok(())
+    // The genetic results are one observation: at most one of them causes the diagnosis, so
+    // the best-explained gene counts and the others are incidental under every hypothesis
+    // (an exome's candidate genes would otherwise each cost every diagnosis the
+    // false-positive value, and hand the probability to "none of these").
+    if !b.genes.is_empty() {
+        let mut rows: Vec<EvidenceId> = b.genes.iter().flat_map(|(r, _)| r.iter().copied()).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        let names: Vec<&str> = b.genes.iter().map(|(_, name)| name.as_str()).collect();
+        let fallback = gene_fallback(m, &rows);
+        items.push((rows, fallback, names.join(", "), true));
     }
+    for (fallback, name) in b.bare {
+        items.push((Vec::new(), fallback, name, false));
+    }
+    // Observations in row order (those without rows last, by label): the same patient gives
+    // the same layout whatever the order of its terms.
+    items.sort_by(|a, c| (a.0.is_empty(), &a.0, &a.2).cmp(&(c.0.is_empty(), &c.0, &c.2)));
+    let mut out = ResolvedPatient {
+        notes: b.notes,
+        ..ResolvedPatient::default()
+    };
+    for (rows, fallback, label, gene) in items {
+        // A single row that is not a placement names the observation itself (explanations
+        // describe the row); only the others keep the patient's label.
+        let named = matches!(rows.as_slice(), [e] if !matches!(layout.decode(*e), Some(Row::Implied(_))));
+        out.push(rows, fallback, (!named).then_some(label), gene);
+    }
+    out
+}
 
-    fn push_lab(&self, names: &[&str], present: bool, lab: &crate::patient::LabValue, b: &mut Builder) {
-        let why = format!("{} {} {}", lab.analyte.as_str(), lab.value, lab.unit);
-        // A finding the caller gave explicitly wins over one derived from a value.
-        let Some(f) = names.iter().find_map(|n| self.lookup(n)) else {
-            b.notes.not_expressible.push(why);
-            return;
+/// For each node with a more specific node among `nodes`: the first of those that has none
+/// more specific than itself (by [`is_more_general`]). The nodes more general than
+/// each node are found from its ancestors (in the vocabulary and in the ontology), looked up
+/// among the nodes, so that a patient of thousands of terms costs its terms times their
+/// depth, not its terms squared or cubed.
+fn owners(m: &Engine, ontology: &Ontology, nodes: &[Node]) -> Vec<Option<usize>> {
+    let hier = &m.hierarchy;
+    let n = nodes.len();
+    let mut finding_node: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut placed_node: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for (i, node) in nodes.iter().enumerate() {
+        match &node.term {
+            Term::Finding(f) => finding_node.entry(f.0).or_insert(i),
+            Term::Placed(t, _, _) => placed_node.entry(*t).or_insert(i),
         };
-        if b.present.iter().chain(b.absent.iter()).any(|x| x.0 == f) {
+    }
+    // above[j]: the nodes more general than node j.
+    let mut above: Vec<Vec<usize>> = Vec::with_capacity(n);
+    for (j, node) in nodes.iter().enumerate() {
+        let mut more_general: Vec<usize> = Vec::new();
+        let mut findings_above = |f: usize, itself: bool| {
+            let own = itself.then_some(f as u32);
+            for a in own.into_iter().chain(hier.ancestors(f).iter().copied()) {
+                more_general.extend(finding_node.get(&a));
+            }
+        };
+        match &node.term {
+            Term::Finding(g) => {
+                findings_above(g.index(), false);
+                let hpo = m.kb.findings()[g.index()]
+                    .hpo
+                    .as_deref()
+                    .and_then(|h| ontology.canonical(h));
+                for t in hpo.map(|h| ontology.ancestors(h)).unwrap_or_default() {
+                    more_general.extend(placed_node.get(&t));
+                }
+            }
+            Term::Placed(_, at, ancestors) => {
+                for a in at {
+                    findings_above(a.index(), true);
+                }
+                for t in ancestors {
+                    more_general.extend(placed_node.get(t));
+                }
+            }
+        }
+        more_general.retain(|&i| i != j);
+        more_general.sort_unstable();
+        more_general.dedup();
+        debug_assert!(more_general
+            .iter()
+            .all(|&i| is_more_general(m, ontology, &nodes[i].term, &node.term)));
+        above.push(more_general);
+    }
+    let mut leaf = vec![true; n];
+    for list in &above {
+        for &i in list {
+            leaf[i] = false;
+        }
+    }
+    let mut owner = vec![None; n];
+    for (j, list) in above.iter().enumerate().filter(|(j, _)| leaf[*j]) {
+        for &i in list {
+            owner[i].get_or_insert(j);
+        }
+    }
+    owner
+}
+
+/// [`owners`] by comparing every pair (cubic): what debug builds check it against.
+#[cfg(debug_assertions)]
+fn owners_pairwise(m: &Engine, ontology: &Ontology, nodes: &[Node]) -> Vec<Option<usize>> {
+    let below = |x: &Node, y: &Node| is_more_general(m, ontology, &x.term, &y.term);
+    (0..nodes.len())
+        .map(|i| {
+            (0..nodes.len()).find(|&j| {
+                j != i
+                    && below(&nodes[i], &nodes[j])
+                    && !(0..nodes.len()).any(|k| k != j && below(&nodes[j], &nodes[k]))
+            })
+        })
+        .collect()
+}
+
+/// True when term `x` is a strict ancestor of term `y` (so `y` implies `x`), in the
+/// vocabulary or in the ontology: what [`owners`] finds from the ancestors.
+fn is_more_general(engine: &Engine, ontology: &Ontology, x: &Term, y: &Term) -> bool {
+    let hier = &engine.hierarchy;
+    let hpo_of = |f: FindingId| {
+        engine.kb.findings()[f.index()]
+            .hpo
+            .as_deref()
+            .and_then(|h| ontology.canonical(h))
+    };
+    match (x, y) {
+        (Term::Finding(f), Term::Finding(g)) => hier.is_ancestor(f.index(), g.index()),
+        (Term::Finding(f), Term::Placed(_, at, _)) => {
+            at.iter().any(|a| a == f || hier.is_ancestor(f.index(), a.index()))
+        }
+        (Term::Placed(t, _, _), Term::Placed(_, _, above)) => above.binary_search(t).is_ok(),
+        // A vocabulary finding lies under a placed term only in vocabularies that are not
+        // closed under ancestors (the built-in one is).
+        (Term::Placed(t, _, _), Term::Finding(g)) => hpo_of(*g).is_some_and(|h| ontology.is_ancestor(*t, h)),
+    }
+}
+
+/// The value of the genetic results for a diagnosis that lists none of their genes: the best
+/// of their rows' own fallbacks (φ, or about 0 for a heterozygous result in a gene with a
+/// carrier rate), φ when no rule names any of the genes.
+fn gene_fallback(m: &Engine, rows: &[EvidenceId]) -> i32 {
+    rows.iter()
+        .filter_map(|r| m.core.tables.fallback.get(r.index()).copied())
+        .max()
+        .unwrap_or_else(|| crate::tables::fixed(m.core.config.gene_false_positive.log10()))
+}
+
+/// The work of [`Model::resolve_strict`](crate::Model::resolve_strict).
+pub(crate) fn resolve_strict(m: &Engine, patient: &Patient) -> Result<ResolvedPatient, Error> {
+    let resolved = resolve(m, patient)?;
+    if let Some(u) = resolved.notes.unknown.first() {
+        return Err(PatientError::UnknownFinding {
+            name: u.name.clone(),
+            suggestions: u.suggestions.clone(),
+        }
+        .into());
+    }
+    Ok(resolved)
+}
+
+/// The work of [`Model::place_hpo`](crate::Model::place_hpo).
+pub(crate) fn place_hpo(m: &Engine, term: &str) -> Result<Vec<FindingId>, Error> {
+    Ok(place_in(m, m.ontology()?, term))
+}
+
+/// [`Model::place_hpo`](crate::Model::place_hpo) with this ontology.
+fn place_in(m: &Engine, ontology: &Ontology, term: &str) -> Vec<FindingId> {
+    let Some(start) = ontology.canonical(term) else {
+        return Vec::new();
+    };
+    if let Some(f) = m.hpo_finding(&crate::ontology::format_hpo(start)) {
+        return vec![FindingId(f)];
+    }
+    let found = ontology.nearest_ancestors(start, |t| m.hpo_finding(&crate::ontology::format_hpo(t)).is_some());
+    let mut out: Vec<FindingId> = found
+        .into_iter()
+        .filter_map(|t| m.hpo_finding(&crate::ontology::format_hpo(t)).map(FindingId))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn resolve_name(m: &Engine, ontology: &Ontology, name: &str, present: bool, b: &mut Builder) {
+    if let Some(f) = m.lookup(name) {
+        let list = if present { &mut b.present } else { &mut b.absent };
+        list.push((f, name.to_owned()));
+        return;
+    }
+    let trimmed = name.trim();
+    if is_hpo_id(trimmed) {
+        if let Some(term) = ontology.canonical(trimmed) {
+            let placed = place_in(m, ontology, trimmed);
+            if placed.is_empty() {
+                if present {
+                    // One unrelated clinical finding of ordinary specificity.
+                    let fallback = crate::tables::fixed(m.core.config.false_positive_share.log10());
+                    b.bare.push((fallback, trimmed.to_owned()));
+                    b.notes.unplaced.push(trimmed.to_owned());
+                } else {
+                    b.notes.unused_absent.push(trimmed.to_owned());
+                }
+            } else if present {
+                b.notes.placed.push(PlacedTerm {
+                    term: trimmed.to_owned(),
+                    findings: placed.iter().map(|&f| m.finding_id(f).to_owned()).collect(),
+                });
+                b.placed.push((term, placed, trimmed.to_owned()));
+            } else {
+                // "No optic atrophy" says nothing about visual impairment in general.
+                b.notes.unused_absent.push(trimmed.to_owned());
+            }
             return;
         }
-        let id = self.finding_id(f).to_owned();
-        b.notes
-            .derived
-            .push(format!("{why} -> {}{id}", if present { "" } else { "no " }));
-        let list = if present { &mut b.present } else { &mut b.absent };
-        list.push((f, id));
     }
+    // "Did you mean" costs a comparison with every known name: the first names get it.
+    let suggestions = if b.notes.unknown.len() < MAX_SUGGESTED_NAMES {
+        m.suggest(name)
+    } else {
+        Vec::new()
+    };
+    b.notes.unknown.push(UnknownName {
+        name: name.to_owned(),
+        suggestions,
+    });
+}
 
-    fn resolve_genes(&self, patient: &Patient, b: &mut Builder) -> Result<(), Error> {
-        let mut seen: Vec<(String, Zygosity)> = Vec::new();
-        for g in &patient.genetics {
-            let symbol = g.gene.trim().to_ascii_uppercase();
-            if symbol.is_empty() {
-                return Err(PatientError::EmptyGene.into());
-            }
-            let z = g.zygosity.unwrap_or(Zygosity::Any);
-            match seen.iter_mut().find(|(s, _)| *s == symbol) {
-                // Two heterozygous results in one gene: compound heterozygous.
-                Some((_, prev)) => {
-                    *prev = match (*prev, z) {
-                        (Zygosity::Heterozygous, Zygosity::Heterozygous) => Zygosity::Biallelic,
-                        (Zygosity::Any, other) | (other, Zygosity::Any) => other,
-                        (a, _) => a,
-                    }
-                }
-                None => seen.push((symbol, z)),
-            }
+fn push_context(m: &Engine, id: &str, present: bool, why: String, b: &mut Builder) {
+    match m.kb.finding_index(id) {
+        Some(i) => {
+            let list = if present { &mut b.present } else { &mut b.absent };
+            list.push((FindingId(i as u32), id.to_owned()));
+            b.notes
+                .derived
+                .push(format!("{why} -> {}{id}", if present { "" } else { "no " }));
         }
-        for (symbol, z) in seen {
-            let label = match z {
-                Zygosity::Any => symbol.clone(),
-                z => format!("{symbol} ({})", zygosity_name(z)),
-            };
-            if let Some(&g) = self.genes.get(&symbol) {
-                b.genes.push((vec![self.tables.layout.encode(Row::Gene(g, z))], label));
-            } else {
-                b.genes.push((Vec::new(), label));
-                b.notes.unknown_genes.push(symbol);
-            }
-        }
-        Ok(())
+        None => b.notes.not_expressible.push(why),
     }
+}
+
+fn resolve_context(m: &Engine, patient: &Patient, b: &mut Builder) -> Result<(), Error> {
+    if let Some(v) = patient.age_at_onset_years {
+        check_range("age at onset", v, &ONSET_YEARS)?;
+    }
+    if let Some(v) = patient.age_at_examination_years {
+        check_range("age at examination", v, &EXAMINATION_YEARS)?;
+    }
+    if let (Some(onset), Some(exam)) = (patient.age_at_onset_years, patient.age_at_examination_years) {
+        if onset > exam {
+            b.notes.inconsistent.push(format!(
+                "onset at {onset} years is after the examination at {exam} years (both scored as given)"
+            ));
+        }
+    }
+    if let Some(sex) = patient.sex {
+        let id = match sex {
+            Sex::Male => "sex_male",
+            Sex::Female => "sex_female",
+        };
+        push_context(m, id, true, format!("sex {}", sex.as_str()), b);
+    }
+    if let Some(a) = patient.age_at_onset_years {
+        push_context(m, onset_finding(a), true, format!("onset at {a} years"), b);
+    }
+    if let Some(a) = patient.age_at_examination_years {
+        push_context(m, examination_finding(a), true, format!("examined at {a} years"), b);
+    }
+    for item in &patient.family_history {
+        push_context(
+            m,
+            item.finding_id(),
+            true,
+            format!("family history {}", item.as_str()),
+            b,
+        );
+    }
+    let age = patient.age_at_examination_years.or(patient.age_at_onset_years);
+    let mut low_counts = 0;
+    let mut cytopenia_tested = 0;
+    for lab in &patient.labs {
+        let finding = lab.interpret(age, patient.sex)?;
+        if matches!(
+            lab.analyte,
+            Analyte::Hemoglobin | Analyte::Platelets | Analyte::WhiteCells
+        ) {
+            cytopenia_tested |= 1 << (lab.analyte as u8);
+            if finding.present {
+                low_counts |= 1 << (lab.analyte as u8);
+            }
+        }
+        push_lab(m, finding.names, finding.present, lab, b);
+    }
+    if cytopenia_tested == 0b111 && low_counts == 0b111 {
+        push_lab(m, PANCYTOPENIA, true, &patient.labs[0], b);
+    }
+    Ok(())
+}
+
+fn push_lab(m: &Engine, names: &[&str], present: bool, lab: &crate::patient::LabValue, b: &mut Builder) {
+    let why = format!("{} {} {}", lab.analyte.as_str(), lab.value, lab.unit);
+    // A finding the caller gave explicitly wins over one derived from a value.
+    let Some(f) = names.iter().find_map(|n| m.lookup(n)) else {
+        b.notes.not_expressible.push(why);
+        return;
+    };
+    if b.present.iter().chain(b.absent.iter()).any(|x| x.0 == f) {
+        return;
+    }
+    let id = m.finding_id(f).to_owned();
+    b.notes
+        .derived
+        .push(format!("{why} -> {}{id}", if present { "" } else { "no " }));
+    let list = if present { &mut b.present } else { &mut b.absent };
+    list.push((f, id));
+}
+
+fn resolve_genes(m: &Engine, patient: &Patient, b: &mut Builder) -> Result<(), Error> {
+    let mut seen: Vec<(String, Zygosity)> = Vec::new();
+    for g in &patient.genetics {
+        let symbol = g.gene.trim().to_ascii_uppercase();
+        if symbol.is_empty() {
+            return Err(PatientError::EmptyGene.into());
+        }
+        let z = g.zygosity.unwrap_or(Zygosity::Any);
+        match seen.iter_mut().find(|(s, _)| *s == symbol) {
+            // Two heterozygous results in one gene: compound heterozygous.
+            Some((_, prev)) => {
+                *prev = match (*prev, z) {
+                    (Zygosity::Heterozygous, Zygosity::Heterozygous) => Zygosity::Biallelic,
+                    (Zygosity::Any, other) | (other, Zygosity::Any) => other,
+                    (a, _) => a,
+                }
+            }
+            None => seen.push((symbol, z)),
+        }
+    }
+    for (symbol, z) in seen {
+        let label = match z {
+            Zygosity::Any => symbol.clone(),
+            z => format!("{symbol} ({})", zygosity_name(z)),
+        };
+        if let Some(&g) = m.genes.get(&symbol) {
+            b.genes
+                .push((vec![m.core.tables.layout.encode(Row::Gene(g, z))], label));
+        } else {
+            b.genes.push((Vec::new(), label));
+            b.notes.unknown_genes.push(symbol);
+        }
+    }
+    Ok(())
 }
 
 fn zygosity_name(z: Zygosity) -> &'static str {

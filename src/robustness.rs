@@ -7,8 +7,8 @@ mod search;
 
 pub use search::{MAX_BOUND_WORK, MAX_RANKINGS};
 
-use crate::model::Model;
-use crate::resolve::ResolvedPatient;
+use crate::engine::Engine;
+use crate::resolved::ResolvedPatient;
 use crate::rng::SplitMix64;
 use crate::score::Ranking;
 
@@ -119,170 +119,138 @@ pub struct Sensitivity {
     pub samples: usize,
 }
 
-impl Model {
-    /// The first of the differential (a diagnosis id or `none_of_these`) and its posterior; the
-    /// second likewise. Ties go to the diagnosis of the ranking before "none of these".
-    fn first_two(&self, ranking: &Ranking) -> ((String, f64), (String, f64)) {
-        let (first, second, _) = self.first_two_of(ranking);
-        (first, second)
-    }
+/// The first of the differential (a diagnosis id or `none_of_these`) and its posterior; the
+/// second likewise. Ties go to the diagnosis of the ranking before "none of these".
+fn first_two(m: &Engine, ranking: &Ranking) -> ((String, f64), (String, f64)) {
+    let (first, second, _) = first_two_of(m, ranking);
+    (first, second)
+}
 
-    /// [`Model::first_two`], and whether the first is a diagnosis (its index) or "none of these".
-    fn first_two_of(&self, ranking: &Ranking) -> ((String, f64), (String, f64), search::First) {
-        let none = ranking.none_posterior();
-        let mut groups: Vec<(&str, f64, search::First)> = ranking
-            .entries()
-            .iter()
-            .take(2)
-            .map(|e| {
-                (
-                    self.diagnosis_id(e.diagnosis),
-                    e.posterior,
-                    search::First::Diagnosis(e.diagnosis.0 as usize),
-                )
-            })
-            .collect();
-        groups.push(("none_of_these", none, search::First::None));
-        groups.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let get = |i: usize| {
-            groups
-                .get(i)
-                .map_or((String::new(), 0.0), |(id, p, _)| ((*id).to_owned(), *p))
-        };
-        let first = groups.first().map_or(search::First::None, |g| g.2);
-        (get(0), get(1), first)
-    }
-
-    /// The margin of the first of the differential and the fewest findings that change it (see
-    /// [`Robustness`]).
-    ///
-    /// ```
-    /// use osteodx::{Model, Patient};
-    /// let model = Model::builtin()?;
-    /// let patient = model.resolve(&Patient::new().present("blue sclerae").present("recurrent fractures"))?;
-    /// let r = model.robustness(&patient);
-    /// assert_eq!(r.first, "osteogenesis_imperfecta");
-    /// assert!(r.margin_log10 > 0.0);
-    /// // Without its findings the differential falls back to the priors.
-    /// assert!(r.removal.is_some());
-    /// # Ok::<(), osteodx::Error>(())
-    /// ```
-    #[must_use]
-    pub fn robustness(&self, patient: &ResolvedPatient) -> Robustness {
-        let mut ranking = Ranking::new(self);
-        self.rank_into(patient, &mut ranking);
-        let ((first, p1), (second, p2), which) = self.first_two_of(&ranking);
-        let margin = if p2 > 0.0 { (p1 / p2).log10() } else { f64::INFINITY };
-        let all: Vec<usize> = (0..patient.len()).collect();
-        let flippable: Vec<usize> = all.iter().copied().filter(|&i| patient.is_flippable(self, i)).collect();
-        let mut changes = |set: &[usize], flip: bool| -> Option<String> {
-            let edited = if flip {
-                patient.edited(self, |_| true, |i| set.contains(&i))
-            } else {
-                patient.edited(self, |i| !set.contains(&i), |_| false)
-            };
-            self.rank_into(&edited, &mut ranking);
-            let ((after, _), _) = self.first_two(&ranking);
-            (after != first).then_some(after)
-        };
-        let decisive = |found: Option<(Vec<usize>, String)>| {
-            found.map(|(set, after)| Decisive {
-                findings: set.iter().map(|&i| self.observation_name(patient, i)).collect(),
-                first_after: after,
-            })
-        };
-        let (removal, removal_search) =
-            search::smallest_set(self, patient, which, &all, false, |set| changes(set, false));
-        let (flip, flip_search) =
-            search::smallest_set(self, patient, which, &flippable, true, |set| changes(set, true));
-        let (removal, flip) = (decisive(removal), decisive(flip));
-        Robustness {
-            first,
-            first_posterior: p1,
-            second,
-            second_posterior: p2,
-            margin_log10: margin,
-            uncertain: margin < UNCERTAIN_MARGIN_LOG10,
-            removal,
-            flip,
-            removal_search,
-            flip_search,
-        }
-    }
-
-    /// The posterior of the first of the differential under `samples` perturbations of every
-    /// rule's weight (see [`Robustness`]); the same seed gives the
-    /// same result.
-    ///
-    /// ```
-    /// use osteodx::{Model, Patient};
-    /// let model = Model::builtin()?;
-    /// let patient = model.resolve(&Patient::new().present("blue sclerae").present("recurrent fractures"))?;
-    /// let s = model.sensitivity(&patient, 4, 1);
-    /// assert_eq!(s.first, "osteogenesis_imperfecta");
-    /// assert!(s.low <= s.posterior && s.posterior <= s.high);
-    /// # Ok::<(), osteodx::Error>(())
-    /// ```
-    #[must_use]
-    pub fn sensitivity(&self, patient: &ResolvedPatient, samples: usize, seed: u64) -> Sensitivity {
-        let mut ranking = Ranking::new(self);
-        self.rank_into(patient, &mut ranking);
-        let ((first, posterior), _) = self.first_two(&ranking);
-        let posterior_of = |model: &Model, ranking: &Ranking| {
-            if first == "none_of_these" {
-                ranking.none_posterior()
-            } else {
-                ranking
-                    .entries()
-                    .iter()
-                    .find(|e| model.diagnosis_id(e.diagnosis) == first)
-                    .map_or(0.0, |e| e.posterior)
-            }
-        };
-        let mut rng = SplitMix64::new(seed);
-        let (mut low, mut high, mut kept) = (posterior, posterior, 0usize);
-        for _ in 0..samples {
-            let kb = self.knowledge_base().with_changed_rules(|rule| {
-                let factor = 2f64.powf(2.0 * rng.unit() - 1.0);
-                if let Some(lr) = &mut rule.lr {
-                    *lr *= factor;
-                } else {
-                    let p = rule.frequency.clamp(1e-9, 1.0 - 1e-9);
-                    let odds = p / (1.0 - p) * factor;
-                    rule.frequency = odds / (1.0 + odds);
-                }
-            });
-            let mut model = Model::from_knowledge_base_with(kb, *self.config());
-            model.ontology.clone_from(&self.ontology);
-            let mut r = Ranking::new(&model);
-            model.rank_into(patient, &mut r);
-            let p = posterior_of(&model, &r);
-            low = low.min(p);
-            high = high.max(p);
-            let ((after, _), _) = model.first_two(&r);
-            kept += usize::from(after == first);
-        }
-        Sensitivity {
-            first,
-            posterior,
-            low,
-            high,
-            stays_first: if samples == 0 {
-                1.0
-            } else {
-                kept as f64 / samples as f64
-            },
-            samples,
-        }
-    }
-
-    /// The name of observation `i` of a patient.
-    fn observation_name(&self, patient: &ResolvedPatient, i: usize) -> String {
-        patient
-            .observations
+/// [`first_two`], and whether the first is a diagnosis (its index) or "none of these".
+fn first_two_of(m: &Engine, ranking: &Ranking) -> ((String, f64), (String, f64), search::First) {
+    let none = ranking.none_posterior();
+    let mut groups: Vec<(&str, f64, search::First)> = ranking
+        .entries()
+        .iter()
+        .take(2)
+        .map(|e| {
+            (
+                m.diagnosis_id(e.diagnosis),
+                e.posterior,
+                search::First::Diagnosis(e.diagnosis.0 as usize),
+            )
+        })
+        .collect();
+    groups.push(("none_of_these", none, search::First::None));
+    groups.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let get = |i: usize| {
+        groups
             .get(i)
-            .map_or_else(String::new, |o| self.evidence_name(patient, i, o).into_owned())
+            .map_or((String::new(), 0.0), |(id, p, _)| ((*id).to_owned(), *p))
+    };
+    let first = groups.first().map_or(search::First::None, |g| g.2);
+    (get(0), get(1), first)
+}
+
+/// The work of [`Model::robustness`](crate::Model::robustness).
+pub(crate) fn robustness(m: &Engine, patient: &ResolvedPatient) -> Robustness {
+    let mut ranking = Ranking::for_core(&m.core);
+    crate::score::rank_into(&m.core, patient, &mut ranking);
+    let ((first, p1), (second, p2), which) = first_two_of(m, &ranking);
+    let margin = if p2 > 0.0 { (p1 / p2).log10() } else { f64::INFINITY };
+    let all: Vec<usize> = (0..patient.len()).collect();
+    let flippable: Vec<usize> = all.iter().copied().filter(|&i| patient.is_flippable(m, i)).collect();
+    let mut changes = |set: &[usize], flip: bool| -> Option<String> {
+        let edited = if flip {
+            patient.edited(m, |_| true, |i| set.contains(&i))
+        } else {
+            patient.edited(m, |i| !set.contains(&i), |_| false)
+        };
+        crate::score::rank_into(&m.core, &edited, &mut ranking);
+        let ((after, _), _) = first_two(m, &ranking);
+        (after != first).then_some(after)
+    };
+    let decisive = |found: Option<(Vec<usize>, String)>| {
+        found.map(|(set, after)| Decisive {
+            findings: set.iter().map(|&i| observation_name(m, patient, i)).collect(),
+            first_after: after,
+        })
+    };
+    let (removal, removal_search) = search::smallest_set(m, patient, which, &all, false, |set| changes(set, false));
+    let (flip, flip_search) = search::smallest_set(m, patient, which, &flippable, true, |set| changes(set, true));
+    let (removal, flip) = (decisive(removal), decisive(flip));
+    Robustness {
+        first,
+        first_posterior: p1,
+        second,
+        second_posterior: p2,
+        margin_log10: margin,
+        uncertain: margin < UNCERTAIN_MARGIN_LOG10,
+        removal,
+        flip,
+        removal_search,
+        flip_search,
     }
+}
+
+/// The work of [`Model::sensitivity`](crate::Model::sensitivity).
+pub(crate) fn sensitivity(m: &Engine, patient: &ResolvedPatient, samples: usize, seed: u64) -> Sensitivity {
+    let mut ranking = Ranking::for_core(&m.core);
+    crate::score::rank_into(&m.core, patient, &mut ranking);
+    let ((first, posterior), _) = first_two(m, &ranking);
+    let posterior_of = |model: &Engine, ranking: &Ranking| {
+        if first == "none_of_these" {
+            ranking.none_posterior()
+        } else {
+            ranking
+                .entries()
+                .iter()
+                .find(|e| model.diagnosis_id(e.diagnosis) == first)
+                .map_or(0.0, |e| e.posterior)
+        }
+    };
+    let mut rng = SplitMix64::new(seed);
+    let (mut low, mut high, mut kept) = (posterior, posterior, 0usize);
+    for _ in 0..samples {
+        let kb = m.kb.with_changed_rules(|rule| {
+            let factor = 2f64.powf(2.0 * rng.unit() - 1.0);
+            if let Some(lr) = &mut rule.lr {
+                *lr *= factor;
+            } else {
+                let p = rule.frequency.clamp(1e-9, 1.0 - 1e-9);
+                let odds = p / (1.0 - p) * factor;
+                rule.frequency = odds / (1.0 + odds);
+            }
+        });
+        let mut model = Engine::build(std::sync::Arc::new(kb), *m.config());
+        model.ontology.clone_from(&m.ontology);
+        let mut r = Ranking::for_core(&model.core);
+        crate::score::rank_into(&model.core, patient, &mut r);
+        let p = posterior_of(&model, &r);
+        low = low.min(p);
+        high = high.max(p);
+        let ((after, _), _) = first_two(&model, &r);
+        kept += usize::from(after == first);
+    }
+    Sensitivity {
+        first,
+        posterior,
+        low,
+        high,
+        stays_first: if samples == 0 {
+            1.0
+        } else {
+            kept as f64 / samples as f64
+        },
+        samples,
+    }
+}
+
+/// The name of observation `i` of a patient.
+fn observation_name(m: &Engine, patient: &ResolvedPatient, i: usize) -> String {
+    patient.observations.get(i).map_or_else(String::new, |o| {
+        crate::explain::evidence_name(m, patient, i, o).into_owned()
+    })
 }
 
 #[cfg(test)]
@@ -314,7 +282,7 @@ mod tests {
     use super::{Decisive, Robustness};
     use crate::model::Model;
     use crate::patient::{Patient, Zygosity};
-    use crate::resolve::ResolvedPatient;
+    use crate::resolved::ResolvedPatient;
     use crate::rng::SplitMix64;
     use crate::score::Ranking;
 
@@ -325,26 +293,29 @@ mod tests {
         let r = model.robustness(patient);
         let mut ranking = Ranking::new(model);
         model.rank_into(patient, &mut ranking);
-        let ((first, _), _) = model.first_two(&ranking);
+        let ((first, _), _) = super::first_two(model.engine(), &ranking);
         let all: Vec<usize> = (0..patient.len()).collect();
         let flippable: Vec<usize> = all
             .iter()
             .copied()
-            .filter(|&i| patient.is_flippable(model, i))
+            .filter(|&i| patient.is_flippable(model.engine(), i))
             .collect();
         let mut changes = |set: &[usize], flip: bool| -> Option<String> {
             let edited = if flip {
-                patient.edited(model, |_| true, |i| set.contains(&i))
+                patient.edited(model.engine(), |_| true, |i| set.contains(&i))
             } else {
-                patient.edited(model, |i| !set.contains(&i), |_| false)
+                patient.edited(model.engine(), |i| !set.contains(&i), |_| false)
             };
             model.rank_into(&edited, &mut ranking);
-            let ((after, _), _) = model.first_two(&ranking);
+            let ((after, _), _) = super::first_two(model.engine(), &ranking);
             (after != first).then_some(after)
         };
         let decisive = |found: Option<(Vec<usize>, String)>| {
             found.map(|(set, after)| Decisive {
-                findings: set.iter().map(|&i| model.observation_name(patient, i)).collect(),
+                findings: set
+                    .iter()
+                    .map(|&i| super::observation_name(model.engine(), patient, i))
+                    .collect(),
                 first_after: after,
             })
         };
@@ -446,7 +417,7 @@ mod tests {
             ..crate::catalogue::Catalogue::scoring_config()
         };
         let model = Model::compile_with(&kb, config);
-        assert!(!model.tables.is_dense() && model.groups.shift.len() > 1);
+        assert!(!model.engine().core.tables.is_dense() && model.engine().core.groups.shift.len() > 1);
         let names: Vec<String> = kb.findings().iter().map(|f| f.id.clone()).collect();
         let genes: Vec<String> = (0..150).map(|d| format!("G{d}")).collect();
         let mut found = [0; 4];
@@ -472,16 +443,21 @@ mod tests {
         let singles_bounded = |patient: &ResolvedPatient| {
             let mut ranking = Ranking::new(&model);
             model.rank_into(patient, &mut ranking);
-            let (_, _, first) = model.first_two_of(&ranking);
+            let (_, _, first) = super::first_two_of(model.engine(), &ranking);
             let all: Vec<usize> = (0..patient.len()).collect();
             let budget = Budget {
                 rankings: 0,
                 ..unlimited
             };
-            let (set, extent) =
-                smallest_set_within(&model, patient, first, &all, false, budget, &mut |_: &[usize]| {
-                    None::<String>
-                });
+            let (set, extent) = smallest_set_within(
+                model.engine(),
+                patient,
+                first,
+                &all,
+                false,
+                budget,
+                &mut |_: &[usize]| None::<String>,
+            );
             set.is_none() && (extent.complete_up_to, extent.stopped_early) == (1, true)
         };
         let patient = random_patients(&names, &[], 400, 12, 11)
@@ -497,16 +473,16 @@ mod tests {
         let r = model.robustness(&patient);
         let mut ranking = Ranking::new(&model);
         model.rank_into(&patient, &mut ranking);
-        let (_, _, first) = model.first_two_of(&ranking);
+        let (_, _, first) = super::first_two_of(model.engine(), &ranking);
         let all: Vec<usize> = (0..patient.len()).collect();
         let mut changes = |set: &[usize]| -> Option<String> {
-            let edited = patient.edited(&model, |i| !set.contains(&i), |_| false);
+            let edited = patient.edited(model.engine(), |i| !set.contains(&i), |_| false);
             model.rank_into(&edited, &mut ranking);
-            let ((after, _), _) = model.first_two(&ranking);
+            let ((after, _), _) = super::first_two(model.engine(), &ranking);
             (after != r.first).then_some(after)
         };
         let search = |budget: Budget, changes: &mut dyn FnMut(&[usize]) -> Option<String>| {
-            smallest_set_within(&model, &patient, first, &all, false, budget, changes)
+            smallest_set_within(model.engine(), &patient, first, &all, false, budget, changes)
         };
         let (set, extent) = search(unlimited, &mut changes);
         assert_eq!(set.map(|s| s.0.len()), Some(2));

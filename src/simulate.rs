@@ -263,7 +263,7 @@ pub fn synthetic_knowledge_base(
 /// How a question loop chooses the next finding to ask for ([`questions_to_reach`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Questioning {
-    /// The finding of highest expected information gain ([`Model::next_findings`]).
+    /// The finding of highest expected information gain ([`Model::next_findings`](crate::Model::next_findings)).
     InformationGain,
     /// The next finding in the order of the rules (diagnoses and rules in knowledge-base order)
     /// that is still open: the baseline.
@@ -272,7 +272,7 @@ pub enum Questioning {
 
 /// A simulated question loop: a patient of diagnosis `truth` starts with nothing known and is
 /// asked one finding after another, chosen `how`; it answers present with the finding's
-/// frequency in `truth` as the compiled rules imply it ([`Model::finding_frequency`]), drawn
+/// frequency in `truth` as the compiled rules imply it ([`Model::finding_frequency`](crate::Model::finding_frequency)), drawn
 /// with the seed. Returns the number of questions after which the posterior of `truth` first
 /// reaches `until`, or `None` when `max` questions do not get there.
 ///

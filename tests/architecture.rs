@@ -21,10 +21,11 @@ const STAGES: &[&str] = &[
     "load",
     "knowledge",
     "tables",
+    "resolved",
+    "scoring_core",
     "compile",
-    "model",
+    "engine",
     "model_file",
-    "catalogue",
     // Patients to a differential.
     "patient",
     "labs",
@@ -34,6 +35,9 @@ const STAGES: &[&str] = &[
     "explain",
     "next_findings",
     "robustness",
+    // The public facade over the stages, and what is built on it.
+    "model",
+    "catalogue",
     "report",
     // Research helpers.
     "simulate",
@@ -215,4 +219,35 @@ fn every_path_form_counts_as_an_import() {
         ["model"]
     );
     assert!(found("// crate::Error in a comment", 1).is_empty());
+}
+
+/// `Model` is a facade: its methods are all in model.rs, each a call into the stage that does the
+/// work; no other file adds methods to it (the stages take the compiled engine instead).
+#[test]
+fn only_model_rs_adds_methods_to_model() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    files.sort();
+    let mut wrong = Vec::new();
+    for path in &files {
+        if path.file_name().is_some_and(|n| n == "model.rs") {
+            continue;
+        }
+        for (i, line) in std::fs::read_to_string(path).unwrap().lines().enumerate() {
+            let line = line.trim_start();
+            let facade = line.starts_with("impl Model") || (line.starts_with("impl") && line.contains(" for Model"));
+            if facade {
+                wrong.push(format!("{}:{}: {line}", path.display(), i + 1));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "impl blocks of Model outside model.rs:\n{}",
+        wrong.join("\n")
+    );
+    // The check can fail: model.rs itself has one.
+    let model = std::fs::read_to_string(src.join("model.rs")).unwrap();
+    assert!(model.lines().any(|l| l.starts_with("impl Model {")));
 }

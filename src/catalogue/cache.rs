@@ -224,7 +224,7 @@ fn prune_compiled(cache: &Path) {
 pub(crate) const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Remove what interrupted writes left beside the compiled files of `cache`'s directory: files
-/// `catalogue-<hash>.bin.partial-<pid>` ([`Model::save_compiled`] writes one, then renames it)
+/// `catalogue-<hash>.bin.partial-<pid>` ([`Model::save_compiled`](crate::Model::save_compiled) writes one, then renames it)
 /// of a process that no longer runs (where `/proc` says so), or not written to for
 /// [`STALE_PARTIAL`]; never this process's, never a file of another name (best effort: a file
 /// that cannot be removed stays). An interrupt while the cache is written leaves 50–75 MB.

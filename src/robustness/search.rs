@@ -36,9 +36,9 @@
 //! is not positive, more than [`MAX_COMPONENTS`] look-alikes, or a bound that would cost more
 //! than [`MAX_BOUND_WORK`] to set up) the sets are ranked one by one within [`MAX_RANKINGS`].
 
-use crate::model::Model;
-use crate::resolve::ResolvedPatient;
-use crate::score::{ObservationValues, Ranking};
+use crate::engine::Engine;
+use crate::resolved::ResolvedPatient;
+use crate::scoring_core::{ObservationValues, Scratch};
 
 use super::{SearchExtent, MAX_DECISIVE};
 
@@ -79,12 +79,12 @@ struct Item {
 
 impl Item {
     /// What the change takes from hypothesis `h`'s (damped, undamped) totals.
-    fn change(&self, model: &Model, h: usize) -> (i64, i64) {
-        let (a, b) = self.before.value(model, h);
+    fn change(&self, model: &Engine, h: usize) -> (i64, i64) {
+        let (a, b) = self.before.value(&model.core, h);
         match &self.after {
             None => (a, b),
             Some(after) => {
-                let (a2, b2) = after.value(model, h);
+                let (a2, b2) = after.value(&model.core, h);
                 (a - a2, b - b2)
             }
         }
@@ -92,18 +92,18 @@ impl Item {
 
     /// The least the change takes from any hypothesis, per part (the background, which takes
     /// nothing, included).
-    fn least(&self, model: &Model) -> (i64, i64) {
+    fn least(&self, model: &Engine) -> (i64, i64) {
         let (mut a, mut b) = (0i64, 0i64);
         let mut take = |(x, y): (i64, i64)| {
             a = a.min(x);
             b = b.min(y);
         };
-        for g in 0..model.groups.shift.len() {
-            let (x, y) = self.before.group_value(model, g);
+        for g in 0..model.core.groups.shift.len() {
+            let (x, y) = self.before.group_value(&model.core, g);
             match &self.after {
                 None => take((x, y)),
                 Some(after) => {
-                    let (x2, y2) = after.group_value(model, g);
+                    let (x2, y2) = after.group_value(&model.core, g);
                     take((x - x2, y - y2));
                 }
             }
@@ -198,7 +198,7 @@ enum Test {
 
 /// The linear form of the patient's rankings, and the state of the walk.
 struct Bound<'m> {
-    model: &'m Model,
+    model: &'m Engine,
     items: Vec<Item>,
     pairs: Vec<Pair>,
     tests: Vec<Test>,
@@ -283,7 +283,7 @@ pub(crate) type Found<T> = (Option<(Vec<usize>, T)>, SearchExtent);
 /// differential, `first`; `test` ranks a set of observations and says what is first then, when
 /// it is not the first any more.
 pub(crate) fn smallest_set<T>(
-    model: &Model,
+    model: &Engine,
     patient: &ResolvedPatient,
     first: First,
     items: &[usize],
@@ -313,7 +313,7 @@ impl Default for Budget {
 
 /// [`smallest_set`] within other budgets.
 pub(crate) fn smallest_set_within<T>(
-    model: &Model,
+    model: &Engine,
     patient: &ResolvedPatient,
     first: First,
     items: &[usize],
@@ -485,7 +485,7 @@ impl<'m> Bound<'m> {
     /// The linear form of `patient` for the search over `items`, with the pairs and tests that
     /// can make `first` change; `None` where the bound does not apply (see the module).
     fn new(
-        model: &'m Model,
+        model: &'m Engine,
         patient: &ResolvedPatient,
         first: First,
         items: &[usize],
@@ -493,30 +493,34 @@ impl<'m> Bound<'m> {
         budget: Budget,
     ) -> Option<Self> {
         let n_hyp = model.n_diagnoses();
-        let lookalikes: Vec<usize> = (0..n_hyp).filter(|&d| model.lookalike[d]).collect();
+        let lookalikes: Vec<usize> = (0..n_hyp).filter(|&d| model.core.lookalike[d]).collect();
         if lookalikes.len() > MAX_COMPONENTS {
             return None;
         }
-        let mut ranking = Ranking::new(model);
+        let mut scratch = Scratch::default();
         let values: Vec<ObservationValues> = (0..patient.len())
-            .map(|i| model.observation_values(&patient.single(model, i, false), &mut ranking))
+            .map(|i| {
+                model
+                    .core
+                    .observation_values(&patient.single(model, i, false), &mut scratch)
+            })
             .collect();
         let n_clinical = values.iter().filter(|v| v.clinical).count() as i64;
-        let (_, scale_i) = model.scales(1);
-        let scale = [-3i64, -2, -1, 0, 1, 2, 3].map(|m| model.scales((n_clinical - m).max(0) as usize).0);
+        let (_, scale_i) = model.core.scales(1);
+        let scale = [-3i64, -2, -1, 0, 1, 2, 3].map(|m| model.core.scales((n_clinical - m).max(0) as usize).0);
         if !(scale.iter().all(|s| s.is_finite() && *s >= 0.0) && scale_i.is_finite() && scale_i >= 0.0) {
             return None;
         }
         // Every hypothesis's totals: the diagnoses, then the background (none): per group,
         // then each diagnosis's own entries.
-        let groups = model.groups.shift.len();
+        let groups = model.core.groups.shift.len();
         let mut per_group = vec![(0i64, 0i64); groups];
         let (mut damped, mut undamped) = (vec![0i64; n_hyp + 1], vec![0i64; n_hyp + 1]);
         let mut work = 0u64;
         for v in &values {
             work += (v.own.len() + groups) as u64;
             for (g, total) in per_group.iter_mut().enumerate() {
-                let (a, b) = v.group_value(model, g);
+                let (a, b) = v.group_value(&model.core, g);
                 total.0 += a;
                 total.1 += b;
             }
@@ -526,7 +530,7 @@ impl<'m> Bound<'m> {
             }
         }
         for d in 0..n_hyp {
-            let (a, b) = per_group[model.shift_group[d] as usize];
+            let (a, b) = per_group[model.core.shift_group[d] as usize];
             damped[d] += a;
             undamped[d] += b;
         }
@@ -534,7 +538,11 @@ impl<'m> Bound<'m> {
             .iter()
             .map(|&i| {
                 let before = values[i].clone();
-                let after = flip.then(|| model.observation_values(&patient.single(model, i, true), &mut ranking));
+                let after = flip.then(|| {
+                    model
+                        .core
+                        .observation_values(&patient.single(model, i, true), &mut scratch)
+                });
                 let taken = i64::from(before.clinical) - after.as_ref().map_or(0, |a| i64::from(a.clinical));
                 Item {
                     before,
@@ -580,7 +588,7 @@ impl<'m> Bound<'m> {
         let n_hyp = model.n_diagnoses();
         let background = n_hyp;
         let rivals: Vec<usize> = (0..n_hyp)
-            .filter(|&d| !model.lookalike[d] && first != First::Diagnosis(d))
+            .filter(|&d| !model.core.lookalike[d] && first != First::Diagnosis(d))
             .collect();
         // The loose bound: per class, the largest u and w of any pair with this x.
         let x_loose = match first {
@@ -597,7 +605,7 @@ impl<'m> Bound<'m> {
         let loose = |x: usize, y: usize| Pair {
             x,
             y,
-            prior: model.log_prior_of(y) - model.log_prior_of(x),
+            prior: model.core.log_prior_of(y) - model.core.log_prior_of(x),
             damped: damped[y] - damped[x],
             undamped: undamped[y] - undamped[x],
             top_u: loose_u,
@@ -631,7 +639,7 @@ impl<'m> Bound<'m> {
                 // each (any of the parts bounds "none of these" from below).
                 let mut parts: Vec<usize> = lookalikes.to_vec();
                 let score = |h: usize| {
-                    model.log_prior_of(h) + self.scale[3] * damped[h] as f64 + self.scale_i * undamped[h] as f64
+                    model.core.log_prior_of(h) + self.scale[3] * damped[h] as f64 + self.scale_i * undamped[h] as f64
                 };
                 parts.sort_by(|&a, &b| score(b).total_cmp(&score(a)));
                 parts.truncate(15);
@@ -682,10 +690,11 @@ impl<'m> Bound<'m> {
 /// every observation before and after any change, the same values, and a posting touches both
 /// or neither (so that the scorer computes their scores the same way, bit for bit); the tie
 /// that put `f` first (by index) then stays.
-fn twin(model: &Model, values: &[ObservationValues], items: &[Item], f: usize, d: usize) -> bool {
-    let same = |v: &ObservationValues| v.value(model, f) == v.value(model, d) && v.touches(f) == v.touches(d);
-    model.log_prior_of(f).to_bits() == model.log_prior_of(d).to_bits()
-        && model.shift_group[f] == model.shift_group[d]
+fn twin(model: &Engine, values: &[ObservationValues], items: &[Item], f: usize, d: usize) -> bool {
+    let same =
+        |v: &ObservationValues| v.value(&model.core, f) == v.value(&model.core, d) && v.touches(f) == v.touches(d);
+    model.core.log_prior_of(f).to_bits() == model.core.log_prior_of(d).to_bits()
+        && model.core.shift_group[f] == model.core.shift_group[d]
         && values.iter().all(same)
         && items.iter().filter_map(|i| i.after.as_ref()).all(same)
         && f < d
