@@ -29,7 +29,7 @@ use crate::config::ScoringConfig;
 use crate::id::FindingId;
 use crate::knowledge::{Diagnosis, KnowledgeBase};
 use crate::rule_file::Zygosity;
-use crate::scoring_core::{ScoringCore, ShiftGroups};
+use crate::scoring_core::{RowMeta, ScoringCore, ShiftGroups};
 use crate::tables::{fixed, Layout, MatchKind, Row, Tables, DENSE_MAX_DIAGNOSES, NO_MATCH, NO_VIA};
 
 /// One compiled table entry before assembly. Packed (17 bytes, not 20): the HPO catalogue makes
@@ -145,8 +145,34 @@ pub(crate) fn scoring_core(kb: &KnowledgeBase, config: ScoringConfig, tables: Ta
     } else {
         absent_offsets(kb, &config, &tables, &groups.shift)
     };
+    let index = |want: bool| -> Vec<u32> {
+        (0..lookalike.len() as u32)
+            .filter(|&d| lookalike[d as usize] == want)
+            .collect()
+    };
+    let (ranked_index, lookalike_index) = (index(false), index(true));
+    // As the sparse path sums the touched diagnoses' priors when all are touched: in index order.
+    let dense_untouched = (0..groups.shift.len())
+        .map(|g| {
+            let (mut touched, mut touched_lookalikes) = (0.0, 0.0);
+            for (d, &p) in prior.iter().enumerate() {
+                if shift_group[d] as usize == g {
+                    if lookalike[d] {
+                        touched_lookalikes += p;
+                    } else {
+                        touched += p;
+                    }
+                }
+            }
+            (
+                (groups.prior[g] - touched).max(0.0),
+                (groups.lookalike_prior[g] - touched_lookalikes).max(0.0),
+            )
+        })
+        .collect();
     ScoringCore {
         config,
+        rows: RowMeta::of(&tables),
         tables,
         log_prior,
         prior,
@@ -157,6 +183,9 @@ pub(crate) fn scoring_core(kb: &KnowledgeBase, config: ScoringConfig, tables: Ta
         groups,
         absent_offset,
         all_diagnoses: (0..lookalike.len() as u32).collect(),
+        ranked_index,
+        lookalike_index,
+        dense_untouched,
         lookalike,
         log_prior_none,
     }

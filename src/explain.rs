@@ -15,6 +15,7 @@ use crate::engine::Engine;
 use crate::id::{DiagnosisId, EvidenceId};
 use crate::resolved::{Observation, ResolutionNotes, ResolvedPatient};
 use crate::score::Ranking;
+use crate::scoring_core::{Prepared, Value};
 use crate::tables::{MatchKind, Row, LOG_SCALE, NO_VIA};
 
 /// The most "expected, not examined" findings listed per diagnosis (the most frequent ones).
@@ -138,17 +139,24 @@ pub(crate) fn diagnose<'m>(m: &'m Engine, patient: &ResolvedPatient) -> Differen
 
 /// The work of [`Model::diagnose_top`](crate::Model::diagnose_top).
 pub(crate) fn diagnose_top<'m>(m: &'m Engine, patient: &ResolvedPatient, k: usize) -> Differential<'m> {
-    let mut ranking = Ranking::for_core(&m.core);
-    crate::score::rank_top_into(&m.core, patient, k, &mut ranking);
+    crate::score::with_ranking(&m.core, |ranking| {
+        crate::score::rank_top_into(&m.core, patient, k, ranking);
+        differential(m, patient, ranking)
+    })
+}
+
+/// The differential of `patient` whose ranking (of the `k` best) is `ranking`.
+fn differential<'m>(m: &'m Engine, patient: &ResolvedPatient, ranking: &Ranking) -> Differential<'m> {
     let none = ranking.none_posterior();
     let mut none_rank = ranking.entries().len() + 1;
     let mut diagnoses = Vec::with_capacity(ranking.entries().len());
-    let mut covered = Vec::with_capacity(2 * patient.rows.len());
+    let view = PatientView::new(m, patient);
+    let mut scratch = ExplainScratch::default();
     for (i, e) in ranking.entries().iter().enumerate() {
         if none_rank > i + 1 && none > e.posterior {
             none_rank = i + 1;
         }
-        let (explanation, units) = explain_with(m, patient, e.diagnosis, &mut covered);
+        let (explanation, units) = explain_with(m, patient, e.diagnosis, &view, &mut scratch);
         let (id, diag) =
             m.kb.diagnoses()
                 .get(e.diagnosis.index())
@@ -209,7 +217,13 @@ pub(crate) fn diagnose_top<'m>(m: &'m Engine, patient: &ResolvedPatient, k: usiz
 
 /// The work of [`Model::explain`](crate::Model::explain).
 pub(crate) fn explain<'m>(m: &'m Engine, patient: &ResolvedPatient, d: DiagnosisId) -> (Explanation<'m>, i64) {
-    explain_with(m, patient, d, &mut Vec::new())
+    explain_with(
+        m,
+        patient,
+        d,
+        &PatientView::new(m, patient),
+        &mut ExplainScratch::default(),
+    )
 }
 
 /// The work of [`Model::rule_coverage`](crate::Model::rule_coverage).
@@ -231,45 +245,110 @@ pub(crate) fn rule_coverage(m: &Engine, patient: &ResolvedPatient, d: DiagnosisI
     coverage
 }
 
-/// [`Model::explain`](crate::Model::explain) with a scratch vector for the findings the patient was examined for.
+/// What explaining one patient needs once, whatever the diagnosis: the findings it was examined
+/// for (a finding present or implied and everything above it, a finding absent and everything
+/// below it), each observation's name and the parts of its value.
+struct PatientView<'m> {
+    /// A bit per finding of the knowledge base: examined.
+    examined: Vec<u64>,
+    names: Vec<Cow<'m, str>>,
+    prepared: Vec<Prepared>,
+}
+
+impl<'m> PatientView<'m> {
+    fn new(m: &'m Engine, patient: &ResolvedPatient) -> Self {
+        let layout = m.core.tables.layout;
+        let mut examined = vec![0u64; m.kb.findings().len().div_ceil(64)];
+        let mut mark = |f: u32| {
+            if let Some(word) = examined.get_mut(f as usize / 64) {
+                *word |= 1 << (f % 64);
+            }
+        };
+        for &e in &patient.rows {
+            match layout.decode(e) {
+                Some(Row::Present(f) | Row::Implied(f)) => {
+                    mark(f.0);
+                    m.hierarchy.ancestors(f.index()).iter().for_each(|&a| mark(a));
+                }
+                Some(Row::Absent(f)) => {
+                    mark(f.0);
+                    m.hierarchy.descendants(f.index()).iter().for_each(|&a| mark(a));
+                }
+                _ => {}
+            }
+        }
+        let names = patient
+            .observations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| evidence_name(m, patient, i, o))
+            .collect();
+        let prepared = patient
+            .observations
+            .iter()
+            .map(|o| m.core.prepare(patient, o))
+            .collect();
+        Self {
+            examined,
+            names,
+            prepared,
+        }
+    }
+
+    /// True when the patient was examined for finding `f`.
+    fn was_examined(&self, f: u32) -> bool {
+        self.examined
+            .get(f as usize / 64)
+            .is_some_and(|word| word & (1 << (f % 64)) != 0)
+    }
+}
+
+/// Scratch space of [`explain_with`], reused from one diagnosis to the next.
+#[derive(Default)]
+struct ExplainScratch {
+    /// The rule findings the explanation names (examined too).
+    vias: Vec<u32>,
+    /// Each observation's value for the diagnosis.
+    values: Vec<Value>,
+}
+
+/// [`Model::explain`](crate::Model::explain) of a patient seen through `view`.
 fn explain_with<'m>(
     m: &'m Engine,
     patient: &ResolvedPatient,
     d: DiagnosisId,
-    covered: &mut Vec<u32>,
+    view: &PatientView<'m>,
+    scratch: &mut ExplainScratch,
 ) -> (Explanation<'m>, i64) {
     let names = m.explain_names();
     let layout = m.core.tables.layout;
+    let ExplainScratch { vias, values } = scratch;
+    values.clear();
+    values.extend(
+        patient
+            .observations
+            .iter()
+            .zip(&view.prepared)
+            .map(|(o, &prep)| m.core.value_of(patient, o, prep, d)),
+    );
+    let count = |keep: fn(i64) -> bool| values.iter().filter(|v| keep(v.units)).count();
     let mut out = Explanation {
-        for_: Vec::with_capacity(patient.observations.len()),
-        ..Explanation::default()
+        for_: Vec::with_capacity(count(|u| u > 0)),
+        against: Vec::with_capacity(count(|u| u < 0)),
+        neutral: Vec::with_capacity(count(|u| u == 0)),
+        not_examined: Vec::new(),
     };
     let mut total: i64 = 0;
-    covered.clear();
-    for (i, o) in patient.observations.iter().enumerate() {
-        let crate::scoring_core::Value {
+    vias.clear();
+    for (i, value) in values.iter().enumerate() {
+        let Value {
             units,
             row: evidence_id,
             kind: matched,
             via,
             shift,
-        } = m.core.value(patient, o, d);
+        } = *value;
         total += units;
-        // Examined: a finding present (or implied) and everything above it; a finding absent
-        // and everything below it.
-        for &e in patient.rows_of(o) {
-            match layout.decode(e) {
-                Some(Row::Present(f) | Row::Implied(f)) => {
-                    covered.push(f.0);
-                    covered.extend_from_slice(m.hierarchy.ancestors(f.index()));
-                }
-                Some(Row::Absent(f)) => {
-                    covered.push(f.0);
-                    covered.extend_from_slice(m.hierarchy.descendants(f.index()));
-                }
-                _ => {}
-            }
-        }
         let row_finding = evidence_id.and_then(|e| match layout.decode(e) {
             Some(Row::Present(f) | Row::Absent(f) | Row::Implied(f)) => Some(f.0),
             _ => None,
@@ -277,7 +356,7 @@ fn explain_with<'m>(
         let rule = match matched {
             MatchKind::Gene | MatchKind::Unrelated => None,
             _ if via != NO_VIA && Some(via) != row_finding => {
-                covered.push(via);
+                vias.push(via);
                 m.kb.findings().get(via as usize).map(|f| f.id.as_str())
             }
             _ => None,
@@ -285,7 +364,7 @@ fn explain_with<'m>(
         let c = Contribution {
             observation: i,
             evidence_id,
-            evidence: evidence_name(m, patient, i, o),
+            evidence: view.names[i].clone(),
             log10_lr: units as f64 / LOG_SCALE,
             units,
             matched,
@@ -303,11 +382,10 @@ fn explain_with<'m>(
         .sort_unstable_by_key(|c| (std::cmp::Reverse(c.units), c.observation));
     out.against.sort_unstable_by_key(|c| (c.units, c.observation));
     if let Some(expected) = names.expected.get(d.index()) {
-        covered.sort_unstable();
         // Most frequent first, file order for ties; at most MAX_NOT_EXAMINED.
         out.not_examined = expected
             .iter()
-            .filter(|&&(i, _)| covered.binary_search(&i).is_err())
+            .filter(|&&(i, _)| !view.was_examined(i) && !vias.contains(&i))
             .take(MAX_NOT_EXAMINED)
             .map(|&(i, frequency)| Expected {
                 finding: &m.kb.findings()[i as usize].id,

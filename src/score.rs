@@ -105,6 +105,24 @@ impl Ranking {
     }
 }
 
+thread_local! {
+    /// A ranking buffer per thread for the slow paths that rank once per call (explaining),
+    /// so that they do not make one each time.
+    static RANKING: std::cell::RefCell<Ranking> = std::cell::RefCell::new(Ranking::default());
+}
+
+/// Call `f` with this thread's ranking buffer, sized for `core` (a new one when the buffer is in
+/// use further up the stack).
+pub(crate) fn with_ranking<R>(core: &ScoringCore, f: impl FnOnce(&mut Ranking) -> R) -> R {
+    RANKING.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut ranking) => {
+            ranking.fit(core);
+            f(&mut ranking)
+        }
+        Err(_) => f(&mut Ranking::for_core(core)),
+    })
+}
+
 /// The work of [`Model::rank_into`](crate::Model::rank_into).
 pub(crate) fn rank_into(core: &ScoringCore, patient: &ResolvedPatient, out: &mut Ranking) {
     rank_observations(core, patient, core.n_diagnoses(), out);
@@ -199,57 +217,100 @@ fn rank_observations(core: &ScoringCore, patient: &ResolvedPatient, k: usize, ou
         max = max.max(s + groups.log_total[g]);
     }
     let dense = core.tables.is_dense();
-    let touched: &[u32] = if dense {
-        &core.all_diagnoses
-    } else {
-        &out.scratch.touched[..out.scratch.n_touched]
-    };
-    for &d in touched {
-        let d = d as usize;
-        let s = core.log_prior[d] + score(out.scratch.delta[d] + owed(out, d), out.scratch.delta_independent[d]);
-        out.scores[d] = s;
-        max = max.max(s);
-        let g = core.shift_group[d] as usize;
-        if core.lookalike[d] {
-            out.scratch.group_touched_lookalike[g] += core.prior[d];
-        } else {
-            out.scratch.group_touched[g] += core.prior[d];
-            out.scratch.candidates.push((s, d as u32, 0.0));
+    let (none, z) = if dense {
+        // Every diagnosis has a score of its own. The weights are computed in one pass with no
+        // dependency between them, then summed in the order of the sparse path below (the
+        // diagnoses of the differential into z, the look-alikes into "none of these", each in
+        // index order), so that both give the same bits.
+        let n = core.n_diagnoses();
+        let (scores, delta, delta_i) = (
+            &mut out.scores[..n],
+            &out.scratch.delta[..n],
+            &out.scratch.delta_independent[..n],
+        );
+        let (log_prior, fp_shift) = (&core.log_prior[..n], &core.fp_shift[..n]);
+        for d in 0..n {
+            // Dense tables have no absent offsets: a diagnosis owes its shifts only.
+            let s = log_prior[d] + score(delta[d] + n_fp * i64::from(fp_shift[d]), delta_i[d]);
+            scores[d] = s;
+            max = max.max(s);
         }
-    }
-    // `max` is final here: weights are 10^(s − max), each computed once.
-    let mut none = pow10(core.log_prior_none - max);
-    let mut z = 0.0;
-    for g in 0..groups.shift.len() {
-        let untouched_mass = (groups.prior[g] - out.scratch.group_touched[g]).max(0.0);
-        let untouched_lookalikes = (groups.lookalike_prior[g] - out.scratch.group_touched_lookalike[g]).max(0.0);
-        let weight = pow10(out.untouched_score[g] - max);
-        none += untouched_lookalikes * weight;
-        z += untouched_mass * weight;
-        out.scratch.group_touched[g] = 0.0;
-        out.scratch.group_touched_lookalike[g] = 0.0;
-    }
-    // A weight below 10^-18 of the largest cannot change z: it is computed only if its
-    // diagnosis ends up among the k returned (below), which keeps 10^x off most of the
-    // thousands of diagnoses a large knowledge base touches.
-    for c in &mut out.scratch.candidates {
-        let x = c.0 - max;
-        if x > NEGLIGIBLE_LOG10 {
-            c.2 = pow10(x);
-            z += c.2;
+        let weight = &mut out.scratch.weight[..n];
+        for (w, &s) in weight.iter_mut().zip(scores.iter()) {
+            let x = s - max;
+            // A weight below 10^-18 of the largest (which is 1) cannot change the sums.
+            *w = if x > NEGLIGIBLE_LOG10 { pow10(x) } else { 0.0 };
         }
-    }
-    for &d in touched {
-        let d = d as usize;
-        if core.lookalike[d] {
-            let s = out.scores[d] - max;
-            // A term below 1e-18 of the largest (which is 1) cannot change the sums.
-            if s > NEGLIGIBLE_LOG10 {
-                none += pow10(s);
+        let mut none = pow10(core.log_prior_none - max);
+        let mut z = 0.0;
+        for (g, &(untouched_mass, untouched_lookalikes)) in core.dense_untouched.iter().enumerate() {
+            // What is left of the groups' prior sums once every diagnosis is touched: rounding
+            // residue, usually nothing.
+            if untouched_mass != 0.0 || untouched_lookalikes != 0.0 {
+                let w = pow10(out.untouched_score[g] - max);
+                none += untouched_lookalikes * w;
+                z += untouched_mass * w;
             }
         }
-    }
-    z += none;
+        for &d in &core.ranked_index {
+            let d = d as usize;
+            z += weight[d];
+            out.scratch.candidates.push((scores[d], d as u32, weight[d]));
+        }
+        for &d in &core.lookalike_index {
+            none += weight[d as usize];
+        }
+        (none, z)
+    } else {
+        let touched: &[u32] = &out.scratch.touched[..out.scratch.n_touched];
+        for &d in touched {
+            let d = d as usize;
+            let s = core.log_prior[d] + score(out.scratch.delta[d] + owed(out, d), out.scratch.delta_independent[d]);
+            out.scores[d] = s;
+            max = max.max(s);
+            let g = core.shift_group[d] as usize;
+            if core.lookalike[d] {
+                out.scratch.group_touched_lookalike[g] += core.prior[d];
+            } else {
+                out.scratch.group_touched[g] += core.prior[d];
+                out.scratch.candidates.push((s, d as u32, 0.0));
+            }
+        }
+        // `max` is final here: weights are 10^(s − max), each computed once.
+        let mut none = pow10(core.log_prior_none - max);
+        let mut z = 0.0;
+        for g in 0..groups.shift.len() {
+            let untouched_mass = (groups.prior[g] - out.scratch.group_touched[g]).max(0.0);
+            let untouched_lookalikes = (groups.lookalike_prior[g] - out.scratch.group_touched_lookalike[g]).max(0.0);
+            let weight = pow10(out.untouched_score[g] - max);
+            none += untouched_lookalikes * weight;
+            z += untouched_mass * weight;
+            out.scratch.group_touched[g] = 0.0;
+            out.scratch.group_touched_lookalike[g] = 0.0;
+        }
+        // A weight below 10^-18 of the largest cannot change z: it is computed only if its
+        // diagnosis ends up among the k returned (below), which keeps 10^x off most of the
+        // thousands of diagnoses a large knowledge base touches.
+        for c in &mut out.scratch.candidates {
+            let x = c.0 - max;
+            if x > NEGLIGIBLE_LOG10 {
+                c.2 = pow10(x);
+                z += c.2;
+            }
+        }
+        for &d in touched {
+            let d = d as usize;
+            if core.lookalike[d] {
+                let s = out.scores[d] - max;
+                // A term below 1e-18 of the largest (which is 1) cannot change the sums.
+                if s > NEGLIGIBLE_LOG10 {
+                    none += pow10(s);
+                }
+            }
+        }
+        (none, z)
+    };
+    let z = z + none;
     let k = k.min(core.prior_order.len());
     if !dense {
         best_untouched(core, k, &out.untouched_score, &mut out.scratch);

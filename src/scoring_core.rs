@@ -3,7 +3,7 @@
 //! — and the one owner of the value of an observation for a diagnosis.
 //!
 //! [`compile`](crate::compile) builds it ([`compile::scoring_core`](crate::compile::scoring_core)).
-//! Every value is made of the same parts: an observation's fallback ([`ScoringCore::fallback_of`]),
+//! Every value is made of the same parts: an observation's fallback (the first row's own, unless the observation says otherwise),
 //! whether it carries the false-positive shift ([`ScoringCore::carries_shift`]), an absent row's
 //! group offset ([`ScoringCore::absent_offsets_of`]) and the best table value, combined by
 //! [`observed`]. [`ScoringCore::value`] gives one diagnosis's value (what an explanation lists);
@@ -14,7 +14,7 @@
 use crate::config::ScoringConfig;
 use crate::id::{DiagnosisId, EvidenceId};
 use crate::resolved::{Observation, ResolvedPatient, ROW_FALLBACK};
-use crate::tables::{effective, MatchKind, Row, Tables, LOG_SCALE, NO_MATCH, NO_VIA};
+use crate::tables::{MatchKind, Row, Tables, LOG_SCALE, NO_MATCH, NO_VIA};
 
 /// The compiled scoring core of a model (made by [`compile::scoring_core`](crate::compile::scoring_core)).
 #[derive(Debug, Clone)]
@@ -22,6 +22,8 @@ pub(crate) struct ScoringCore {
     /// The constants it was compiled with (sanitized).
     pub config: ScoringConfig,
     pub tables: Tables,
+    /// Per evidence row, what the scorer reads besides the postings ([`RowMeta::of`] the tables).
+    pub rows: Vec<RowMeta>,
     /// log10 of each diagnosis's prior weight (prevalence^γ).
     pub log_prior: Vec<f64>,
     /// Each diagnosis's prior weight.
@@ -46,8 +48,49 @@ pub(crate) struct ScoringCore {
     pub lookalike: Vec<bool>,
     /// 0..n: the touched list of dense scoring, where every diagnosis is touched.
     pub all_diagnoses: Vec<u32>,
+    /// The diagnoses of the differential, and the look-alikes, each in index order.
+    pub ranked_index: Vec<u32>,
+    pub lookalike_index: Vec<u32>,
+    /// Dense tables, per shift group: what is left of its summed prior of the diagnoses of the
+    /// differential, and of the look-alikes, once the diagnoses' own priors are taken from it in
+    /// index order (every diagnosis is touched; this is the rounding residue the sparse path's
+    /// sums leave, so that both give the same bits).
+    pub dense_untouched: Vec<(f64, f64)>,
     /// log10 of the prior of the background part of "none of these".
     pub log_prior_none: f64,
+}
+
+/// What the scorer reads of one evidence row besides its postings, packed so that an
+/// observation costs one cache line: its default, its fallback, whether it is independent
+/// evidence, and (dense tables) where its lane starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RowMeta {
+    /// [`Tables::default`].
+    pub default: i32,
+    /// [`Tables::fallback`].
+    pub fallback: i32,
+    /// Dense tables: the start of its lane in [`Tables::dense`]; `u32::MAX` when it has none.
+    pub lane: u32,
+    /// [`Tables::independent`].
+    pub independent: bool,
+}
+
+impl RowMeta {
+    /// The packed rows of `tables`.
+    pub(crate) fn of(tables: &Tables) -> Vec<RowMeta> {
+        (0..tables.default.len())
+            .map(|r| RowMeta {
+                default: tables.default[r],
+                fallback: tables.fallback.get(r).copied().unwrap_or(0),
+                lane: tables
+                    .dense_index
+                    .get(r)
+                    .filter(|&&i| i != u32::MAX)
+                    .map_or(u32::MAX, |&i| i * tables.n_diagnoses as u32),
+                independent: tables.independent.get(r).copied().unwrap_or(false),
+            })
+            .collect()
+    }
 }
 
 /// One observation's value for one diagnosis and what decided it (what an explanation lists).
@@ -64,6 +107,21 @@ pub(crate) struct Value {
     /// The part of `units` that comes from how richly the diagnosis is annotated: the
     /// false-positive shift, or an unlisted absent row's offset from the row's default.
     pub shift: i64,
+}
+
+/// What every diagnosis's value of one observation is made of, whatever the diagnosis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Prepared {
+    /// Evidence independent of the clinical findings (a gene result, a context finding).
+    pub independent: bool,
+    /// The value when no rule of a diagnosis matches (the first row's own, unless the observation says otherwise).
+    pub fallback: i32,
+    /// The value of a diagnosis without a posting on any of its rows
+    /// ([`ScoringCore::untouched_value`]; [`NO_MATCH`]: the fallback).
+    pub untouched: i32,
+    /// A diagnosis no rule matches takes the fallback shifted by its number of rules
+    /// ([`ScoringCore::carries_shift`], and some diagnosis has a shift).
+    pub carries_shift: bool,
 }
 
 /// The value of an observation whose best table value for a diagnosis is `best` ([`NO_MATCH`]:
@@ -164,6 +222,8 @@ pub(crate) struct Scratch {
     pub best_stamp: Vec<u32>,
     pub best_list: Vec<u32>,
     pub stamp: u32,
+    /// Dense mode: each diagnosis's weight 10^(score − max) (0 below 10^-18).
+    pub weight: Vec<f64>,
     /// (log10 score, diagnosis, weight 10^(score − max)).
     pub candidates: Vec<(f64, u32, f64)>,
     /// Per shift group: the summed prior of its touched diagnoses of the differential and of its
@@ -191,6 +251,7 @@ impl Scratch {
             best_stamp: vec![0; n],
             best_list: Vec::with_capacity(n),
             stamp: 0,
+            weight: vec![0.0; n],
             candidates: Vec::with_capacity(n),
             group_touched: vec![0.0; groups],
             group_touched_lookalike: vec![0.0; groups],
@@ -296,6 +357,35 @@ impl ScoringCore {
     /// fallback shifted as [`ScoringCore::carries_shift`] says. The totals of
     /// [`ScoringCore::accumulate`] are the sums of these.
     pub(crate) fn value(&self, patient: &ResolvedPatient, o: &Observation, d: DiagnosisId) -> Value {
+        self.value_of(patient, o, self.prepare(patient, o), d)
+    }
+
+    /// What every diagnosis's value of observation `o` is made of (see [`Prepared`]).
+    #[inline]
+    pub(crate) fn prepare(&self, patient: &ResolvedPatient, o: &Observation) -> Prepared {
+        let rows = patient.rows_of(o);
+        let first = rows.first().and_then(|r| self.rows.get(r.index()));
+        let independent = o.gene || first.is_some_and(|m| m.independent);
+        let fallback = if o.fallback == ROW_FALLBACK {
+            first.map_or(0, |m| m.fallback)
+        } else {
+            o.fallback
+        };
+        let untouched = match rows {
+            [_] => first.map_or(NO_MATCH, |m| m.default),
+            _ => self.untouched_value(rows),
+        };
+        Prepared {
+            independent,
+            fallback,
+            untouched,
+            carries_shift: self.has_shift && Self::carries_shift(independent, fallback, untouched),
+        }
+    }
+
+    /// [`ScoringCore::value`] with the observation's parts already made by
+    /// [`ScoringCore::prepare`] (what explaining many diagnoses does once per observation).
+    pub(crate) fn value_of(&self, patient: &ResolvedPatient, o: &Observation, prep: Prepared, d: DiagnosisId) -> Value {
         let rows = patient.rows_of(o);
         let mut best: Option<(i32, EvidenceId, MatchKind, u32)> = None;
         for &e in rows {
@@ -311,8 +401,8 @@ impl ScoringCore {
                 }
             }
         }
-        let fallback = self.fallback_of(patient, o);
-        let shift = if Self::carries_shift(self.is_independent(patient, o), fallback, self.untouched_value(rows)) {
+        let fallback = prep.fallback;
+        let shift = if prep.carries_shift {
             self.fp_shift.get(d.index()).copied().unwrap_or(0)
         } else {
             0
@@ -359,27 +449,13 @@ impl ScoringCore {
             + 4 * (self.prior_order.len() + self.fp_shift.len() + self.shift_group.len())
     }
 
-    /// The fallback of an observation in units.
-    #[inline]
-    pub(crate) fn fallback_of(&self, patient: &ResolvedPatient, o: &Observation) -> i32 {
-        if o.fallback != ROW_FALLBACK {
-            return o.fallback;
-        }
-        patient
-            .rows_of(o)
-            .first()
-            .and_then(|r| self.tables.fallback.get(r.index()))
-            .copied()
-            .unwrap_or(0)
-    }
-
     /// The value of an observation for a diagnosis without a posting on any of its rows: the
     /// largest default of its rows ([`NO_MATCH`] when such a diagnosis takes the fallback).
     #[inline]
     pub(crate) fn untouched_value(&self, rows: &[EvidenceId]) -> i32 {
         rows.iter()
-            .filter_map(|r| self.tables.default.get(r.index()))
-            .copied()
+            .filter_map(|r| self.rows.get(r.index()))
+            .map(|m| m.default)
             .max()
             .unwrap_or(NO_MATCH)
     }
@@ -415,13 +491,7 @@ impl ScoringCore {
     /// which the design effect does not damp.
     #[inline]
     pub(crate) fn is_independent(&self, patient: &ResolvedPatient, o: &Observation) -> bool {
-        o.gene
-            || patient
-                .rows_of(o)
-                .first()
-                .and_then(|r| self.tables.independent.get(r.index()))
-                .copied()
-                .unwrap_or(false)
+        self.prepare(patient, o).independent
     }
 
     /// Sum the observations into per-diagnosis totals, clinical ones into `out.scratch.delta` and
@@ -464,26 +534,32 @@ impl ScoringCore {
                 acc32_independent.clear();
                 acc32_independent.resize(n, 0);
                 for o in chunk {
-                    let independent = self.is_independent(patient, o);
+                    let Prepared {
+                        independent,
+                        fallback,
+                        carries_shift,
+                        ..
+                    } = self.prepare(patient, o);
                     let (acc, shared) = if independent {
                         (&mut *acc32_independent, &mut shared_i)
                     } else {
                         n_clinical += 1;
                         (&mut *acc32, &mut shared_c)
                     };
-                    let fallback = self.fallback_of(patient, o);
                     let rows = patient.rows_of(o);
-                    let take = i32::from(
-                        self.has_shift && Self::carries_shift(independent, fallback, self.untouched_value(rows)),
-                    );
+                    let take = i32::from(carries_shift);
                     n_fp += i64::from(take);
                     if let [row] = rows {
-                        let row = row.index();
-                        if let Some(lane) = t.lane(row) {
-                            add_lane(acc, lane, fallback, take, fp_shift);
-                        } else {
-                            let v = t.default.get(row).copied().unwrap_or(NO_MATCH);
-                            *shared += i64::from(effective(v, fallback));
+                        let meta = self.rows.get(row.index());
+                        match meta
+                            .filter(|m| m.lane != u32::MAX)
+                            .and_then(|m| t.dense.get(m.lane as usize..m.lane as usize + n))
+                        {
+                            Some(lane) => add_lane(acc, lane, fallback, take, fp_shift),
+                            None => {
+                                let v = meta.map_or(NO_MATCH, |m| m.default);
+                                *shared += i64::from(observed(v, fallback, 0));
+                            }
                         }
                     } else if rows.is_empty() {
                         *shared += i64::from(fallback);
@@ -527,21 +603,24 @@ impl ScoringCore {
                 mark[i] = true;
             };
             for o in &patient.observations {
-                let independent = self.is_independent(patient, o);
+                let Prepared {
+                    independent,
+                    fallback,
+                    untouched: base_raw,
+                    carries_shift,
+                } = self.prepare(patient, o);
                 let (sums, shared) = if independent {
                     (&mut *delta_independent, &mut shared_i)
                 } else {
                     n_clinical += 1;
                     (&mut *delta, &mut shared_c)
                 };
-                let fallback = self.fallback_of(patient, o);
                 let rows = patient.rows_of(o);
                 // The value of diagnoses without a posting on any of the rows. Observations of
                 // several rows only hold present and implied rows, whose default is NO_MATCH.
-                let base_raw = self.untouched_value(rows);
-                let base = effective(base_raw, fallback);
+                let base = observed(base_raw, fallback, 0);
                 *shared += i64::from(base);
-                let take = i64::from(self.has_shift && Self::carries_shift(independent, fallback, base_raw));
+                let take = i64::from(carries_shift);
                 n_fp += take;
                 if let [row] = rows {
                     if row.index() >= t.default.len() {
@@ -595,7 +674,7 @@ impl ScoringCore {
                     }
                     for &d in best_list.iter() {
                         let i = d as usize;
-                        let v = effective(best[i].max(base_raw), fallback);
+                        let v = observed(best[i].max(base_raw), fallback, 0);
                         touch(d);
                         sums[i] += i64::from(v) - i64::from(base) - take * i64::from(fp_shift[i]);
                     }
@@ -662,12 +741,12 @@ impl ScoringCore {
 fn add_lane(acc: &mut [i32], lane: &[i32], fallback: i32, take: i32, shift: &[i32]) {
     if take == 0 {
         for (a, &v) in acc.iter_mut().zip(lane) {
-            *a = a.wrapping_add(effective(v, fallback));
+            *a = a.wrapping_add(observed(v, fallback, 0));
         }
     } else {
         for ((a, &v), &s) in acc.iter_mut().zip(lane).zip(shift) {
             let taken = if v == NO_MATCH { 0 } else { s };
-            *a = a.wrapping_add(effective(v, fallback) - taken);
+            *a = a.wrapping_add(observed(v, fallback, 0) - taken);
         }
     }
 }

@@ -350,16 +350,6 @@ pub(crate) fn fixed(log10: f64) -> i32 {
         .clamp(-f64::from(MAX_UNITS), f64::from(MAX_UNITS)) as i32
 }
 
-/// The value an observation contributes when the maximum over its rows is `best`.
-#[inline]
-pub(crate) fn effective(best: i32, fallback: i32) -> i32 {
-    if best == NO_MATCH {
-        fallback
-    } else {
-        best
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
