@@ -551,15 +551,14 @@ impl ScoringCore {
                     n_fp += i64::from(take);
                     if let [row] = rows {
                         let meta = self.rows.get(row.index());
-                        match meta
+                        let lane = meta
                             .filter(|m| m.lane != u32::MAX)
-                            .and_then(|m| t.dense.get(m.lane as usize..m.lane as usize + n))
-                        {
-                            Some(lane) => add_lane(acc, lane, fallback, take, fp_shift),
-                            None => {
-                                let v = meta.map_or(NO_MATCH, |m| m.default);
-                                *shared += i64::from(observed(v, fallback, 0));
-                            }
+                            .and_then(|m| t.dense.get(m.lane as usize..m.lane as usize + n));
+                        if let Some(lane) = lane {
+                            add_lane(acc, lane, fallback, take, fp_shift);
+                        } else {
+                            let v = meta.map_or(NO_MATCH, |m| m.default);
+                            *shared += i64::from(observed(v, fallback, 0));
                         }
                     } else if rows.is_empty() {
                         *shared += i64::from(fallback);
