@@ -276,8 +276,8 @@ fn simulate(o: &Options, model: &Model, n: usize, out: &mut impl Write) -> Resul
         format!("{:<26} {:>18} {:>12}", "diagnosis", "information gain", "rule order"),
     )?;
     let (mut total_gain, mut total_order, mut count) = (0usize, 0usize, 0usize);
-    for d in 0..model.n_diagnoses() {
-        let id = osteodx::DiagnosisId(d as u32);
+    for id in model.diagnosis_ids() {
+        let d = id.index();
         if model.is_lookalike(id) {
             continue;
         }

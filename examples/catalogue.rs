@@ -424,7 +424,7 @@ fn rank_line(
             if let Some(truth) = &line.true_disease {
                 model.rank_into(&resolved, ranking);
                 let e = ranking.entries();
-                let at = e.iter().position(|x| names[x.diagnosis.0 as usize].0 == *truth);
+                let at = e.iter().position(|x| names[x.diagnosis.index()].0 == *truth);
                 rank = Some(at.map_or(0, |t| e.iter().filter(|x| x.posterior >= e[t].posterior).count()));
                 for (calibration, (_, group)) in tally.calibration.iter_mut().zip(GROUPS) {
                     if group.is_none_or(|g| g == job.label) {
@@ -453,7 +453,7 @@ fn rank_line(
                         };
                         gap = Some(serde_json::json!({
                             "truth": by_kind(ours),
-                            "other": names[other.diagnosis.0 as usize].0,
+                            "other": names[other.diagnosis.index()].0,
                             "other_evidence": by_kind(theirs),
                         }));
                     }
@@ -466,7 +466,7 @@ fn rank_line(
                 .iter()
                 .take(o.top)
                 .map(|e| {
-                    let (id, name) = &names[e.diagnosis.0 as usize];
+                    let (id, name) = &names[e.diagnosis.index()];
                     serde_json::json!({"id": id, "name": name, "probability": e.posterior})
                 })
                 .collect();

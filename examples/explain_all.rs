@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use osteodx::phenopacket::Phenopacket;
-use osteodx::{DiagnosisId, KnowledgeBase, Model, ScoringConfig};
+use osteodx::{KnowledgeBase, Model, ScoringConfig};
 
 #[macro_use]
 #[path = "support/output.rs"]
@@ -41,14 +41,15 @@ fn run() -> Result<(), String> {
         say!("== {path}");
         let mut rows: Vec<(f64, usize)> = (0..model.n_diagnoses())
             .map(|d| {
-                let units = model.units(&patient, DiagnosisId(d as u32));
+                let units = model.diagnosis_at(d).map_or(0, |id| model.units(&patient, id));
                 let prior = config.prior_exponent * kb.diagnoses()[d].prevalence.log10();
                 (prior + units as f64 / 1e6 / config.temperature, d)
             })
             .collect();
         rows.sort_by(|a, b| b.0.total_cmp(&a.0));
         for &(s, d) in rows.iter().take(12) {
-            let (e, units) = model.explain(&patient, DiagnosisId(d as u32));
+            let Some(id) = model.diagnosis_at(d) else { continue };
+            let (e, units) = model.explain(&patient, id);
             let parts: Vec<String> = e
                 .for_
                 .iter()

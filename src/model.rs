@@ -164,6 +164,38 @@ impl Model {
         self.engine.diagnosis_index(id)
     }
 
+    /// The ids of every diagnosis, look-alikes included, in file order.
+    ///
+    /// ```
+    /// let model = osteodx::Model::builtin()?;
+    /// assert_eq!(model.diagnosis_ids().count(), model.n_diagnoses());
+    /// assert!(model.diagnosis_ids().any(|d| model.diagnosis_id(d) == "adult"));
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    pub fn diagnosis_ids(&self) -> impl ExactSizeIterator<Item = DiagnosisId> + use<> {
+        (0..self.n_diagnoses() as u32).map(DiagnosisId)
+    }
+
+    /// The id of the diagnosis at this position of the knowledge base
+    /// ([`KnowledgeBase::diagnoses`]), if there is one.
+    pub fn diagnosis_at(&self, index: usize) -> Option<DiagnosisId> {
+        (index < self.n_diagnoses()).then_some(DiagnosisId(index as u32))
+    }
+
+    /// The id of the finding at this position of the knowledge base
+    /// ([`KnowledgeBase::findings`]), if there is one.
+    ///
+    /// ```
+    /// let model = osteodx::Model::builtin()?;
+    /// let f = model.finding_at(0).unwrap();
+    /// assert_eq!(model.finding_id(f), model.knowledge_base().findings()[0].id);
+    /// assert!(model.finding_at(usize::MAX).is_none());
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    pub fn finding_at(&self, index: usize) -> Option<FindingId> {
+        (index < self.engine.kb.findings().len()).then_some(FindingId(index as u32))
+    }
+
     /// A diagnosis's id string.
     pub fn diagnosis_id(&self, d: DiagnosisId) -> &str {
         self.engine.diagnosis_id(d)

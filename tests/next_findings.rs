@@ -10,7 +10,7 @@
 
 use osteodx::rule_file::{Examination, FindingKind};
 use osteodx::NextQuery;
-use osteodx::{DiagnosisId, FindingId, Model, Patient, ResolvedPatient};
+use osteodx::{FindingId, Model, Patient, ResolvedPatient};
 use proptest::prelude::*;
 
 mod common;
@@ -121,10 +121,11 @@ fn a_rule_finding_has_its_rules_frequency() {
             // A rule counts at least as much as no rule (the false-positive value): then q is the
             // frequency of a false positive against the rule's absence.
             let p = rule.frequency.clamp(cfg.min_probability, 1.0 - cfg.min_probability);
-            let b = m.background_frequency(FindingId(rule.finding as u32));
+            let id = m.finding_at(rule.finding).expect("the rule's finding");
+            let b = m.background_frequency(id);
             let lr = (p / b).max(cfg.false_positive_lr(b));
             let expected = b * lr / (b * lr + 1.0 - p);
-            let q = m.finding_frequency(FindingId(rule.finding as u32), DiagnosisId(di as u32));
+            let q = m.finding_frequency(id, m.diagnosis_at(di).expect("a diagnosis"));
             assert!(
                 (q - expected).abs() < 1e-4 * expected.max(0.01),
                 "{} in {}: {q} against the rule's {expected}",
@@ -351,8 +352,8 @@ fn asking_by_gain_needs_fewer_questions_than_rule_order() {
     let m = model();
     let (max, per) = (20, 3);
     let mut totals = [0usize; 2];
-    for d in 0..m.n_diagnoses() {
-        let id = DiagnosisId(d as u32);
+    for id in m.diagnosis_ids() {
+        let d = id.index();
         if m.is_lookalike(id) {
             continue;
         }

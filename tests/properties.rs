@@ -75,8 +75,7 @@ fn a_more_specific_finding_replaces_its_ancestor() {
     );
     let specific = resolve(&Patient::new().present("renal_hypophosphatemia"));
     let general = resolve(&Patient::new().present("hypophosphatemia"));
-    for d in 0..m.n_diagnoses() {
-        let id = osteodx::DiagnosisId(d as u32);
+    for id in m.diagnosis_ids() {
         assert_eq!(m.units(&both, id), m.units(&specific, id));
     }
     let rickets = m.diagnosis_index("rickets").unwrap();
@@ -106,7 +105,7 @@ fn expected_finding_does_not_lower(p: &Patient, index: usize, rule: usize) -> Re
         lineage(kb, xi).contains(&fi) || lineage(kb, fi).contains(&xi)
     }));
     // Look-alikes included: model.units gives any diagnosis's total.
-    let id = osteodx::DiagnosisId(index as u32);
+    let id = model().diagnosis_at(index).expect("a diagnosis of the model");
     let before = model().units(&resolve(p), id);
     let after = model().units(&resolve(&p.clone().present(f.id.clone())), id);
     prop_assert!(after >= before, "{} on {}: {} -> {}", f.id, d.id, before, after);
@@ -265,7 +264,7 @@ proptest! {
         let m = Model::compile(&KnowledgeBase::new(base.overlay(RuleSet::from_text("t.toml", &text).unwrap())).unwrap());
         // Its log LR falls. (Not a theorem for the posterior: one more observation also reweighs
         // all the others through the design effect, `ScoringConfig::dependence`.)
-        let id = osteodx::DiagnosisId(m.knowledge_base().diagnosis_index("obligate_test").unwrap() as u32);
+        let id = m.diagnosis_index("obligate_test").unwrap();
         let lr = |q: &Patient| m.units(&m.resolve(q).unwrap(), id);
         let with_absent = p.clone().absent(f.id.clone());
         prop_assert!(lr(&with_absent) < lr(&p), "{}: {} -> {}", f.id, lr(&p), lr(&with_absent));

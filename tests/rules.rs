@@ -178,12 +178,7 @@ fn low_bone_density_argues_against_every_osteopetrosis() {
     let model = osteodx::Model::compile(&kb);
     let low = model.lookup("low bone density").expect("low bone density is a finding");
     for d in ["infantile", "adult", "intermediate", "x_linked"] {
-        let rule = kb
-            .diagnosis(d)
-            .unwrap()
-            .rules
-            .iter()
-            .find(|r| r.finding == low.0 as usize);
+        let rule = kb.diagnosis(d).unwrap().rules.iter().find(|r| r.finding == low.index());
         assert!(
             rule.is_some_and(|r| r.against),
             "{d} has no `against` rule on low bone density"
