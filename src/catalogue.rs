@@ -123,17 +123,6 @@ pub const INHERITANCE_RULES: [(Inheritance, &str, f64); 8] = [
     (Inheritance::XLinkedDominant, "sex_male", 0.33),
 ];
 
-/// The onset classes of the built-in findings, by HPO id.
-const ONSET_CLASSES: [(u32, &str); 7] = [
-    (30674, "onset_antenatal"),
-    (3577, "onset_congenital"),
-    (3623, "onset_neonatal"),
-    (3593, "onset_infantile"),
-    (11463, "onset_childhood"),
-    (3621, "onset_juvenile"),
-    (3581, "onset_adult"),
-];
-
 /// Which diseases of `phenotype.hpoa` become diagnoses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sources {
@@ -488,7 +477,7 @@ fn hpo_number(s: &str) -> Option<u32> {
 
 /// The onset class of an onset term: itself or its nearest ancestor among the classes.
 fn onset_class(ontology: &Ontology, term: u32) -> Option<&'static str> {
-    let of = |t: u32| ONSET_CLASSES.iter().find(|(id, _)| *id == t).map(|&(_, f)| f);
+    let of = |t: u32| crate::onset::onset_class(t).and_then(|c| c.finding);
     of(term).or_else(|| {
         ontology
             .nearest_ancestors(term, |t| of(t).is_some())

@@ -78,6 +78,7 @@ mod model;
 mod model_file;
 mod names;
 mod next_findings;
+mod onset;
 mod ontology;
 mod patient;
 pub mod phenopacket;

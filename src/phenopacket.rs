@@ -282,21 +282,10 @@ pub fn iso8601_years(text: &str) -> Result<f64, PhenopacketError> {
 /// A representative age in years for an HPO onset class (`None` for classes too broad to place).
 #[must_use]
 pub fn onset_class_years(id: &str) -> Option<f64> {
-    Some(match id {
-        "HP:0011460" => -0.6, // embryonal
-        "HP:0011461" => -0.3, // fetal
-        "HP:0030674" => -0.2, // antenatal
-        "HP:0003577" => 0.0,  // congenital
-        "HP:0003623" => 0.03, // neonatal
-        "HP:0003593" => 0.5,  // infantile
-        "HP:0011463" => 3.0,  // childhood
-        "HP:0003621" => 10.0, // juvenile
-        "HP:0011462" => 25.0, // young adult
-        "HP:0003581" => 30.0, // adult
-        "HP:0003596" => 50.0, // middle age
-        "HP:0003584" => 70.0, // late
-        _ => return None,
-    })
+    let digits = id
+        .strip_prefix("HP:")
+        .filter(|d| d.len() == 7 && d.bytes().all(|b| b.is_ascii_digit()))?;
+    crate::onset::onset_class(digits.parse().ok()?).map(|c| c.years)
 }
 
 fn time_years(t: &TimeElement) -> Result<Option<f64>, PhenopacketError> {

@@ -16,6 +16,7 @@ use crate::id::{EvidenceId, FindingId};
 use crate::knowledge::is_hpo_id;
 use crate::labs::PANCYTOPENIA;
 use crate::limits::Limits;
+use crate::onset::{examination_finding, onset_finding};
 use crate::ontology::Ontology;
 use crate::patient::{check_range, Analyte, Patient, Sex, Zygosity, EXAMINATION_YEARS, ONSET_YEARS};
 use crate::resolved::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName, MAX_SUGGESTED_NAMES, ROW_FALLBACK};
@@ -124,43 +125,6 @@ fn flip_row(model: &Engine, rows: &mut [EvidenceId]) {
             _ => {}
         }
     }
-}
-
-/// The first band whose upper limit (exclusive) is above `years`, else `last`.
-fn band(years: f64, bands: &[(f64, &'static str)], last: &'static str) -> &'static str {
-    bands
-        .iter()
-        .find(|(below, _)| years < *below)
-        .map_or(last, |(_, id)| id)
-}
-
-/// The onset class of an age at onset in years, by the HPO onset definitions.
-#[must_use]
-pub(crate) fn onset_finding(years: f64) -> &'static str {
-    const DAY: f64 = 1.0 / 365.25;
-    const ONSET: [(f64, &str); 6] = [
-        (0.0, "onset_antenatal"),
-        (DAY, "onset_congenital"),
-        (28.0 * DAY, "onset_neonatal"),
-        (1.0, "onset_infantile"),
-        (5.0, "onset_childhood"),
-        (16.0, "onset_juvenile"),
-    ];
-    band(years, &ONSET, "onset_adult")
-}
-
-/// The age-at-examination band of an age in years: under 1, 1 to 4, 5 to 9, 10 to 17, 18 to 39,
-/// 40 or more (finding ids `age_at_examination_under_1`, `…_1_to_4`, …, `…_40_or_more`).
-#[must_use]
-pub(crate) fn examination_finding(years: f64) -> &'static str {
-    const EXAMINATION: [(f64, &str); 5] = [
-        (1.0, "age_at_examination_under_1"),
-        (5.0, "age_at_examination_1_to_4"),
-        (10.0, "age_at_examination_5_to_9"),
-        (18.0, "age_at_examination_10_to_17"),
-        (40.0, "age_at_examination_18_to_39"),
-    ];
-    band(years, &EXAMINATION, "age_at_examination_40_or_more")
 }
 
 /// A present term while observations are formed.
@@ -709,7 +673,7 @@ mod subsumption_tests {
 
 #[cfg(test)]
 mod band_tests {
-    use super::{examination_finding, onset_finding};
+    use crate::onset::{examination_finding, onset_finding};
 
     #[test]
     fn ages_fall_in_the_hpo_onset_classes_and_examination_bands() {

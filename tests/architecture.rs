@@ -12,6 +12,7 @@ const STAGES: &[&str] = &[
     "error",
     "limits",
     "rng",
+    "onset",
     "config",
     "json_input",
     "ontology",
