@@ -28,7 +28,7 @@
 //! files (by content), options and build read it back instead (see `osteodx::model_file`).
 
 use std::io::BufRead;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -87,7 +87,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "DIR")]
     hpo: String,
     /// The patients, one JSON object a line: `{"id", "terms": [HPO ids], "excluded": [HPO ids]}`.
-    #[arg(long, value_name = "FILE.jsonl", required_unless_present = "phenopackets")]
+    #[arg(long, value_name = "FILE.jsonl", required_unless_present_any = ["phenopackets", "twins", "frequencies"])]
     patients: Option<String>,
     /// Or: a folder of GA4GH phenopackets (every `*.json` in it, in name order), one patient
     /// each: its id the file name without `.json`, its terms the observed and excluded features,
@@ -164,6 +164,17 @@ pub(crate) struct Args {
     /// (the candidate genes of an exome).
     #[arg(long = "decoy-genes", value_name = "N", default_value_t = 0)]
     decoy_genes: usize,
+    /// Write the Orphanet twins the catalogue pairs (`OMIM id<TAB>Orphanet id`, a line each,
+    /// OMIM entries in file order) to FILE (`-`: standard output) and stop: the pairing that
+    /// `tools/catalogue_bound.py` reads.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["patients", "phenopackets"])]
+    twins: Option<PathBuf>,
+    /// Write every frequency field of `phenotype.hpoa` (and the empty one) with the frequency the
+    /// catalogue reads from it and, for an HPO frequency class, its name
+    /// (`field<TAB>frequency<TAB>class`, a line each) to FILE (`-`: standard output) and stop:
+    /// what `tools/derive_rules.py` reads.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["patients", "phenopackets", "twins"])]
+    frequencies: Option<PathBuf>,
 }
 
 #[allow(
@@ -702,12 +713,77 @@ fn report_group(name: &str, ranks: &[usize], calibration: &Calibration, first: b
     }
 }
 
+/// `--frequencies`: each distinct frequency field of `phenotype.hpoa`, in order of first
+/// appearance after the empty one, with the frequency the catalogue reads from it.
+fn write_frequencies(hpo: &str, options: &CatalogueOptions, path: &Path) -> Result<(), String> {
+    let file = Path::new(hpo).join("phenotype.hpoa");
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    let column = lines
+        .next()
+        .and_then(|header| header.split('\t').position(|h| h == "frequency"))
+        .ok_or_else(|| format!("{}: no frequency column", file.display()))?;
+    let mut fields = vec![String::new()];
+    let mut seen: std::collections::HashSet<String> = fields.iter().cloned().collect();
+    for line in lines {
+        let field = line.split('\t').nth(column).unwrap_or("").trim();
+        if seen.insert(field.to_owned()) {
+            fields.push(field.to_owned());
+        }
+    }
+    let mut out = String::new();
+    for field in fields {
+        let value = osteodx::catalogue::annotation_frequency(&field)
+            .map_err(|e| format!("{}: {e}", file.display()))?
+            .unwrap_or(
+                options
+                    .unspecified_frequency
+                    .unwrap_or(osteodx::catalogue::UNSPECIFIED_FREQUENCY),
+            );
+        let class = osteodx::rule_file::FREQUENCY_CLASSES
+            .iter()
+            .find(|(id, _, _)| *id == field)
+            .map_or(String::new(), |(_, name, _)| name.replace('_', " "));
+        out.push_str(&[field.as_str(), &value.to_string(), &class].join("\t"));
+        out.push('\n');
+    }
+    write_or_print(path, &out)
+}
+
+/// `text` into the file at `path`, or to standard output for `-`.
+fn write_or_print(path: &Path, text: &str) -> Result<(), String> {
+    if path.as_os_str() == "-" {
+        print!("{text}");
+        Ok(())
+    } else {
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// `--twins`: the catalogue's Orphanet twins, a TSV line each.
+fn write_twins(hpo: &str, options: &CatalogueOptions, path: &Path) -> Result<(), String> {
+    let files = CatalogueFiles::load(hpo, options).map_err(|e| output::chain(&e))?;
+    let mut text = String::new();
+    for (omim, orpha) in files.orphanet_twins() {
+        text.push_str(&[omim, "\t", orpha, "\n"].concat());
+    }
+    write_or_print(path, &text)
+}
+
 #[allow(
     clippy::too_many_lines,
     reason = "the example's flow, read top to bottom: options, load, run, report"
 )]
 /// Runs the example (and `osteodx catalogue`) with parsed arguments.
 pub(crate) fn run(args: Args) -> Result<(), String> {
+    if let Some(path) = args.frequencies.clone() {
+        let o = Options::new(args)?;
+        return write_frequencies(&o.hpo, &o.catalogue, &path);
+    }
+    if let Some(path) = args.twins.clone() {
+        let o = Options::new(args)?;
+        return write_twins(&o.hpo, &o.catalogue, &path);
+    }
     let o = Options::new(args)?;
     let inputs = if o.phenopackets {
         read_phenopackets(&o.patients)?

@@ -429,6 +429,27 @@ fn tsv<'t>(path: &Path, text: &'t str, comments: bool) -> Result<(csv::Reader<&'
     Ok((reader, headers))
 }
 
+/// The frequency the catalogue reads from the frequency field of an annotation of
+/// `phenotype.hpoa`: `n/m` as (n + 1) / (m + 2), `x%` as given, an HPO frequency class as its
+/// value in [`crate::rule_file::FREQUENCY_CLASSES`], and `None` for an empty
+/// field (the catalogue then uses [`CatalogueOptions::unspecified_frequency`], by default
+/// [`UNSPECIFIED_FREQUENCY`]). The one parser of these fields: tools that need it read what
+/// `catalogue --frequencies` writes.
+///
+/// ```
+/// use osteodx::catalogue::annotation_frequency;
+/// assert_eq!(annotation_frequency("3/8"), Ok(Some(0.4)));
+/// assert_eq!(annotation_frequency("HP:0040281"), Ok(Some(0.9)));
+/// assert_eq!(annotation_frequency(" "), Ok(None));
+/// assert!(annotation_frequency("often").is_err());
+/// ```
+///
+/// # Errors
+/// A field that is none of these, or out of range (`n > m`, over 100 %).
+pub fn annotation_frequency(s: &str) -> Result<Option<f64>, String> {
+    parse_frequency(s)
+}
+
 /// An annotation frequency: `n/m`, `x%`, an HPO frequency class, or empty (None).
 fn parse_frequency(s: &str) -> Result<Option<f64>, String> {
     let s = s.trim();

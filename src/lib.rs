@@ -25,35 +25,53 @@
 //! ```text
 //! rules/*.toml --load--> RuleSet (rule_file structs, with path and text)
 //!              --validate--> KnowledgeBase (every problem reported with file:line:column)
-//!              --compile--> Model (dense ids, flat fixed-point log-LR tables, Send + Sync)
-//! Patient --resolve once--> ResolvedPatient (sorted evidence ids)
-//!         --score (Ranking buffer, no allocation)--> ranked diagnoses with posteriors
-//!         --diagnose (slow path)--> Differential with explanations
+//!              --compile--> Tables (dense ids, flat fixed-point log-LR tables)
+//!                           in a ScoringCore (priors, shifts; the value of an observation)
+//!                           in an Engine (knowledge base, hierarchy, vocabulary; crate-private)
+//!                           behind the Model facade (Send + Sync)
+//! Patient --resolve once--> ResolvedPatient (observations: sorted evidence ids)
+//!         --score (ScoringCore::accumulate; Ranking buffer, no allocation)--> ranked diagnoses with posteriors
+//!         --diagnose (slow path, ScoringCore::value)--> Differential with explanations
 //! ```
 //!
 //! # Map of the modules
 //!
 //! The types are used flat (`osteodx::Model`); the modules that hold them are private, one file
 //! a stage, named for what it holds. Public modules group what is used by namespace: the rule
-//! file format, the HPO catalogue, phenopackets, reports, and the research helpers.
+//! file format, the HPO catalogue, phenopackets, reports, and the research helpers. [`Model`] is a
+//! facade: each of its methods is one call into the stage that does the work, and the stages take
+//! the compiled engine (`engine.rs`; scoring only its scoring core), not the model. The rows are in the order the stages import
+//! (`tests/architecture.rs` checks it): a module imports only the rows above it.
 //!
 //! | stage | file in `src/` | main types |
 //! | --- | --- | --- |
+//! | ids (only the crate mints them; callers get them from a model) | `id.rs` | [`DiagnosisId`], [`FindingId`], [`EvidenceId`] |
+//! | name matching, "did you mean" | `names.rs` | (none public) |
+//! | errors | `error.rs` | [`Error`], [`RuleErrors`], [`PatientError`] |
+//! | limits on input, the seeded random generator | `limits.rs`, `rng.rs` | [`Limits`] |
+//! | ages: the HPO onset classes and the age bands | `onset.rs` | (none public) |
+//! | the constants | `config.rs` | [`ScoringConfig`] |
+//! | reading outside JSON | `json_input.rs` | (none public) |
+//! | HPO graph | `ontology.rs` | [`Ontology`] |
 //! | file format | [`rule_file`] (public) | [`RuleFile`](rule_file::RuleFile) |
-//! | loading (in the load order of `load_order.rs`, which `build.rs` shares) | `load.rs`, `load_order.rs` | [`RuleSet`], [`SourceFile`] |
+//! | loading (in the load order of `load_order.rs`, which `build.rs` shares) | `load_order.rs`, `load.rs` | [`RuleSet`], [`SourceFile`] |
 //! | validation | `knowledge.rs` | [`KnowledgeBase`], [`Finding`], [`Diagnosis`], [`Rule`] |
-//! | compilation | `compile.rs`, `tables.rs`, `model.rs`, `config.rs` | [`Model`], [`ScoringConfig`], [`MatchKind`] |
+//! | compiled tables: the one evidence-row layout | `tables.rs` | [`MatchKind`] |
+//! | the resolved patient | `resolved.rs` | [`ResolvedPatient`], [`ResolutionNotes`] |
+//! | the scoring core: the value of an observation for a diagnosis, one diagnosis (explanations) or all at once (the hot path) | `scoring_core.rs` | `ScoringCore` (crate-private) |
+//! | compilation: tables, priors, false-positive shifts | `compile.rs` | (none public) |
+//! | the compiled engine: knowledge base, scoring core, hierarchy, vocabulary | `engine.rs` | `Engine` (crate-private) |
 //! | the compiled model as a file | `model_file.rs` | [`CompiledFileError`] |
-//! | patients | `patient.rs`, `labs.rs`, `resolve.rs` | [`Patient`], [`LabValue`], [`ResolvedPatient`] |
+//! | patients | `patient.rs`, `labs.rs` | [`Patient`], [`LabValue`] |
+//! | phenopackets | [`phenopacket`] (public) | [`phenopacket::Phenopacket`] |
+//! | resolution | `resolve.rs` | [`Model::resolve`] |
 //! | scoring | `score.rs` | [`Ranking`], [`BatchRanking`] |
 //! | explanation | `explain.rs` | [`Differential`], [`Explanation`] |
-//! | reports as text, TSV and HTML | [`report`] (public) | [`report::differential_table`], [`report::differential_html`] |
 //! | what to examine next, how solid the answer is | `next_findings.rs`, `robustness.rs` | [`NextFinding`], [`Robustness`], [`Sensitivity`] |
-//! | HPO graph | `ontology.rs` | [`Ontology`] |
+//! | the facade: every public method a call into a stage above | `model.rs` | [`Model`] |
 //! | the HPO catalogue as a rule source (compiled once) | [`catalogue`] (public) | [`catalogue::Catalogue`] |
-//! | phenopackets | [`phenopacket`] (public) | [`phenopacket::Phenopacket`] |
-//! | evaluation (research helpers) | [`evaluate`], [`simulate`], [`reference`](mod@reference) (public) | [`evaluate::Evaluation`] |
-//! | errors | `error.rs` | [`Error`], [`RuleErrors`], [`PatientError`] |
+//! | reports as text, TSV and HTML | [`report`] (public) | [`report::differential_table`], [`report::differential_html`] |
+//! | evaluation (research helpers) | [`simulate`], [`reference`](mod@reference), [`evaluate`] (public) | [`evaluate::Evaluation`] |
 //!
 //! The scoring maths (likelihood ratios against a background, the false-positive model, the
 //! hierarchy, priors and "none of these") is in `DESIGN.md` and in [`ScoringConfig`].

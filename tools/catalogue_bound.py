@@ -13,80 +13,49 @@ share tied or dominated at 10 and, given the output of `examples/catalogue` (JSO
 `true_rank`), how often osteodx ranks the truth first / in the top 10 within each group.
 
 The diseases' terms are those the catalogue ranks with by default: OMIM's annotations plus, for
-an OMIM disease paired one to one with an Orphanet entry by `genes_to_phenotype.txt` (a gene with
-exactly one OMIM and one Orphanet disease, each with that gene alone), the Orphanet entry's
-(`CatalogueOptions::orphanet_profiles`); `--no-orphanet-profiles` reads OMIM's alone.
+an OMIM disease with an Orphanet twin, the twin's (`CatalogueOptions::orphanet_profiles`). The
+pairing is the crate's: `--twins FILE` reads what `osteodx catalogue --hpo HPO_DIR --twins FILE`
+wrote; without it the script runs that command through cargo. `--no-orphanet-profiles` reads
+OMIM's annotations alone.
 
-usage: tools/catalogue_bound.py HPO_DIR CASES.jsonl [CATALOGUE_OUTPUT.jsonl] [--no-orphanet-profiles]
+usage: tools/catalogue_bound.py HPO_DIR CASES.jsonl [CATALOGUE_OUTPUT.jsonl] [--twins FILE] [--no-orphanet-profiles]
 """
 import collections
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hpo as H  # noqa: E402  (the repository's reader of the HPO files)
 
 
-def name_words(name):
-    """The words of a disease name that say which disease it is (as `name_words` in catalogue.rs)."""
-    common = {"and", "by", "due", "in", "of", "or", "related", "the", "to", "type", "with"}
-    words = "".join(c if c.isalnum() else " " for c in name.lower()).split()
-    return {w for w in words if w not in common}
-
-
-def overlap(a, b):
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
-
-
-def orphanet_twins(hpo, omim, orpha, names):
-    """OMIM disease -> its Orphanet twin, paired by gene as the catalogue pairs them: a gene with
-    one OMIM disease and one Orphanet entry, each with that gene alone; among several such
-    entries, the one named most like the OMIM disease (at least half the words shared); and for an
-    OMIM disease still without one, the one Orphanet entry whose name has the same words, unless
-    both have genes and share none. `orpha` is in file order, so that ties go to the first entry
-    of `phenotype.hpoa`, as in the catalogue."""
-    known = set(omim) | set(orpha)
-    genes = collections.defaultdict(set)
-    for line in open(f"{hpo}/genes_to_phenotype.txt"):
-        f = line.rstrip("\n").split("\t")
-        if len(f) > 5 and f[5] in known:
-            genes[f[5]].add(f[1])
-    omim_with = collections.Counter(g for d in omim for g in genes.get(d, ()))
-    orpha_alone = collections.defaultdict(list)
-    for d in orpha:
-        if len(genes.get(d, ())) == 1:
-            orpha_alone[next(iter(genes[d]))].append(d)
-    twins = {}
-    for d in omim:
-        if len(genes.get(d, ())) == 1:
-            g = next(iter(genes[d]))
-            if omim_with[g] == 1 and len(orpha_alone[g]) == 1:
-                twins[d] = orpha_alone[g][0]
-            elif omim_with[g] == 1 and orpha_alone[g]:
-                own = name_words(names.get(d, ""))
-                scored = [(overlap(own, name_words(names.get(o, ""))), o) for o in orpha_alone[g]]
-                best = max(scored, key=lambda x: x[0])
-                if best[0] >= 0.5:
-                    twins[d] = best[1]
-    by_name = collections.defaultdict(list)
-    for o in sorted(orpha):
-        by_name[frozenset(name_words(names.get(o, "")))].append(o)
-    for d in omim:
-        if d in twins:
-            continue
-        same = by_name.get(frozenset(name_words(names.get(d, ""))), [])
-        if len(same) == 1:
-            o = same[0]
-            if not (genes.get(d) and genes.get(o) and not genes[d] & genes[o]):
-                twins[d] = o
-    return twins
+def crate_twins(hpo, path):
+    """OMIM disease -> its Orphanet twin, as the catalogue pairs them: read from `path` (written by
+    `osteodx catalogue --hpo HPO_DIR --twins FILE`), or, without one, from that command run here
+    through cargo. The pairing is the crate's own (`CatalogueFiles::orphanet_twins`), so that the
+    bound and the ranker use the same profiles."""
+    if path is None:
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        text = subprocess.run(
+            ["cargo", "run", "--release", "--quiet", "--example", "catalogue", "--",
+             "--hpo", hpo, "--twins", "-"],
+            cwd=root, check=True, capture_output=True, text=True,
+        ).stdout
+    else:
+        text = open(path, encoding="utf-8").read()
+    return dict(line.split("\t") for line in text.splitlines() if line)
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    profiles = "--no-orphanet-profiles" not in sys.argv
+    argv = sys.argv[1:]
+    twins_path = None
+    if "--twins" in argv:
+        at = argv.index("--twins")
+        twins_path = argv[at + 1]
+        del argv[at:at + 2]
+    args = [a for a in argv if not a.startswith("--")]
+    profiles = "--no-orphanet-profiles" not in argv
     hpo, cases_path = args[0], args[1]
     ranks_path = args[2] if len(args) > 2 else None
     onto = H.Ontology(f"{hpo}/hp.obo")
@@ -103,9 +72,7 @@ def main():
             if f[10] == "P" and f[2] != "NOT":
                 (annotations if f[0].startswith("OMIM:") else orpha)[f[0]].add(f[3])
     if profiles:
-        omim_ids = {d for d in seen if d.startswith("OMIM:")}
-        orpha_ids = [d for d in names if d.startswith("ORPHA:")]  # file order
-        twins = orphanet_twins(hpo, omim_ids, orpha_ids, names)
+        twins = crate_twins(hpo, twins_path)
         for d, o in twins.items():
             if d in annotations:
                 annotations[d] |= orpha.get(o, set())

@@ -9,24 +9,6 @@ from collections import defaultdict, deque
 ROOT_TERM = "HP:0000001"
 PHENO_ROOT = "HP:0000118"
 
-FREQ_CLASS = {
-    "HP:0040280": 1.0,
-    "HP:0040281": 0.9,
-    "HP:0040282": 0.55,
-    "HP:0040283": 0.17,
-    "HP:0040284": 0.025,
-    "HP:0040285": 0.0,
-}
-CLASS_NAME = {
-    "HP:0040280": "obligate",
-    "HP:0040281": "very frequent",
-    "HP:0040282": "frequent",
-    "HP:0040283": "occasional",
-    "HP:0040284": "very rare",
-    "HP:0040285": "excluded",
-}
-
-
 class Ontology:
     """The is_a graph of hp.obo with names, synonyms, alternative and obsolete ids."""
 

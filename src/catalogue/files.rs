@@ -413,6 +413,17 @@ impl CatalogueFiles {
         &self.ontology
     }
 
+    /// The Orphanet twins (OMIM id, Orphanet id) whose terms the OMIM diseases take
+    /// ([`CatalogueOptions::orphanet_profiles`]), OMIM entries in file order: the pairing as the
+    /// catalogue makes it, for tools that need it (`catalogue --twins`).
+    #[must_use]
+    pub fn orphanet_twins(&self) -> Vec<(&str, &str)> {
+        self.twins
+            .iter()
+            .filter_map(|&(i, o)| Some((self.entries.get(i)?.id.as_str(), self.lenders.get(o)?.id.as_str())))
+            .collect()
+    }
+
     /// The published cases read with the files (`options.cases`), if any.
     #[must_use]
     pub fn published_cases(&self) -> Option<&PublishedCases> {
