@@ -87,7 +87,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "DIR")]
     hpo: String,
     /// The patients, one JSON object a line: `{"id", "terms": [HPO ids], "excluded": [HPO ids]}`.
-    #[arg(long, value_name = "FILE.jsonl", required_unless_present_any = ["phenopackets", "twins", "frequencies"])]
+    #[arg(long, value_name = "FILE.jsonl", required_unless_present_any = ["phenopackets", "twins", "frequencies", "is_a"])]
     patients: Option<String>,
     /// Or: a folder of GA4GH phenopackets (every `*.json` in it, in name order), one patient
     /// each: its id the file name without `.json`, its terms the observed and excluded features,
@@ -175,6 +175,10 @@ pub(crate) struct Args {
     /// what `tools/derive_rules.py` reads.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["patients", "phenopackets", "twins"])]
     frequencies: Option<PathBuf>,
+    /// Write the `is_a` graph of the HPO files' `hp.obo` in the form the crate ships
+    /// (`data/hp-is-a.tsv`, `Ontology::to_tsv`) to FILE (`-`: standard output) and stop.
+    #[arg(long = "is-a", value_name = "FILE", conflicts_with_all = ["patients", "phenopackets", "twins", "frequencies"])]
+    is_a: Option<PathBuf>,
 }
 
 #[allow(
@@ -776,6 +780,17 @@ fn write_twins(hpo: &str, options: &CatalogueOptions, path: &Path) -> Result<(),
 )]
 /// Runs the example (and `osteodx catalogue`) with parsed arguments.
 pub(crate) fn run(args: Args) -> Result<(), String> {
+    if let Some(path) = args.is_a.clone() {
+        let obo = Path::new(&args.hpo).join("hp.obo");
+        let text = std::fs::read_to_string(&obo).map_err(|e| format!("{}: {e}", obo.display()))?;
+        let release = text
+            .lines()
+            .take_while(|l| !l.starts_with('['))
+            .find_map(|l| l.strip_prefix("data-version: "))
+            .map_or("unknown", |v| v.trim().trim_start_matches("hp/releases/"));
+        let ontology = osteodx::Ontology::parse_obo(&obo, &text).map_err(|e| output::chain(&e))?;
+        return write_or_print(&path, &ontology.to_tsv(release));
+    }
     if let Some(path) = args.frequencies.clone() {
         let o = Options::new(args)?;
         return write_frequencies(&o.hpo, &o.catalogue, &path);

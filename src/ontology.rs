@@ -1,8 +1,10 @@
 //! The HPO `is_a` graph, used to place HPO terms that are not in the vocabulary.
 //!
 //! The crate ships the graph of HPO release 2025-01-16 as `data/hp-is-a.tsv` (the `is_a` lines of
-//! that release's `hp.obo`), so it works offline; [`Ontology::from_obo`] reads a full `hp.obo` of
-//! another release instead.
+//! that release's `hp.obo`, as [`Ontology::parse_obo`] reads them, written by
+//! [`Ontology::to_tsv`]: `cargo run --example catalogue -- --hpo DIR --is-a data/hp-is-a.tsv`
+//! regenerates it), so it works offline; [`Ontology::from_obo`] reads a full `hp.obo` of another
+//! release instead.
 //!
 //! ```
 //! let hpo = osteodx::Ontology::builtin()?;
@@ -134,6 +136,50 @@ impl Ontology {
             o.parents.insert(id, parents);
         }
         Ok(o)
+    }
+
+    /// The shipped TSV form of this graph (what [`Ontology::from_tsv`] reads; `data/hp-is-a.tsv`
+    /// is this of release `release`'s `hp.obo`, written by `catalogue --is-a FILE`): a header,
+    /// every term with its parents in file order, by id, then the alternative and replaced ids,
+    /// by old id. Names are not kept.
+    ///
+    /// ```
+    /// let text = "[Term]\nid: HP:0000001\n\n[Term]\nid: HP:0000118\nalt_id: HP:0000005\nis_a: HP:0000001 ! All\n";
+    /// let hpo = osteodx::Ontology::parse_obo("mini.obo".as_ref(), text)?;
+    /// let tsv = hpo.to_tsv("test");
+    /// assert!(tsv.ends_with("HP:0000001\t\nHP:0000118\tHP:0000001\nalt\tHP:0000005\tHP:0000118\n"));
+    /// let back = osteodx::Ontology::from_tsv("t.tsv".as_ref(), &tsv)?;
+    /// assert_eq!(back.parents(118), [1]);
+    /// # Ok::<(), osteodx::Error>(())
+    /// ```
+    #[must_use]
+    pub fn to_tsv(&self, release: &str) -> String {
+        let mut out = format!(
+            "# HPO release {release}, generated from hp.obo by `cargo run --example catalogue -- --hpo DIR --is-a FILE`\n\
+             # term<TAB>is_a parents (comma-separated; empty for the root); then alt<TAB>old id<TAB>current id\n\
+             # for alt_ids and for obsolete terms with replaced_by. Human Phenotype Ontology, hpo.jax.org.\n"
+        );
+        let mut terms: Vec<(&u32, &Vec<u32>)> = self.parents.iter().collect();
+        terms.sort_unstable_by_key(|(id, _)| **id);
+        for (&id, parents) in terms {
+            let parents: Vec<String> = parents.iter().map(|&p| format_hpo(p)).collect();
+            out.push_str(&[format_hpo(id), "\t".into(), parents.join(","), "\n".into()].concat());
+        }
+        let mut alt: Vec<(&u32, &u32)> = self.alt.iter().collect();
+        alt.sort_unstable();
+        for (&old, &new) in alt {
+            out.push_str(
+                &[
+                    "alt\t".into(),
+                    format_hpo(old),
+                    "\t".into(),
+                    format_hpo(new),
+                    "\n".into(),
+                ]
+                .concat(),
+            );
+        }
+        out
     }
 
     /// Read an `hp.obo` file (terms, `is_a`, `alt_id`, obsolete terms' `replaced_by`).
@@ -328,5 +374,16 @@ impl Ontology {
             }
         }
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The shipped graph is exactly what the writer makes of it: regenerating it from the same
+    /// release's `hp.obo` (`catalogue --is-a`) gives the same file, and a hand edit shows.
+    #[test]
+    fn the_shipped_graph_is_in_the_writers_form() {
+        let builtin = super::Ontology::builtin().unwrap();
+        assert_eq!(builtin.to_tsv("2025-01-16"), super::BUILTIN);
     }
 }
