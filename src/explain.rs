@@ -175,7 +175,12 @@ fn differential<'m>(m: &'m Engine, patient: &ResolvedPatient, ranking: &Ranking)
     let mut breakdown = Vec::new();
     if let (Some(top), Some(first)) = (ranking.entries().first(), diagnoses.first()) {
         let dense = m.core.tables.is_dense();
-        let s_top = first.log10_prior + evidence(m, patient, top.diagnosis);
+        // Sparse tables only: the top diagnosis's score, against which look-alikes are weighed.
+        let s_top = if dense {
+            0.0
+        } else {
+            first.log10_prior + evidence(m, patient, top.diagnosis)
+        };
         let mut lookalike_mass = 0.0;
         for (d, diag) in m.kb.diagnoses().iter().enumerate() {
             if diag.lookalike {
