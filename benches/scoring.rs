@@ -20,9 +20,10 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use osteodx::catalogue::{Catalogue, CatalogueOptions};
-use osteodx::reference::{ReferencePatient, ReferenceScorer};
-use osteodx::simulate::{synthetic_knowledge_base, SplitMix64};
-use osteodx::{KnowledgeBase, Model, NextQuery, Patient, Ranking, ResolvedPatient, RuleSet};
+use osteodx::report::NextQuery;
+use osteodx::research::reference::{ReferencePatient, ReferenceScorer};
+use osteodx::research::simulate::{synthetic_knowledge_base, SplitMix64};
+use osteodx::{KnowledgeBase, Model, Patient, Ranking, ResolvedPatient, RuleSet};
 
 /// `count` patients with `n` clinical findings each, drawn from a diagnosis's rules, plus noise.
 fn patients(model: &Model, n: usize, count: usize, seed: u64) -> Vec<ResolvedPatient> {

@@ -16,7 +16,7 @@
 //! `--per-cost` (ask by gain per cost), `--rules PATH`, `--hpo-obo FILE`, `--no-genes`.
 //!
 //! `--simulate N [--seed S]`: for each diagnosis of the differential, N simulated patients
-//! answer from the frequencies the rules imply for it (`osteodx::simulate::questions_to_reach`);
+//! answer from the frequencies the rules imply for it (`osteodx::research::simulate::questions_to_reach`);
 //! prints the mean number of questions until the true diagnosis reaches `--until`, asking by
 //! information gain and in the order of the rules (a question loop that does not get there
 //! counts as `--max-questions`).
@@ -25,8 +25,9 @@ use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use osteodx::simulate::{questions_to_reach, Questioning};
-use osteodx::{FindingId, Model, NextQuery, Patient};
+use osteodx::report::NextQuery;
+use osteodx::research::simulate::{questions_to_reach, Questioning};
+use osteodx::{FindingId, Model, Patient};
 
 #[macro_use]
 #[path = "support/output.rs"]

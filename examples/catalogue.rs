@@ -22,7 +22,7 @@
 //! outside the top N on stderr).
 //!
 //! With a `true_disease` on the lines, stderr also gets top-1/3/10 and the calibration of the
-//! top prediction (Brier score, ECE and the reliability table; `osteodx::evaluate::Calibration`).
+//! top prediction (Brier score, ECE and the reliability table; `osteodx::research::evaluate::Calibration`).
 //!
 //! The first run compiles the files and writes their compiled form; later runs with the same
 //! files (by content), options and build read it back instead (see `osteodx::model_file`).
@@ -34,8 +34,8 @@ use std::time::Instant;
 
 use clap::Parser;
 use osteodx::catalogue::{Cached, CaseSource, Catalogue, CatalogueFiles, CatalogueOptions, CatalogueStats, Sources};
-use osteodx::evaluate::Calibration;
-use osteodx::phenopacket::Phenopacket;
+use osteodx::research::evaluate::Calibration;
+use osteodx::research::phenopacket::Phenopacket;
 use osteodx::{DiagnosisId, MatchKind, Model, Patient, Ranking, ResolvedPatient, Sex, Zygosity};
 use serde::Deserialize;
 

@@ -23,7 +23,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use osteodx::{report, Differential, NextFinding, NextQuery, Patient, Robustness, Sensitivity};
+use osteodx::report::{self, NextFinding, NextQuery, Robustness, Sensitivity};
+use osteodx::{Differential, Patient};
 
 #[macro_use]
 #[path = "support/output.rs"]

@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use osteodx::catalogue::{Catalogue, CatalogueOptions};
-use osteodx::evaluate::{collect, halves, DiseaseMap, Evaluation, LabelledCase, Report};
+use osteodx::research::evaluate::{collect, halves, DiseaseMap, Evaluation, LabelledCase, Report};
 use osteodx::{KnowledgeBase, Model, Ontology, Ranking, RuleSet, ScoringConfig};
 
 #[macro_use]

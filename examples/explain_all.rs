@@ -1,7 +1,7 @@
 //! Debug helper: every diagnosis's score (look-alikes included) for one phenopacket.
 
 use clap::Parser;
-use osteodx::phenopacket::Phenopacket;
+use osteodx::research::phenopacket::Phenopacket;
 use osteodx::{KnowledgeBase, Model, ScoringConfig};
 
 #[macro_use]

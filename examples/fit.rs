@@ -15,7 +15,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use osteodx::evaluate::{collect_cases, halves, DiseaseMap, Evaluation, LabelledCase, Report};
+use osteodx::research::evaluate::{collect_cases, halves, DiseaseMap, Evaluation, LabelledCase, Report};
 use osteodx::{KnowledgeBase, Model, Patient, Ranking, ScoringConfig};
 
 #[macro_use]

@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 
 use clap::builder::PossibleValuesParser;
 use clap::Parser;
-use osteodx::simulate::SplitMix64;
+use osteodx::research::simulate::SplitMix64;
 use osteodx::Model;
 
 #[macro_use]

@@ -9,13 +9,13 @@
 //! `--unrelated N` (most unrelated findings added), `--max-findings N`, `--no-context`,
 //! `--rules PATH` (rules put over the built-in ones, used both to sample and to score),
 //! `--format text|json`, `--write DIR` (also write each patient as JSON, with its truth).
-//! The noise model is documented in `osteodx::simulate`; a fixed seed reproduces a run.
+//! The noise model is documented in `osteodx::research::simulate`; a fixed seed reproduces a run.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use osteodx::evaluate::Evaluation;
-use osteodx::simulate::{simulate, SimulationConfig};
+use osteodx::research::evaluate::Evaluation;
+use osteodx::research::simulate::{simulate, SimulationConfig};
 use osteodx::{KnowledgeBase, Model, RuleSet};
 
 #[macro_use]
@@ -23,7 +23,7 @@ use osteodx::{KnowledgeBase, Model, RuleSet};
 mod output;
 
 /// Generate synthetic patients from a knowledge base and evaluate the rules on them; a fixed
-/// seed reproduces a run (the noise model is documented in `osteodx::simulate`).
+/// seed reproduces a run (the noise model is documented in `osteodx::research::simulate`).
 #[derive(Parser)]
 #[command(name = "simulate", args_override_self = true)]
 pub(crate) struct Args {

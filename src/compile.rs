@@ -1006,7 +1006,7 @@ mod tests {
 
     #[test]
     fn several_threads_compile_the_same_tables_as_one() {
-        let kb = crate::simulate::synthetic_knowledge_base(40, 120, 12, 5).unwrap();
+        let kb = crate::research::simulate::synthetic_knowledge_base(40, 120, 12, 5).unwrap();
         let cfg = crate::ScoringConfig::default();
         let hier = Hierarchy::new(&kb);
         let one = compile_on(&kb, &cfg, &hier, 1);

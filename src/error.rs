@@ -82,6 +82,9 @@ pub struct RuleErrors {
 }
 
 impl RuleErrors {
+    /// The problems of each kind a message shows (the rest are counted).
+    pub const MAX_SHOWN_PER_KIND: usize = MAX_SHOWN_PER_KIND;
+
     /// The problems in file order (by location; the sort is stable, so problems at one place
     /// keep the order they were found in).
     pub(crate) fn sorted(mut problems: Vec<Problem>) -> Self {
@@ -475,7 +478,7 @@ pub enum PhenopacketError {
         /// What `serde_json` said.
         message: String,
     },
-    /// Larger than [`MAX_BYTES`](crate::phenopacket::MAX_BYTES).
+    /// Larger than [`MAX_BYTES`](crate::research::phenopacket::MAX_BYTES).
     #[error("document of {bytes} bytes is larger than the limit of {limit} bytes")]
     TooLarge {
         /// Size.
@@ -503,7 +506,7 @@ pub enum CompiledFileError {
     Format {
         /// The file's format.
         found: u32,
-        /// This build's, [`COMPILED_FORMAT`](crate::COMPILED_FORMAT).
+        /// This build's, [`Model::COMPILED_FORMAT`](crate::Model::COMPILED_FORMAT).
         expected: u32,
     },
     /// Compiled from other sources or settings than the ones expected.

@@ -85,6 +85,11 @@ pub struct Explanation<'m> {
     pub not_examined: Vec<Expected<'m>>,
 }
 
+impl Explanation<'_> {
+    /// The most "expected, not examined" findings listed per diagnosis (the most frequent ones).
+    pub const MAX_NOT_EXAMINED: usize = MAX_NOT_EXAMINED;
+}
+
 impl<'m> Explanation<'m> {
     /// Every contribution (for, against, neutral).
     pub fn all(&self) -> impl Iterator<Item = &Contribution<'m>> {
@@ -459,7 +464,7 @@ impl Coverage {
     /// The share explained (1 when there is nothing to explain).
     ///
     /// ```
-    /// let c = osteodx::Coverage { findings: 4, explained: 3 };
+    /// let c = osteodx::report::Coverage { findings: 4, explained: 3 };
     /// assert_eq!(c.share(), 0.75);
     /// ```
     #[must_use]

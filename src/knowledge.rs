@@ -209,6 +209,9 @@ struct Merged<'a> {
 }
 
 impl KnowledgeBase {
+    /// The background frequency of a finding whose file gives none.
+    pub const DEFAULT_BACKGROUND: f64 = DEFAULT_BACKGROUND;
+
     /// A copy whose rules are changed by `change` (frequencies and explicit LRs; the findings,
     /// diagnoses and genes stay as they are, so a resolved patient stays valid for its model).
     pub(crate) fn with_changed_rules(&self, mut change: impl FnMut(&mut Rule)) -> Self {

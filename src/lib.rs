@@ -36,12 +36,15 @@
 //!
 //! # Map of the modules
 //!
-//! The types are used flat (`osteodx::Model`); the modules that hold them are private, one file
-//! a stage, named for what it holds. Public modules group what is used by namespace: the rule
-//! file format, the HPO catalogue, phenopackets, reports, and the research helpers. [`Model`] is a
+//! The library's core is used flat from the crate root (`osteodx::Model`, 45 names); the modules
+//! that hold it are private, one file a stage, named for what it holds. Four modules are public,
+//! for what is used by namespace: the rule-file format ([`rule_file`]), the HPO catalogue
+//! ([`catalogue`]), the reports and the types they show ([`report`]) and the research helpers
+//! ([`research`]: phenopackets, evaluation, simulation, the reference scorer). [`Model`] is a
 //! facade: each of its methods is one call into the stage that does the work, and the stages take
-//! the compiled engine (`engine.rs`; scoring only its scoring core), not the model. The rows are in the order the stages import
-//! (`tests/architecture.rs` checks it): a module imports only the rows above it.
+//! the compiled engine (`engine.rs`; scoring only its scoring core), not the model. The rows are
+//! in the order the stages import (`tests/architecture.rs` checks it): a module imports only the
+//! rows above it.
 //!
 //! | stage | file in `src/` | main types |
 //! | --- | --- | --- |
@@ -63,15 +66,15 @@
 //! | the compiled engine: knowledge base, scoring core, hierarchy, vocabulary | `engine.rs` | `Engine` (crate-private) |
 //! | the compiled model as a file | `model_file.rs` | [`CompiledFileError`] |
 //! | patients | `patient.rs`, `labs.rs` | [`Patient`], [`LabValue`] |
-//! | phenopackets | [`phenopacket`] (public) | [`phenopacket::Phenopacket`] |
+//! | phenopackets | `research/phenopacket.rs`, public as [`research::phenopacket`] | [`research::phenopacket::Phenopacket`] |
 //! | resolution | `resolve.rs` | [`Model::resolve`] |
 //! | scoring | `score.rs` | [`Ranking`], [`BatchRanking`] |
 //! | explanation | `explain.rs` | [`Differential`], [`Explanation`] |
-//! | what to examine next, how solid the answer is | `next_findings.rs`, `robustness.rs` | [`NextFinding`], [`Robustness`], [`Sensitivity`] |
+//! | what to examine next, how solid the answer is | `next_findings.rs`, `robustness.rs` | [`report::NextFinding`], [`report::Robustness`], [`report::Sensitivity`] |
 //! | the facade: every public method a call into a stage above | `model.rs` | [`Model`] |
 //! | the HPO catalogue as a rule source (compiled once) | [`catalogue`] (public) | [`catalogue::Catalogue`] |
 //! | reports as text, TSV and HTML | [`report`] (public) | [`report::differential_table`], [`report::differential_html`] |
-//! | evaluation (research helpers) | [`simulate`], [`reference`](mod@reference), [`evaluate`] (public) | [`evaluate::Evaluation`] |
+//! | evaluation (research helpers) | `research/simulate.rs`, `research/reference.rs`, `research/evaluate.rs`, public in [`research`] | [`research::evaluate::Evaluation`] |
 //!
 //! The scoring maths (likelihood ratios against a background, the false-positive model, the
 //! hierarchy, priors and "none of these") is in `DESIGN.md` and in [`ScoringConfig`].
@@ -83,7 +86,6 @@ mod compile;
 mod config;
 mod engine;
 mod error;
-pub mod evaluate;
 mod explain;
 mod id;
 mod json_input;
@@ -99,9 +101,17 @@ mod next_findings;
 mod onset;
 mod ontology;
 mod patient;
-pub mod phenopacket;
-pub mod reference;
 pub mod report;
+pub mod research {
+    //! The research helpers: phenopackets (the GA4GH case format of published cases), the
+    //! evaluation of a folder of cases, simulated patients, and the reference scorer that checks
+    //! the compiler independently. What a diagnosis needs is at the crate root; these are for
+    //! measuring it.
+    pub mod evaluate;
+    pub mod phenopacket;
+    pub mod reference;
+    pub mod simulate;
+}
 mod resolve;
 mod resolved;
 mod rng;
@@ -109,7 +119,6 @@ mod robustness;
 pub mod rule_file;
 mod score;
 mod scoring_core;
-pub mod simulate;
 mod tables;
 
 /// The README's examples, compiled and run as doc tests.
@@ -117,30 +126,20 @@ mod tables;
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-// The stages' public types, flat: `osteodx::Model`, not `osteodx::model::Model`.
+// The library's core, flat: `osteodx::Model`, not `osteodx::model::Model` (45 names; limits and
+// format versions are associated constants of their types, and what the reports hold — how solid
+// the answer is, what to examine next, rule coverage — is in `report`).
 pub use config::ScoringConfig;
-pub use error::{
-    CompiledFileError, Error, Location, PatientError, PhenopacketError, Problem, ProblemKind, RuleErrors,
-    MAX_SHOWN_PER_KIND,
-};
-pub use explain::{
-    Contribution, Coverage, DiagnosisResult, Differential, Expected, Explanation, NoneComponent, MAX_NOT_EXAMINED,
-};
+pub use error::{CompiledFileError, Error, Location, PatientError, PhenopacketError, Problem, ProblemKind, RuleErrors};
+pub use explain::{Contribution, DiagnosisResult, Differential, Expected, Explanation, NoneComponent};
 pub use id::{DiagnosisId, EvidenceId, FindingId};
-pub use knowledge::{Diagnosis, Finding, Gene, KnowledgeBase, Rule, Subtype, DEFAULT_BACKGROUND};
+pub use knowledge::{Diagnosis, Finding, Gene, KnowledgeBase, Rule, Subtype};
 pub use labs::LabFinding;
 pub use limits::Limits;
-pub use load::{RuleSet, SourceFile, MAX_FOLDER_DEPTH};
+pub use load::{RuleSet, SourceFile};
 pub use model::Model;
-pub use model_file::FORMAT as COMPILED_FORMAT;
-pub use next_findings::{NextFinding, NextQuery, Separation};
-pub use ontology::{format_hpo, Ontology};
-pub use patient::{
-    Analyte, FamilyHistory, GeneticResult, LabValue, Patient, Sex, Zygosity, EXAMINATION_YEARS, ONSET_YEARS,
-};
-pub use resolved::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName, MAX_SUGGESTED_NAMES};
-pub use robustness::{
-    Decisive, Robustness, SearchExtent, Sensitivity, MAX_BOUND_WORK, MAX_DECISIVE, MAX_RANKINGS, UNCERTAIN_MARGIN_LOG10,
-};
+pub use ontology::Ontology;
+pub use patient::{Analyte, FamilyHistory, GeneticResult, LabValue, Patient, Sex, Zygosity};
+pub use resolved::{PlacedTerm, ResolutionNotes, ResolvedPatient, UnknownName};
 pub use score::{BatchRanking, RankEntry, Ranking};
 pub use tables::MatchKind;

@@ -148,6 +148,9 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// How deep a folder of rule files is read (deeper folders are refused).
+    pub const MAX_FOLDER_DEPTH: usize = MAX_FOLDER_DEPTH;
+
     /// The rules compiled into the crate.
     ///
     /// # Errors
@@ -225,7 +228,7 @@ impl RuleSet {
     /// that leads into the tree (a loop such as `ln -s . rules/again`, or a second name of a
     /// folder that is walked anyway) adds nothing, and one that leads out of it (`ln -s / rules/root`)
     /// is a problem naming the link, so that no rules are left out without a word. Folders
-    /// nested deeper than [`MAX_FOLDER_DEPTH`] are a problem too.
+    /// nested deeper than [`RuleSet::MAX_FOLDER_DEPTH`] are a problem too.
     ///
     /// # Errors
     /// [`Error::Io`] if a directory cannot be listed; [`Error::Rules`] listing every file

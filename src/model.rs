@@ -59,6 +59,10 @@ impl Ranking {
 }
 
 impl Model {
+    /// The version of the compiled file format ([`Model::write_compiled`]); a file of another
+    /// version is refused.
+    pub const COMPILED_FORMAT: u32 = crate::model_file::FORMAT;
+
     /// Compile a knowledge base with the default [`ScoringConfig`].
     #[must_use]
     pub fn compile(kb: &KnowledgeBase) -> Self {
@@ -425,12 +429,12 @@ impl Model {
     }
 
     /// The `query.k` findings not yet examined whose answer would most reduce the uncertainty of
-    /// the differential (see [`NextFinding`]), best first, each
+    /// the differential (see [`NextFinding`](crate::report::NextFinding)), best first, each
     /// with the posterior after either answer and the groups it separates.
     ///
     /// ```
     /// use osteodx::{Model, Patient};
-    /// use osteodx::NextQuery;
+    /// use osteodx::report::NextQuery;
     /// let model = Model::builtin()?;
     /// let patient = model.resolve(&Patient::new().present("generalized osteosclerosis").onset_years(4.0))?;
     /// let next = model.next_findings(&patient, &NextQuery::top(3));
@@ -462,7 +466,7 @@ impl Model {
     }
 
     /// The margin of the first of the differential and the fewest findings that change it (see
-    /// [`Robustness`]).
+    /// [`Robustness`](crate::report::Robustness)).
     ///
     /// ```
     /// use osteodx::{Model, Patient};
@@ -481,7 +485,7 @@ impl Model {
     }
 
     /// The posterior of the first of the differential under `samples` perturbations of every
-    /// rule's weight (see [`Robustness`]); the same seed gives the
+    /// rule's weight (see [`Robustness`](crate::report::Robustness)); the same seed gives the
     /// same result.
     ///
     /// ```

@@ -19,7 +19,7 @@ const NO_GAIN: f64 = 1e-9;
 /// What to ask for: how many suggestions, at what cost, by which examinations.
 ///
 /// ```
-/// use osteodx::NextQuery;
+/// use osteodx::report::NextQuery;
 /// use osteodx::rule_file::Examination;
 /// let query = NextQuery::top(3).max_cost(3.0).only(&[Examination::Bedside, Examination::Laboratory]);
 /// assert_eq!(query.k, 3);

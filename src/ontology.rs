@@ -82,6 +82,16 @@ fn parse_hpo(s: &str) -> Option<u32> {
 }
 
 impl Ontology {
+    /// An HPO id from its number: `HP:` and seven digits.
+    ///
+    /// ```
+    /// assert_eq!(osteodx::Ontology::format_hpo(648), "HP:0000648");
+    /// ```
+    #[must_use]
+    pub fn format_hpo(id: u32) -> String {
+        crate::ontology::format_hpo(id)
+    }
+
     /// The graph shipped with the crate (parsed once, on first use).
     ///
     /// # Errors

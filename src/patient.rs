@@ -247,14 +247,14 @@ pub struct Patient {
     /// Sex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<Sex>,
-    /// Age at onset in years (0 = at birth; negative = before birth), in [`ONSET_YEARS`].
+    /// Age at onset in years (0 = at birth; negative = before birth), in [`Patient::ONSET_YEARS`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "checked::onset"
     )]
     pub age_at_onset_years: Option<f64>,
-    /// Age at examination in years, in [`EXAMINATION_YEARS`].
+    /// Age at examination in years, in [`Patient::EXAMINATION_YEARS`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -273,6 +273,11 @@ pub struct Patient {
 }
 
 impl Patient {
+    /// The ages at onset accepted, in years (negative: before birth).
+    pub const ONSET_YEARS: std::ops::RangeInclusive<f64> = ONSET_YEARS;
+    /// The ages at examination accepted, in years.
+    pub const EXAMINATION_YEARS: std::ops::RangeInclusive<f64> = EXAMINATION_YEARS;
+
     /// An empty patient.
     #[must_use]
     pub fn new() -> Self {

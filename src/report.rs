@@ -1,8 +1,11 @@
 //! Reports: a differential, how solid it is and what to examine next, as text for people (the
-//! `diagnose` example prints these). As JSON, every result type is `Serialize`.
+//! `diagnose` example prints these), and the types that hold the last two ([`Robustness`],
+//! [`Sensitivity`], [`NextFinding`], asked for with a [`NextQuery`]) and a diagnosis's rule
+//! [`Coverage`]. As JSON, every result type is `Serialize`.
 //!
 //! ```
-//! use osteodx::{Model, Patient, NextQuery};
+//! use osteodx::{Model, Patient};
+//! use osteodx::report::NextQuery;
 //! let model = Model::builtin()?;
 //! let patient = model.resolve(&Patient::new().present("fractures").present("blue sclerae"))?;
 //! let next = model.next_findings(&patient, &NextQuery::top(3));
@@ -14,10 +17,11 @@
 use std::fmt::Write as _;
 
 pub use crate::error::shown;
+pub use crate::explain::Coverage;
 use crate::explain::{DiagnosisResult, Differential};
 use crate::knowledge::KnowledgeBase;
-use crate::next_findings::NextFinding;
-use crate::robustness::{Robustness, SearchExtent, Sensitivity};
+pub use crate::next_findings::{NextFinding, NextQuery, Separation};
+pub use crate::robustness::{Decisive, Robustness, SearchExtent, Sensitivity};
 
 /// The unknown names [`differential_table`] lists one a line; the others are counted.
 pub const MAX_UNKNOWN_SHOWN: usize = 10;
@@ -353,7 +357,8 @@ pub fn next_findings_text(next: &[NextFinding]) -> String {
 /// reader or a test can check one against the other.
 ///
 /// ```
-/// use osteodx::{Model, NextQuery, Patient};
+/// use osteodx::report::NextQuery;
+/// use osteodx::{Model, Patient};
 /// let model = Model::builtin()?;
 /// let patient = model.resolve(&Patient::new().present("macrocephaly").present("pancytopenia"))?;
 /// let d = model.diagnose(&patient);

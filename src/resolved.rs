@@ -78,7 +78,7 @@ pub struct UnknownName {
     /// The name as given.
     pub name: String,
     /// The nearest known names (none for the unknown names after the first
-    /// [`MAX_SUGGESTED_NAMES`] of a patient).
+    /// [`ResolutionNotes::MAX_SUGGESTED_NAMES`] of a patient).
     pub suggestions: Vec<String>,
 }
 
@@ -89,6 +89,11 @@ pub struct PlacedTerm {
     pub term: String,
     /// The finding ids it was placed on.
     pub findings: Vec<String>,
+}
+
+impl ResolutionNotes {
+    /// The unknown names of a patient that get "did you mean" suggestions (the first ones).
+    pub const MAX_SUGGESTED_NAMES: usize = MAX_SUGGESTED_NAMES;
 }
 
 impl ResolvedPatient {

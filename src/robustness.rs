@@ -22,16 +22,16 @@ pub const MAX_DECISIVE: usize = 3;
 /// The margin of the first of the differential and the findings it rests on.
 ///
 /// - **Margin**: log10 of the posterior odds of the first of the differential (a diagnosis or
-///   "none of these") against the second. Below [`UNCERTAIN_MARGIN_LOG10`] (the first less than
+///   "none of these") against the second. Below [`Robustness::UNCERTAIN_MARGIN_LOG10`] (the first less than
 ///   three times as likely as the second) the result is flagged uncertain.
 /// - **Decisive findings**: the smallest set of the patient's observations whose removal
 ///   changes the first, and the smallest set of present or absent findings whose flipping (present
-///   to absent, absent to present) does; sets of up to [`MAX_DECISIVE`] are searched, smallest
+///   to absent, absent to present) does; sets of up to [`Robustness::MAX_DECISIVE`] are searched, smallest
 ///   first, then in observation order, and the set reported is the first that changes the first.
 ///   The search does not rank every set: a bound (from the scores' being sums of what each
 ///   observation adds) rules out the sets that cannot change the first, and only the others are
 ///   ranked, so that it is exact and fast for patients of hundreds of terms. Two budgets
-///   ([`MAX_RANKINGS`] sets ranked, [`MAX_BOUND_WORK`] bound evaluations) keep it finite for any
+///   ([`Robustness::MAX_RANKINGS`] sets ranked, [`Robustness::MAX_BOUND_WORK`] bound evaluations) keep it finite for any
 ///   patient; a search that reaches one stops and says so ([`SearchExtent`]).
 /// - **Sensitivity to the rules**: the differential recomputed under `samples` perturbations of
 ///   every rule: its frequency's odds, or its explicit likelihood ratio, multiplied by 2^u with u
@@ -50,10 +50,10 @@ pub struct Robustness {
     pub second_posterior: f64,
     /// log10(first posterior / second posterior).
     pub margin_log10: f64,
-    /// The margin is below [`UNCERTAIN_MARGIN_LOG10`].
+    /// The margin is below [`Robustness::UNCERTAIN_MARGIN_LOG10`].
     pub uncertain: bool,
     /// The fewest observations whose removal changes the first (their names), with the first
-    /// after it; `None` when no set of up to [`MAX_DECISIVE`] does.
+    /// after it; `None` when no set of up to [`Robustness::MAX_DECISIVE`] does.
     pub removal: Option<Decisive>,
     /// The fewest present or absent findings whose flipping changes the first.
     pub flip: Option<Decisive>,
@@ -66,17 +66,29 @@ pub struct Robustness {
     pub flip_search: SearchExtent,
 }
 
+impl Robustness {
+    /// A margin below this (log10 of the first's posterior over the second's: threefold) marks
+    /// the answer uncertain.
+    pub const UNCERTAIN_MARGIN_LOG10: f64 = UNCERTAIN_MARGIN_LOG10;
+    /// The most findings a decisive set holds (larger sets are not searched).
+    pub const MAX_DECISIVE: usize = MAX_DECISIVE;
+    /// The most rankings one search makes.
+    pub const MAX_RANKINGS: usize = MAX_RANKINGS;
+    /// The most work the bound of one search does.
+    pub const MAX_BOUND_WORK: u64 = MAX_BOUND_WORK;
+}
+
 /// How far a search for decisive findings went.
 ///
 /// A complete search is exact: the set it reports is the first (smallest, then in observation
-/// order) of up to [`MAX_DECISIVE`] findings that changes the first, and none means that no such
-/// set does. A search that reached a budget ([`MAX_RANKINGS`], [`MAX_BOUND_WORK`]) stopped
+/// order) of up to [`Robustness::MAX_DECISIVE`] findings that changes the first, and none means that no such
+/// set does. A search that reached a budget ([`Robustness::MAX_RANKINGS`], [`Robustness::MAX_BOUND_WORK`]) stopped
 /// early: no set of up to `complete_up_to` findings changes the first, and larger sets were not
 /// all tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SearchExtent {
     /// Every set of up to this many findings was ranked or ruled out by the bound:
-    /// [`MAX_DECISIVE`] (or the number of findings, when there are fewer) unless the search
+    /// [`Robustness::MAX_DECISIVE`] (or the number of findings, when there are fewer) unless the search
     /// stopped early.
     pub complete_up_to: usize,
     /// The sets ranked by the scorer (the others were ruled out by the bound).
@@ -257,7 +269,7 @@ fn observation_name(m: &Engine, patient: &ResolvedPatient, i: usize) -> String {
 mod tests {
     use super::MAX_DECISIVE;
 
-    /// The first set (smallest, then lexicographic) of up to [`MAX_DECISIVE`] items for which `test`
+    /// The first set (smallest, then lexicographic) of up to [`Robustness::MAX_DECISIVE`] items for which `test`
     /// gives `Some`, with its value.
     pub(crate) fn smallest_set<T>(
         items: &[usize],
@@ -389,7 +401,7 @@ mod tests {
     fn the_bounded_search_finds_what_the_exhaustive_one_finds_sparse() {
         use crate::knowledge::KnowledgeBase;
         use crate::load::RuleSet;
-        let kb = crate::simulate::synthetic_knowledge_base(150, 60, 8, 5).unwrap();
+        let kb = crate::research::simulate::synthetic_knowledge_base(150, 60, 8, 5).unwrap();
         // Every fifth diagnosis a look-alike, and d % 5 of the rules of diagnosis d left out, so
         // that the numbers of rules, and with them the false-positive shifts, differ.
         let mut set = RuleSet::default();

@@ -472,7 +472,7 @@ mod tests {
     /// untouched diagnoses' false-positive shifts: they sum to 1 and agree with the ranking.
     #[test]
     fn hypothesis_posteriors_carry_the_shift() {
-        let kb = crate::simulate::synthetic_knowledge_base(100, 300, 10, 3).unwrap();
+        let kb = crate::research::simulate::synthetic_knowledge_base(100, 300, 10, 3).unwrap();
         let config = ScoringConfig {
             annotation_exponent: 1.0,
             ..ScoringConfig::default()

@@ -9,7 +9,7 @@
 //! [`observed`]. [`ScoringCore::value`] gives one diagnosis's value (what an explanation lists);
 //! [`ScoringCore::accumulate`] adds every diagnosis's values at once (the hot path, which
 //! [`score`](crate::score) normalises and ranks). A property test keeps the sum of the one equal
-//! to the other, and [`reference`](crate::reference) checks both against an independent scorer.
+//! to the other, and [`reference`](crate::research::reference) checks both against an independent scorer.
 
 use crate::config::ScoringConfig;
 use crate::id::{DiagnosisId, EvidenceId};

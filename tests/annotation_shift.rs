@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use osteodx::reference::ReferenceScorer;
+use osteodx::research::reference::ReferenceScorer;
 use osteodx::{KnowledgeBase, Model, Patient, Ranking, RuleSet, ScoringConfig};
 use proptest::prelude::*;
 

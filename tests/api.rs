@@ -166,7 +166,7 @@ fn a_full_hp_obo_can_replace_the_built_in_graph() {
 
 #[test]
 fn the_disease_map_knows_every_diagnosis_and_the_old_ol_eda_id_entry() {
-    let map = osteodx::evaluate::DiseaseMap::builtin().unwrap();
+    let map = osteodx::research::evaluate::DiseaseMap::builtin().unwrap();
     let kb = KnowledgeBase::builtin().unwrap();
     for d in kb.diagnoses() {
         for id in d.omim.iter().chain(&d.orphanet) {
@@ -195,7 +195,7 @@ fn an_error_chain_prints_each_cause_once() {
         e.source().is_none(),
         "the inner error is in the message, not repeated as a source"
     );
-    let e = osteodx::phenopacket::Phenopacket::from_json("{").unwrap_err();
+    let e = osteodx::research::phenopacket::Phenopacket::from_json("{").unwrap_err();
     assert!(e.source().is_none(), "{e}");
     // An I/O error keeps its cause as the source, and the message does not repeat it.
     let e = osteodx::RuleSet::from_dir("/nonexistent/osteodx").unwrap_err();

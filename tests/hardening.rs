@@ -13,8 +13,8 @@
 
 use std::sync::OnceLock;
 
-use osteodx::phenopacket::{Phenopacket, PhenopacketError};
-use osteodx::simulate::SplitMix64;
+use osteodx::research::phenopacket::{Phenopacket, PhenopacketError};
+use osteodx::research::simulate::SplitMix64;
 use osteodx::{Differential, Error, KnowledgeBase, Limits, Model, Patient, PatientError, RuleSet};
 use proptest::prelude::*;
 

@@ -166,7 +166,7 @@ fn invalid_utf8_in_a_patient_file_is_located() {
     );
     let packet = dir.write("packet.json", b"{\"id\": \"\xc3\"}");
     assert!(matches!(
-        osteodx::phenopacket::Phenopacket::from_path(&packet),
+        osteodx::research::phenopacket::Phenopacket::from_path(&packet),
         Err(Error::NotUtf8 { line: 1, column: 9, .. })
     ));
 }
@@ -203,7 +203,7 @@ fn control_characters_from_inputs_are_escaped_and_no_empty_did_you_mean() {
     // Errors: a patient, a phenopacket, a rule file.
     let e = model.resolve_strict(&p).unwrap_err().to_string();
     assert_printable(&e);
-    let e = osteodx::phenopacket::Phenopacket::from_json("{\"subject\": {\"sex\": \"M\\u0000\\u001b[31m\"}}")
+    let e = osteodx::research::phenopacket::Phenopacket::from_json("{\"subject\": {\"sex\": \"M\\u0000\\u001b[31m\"}}")
         .unwrap_err()
         .to_string();
     assert_printable(&e);
@@ -364,7 +364,7 @@ fn ten_thousand_unknown_names_are_reported_briefly() {
     let p = (0..10_000).fold(Patient::new(), |p, i| p.present(format!("no such finding {i}")));
     let r = model.resolve(&p).unwrap();
     assert_eq!(r.notes.unknown.len(), 10_000);
-    assert!(r.notes.unknown[osteodx::MAX_SUGGESTED_NAMES..]
+    assert!(r.notes.unknown[osteodx::ResolutionNotes::MAX_SUGGESTED_NAMES..]
         .iter()
         .all(|u| u.suggestions.is_empty()));
     let table = osteodx::report::differential_table(&model.diagnose_top(&r, 3), 3, None);

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use osteodx::phenopacket::Phenopacket;
+use osteodx::research::phenopacket::Phenopacket;
 use osteodx::Model;
 
 /// The look-alike a fixture stands for, from its file name (`camurati-engelmann-14y.json`).

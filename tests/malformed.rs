@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use osteodx::phenopacket::Phenopacket;
+use osteodx::research::phenopacket::Phenopacket;
 use osteodx::{KnowledgeBase, Model, Patient, RuleSet};
 
 /// The message an input is refused with, or `None` when it is accepted.

@@ -79,7 +79,7 @@ fn outside_term() -> String {
     ontology
         .terms()
         .into_iter()
-        .map(osteodx::format_hpo)
+        .map(osteodx::Ontology::format_hpo)
         .find(|t| model.lookup(t).is_none())
         .unwrap()
 }
@@ -159,7 +159,7 @@ fn the_header_is_checked_before_the_rest() {
         read(&other_format, None),
         Err(CompiledFileError::Format {
             found: 99,
-            expected: osteodx::COMPILED_FORMAT
+            expected: osteodx::Model::COMPILED_FORMAT
         })
     ));
     let mut cut = good.clone();

@@ -8,8 +8,8 @@
     reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit)"
 )]
 
+use osteodx::report::NextQuery;
 use osteodx::rule_file::{Examination, FindingKind};
-use osteodx::NextQuery;
 use osteodx::{FindingId, Model, Patient, ResolvedPatient};
 use proptest::prelude::*;
 
@@ -348,7 +348,7 @@ fn the_regressions_proptest_found_still_hold() {
 /// order of the rules (simulated patients answering from the rules' frequencies).
 #[test]
 fn asking_by_gain_needs_fewer_questions_than_rule_order() {
-    use osteodx::simulate::{questions_to_reach, Questioning};
+    use osteodx::research::simulate::{questions_to_reach, Questioning};
     let m = model();
     let (max, per) = (20, 3);
     let mut totals = [0usize; 2];

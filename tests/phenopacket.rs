@@ -5,7 +5,7 @@
     reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit)"
 )]
 
-use osteodx::phenopacket::{iso8601_years, Phenopacket, MAX_BYTES};
+use osteodx::research::phenopacket::{iso8601_years, Phenopacket, MAX_BYTES};
 use osteodx::{Error, Model, Zygosity};
 
 #[test]
@@ -89,7 +89,7 @@ fn malformed_documents_are_typed_errors() {
     assert!(matches!(
         Phenopacket::from_json(&big),
         Err(Error::Phenopacket(
-            osteodx::phenopacket::PhenopacketError::TooLarge { .. }
+            osteodx::research::phenopacket::PhenopacketError::TooLarge { .. }
         ))
     ));
 }
@@ -107,13 +107,13 @@ fn durations() {
 #[test]
 fn every_example_patient_ranks_its_diagnosis_first() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/patients");
-    let map = osteodx::evaluate::DiseaseMap::builtin().unwrap();
+    let map = osteodx::research::evaluate::DiseaseMap::builtin().unwrap();
     let model = Model::builtin().unwrap();
     let mut seen = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        if !osteodx::phenopacket::looks_like_phenopacket(&text) {
+        if !osteodx::research::phenopacket::looks_like_phenopacket(&text) {
             continue;
         }
         let packet = Phenopacket::from_json(&text).unwrap();
@@ -157,7 +157,7 @@ fn a_gestational_age_is_an_antenatal_onset() {
 /// JSON object is an error naming where; positions are given once.
 #[test]
 fn json_input_objects_only_bom_accepted_positions_once() {
-    use osteodx::phenopacket::{Phenopacket, PhenopacketError};
+    use osteodx::research::phenopacket::{Phenopacket, PhenopacketError};
     use osteodx::{Error, Patient, PatientError};
     let p = Patient::from_json("\u{feff}{\"present\": [\"blue sclerae\"]}").unwrap();
     assert_eq!(p.present, ["blue sclerae"]);

@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use osteodx::reference::ReferenceScorer;
+use osteodx::research::reference::ReferenceScorer;
 use osteodx::rule_file::FindingKind;
 use osteodx::{KnowledgeBase, Model, Patient, Ranking, ResolvedPatient, RuleSet, Sex};
 use proptest::prelude::*;
@@ -282,7 +282,7 @@ proptest! {
         let models = MODELS.get_or_init(|| {
             [40usize, 100]
                 .iter()
-                .map(|&d| Model::compile(&osteodx::simulate::synthetic_knowledge_base(d, 300, 10, d as u64).unwrap()))
+                .map(|&d| Model::compile(&osteodx::research::simulate::synthetic_knowledge_base(d, 300, 10, d as u64).unwrap()))
                 .collect()
         });
         for m in models {
@@ -313,7 +313,7 @@ proptest! {
         let toml_like = lines.join("\n");
         for t in [&text, &toml_like] {
             let _ = RuleSet::from_text("junk.toml", t).and_then(KnowledgeBase::new);
-            let _ = osteodx::phenopacket::Phenopacket::from_json(t).and_then(|p| p.to_patient(true));
+            let _ = osteodx::research::phenopacket::Phenopacket::from_json(t).and_then(|p| p.to_patient(true));
             if let Ok(p) = Patient::from_json(t) {
                 let _ = model().resolve(&p).map(|r| model().diagnose(&r));
             }

@@ -5,7 +5,7 @@
     reason = "tests compare exact values on purpose (the hot path against the reference, bit for bit)"
 )]
 
-use osteodx::UNCERTAIN_MARGIN_LOG10;
+use osteodx::report::Robustness;
 use osteodx::{Model, Patient};
 
 fn model() -> &'static Model {
@@ -54,7 +54,7 @@ fn close_calls_are_flagged_and_clear_ones_are_not() {
     let m = model();
     let close = m.robustness(&m.resolve(&patient(&CLOSE)).unwrap());
     assert!(close.uncertain, "{close:?}");
-    assert!(close.margin_log10 < UNCERTAIN_MARGIN_LOG10);
+    assert!(close.margin_log10 < Robustness::UNCERTAIN_MARGIN_LOG10);
     assert!((close.margin_log10 - (close.first_posterior / close.second_posterior).log10()).abs() < 1e-12);
     let clear = m.robustness(&m.resolve(&patient(&CLEAR)).unwrap());
     assert_eq!(clear.first, "osteogenesis_imperfecta");
@@ -121,9 +121,9 @@ fn sensitivity_brackets_the_posterior_and_repeats() {
 /// most `MAX_RANKINGS` sets (the bound rules out the rest); the extents stay out of the JSON.
 #[test]
 fn a_patient_of_a_thousand_findings_is_searched_within_the_budgets() {
-    let kb = osteodx::simulate::synthetic_knowledge_base(300, 3000, 20, 9).unwrap();
+    let kb = osteodx::research::simulate::synthetic_knowledge_base(300, 3000, 20, 9).unwrap();
     let model = Model::compile(&kb);
-    let mut rng = osteodx::simulate::SplitMix64::new(4);
+    let mut rng = osteodx::research::simulate::SplitMix64::new(4);
     // The rules of one diagnosis present, then distinct findings, a third of them absent.
     let own: Vec<String> = kb.diagnoses()[7]
         .rules
@@ -143,7 +143,7 @@ fn a_patient_of_a_thousand_findings_is_searched_within_the_budgets() {
     let r = model.robustness(&resolved);
     for search in [r.removal_search, r.flip_search] {
         assert!(!search.stopped_early && search.complete_up_to == 3, "{r:?}");
-        assert!(search.rankings <= osteodx::MAX_RANKINGS, "{r:?}");
+        assert!(search.rankings <= osteodx::report::Robustness::MAX_RANKINGS, "{r:?}");
     }
     let json = serde_json::to_value(&r).unwrap();
     assert!(
@@ -158,9 +158,9 @@ fn a_search_stopped_early_says_how_far_it_got() {
     let m = model();
     let mut r = m.robustness(&m.resolve(&patient(&CLEAR)).unwrap());
     r.removal = None;
-    r.removal_search = osteodx::SearchExtent {
+    r.removal_search = osteodx::report::SearchExtent {
         complete_up_to: 1,
-        rankings: osteodx::MAX_RANKINGS,
+        rankings: osteodx::report::Robustness::MAX_RANKINGS,
         stopped_early: true,
     };
     let text = osteodx::report::robustness_text(&r, None);

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use osteodx::phenopacket::{looks_like_phenopacket, Phenopacket};
+use osteodx::research::phenopacket::{looks_like_phenopacket, Phenopacket};
 use osteodx::{KnowledgeBase, Model, Ontology, Patient, RuleSet};
 
 /// The options of the model and of the patient file, the same in `diagnose` and `ask`.

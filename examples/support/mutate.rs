@@ -5,7 +5,7 @@
     clippy::many_single_char_names,
     reason = "byte positions and lengths of a mutation (a, b, n, i, j)"
 )]
-use osteodx::simulate::SplitMix64;
+use osteodx::research::simulate::SplitMix64;
 
 /// The kinds of mutation, in the order [`mutate`] draws them.
 pub const KINDS: [&str; 12] = [

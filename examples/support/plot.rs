@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use osteodx::evaluate::Report;
+use osteodx::research::evaluate::Report;
 use plotters::prelude::*;
 
 fn err(e: impl std::fmt::Display) -> String {

@@ -4,10 +4,11 @@
 //! promise (an error that does not say where, a posterior that is not a distribution).
 
 use osteodx::catalogue::{Catalogue, CatalogueOptions, Sources};
-use osteodx::phenopacket::{Phenopacket, PhenopacketError};
-use osteodx::simulate::SplitMix64;
+use osteodx::report::NextQuery;
+use osteodx::research::phenopacket::{Phenopacket, PhenopacketError};
+use osteodx::research::simulate::SplitMix64;
 use osteodx::{
-    Differential, Error, KnowledgeBase, Limits, Model, NextQuery, Ontology, Patient, PatientError, ProblemKind, RuleSet,
+    Differential, Error, KnowledgeBase, Limits, Model, Ontology, Patient, PatientError, ProblemKind, RuleSet,
 };
 
 /// The targets, in the order `--target all` runs them. The last two are generated rather than
@@ -48,7 +49,7 @@ fn compiled_seed() -> &'static [u8] {
     static SEED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     SEED.get_or_init(|| {
         let mut out = Vec::new();
-        if let Ok(kb) = osteodx::simulate::synthetic_knowledge_base(6, 24, 4, 7) {
+        if let Ok(kb) = osteodx::research::simulate::synthetic_knowledge_base(6, 24, 4, 7) {
             let _ = Model::compile(&kb).write_compiled(&mut out, "fuzz", "note");
         }
         out
@@ -119,7 +120,9 @@ pub fn score(model: &Model, patient: &Patient) -> Result<(), String> {
             ));
         }
         for s in [r.removal_search, r.flip_search] {
-            if s.rankings > osteodx::MAX_RANKINGS || s.complete_up_to > osteodx::MAX_DECISIVE {
+            if s.rankings > osteodx::report::Robustness::MAX_RANKINGS
+                || s.complete_up_to > osteodx::report::Robustness::MAX_DECISIVE
+            {
                 return Err(format!("robustness search out of its budget: {s:?}"));
             }
         }

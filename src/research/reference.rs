@@ -5,7 +5,8 @@
 //! one run.
 //!
 //! ```
-//! use osteodx::{reference::ReferenceScorer, Model, Patient};
+//! use osteodx::research::reference::ReferenceScorer;
+//! use osteodx::{Model, Patient};
 //! let model = Model::builtin()?;
 //! let reference = ReferenceScorer::new(model.knowledge_base(), *model.config());
 //! let patient = model.resolve(&Patient::new().present("macrocephaly").present("anemia"))?;

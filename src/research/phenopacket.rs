@@ -18,7 +18,7 @@
 //! documents and nesting deeper than the limit are errors, never panics.
 //!
 //! ```
-//! use osteodx::phenopacket::Phenopacket;
+//! use osteodx::research::phenopacket::Phenopacket;
 //! let packet = Phenopacket::from_json(r#"{
 //!   "id": "p1",
 //!   "subject": {"id": "s1", "sex": "MALE", "timeAtLastEncounter": {"age": {"iso8601duration": "P5M"}}},
@@ -238,7 +238,7 @@ pub fn looks_like_phenopacket(text: &str) -> bool {
 /// Years in an ISO 8601 duration such as `P1Y2M`, `P3W`, `P10D` or `PT12H`.
 ///
 /// ```
-/// use osteodx::phenopacket::iso8601_years;
+/// use osteodx::research::phenopacket::iso8601_years;
 /// assert_eq!(iso8601_years("P1Y6M").unwrap(), 1.5);
 /// assert!(iso8601_years("five months").is_err());
 /// ```

@@ -3,7 +3,8 @@
 //! expected calibration error and a reliability table).
 //!
 //! ```
-//! use osteodx::{evaluate::Evaluation, Model, Patient};
+//! use osteodx::research::evaluate::Evaluation;
+//! use osteodx::{Model, Patient};
 //! let model = Model::builtin()?;
 //! let mut eval = Evaluation::new(&model);
 //! let p = model.resolve(&Patient::new().present("blue sclerae").present("recurrent fractures"))?;
@@ -373,7 +374,7 @@ impl Evaluation {
 /// feeds it each case's probabilities directly, and threads merge theirs.
 ///
 /// ```
-/// use osteodx::evaluate::Calibration;
+/// use osteodx::research::evaluate::Calibration;
 /// let mut c = Calibration::new();
 /// // Three candidates; the truth (index 0) is the top prediction at 0.8.
 /// assert_eq!(c.add([0.8, 0.15, 0.05], Some(0)), Some(0));
@@ -588,7 +589,7 @@ impl Report {
 /// annotations that make up the seven diagnoses; lines are `DB:ID<TAB>diagnosis_id[<TAB>name]`.
 ///
 /// ```
-/// let map = osteodx::evaluate::DiseaseMap::builtin()?;
+/// let map = osteodx::research::evaluate::DiseaseMap::builtin()?;
 /// assert_eq!(map.diagnosis_of(&["OMIM:259700".to_owned()]), Some("infantile"));
 /// assert_eq!(map.diagnosis_of(&["OMIM:259775".to_owned()]), None);
 /// # Ok::<(), osteodx::Error>(())
@@ -605,7 +606,7 @@ impl DiseaseMap {
     /// If the shipped file does not parse (a test guards against it): an error, never an empty
     /// mapping.
     pub fn builtin() -> Result<Self, crate::Error> {
-        Self::parse(include_str!("../data/disease-map.tsv"))
+        Self::parse(include_str!("../../data/disease-map.tsv"))
     }
 
     /// Parse the TSV form; `#` lines are comments.
@@ -670,7 +671,7 @@ impl DiseaseMap {
 /// let dir = std::env::temp_dir().join(format!("osteodx-labels-{}", std::process::id()));
 /// std::fs::create_dir_all(dir.join("adult"))?;
 /// std::fs::write(dir.join("labels.tsv"), "file\tclass\tnotes\nadult/a.json\tadult\tx\nb.json\tother\t\n")?;
-/// let labels = osteodx::evaluate::Labels::find(&dir)?;
+/// let labels = osteodx::research::evaluate::Labels::find(&dir)?;
 /// assert_eq!(labels.class_of(&dir.join("adult/a.json")), Some("adult"));
 /// assert_eq!(labels.class_of(&dir.join("b.json")), Some("other"));
 /// assert_eq!(labels.class_of(&dir.join("c.json")), None);
@@ -794,7 +795,7 @@ pub struct LabelledCase {
     /// `source`), else the file name: the unit [`halves`] keeps together.
     pub publication: String,
     /// The phenopacket.
-    pub packet: crate::phenopacket::Phenopacket,
+    pub packet: crate::research::phenopacket::Phenopacket,
 }
 
 /// The cases under a folder and the files that are not cases ([`collect`]).
@@ -859,7 +860,7 @@ pub fn collect(dir: impl AsRef<std::path::Path>, map: &DiseaseMap) -> Result<Col
     let mut out = Collection::default();
     let (cases, skipped) = (&mut out.cases, &mut out.skipped);
     let limits = crate::Limits {
-        file_bytes: crate::phenopacket::MAX_BYTES,
+        file_bytes: crate::research::phenopacket::MAX_BYTES,
         ..crate::Limits::default()
     };
     for path in files {
@@ -873,7 +874,7 @@ pub fn collect(dir: impl AsRef<std::path::Path>, map: &DiseaseMap) -> Result<Col
                 continue;
             }
         };
-        let packet = match crate::phenopacket::Phenopacket::parse_with(&text, &limits) {
+        let packet = match crate::research::phenopacket::Phenopacket::parse_with(&text, &limits) {
             Ok(p) if !p.phenotypic_features.is_empty() => p,
             Ok(_) => {
                 skipped.push((path, "no phenotypic features".to_owned()));
@@ -949,7 +950,7 @@ mod tests {
             name: name.to_owned(),
             truth: truth.map(str::to_owned),
             publication: publication.to_owned(),
-            packet: crate::phenopacket::Phenopacket::default(),
+            packet: crate::research::phenopacket::Phenopacket::default(),
         };
         let cases = [
             case("sib1", Some("intermediate"), "Sly 1972"),

@@ -10,7 +10,8 @@
 //! are kept (a random subset). A fixed seed reproduces a run.
 //!
 //! ```
-//! use osteodx::{simulate::{simulate, SimulationConfig}, KnowledgeBase};
+//! use osteodx::research::simulate::{simulate, SimulationConfig};
+//! use osteodx::KnowledgeBase;
 //! let kb = KnowledgeBase::builtin()?;
 //! let a = simulate(&kb, 20, &SimulationConfig::default());
 //! let b = simulate(&kb, 20, &SimulationConfig::default());
@@ -162,7 +163,7 @@ pub fn simulate(kb: &KnowledgeBase, n: usize, config: &SimulationConfig) -> Vec<
 /// each, prevalence uniform in 1e-7–1e-4. Deterministic for a seed.
 ///
 /// ```
-/// let kb = osteodx::simulate::synthetic_knowledge_base(100, 500, 10, 7)?;
+/// let kb = osteodx::research::simulate::synthetic_knowledge_base(100, 500, 10, 7)?;
 /// assert_eq!(kb.diagnoses().len(), 100);
 /// # Ok::<(), osteodx::Error>(())
 /// ```
@@ -277,7 +278,7 @@ pub enum Questioning {
 /// reaches `until`, or `None` when `max` questions do not get there.
 ///
 /// ```
-/// use osteodx::simulate::{questions_to_reach, Questioning};
+/// use osteodx::research::simulate::{questions_to_reach, Questioning};
 /// let model = osteodx::Model::builtin()?;
 /// let oi = model.diagnosis_index("osteogenesis_imperfecta").unwrap();
 /// let n = questions_to_reach(&model, oi, Questioning::InformationGain, 0.9, 30, 1);
