@@ -722,28 +722,9 @@ fn report_group(name: &str, ranks: &[usize], calibration: &Calibration, first: b
 fn write_frequencies(hpo: &str, options: &CatalogueOptions, path: &Path) -> Result<(), String> {
     let file = Path::new(hpo).join("phenotype.hpoa");
     let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
-    let column = lines
-        .next()
-        .and_then(|header| header.split('\t').position(|h| h == "frequency"))
-        .ok_or_else(|| format!("{}: no frequency column", file.display()))?;
-    let mut fields = vec![String::new()];
-    let mut seen: std::collections::HashSet<String> = fields.iter().cloned().collect();
-    for line in lines {
-        let field = line.split('\t').nth(column).unwrap_or("").trim();
-        if seen.insert(field.to_owned()) {
-            fields.push(field.to_owned());
-        }
-    }
+    let fields = osteodx::catalogue::frequency_fields(&file, &text, options).map_err(|e| output::chain(&e))?;
     let mut out = String::new();
-    for field in fields {
-        let value = osteodx::catalogue::annotation_frequency(&field)
-            .map_err(|e| format!("{}: {e}", file.display()))?
-            .unwrap_or(
-                options
-                    .unspecified_frequency
-                    .unwrap_or(osteodx::catalogue::UNSPECIFIED_FREQUENCY),
-            );
+    for (field, value) in fields {
         let class = osteodx::rule_file::FREQUENCY_CLASSES
             .iter()
             .find(|(id, _, _)| *id == field)

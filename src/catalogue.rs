@@ -194,6 +194,16 @@ pub struct CatalogueOptions {
 
 /// OMIM's diseases, no gene rules, no other limits than the defaults, Orphanet profiles on, the
 /// bundled published cases.
+impl CatalogueOptions {
+    /// The frequency of an annotation that gives none: [`CatalogueOptions::unspecified_frequency`]
+    /// when it is a probability, otherwise [`UNSPECIFIED_FREQUENCY`].
+    pub(crate) fn unspecified(&self) -> f64 {
+        self.unspecified_frequency
+            .filter(|p| (0.0..=1.0).contains(p))
+            .unwrap_or(UNSPECIFIED_FREQUENCY)
+    }
+}
+
 impl Default for CatalogueOptions {
     fn default() -> Self {
         Self {
@@ -448,6 +458,53 @@ fn tsv<'t>(path: &Path, text: &'t str, comments: bool) -> Result<(csv::Reader<&'
 /// A field that is none of these, or out of range (`n > m`, over 100 %).
 pub fn annotation_frequency(s: &str) -> Result<Option<f64>, String> {
     parse_frequency(s)
+}
+
+/// Every distinct frequency field of the `phenotype.hpoa` text `text` (read from `path`), the
+/// empty one first, then in order of first appearance, with the frequency the catalogue reads
+/// from it under `options` ([`annotation_frequency`], the empty field as the options'
+/// unspecified frequency): what `catalogue --frequencies` writes for the tools.
+///
+/// ```
+/// use osteodx::catalogue::{frequency_fields, CatalogueOptions};
+/// let text = "#description\ndatabase_id\tfrequency\nOMIM:1\t1/2\nOMIM:1\t\nOMIM:2\t1/2\n";
+/// let fields = frequency_fields("p.hpoa".as_ref(), text, &CatalogueOptions::default())?;
+/// assert_eq!(fields, [(String::new(), 0.35), ("1/2".to_owned(), 0.5)]);
+/// # Ok::<(), osteodx::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Rules`] naming the line of a field that is not a frequency, or a text without a
+/// `frequency` column.
+pub fn frequency_fields(path: &Path, text: &str, options: &CatalogueOptions) -> Result<Vec<(String, f64)>, Error> {
+    let refuse = |line: usize, message: String| {
+        Error::Rules(RuleErrors {
+            problems: vec![problem(path, line, message)],
+        })
+    };
+    let (mut reader, headers) = tsv(path, text, true)?;
+    let column = headers
+        .iter()
+        .position(|h| h == "frequency")
+        .ok_or_else(|| refuse(1, "no `frequency` column".to_owned()))?;
+    let unspecified = options.unspecified();
+    let mut out = vec![(String::new(), unspecified)];
+    let mut seen: HashSet<String> = HashSet::from([String::new()]);
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = |position: Option<&csv::Position>| position.map_or(0, |p| p.line() as usize);
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(refuse(line(e.position()), e.to_string())),
+        }
+        let field = record.get(column).unwrap_or("").trim();
+        if seen.insert(field.to_owned()) {
+            let value = parse_frequency(field).map_err(|e| refuse(line(record.position()), e))?;
+            out.push((field.to_owned(), value.unwrap_or(unspecified)));
+        }
+    }
+    Ok(out)
 }
 
 /// An annotation frequency: `n/m`, `x%`, an HPO frequency class, or empty (None).

@@ -23,7 +23,6 @@ usage: tools/catalogue_bound.py HPO_DIR CASES.jsonl [CATALOGUE_OUTPUT.jsonl] [--
 import collections
 import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -36,12 +35,7 @@ def crate_twins(hpo, path):
     through cargo. The pairing is the crate's own (`CatalogueFiles::orphanet_twins`), so that the
     bound and the ranker use the same profiles."""
     if path is None:
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        text = subprocess.run(
-            ["cargo", "run", "--release", "--quiet", "--example", "catalogue", "--",
-             "--hpo", hpo, "--twins", "-"],
-            cwd=root, check=True, capture_output=True, text=True,
-        ).stdout
+        text = H.crate_output(hpo, "--twins")
     else:
         text = open(path, encoding="utf-8").read()
     return dict(line.split("\t") for line in text.splitlines() if line)

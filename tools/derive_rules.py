@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import tomllib
 import unicodedata
@@ -158,11 +157,7 @@ FREQUENCIES: dict[str, tuple[float, str]] = {}
 
 
 def crate_frequencies(hpo_dir: str) -> dict[str, tuple[float, str]]:
-    text = subprocess.run(
-        ["cargo", "run", "--release", "--quiet", "--example", "catalogue", "--",
-         "--hpo", hpo_dir, "--frequencies", "-"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    ).stdout
+    text = H.crate_output(hpo_dir, "--frequencies")
     out = {}
     for line in text.split("\n"):
         if line:

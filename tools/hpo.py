@@ -3,11 +3,24 @@ genes_to_phenotype.txt (gene-disease links). Python 3.11 standard library only."
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from collections import defaultdict, deque
 
 ROOT_TERM = "HP:0000001"
 PHENO_ROOT = "HP:0000118"
+
+def crate_output(hpo_dir: str, flag: str) -> str:
+    """What the crate writes for a tool: `catalogue --hpo HPO_DIR FLAG -` (`--twins`,
+    `--frequencies`, `--is-a`), run through cargo in the repository, so that a script reads the
+    catalogue's own logic instead of repeating it."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return subprocess.run(
+        ["cargo", "run", "--release", "--quiet", "--example", "catalogue", "--", "--hpo", hpo_dir, flag, "-"],
+        cwd=root, check=True, capture_output=True, text=True,
+    ).stdout
+
 
 class Ontology:
     """The is_a graph of hp.obo with names, synonyms, alternative and obsolete ids."""

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use super::cases::PublishedCases;
 use super::{
     build_rules, is_database_id, onset_class, parse_frequency, problem, read_genes, tsv, twins, Catalogue,
-    CatalogueOptions, CatalogueStats, Disease, Sources, UNSPECIFIED_FREQUENCY,
+    CatalogueOptions, CatalogueStats, Disease, Sources,
 };
 use crate::config::ScoringConfig;
 use crate::error::{Error, RuleErrors};
@@ -156,10 +156,7 @@ impl CatalogueFiles {
         cases: Option<(&Path, &str)>,
         options: &CatalogueOptions,
     ) -> Result<Self, Error> {
-        let unspecified = options
-            .unspecified_frequency
-            .filter(|p| (0.0..=1.0).contains(p))
-            .unwrap_or(UNSPECIFIED_FREQUENCY);
+        let unspecified = options.unspecified();
         // The Orphanet entries, read in the same pass, when they lend their terms to OMIM's.
         let pairing = options.orphanet_profiles && options.sources == Sources::Omim && genes.is_some();
         let mut files = Self {
