@@ -152,21 +152,25 @@ pub(crate) fn scoring_core(kb: &KnowledgeBase, config: ScoringConfig, tables: Ta
     };
     let (ranked_index, lookalike_index) = (index(false), index(true));
     // As the sparse path sums the touched diagnoses' priors when all are touched: in index order.
-    let dense_untouched = (0..groups.shift.len())
-        .map(|g| {
-            let (mut touched, mut touched_lookalikes) = (0.0, 0.0);
-            for (d, &p) in prior.iter().enumerate() {
-                if shift_group[d] as usize == g {
-                    if lookalike[d] {
-                        touched_lookalikes += p;
-                    } else {
-                        touched += p;
-                    }
-                }
+    // Dense tables: as the sparse path sums the touched diagnoses' priors when all are touched,
+    // in index order, one pass (sparse tables never read it).
+    let mut touched = vec![(0.0, 0.0); if tables.is_dense() { groups.shift.len() } else { 0 }];
+    for (d, &p) in prior.iter().enumerate() {
+        if let Some(t) = touched.get_mut(shift_group[d] as usize) {
+            if lookalike[d] {
+                t.1 += p;
+            } else {
+                t.0 += p;
             }
+        }
+    }
+    let dense_untouched = touched
+        .iter()
+        .enumerate()
+        .map(|(g, &(ranked, lookalikes))| {
             (
-                (groups.prior[g] - touched).max(0.0),
-                (groups.lookalike_prior[g] - touched_lookalikes).max(0.0),
+                (groups.prior[g] - ranked).max(0.0),
+                (groups.lookalike_prior[g] - lookalikes).max(0.0),
             )
         })
         .collect();

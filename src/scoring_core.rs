@@ -54,7 +54,7 @@ pub(crate) struct ScoringCore {
     /// Dense tables, per shift group: what is left of its summed prior of the diagnoses of the
     /// differential, and of the look-alikes, once the diagnoses' own priors are taken from it in
     /// index order (every diagnosis is touched; this is the rounding residue the sparse path's
-    /// sums leave, so that both give the same bits).
+    /// sums leave, so that both give the same bits); empty for sparse tables.
     pub dense_untouched: Vec<(f64, f64)>,
     /// log10 of the prior of the background part of "none of these".
     pub log_prior_none: f64,
